@@ -1,0 +1,59 @@
+"""Gridline's sync server: `create_app()` composes it from small register steps."""
+from __future__ import annotations
+
+from flask import Flask
+
+from . import config as config_module
+from .database import engine_options, init_app as init_database
+from .errors import register_error_handlers
+from .extensions import api, db, limiter, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app; `config` overrides settings read from the environment."""
+    app = Flask(__name__, instance_relative_config=True, static_folder=None)
+    register_config(app, config)
+    app.json.ensure_ascii = False
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_commands(app)
+    return app
+
+
+def register_config(app: Flask, overrides: dict | None) -> None:
+    app.config.update(config_module.from_environment(app.instance_path))
+    app.config.update({
+        "API_TITLE": "Gridline", "API_VERSION": "1", "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api", "OPENAPI_JSON_PATH": "openapi.json",
+        "JSON_SORT_KEYS": False,
+    })
+    app.config.update(overrides or {})
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS",
+                          engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
+
+
+def register_extensions(app: Flask) -> None:
+    from .database import _migrations_dir
+    init_database(app)
+    migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True)
+    limiter.init_app(app)
+    api.init_app(app)
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer", "description": "token from /api/auth/login"})
+
+
+def register_blueprints(app: Flask) -> None:
+    from .accounts.routes import bp as auth_bp
+    from .blobs.routes import bp as blobs_bp
+    from .projects.routes import bp as admin_bp
+    from .pwa import bp as pwa_bp
+    from .syncing.routes import bp as sync_bp
+    for blueprint in (auth_bp, admin_bp, sync_bp, blobs_bp):
+        api.register_blueprint(blueprint)
+    app.register_blueprint(pwa_bp)
+
+
+def register_commands(app: Flask) -> None:
+    from .demo import seed_demo_command
+    app.cli.add_command(seed_demo_command)

@@ -1,0 +1,32 @@
+"""Wire schemas of the account endpoints."""
+from marshmallow import Schema, fields, validate
+
+
+class LoginRequest(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=256))
+
+
+class MembershipOut(Schema):
+    project_id = fields.String()
+    project_code = fields.String()
+    project_name = fields.String()
+    roles = fields.List(fields.String())
+
+
+class UserOut(Schema):
+    id = fields.String()
+    username = fields.String()
+    name = fields.String()
+    roles = fields.List(fields.String(), metadata={"description": "roles held in any project"})
+    memberships = fields.List(fields.Nested(MembershipOut))
+
+
+class LoginResponse(Schema):
+    token = fields.String()
+    expires_at = fields.DateTime()
+    user = fields.Nested(UserOut)
+
+
+class MeResponse(Schema):
+    user = fields.Nested(UserOut)

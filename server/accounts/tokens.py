@@ -1,0 +1,89 @@
+"""Opaque bearer tokens: random strings handed out once, stored as SHA-256 digests."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+from functools import wraps
+
+from flask import current_app, g, request
+from sqlalchemy import select
+
+from ..errors import ApiError
+from ..extensions import db
+from ..projects.models import Membership
+from .models import Token, User, utcnow
+
+
+def digest(token: str) -> str:
+    """The stored form of a token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(user: User) -> tuple[str, Token]:
+    """A new token for `user` (the caller commits)."""
+    token = secrets.token_urlsafe(32)
+    ttl = dt.timedelta(seconds=current_app.config["TOKEN_TTL_SECONDS"])
+    row = Token(user_id=user.id, digest=digest(token), expires_at=utcnow() + ttl)
+    db.session.add(row)
+    return token, row
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The authenticated user of a request, as plain values."""
+
+    user_id: str
+    username: str
+    name: str
+    token_id: str
+    # Roles per project id.
+    projects: dict[str, frozenset[str]]
+
+    def roles_in(self, project_id: str) -> frozenset[str]:
+        return self.projects.get(project_id, frozenset())
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def authenticate() -> Caller:
+    """The caller of this request, or ApiError 401."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(401, "log in to continue", "unauthorized")
+    row = db.session.execute(select(Token, User).join(User, Token.user_id == User.id)
+                             .where(Token.digest == digest(token.strip()))).first()
+    if row is None:
+        raise ApiError(401, "this session is not known; log in again", "unauthorized")
+    token_row, user = row
+    if token_row.revoked_at is not None or _aware(token_row.expires_at) <= utcnow():
+        raise ApiError(401, "this session has ended; log in again", "unauthorized")
+    if not user.active:
+        raise ApiError(401, "this account is disabled", "account_disabled")
+    projects: dict[str, set[str]] = {}
+    for project_id, role in db.session.execute(
+            select(Membership.project_id, Membership.role).where(Membership.user_id == user.id)):
+        projects.setdefault(project_id, set()).add(role)
+    return Caller(user.id, user.username, user.name, token_row.id,
+                  {p: frozenset(r) for p, r in projects.items()})
+
+
+def login_required(view):
+    """Run `view` only for an authenticated caller, kept in `g.caller`."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        g.caller = authenticate()
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def admin_of(project_id: str) -> Caller:
+    """The caller, if they are an admin of `project_id`; else ApiError 403."""
+    caller: Caller = g.caller
+    if "admin" not in caller.roles_in(project_id):
+        raise ApiError(403, "only a project admin may do this")
+    return caller

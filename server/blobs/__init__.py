@@ -1,0 +1,1 @@
+"""Photos and drawings, stored by the SHA-256 of their bytes."""

@@ -1,0 +1,130 @@
+"""Blob endpoints: idempotent upload, existence check, and stripped variants."""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+
+from flask import Response, current_app, g, request
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from ..accounts.tokens import login_required
+from ..errors import ApiError
+from ..extensions import db
+from . import images
+from .models import Blob
+
+bp = Blueprint("blobs", __name__, url_prefix="/api/blobs", description="Photos and drawings")
+SHA = "<sha256>"
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _checked(sha256: str) -> str:
+    if not SHA256.match(sha256):
+        raise ApiError(400, "a blob's name is the lower-case hex SHA-256 of its bytes",
+                       "malformed", {"sha256": ["must be 64 lower-case hex digits"]})
+    return sha256
+
+
+class BlobOut(Schema):
+    sha256 = fields.String()
+    content_type = fields.String()
+    size = fields.Integer()
+    width = fields.Integer(allow_none=True)
+    height = fields.Integer(allow_none=True)
+    meta = fields.Dict()
+
+
+class VariantQuery(Schema):
+    variant = fields.String(load_default="display",
+                            validate=validate.OneOf(("thumb", "display", "original")))
+
+
+def _path(sha256: str, variant: str = "original") -> Path:
+    root = Path(current_app.config["BLOB_DIR"])
+    suffix = "" if variant == "original" else f".{variant}"
+    return root / sha256[:2] / sha256[2:4] / f"{sha256}{suffix}"
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write atomically: a crash leaves the old file or none, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + f".{os.getpid()}.part")
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+
+
+@bp.route(f"/{SHA}", methods=["PUT"])
+@login_required
+@bp.response(201, BlobOut)
+@bp.alt_response(200, schema=BlobOut, description="already stored")
+def upload(sha256):
+    """Store a blob under the SHA-256 of its bytes (idempotent)."""
+    _checked(sha256)
+    existing = db.session.get(Blob, sha256)
+    if existing is not None:
+        return existing, 200
+    limit = current_app.config["BLOB_MAX_BYTES"]
+    if (request.content_length or 0) > limit:
+        raise ApiError(413, f"a blob may be at most {limit} bytes")
+    request.max_content_length = limit
+    data = request.get_data(cache=False)
+    if len(data) > limit:
+        raise ApiError(413, f"a blob may be at most {limit} bytes")
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise ApiError(400, "the bytes do not hash to the name", "hash_mismatch")
+    try:
+        content_type = images.sniff(data)
+    except images.NotAllowed as error:
+        raise ApiError(415, f"{error}; allowed: JPEG, PNG, WebP, PDF")
+    width, height = images.size_of(data) if content_type != "application/pdf" else (None, None)
+    _write(_path(sha256), data)
+    blob = Blob(sha256=sha256, content_type=content_type, size=len(data), width=width,
+                height=height, meta=images.read_metadata(data) if width else {},
+                created_by=g.caller.user_id)
+    db.session.add(blob)
+    db.session.commit()
+    return blob, 201
+
+
+@bp.route(f"/{SHA}", methods=["HEAD"])
+@login_required
+@bp.response(200)
+@bp.alt_response(404, description="not stored yet")
+def exists(sha256):
+    """Whether a blob is stored, so a client can skip the upload."""
+    if not SHA256.match(sha256) or db.session.get(Blob, sha256) is None:
+        return Response(status=404)
+    return Response(status=200)
+
+
+@bp.route(f"/{SHA}", methods=["GET"])
+@login_required
+@bp.arguments(VariantQuery, location="query")
+@bp.response(200, description="the bytes, without EXIF or GPS")
+def download(query, sha256):
+    """A blob's bytes: a thumbnail, a display size, or the original, metadata stripped."""
+    blob = db.session.get(Blob, _checked(sha256))
+    if blob is None:
+        raise ApiError(404, "no blob with that name")
+    name = query["variant"]
+    if blob.content_type == "application/pdf":
+        data, content_type = _path(sha256).read_bytes(), blob.content_type
+    else:
+        cached = _path(sha256, name + ".jpg")
+        cached_png = _path(sha256, name + ".png")
+        if cached.exists() or cached_png.exists():
+            found = cached if cached.exists() else cached_png
+            data = found.read_bytes()
+            content_type = "image/jpeg" if found == cached else "image/png"
+        else:
+            data, content_type = images.variant(_path(sha256).read_bytes(), name)
+            _write(cached if content_type == "image/jpeg" else cached_png, data)
+    response = Response(data, content_type=content_type)
+    response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
+    return response

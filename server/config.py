@@ -1,0 +1,41 @@
+"""Configuration: the one module that reads the environment."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _secret_key(instance_path: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in the instance folder."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = instance_path / "secret_key"
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def from_environment(instance_path: str) -> dict:
+    """The settings for an app whose instance folder is `instance_path`."""
+    instance = Path(instance_path)
+    env = os.environ
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'gridline.db'}"
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "BLOB_DIR": env.get("BLOB_DIR") or str(instance / "blobs"),
+        "SECRET_KEY": _secret_key(instance),
+        # Bearer tokens live this long unless revoked.
+        "TOKEN_TTL_SECONDS": int(env.get("TOKEN_TTL_SECONDS", 30 * 24 * 3600)),
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)),
+        "BLOB_MAX_BYTES": int(env.get("BLOB_MAX_BYTES", 15 * 1024 * 1024)),
+        "PUSH_MAX_MUTATIONS": int(env.get("PUSH_MAX_MUTATIONS", 500)),
+        "PULL_MAX_LIMIT": int(env.get("PULL_MAX_LIMIT", 1000)),
+        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "PWA_DIR": env.get("PWA_DIR") or str(Path(__file__).resolve().parent.parent / "pwa"),
+    }

@@ -1,0 +1,92 @@
+"""Who may do what: the one table of permissions, enforced by the server only.
+
+Actions on a record type are `create`, `edit` (any field but the state), `delete`,
+and `status:<from>-><to>` for each move of its state machine. `AUTHOR` stands for the
+user who created the record, whatever their roles.
+"""
+from __future__ import annotations
+
+FOREMAN, LIAISON, SAFETY, SUPERVISOR, ADMIN = "foreman", "liaison", "safety", "supervisor", "admin"
+AUTHOR = "@author"
+EVERYONE = frozenset({FOREMAN, LIAISON, SAFETY, SUPERVISOR, ADMIN})
+SITE = frozenset({FOREMAN, SUPERVISOR, ADMIN})
+CHECKERS = frozenset({FOREMAN, SAFETY, SUPERVISOR, ADMIN})
+SAFETY_LEADS = frozenset({SAFETY, SUPERVISOR, ADMIN})
+LIAISONS = frozenset({LIAISON, ADMIN})
+DECIDERS = frozenset({SUPERVISOR, ADMIN})
+
+PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
+    "section": {
+        "create": frozenset({ADMIN, SUPERVISOR}),
+        "edit": frozenset({ADMIN, SUPERVISOR}),
+        "delete": frozenset({ADMIN}),
+    },
+    "task": {
+        "create": SITE, "edit": SITE, "delete": DECIDERS | {AUTHOR},
+        "status:todo->doing": SITE,
+        "status:doing->done": SITE,
+        "status:done->doing": SITE,
+        "status:done->accepted": DECIDERS,
+    },
+    "briefing": {
+        "create": SITE, "edit": SITE, "delete": DECIDERS | {AUTHOR},
+        "status:draft->submitted": SITE,
+        "status:submitted->acknowledged": DECIDERS,
+    },
+    "safety_check": {
+        "create": CHECKERS, "edit": CHECKERS, "delete": SAFETY_LEADS | {AUTHOR},
+        "status:open->rectifying": CHECKERS,
+        "status:rectifying->verified": SAFETY_LEADS,
+        "status:verified->closed": SAFETY_LEADS,
+    },
+    "action": {
+        "create": CHECKERS, "edit": CHECKERS, "delete": SAFETY_LEADS | {AUTHOR},
+        "status:open->done": CHECKERS,
+        "status:done->verified": frozenset({SAFETY, ADMIN}),
+    },
+    "feedback": {
+        "create": LIAISONS, "edit": LIAISONS, "delete": LIAISONS,
+        "status:received->acknowledged": LIAISONS,
+        "status:acknowledged->in_progress": LIAISONS,
+        "status:in_progress->resolved": LIAISONS,
+        "status:resolved->closed": LIAISONS,
+    },
+    "approval": {
+        "create": EVERYONE, "edit": frozenset({ADMIN, AUTHOR}), "delete": frozenset({ADMIN}),
+        "status:pending->approved": DECIDERS,
+        "status:pending->rejected": DECIDERS,
+        "status:pending->withdrawn": frozenset({ADMIN, AUTHOR}),
+    },
+    "comment": {
+        "create": EVERYONE, "delete": frozenset({ADMIN, AUTHOR}),
+    },
+}
+
+# Fields shown unmasked only to these roles; everyone else gets a masked value.
+UNMASKED: dict[str, dict[str, frozenset[str]]] = {
+    "feedback": {
+        "resident_phone": frozenset({LIAISON, SUPERVISOR, ADMIN}),
+        "resident_name": frozenset({LIAISON, SUPERVISOR, ADMIN}),
+    },
+}
+
+
+def allowed(roles: frozenset[str], type_name: str, action: str, is_author: bool = False) -> bool:
+    """Whether a holder of `roles` (the record's author if `is_author`) may do `action`."""
+    granted = PERMISSIONS.get(type_name, {}).get(action, frozenset())
+    return bool(roles & granted) or (is_author and AUTHOR in granted and bool(roles))
+
+
+def may_read(roles: frozenset[str], type_name: str, field: str) -> bool:
+    """Whether a holder of `roles` reads `field` of a `type_name` record unmasked."""
+    rule = UNMASKED.get(type_name, {}).get(field)
+    return rule is None or bool(roles & rule)
+
+
+def mask(value):
+    """A masked form that keeps enough to recognise a value: 138****5678, 王**."""
+    if not isinstance(value, str) or not value:
+        return value
+    if value[-1].isdigit() and len(value) >= 7:
+        return value[:3] + "*" * (len(value) - 7) + value[-4:]
+    return value[0] + "*" * max(len(value) - 1, 1)

@@ -1,0 +1,1 @@
+"""Projects and who holds which roles in them."""

@@ -1,0 +1,173 @@
+"""Admin endpoints: users, projects, memberships and grid sections."""
+from __future__ import annotations
+
+import uuid
+
+from flask import g
+from flask_smorest import Blueprint
+from sqlalchemy import delete, select
+
+from ..accounts.models import User
+from ..accounts.passwords import hash_password
+from ..accounts.tokens import admin_of, login_required
+from ..errors import ApiError
+from ..extensions import db
+from ..syncing.service import load_record, write_as
+from . import schemas
+from .models import ROLES, Membership, Project
+
+bp = Blueprint("admin", __name__, url_prefix="/api", description="Projects and administration")
+
+
+def _any_admin() -> None:
+    if not any("admin" in roles for roles in g.caller.projects.values()):
+        raise ApiError(403, "only a project admin may do this")
+
+
+def _member_of(project_id: str) -> Project:
+    project = db.session.get(Project, project_id)
+    if project is None or not g.caller.roles_in(project_id):
+        raise ApiError(404, "no such project among yours")
+    return project
+
+
+@bp.route("/admin/users", methods=["POST"])
+@login_required
+@bp.arguments(schemas.UserCreate)
+@bp.response(201, schemas.AdminUserOut)
+def create_user(body):
+    """Create a user account (project admins only)."""
+    _any_admin()
+    if db.session.execute(select(User.id).where(User.username == body["username"])).first():
+        raise ApiError(409, "that username is taken", "conflict", {"username": ["taken"]})
+    user = User(username=body["username"], name=body["name"], phone=body.get("phone"),
+                password_hash=hash_password(body["password"]))
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+@bp.route("/admin/users/<user_id>", methods=["PATCH"])
+@login_required
+@bp.arguments(schemas.UserUpdate)
+@bp.response(200, schemas.AdminUserOut)
+def update_user(body, user_id):
+    """Rename, reset the password of, disable or enable a user (project admins only)."""
+    _any_admin()
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise ApiError(404, "no such user")
+    if user.id == g.caller.user_id and body.get("active") is False:
+        raise ApiError(409, "you cannot disable yourself", "conflict", {"active": ["your own account"]})
+    for name in ("name", "phone", "active"):
+        if name in body:
+            setattr(user, name, body[name])
+    if "password" in body:
+        user.password_hash = hash_password(body["password"])
+    db.session.commit()
+    return user
+
+
+@bp.route("/projects", methods=["GET"])
+@login_required
+@bp.response(200, schemas.ProjectList)
+def projects():
+    """The caller's projects with the caller's roles in each."""
+    rows = db.session.execute(select(Project).where(Project.id.in_(list(g.caller.projects)))
+                              .order_by(Project.code)).scalars()
+    return {"projects": [{"id": p.id, "code": p.code, "name": p.name, "settings": p.settings,
+                          "roles": sorted(g.caller.roles_in(p.id), key=ROLES.index)}
+                         for p in rows]}
+
+
+@bp.route("/projects", methods=["POST"])
+@login_required
+@bp.arguments(schemas.ProjectCreate)
+@bp.response(201, schemas.ProjectOut)
+def create_project(body):
+    """Create a project; its creator becomes its admin (project admins only)."""
+    _any_admin()
+    if db.session.execute(select(Project.id).where(Project.code == body["code"])).first():
+        raise ApiError(409, "that project code is taken", "conflict", {"code": ["taken"]})
+    project = Project(code=body["code"], name=body["name"], settings={})
+    db.session.add(project)
+    db.session.flush()
+    db.session.add(Membership(project_id=project.id, user_id=g.caller.user_id, role="admin"))
+    db.session.commit()
+    return {"id": project.id, "code": project.code, "name": project.name, "roles": ["admin"],
+            "settings": {}}
+
+
+@bp.route("/projects/<project_id>/members", methods=["GET"])
+@login_required
+@bp.response(200, schemas.MemberList)
+def members(project_id):
+    """Every member of a project with their roles (any member may look)."""
+    _member_of(project_id)
+    return _members_of(project_id)
+
+
+def _members_of(project_id: str) -> dict:
+    rows = db.session.execute(
+        select(User, Membership.role).join(Membership, Membership.user_id == User.id)
+        .where(Membership.project_id == project_id).order_by(User.name)).all()
+    found: dict[str, dict] = {}
+    for user, role in rows:
+        found.setdefault(user.id, {"user_id": user.id, "username": user.username,
+                                   "name": user.name, "roles": []})["roles"].append(role)
+    for entry in found.values():
+        entry["roles"].sort(key=ROLES.index)
+    return {"members": list(found.values())}
+
+
+@bp.route("/projects/<project_id>/members/<user_id>", methods=["PUT"])
+@login_required
+@bp.arguments(schemas.RolesUpdate)
+@bp.response(200, schemas.MemberList)
+def set_roles(body, project_id, user_id):
+    """Set a user's roles in a project; an empty list removes them (project admins only)."""
+    _member_of(project_id)
+    admin_of(project_id)
+    if db.session.get(User, user_id) is None:
+        raise ApiError(404, "no such user")
+    roles = set(body["roles"])
+    if user_id == g.caller.user_id and "admin" not in roles:
+        raise ApiError(409, "you cannot remove your own admin role", "conflict",
+                       {"roles": ["keep admin for yourself"]})
+    db.session.execute(delete(Membership).where(Membership.project_id == project_id,
+                                                Membership.user_id == user_id))
+    for role in sorted(roles, key=ROLES.index):
+        db.session.add(Membership(project_id=project_id, user_id=user_id, role=role))
+    db.session.commit()
+    return _members_of(project_id)
+
+
+@bp.route("/projects/<project_id>/sections", methods=["POST"])
+@login_required
+@bp.arguments(schemas.SectionWrite)
+@bp.response(201, schemas.SectionResult)
+def create_section(body, project_id):
+    """Create a grid section (admins and supervisors), as a synced record."""
+    _member_of(project_id)
+    for name in ("code", "name"):
+        if not body.get(name):
+            raise ApiError(422, "some fields are not valid", "invalid", {name: ["required"]})
+    section_id = str(uuid.uuid4())
+    result = write_as(g.caller, "section", section_id, {"project_id": project_id, **body})
+    return {"id": section_id, "seq": result["seq"], "status": result["status"]}
+
+
+@bp.route("/projects/<project_id>/sections/<section_id>", methods=["PATCH"])
+@login_required
+@bp.arguments(schemas.SectionWrite)
+@bp.response(200, schemas.SectionResult)
+def update_section(body, project_id, section_id):
+    """Rename a section or assign its responsible person (admins and supervisors)."""
+    _member_of(project_id)
+    if not body:
+        raise ApiError(422, "nothing to change", "invalid", {"_schema": ["empty body"]})
+    found = load_record("section", section_id)
+    if found is None or found.project_id != project_id:
+        raise ApiError(404, "no such section in this project")
+    result = write_as(g.caller, "section", section_id, body)
+    return {"id": section_id, "seq": result["seq"], "status": result["status"]}

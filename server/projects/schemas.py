@@ -1,0 +1,77 @@
+"""Wire schemas of the admin endpoints."""
+from marshmallow import Schema, fields, validate
+
+from ..records.base import Uuid
+from .models import ROLES
+
+USERNAME = validate.Regexp(r"^[a-z0-9][a-z0-9_.-]{1,63}$",
+                           error="2–64 lower-case letters, digits, . _ -")
+
+
+class UserCreate(Schema):
+    username = fields.String(required=True, validate=USERNAME)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    password = fields.String(required=True, validate=validate.Length(min=8, max=256))
+    phone = fields.String(validate=validate.Length(max=32), allow_none=True)
+
+
+class UserUpdate(Schema):
+    name = fields.String(validate=validate.Length(min=1, max=100))
+    password = fields.String(validate=validate.Length(min=8, max=256))
+    phone = fields.String(validate=validate.Length(max=32), allow_none=True)
+    active = fields.Boolean()
+
+
+class AdminUserOut(Schema):
+    id = fields.String()
+    username = fields.String()
+    name = fields.String()
+    phone = fields.String(allow_none=True)
+    active = fields.Boolean()
+
+
+class ProjectCreate(Schema):
+    code = fields.String(required=True, validate=validate.Regexp(r"^[A-Z0-9][A-Z0-9_-]{1,31}$",
+                                                                 error="2–32 capitals, digits, _ -"))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class ProjectOut(Schema):
+    id = fields.String()
+    code = fields.String()
+    name = fields.String()
+    roles = fields.List(fields.String())
+    settings = fields.Dict()
+
+
+class ProjectList(Schema):
+    projects = fields.List(fields.Nested(ProjectOut))
+
+
+class RolesUpdate(Schema):
+    roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), required=True,
+                        validate=validate.Length(max=len(ROLES)))
+
+
+class MemberOut(Schema):
+    user_id = fields.String()
+    username = fields.String()
+    name = fields.String()
+    roles = fields.List(fields.String())
+
+
+class MemberList(Schema):
+    members = fields.List(fields.Nested(MemberOut))
+
+
+class SectionWrite(Schema):
+    code = fields.String(validate=validate.Length(min=1, max=32))
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    owner_id = Uuid(allow_none=True)
+    description = fields.String(validate=validate.Length(max=4000), allow_none=True)
+
+
+class SectionResult(Schema):
+    id = fields.String()
+    seq = fields.Integer()
+    status = fields.String()

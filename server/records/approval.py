@@ -1,0 +1,39 @@
+"""Approvals: a supervisor's decision on a subject record, made once."""
+from marshmallow import fields
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from sync import FieldKind, RecordType, StateMachine
+
+from ..extensions import db
+from .base import RecordMixin, RecordSchema, Uuid, one_of, text
+
+LWW = FieldKind.LWW
+SUBJECT_TYPES = ("section", "briefing", "task", "safety_check", "action", "feedback")
+
+TYPE = RecordType("approval", {
+    "project_id": LWW, "subject_type": LWW, "subject_id": LWW, "kind": LWW, "note": LWW,
+    "decision_comment": LWW,
+}, state_field="status", machine=StateMachine("pending", {
+    "pending": ("approved", "rejected", "withdrawn"),
+}))
+
+
+class Approval(RecordMixin, db.Model):
+    __tablename__ = "approvals"
+    subject_type: Mapped[str | None] = mapped_column(String(32))
+    subject_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    kind: Mapped[str | None] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
+    decision_comment: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+
+
+class ApprovalFields(RecordSchema):
+    required_on_create = ("subject_type", "subject_id", "kind")
+    subject_type = one_of(*SUBJECT_TYPES)
+    subject_id = Uuid()
+    kind = fields.String(validate=fields.validate.Length(min=1, max=32))
+    note = text(4000, allow_none=True)
+    decision_comment = text(4000, allow_none=True)
+    status = fields.String()

@@ -1,0 +1,1 @@
+"""The sync engine adapted to the database: tables, store, push and pull endpoints."""

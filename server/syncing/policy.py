@@ -1,0 +1,50 @@
+"""The engine's Policy: roles from the caller, permissions from the table, fields from schemas."""
+from __future__ import annotations
+
+from sync import RecordState, RecordType
+
+from ..accounts.tokens import Caller
+from ..permissions import allowed
+from ..records import KINDS
+
+
+class ServerPolicy:
+    """Rules for one caller's push."""
+
+    def __init__(self, caller: Caller):
+        self.caller = caller
+
+    def roles(self, user_id: str, project_id: str) -> frozenset[str]:
+        return self.caller.roles_in(project_id)
+
+    def may(self, roles, rtype: RecordType, action: str, record: RecordState | None,
+            user_id: str) -> bool:
+        is_author = record is not None and record.created_by == user_id
+        return allowed(roles, rtype.name, action, is_author)
+
+    def validate(self, rtype: RecordType, fields: dict, creating: bool,
+                 record: RecordState | None) -> dict:
+        kind = KINDS[rtype.name]
+        plain = {k: v for k, v in fields.items() if k != rtype.state_field}
+        errors = kind.schema.validate(plain, partial=True)
+        if creating:
+            for name in kind.schema.required_on_create:
+                if fields.get(name) in (None, ""):
+                    errors.setdefault(name, []).append("required")
+        return {name: _messages(value) for name, value in errors.items()}
+
+    def guard(self, rtype: RecordType, source: str, target: str, values: dict) -> dict:
+        kind = KINDS[rtype.name]
+        return kind.guard(source, target, values) if kind.guard else {}
+
+
+def _messages(value) -> list[str]:
+    """marshmallow nests messages for nested fields; the wire wants a flat list."""
+    if isinstance(value, list):
+        return [m if isinstance(m, str) else str(m) for m in value]
+    if isinstance(value, dict):
+        out = []
+        for key, inner in value.items():
+            out.extend(f"{key}: {m}" for m in _messages(inner))
+        return out
+    return [str(value)]

@@ -1,0 +1,126 @@
+"""Sync endpoints: push, pull, conflicts, rejected mutations and record history."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import g
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from ..accounts.models import User
+from ..accounts.tokens import login_required
+from ..errors import ApiError
+from ..extensions import db
+from ..permissions import mask, may_read
+from . import schemas
+from .models import Conflict, RejectedMutation
+from .service import change_out, history_rows, load_record, run_pull, run_push
+
+bp = Blueprint("sync", __name__, url_prefix="/api", description="Sync protocol v1")
+
+
+@bp.route("/sync/push", methods=["POST"])
+@login_required
+@bp.arguments(schemas.PushRequest)
+@bp.response(200, schemas.PushResponse)
+def push(body):
+    """Apply a device's mutations in mid order; one result per mutation."""
+    return run_push(g.caller, body["client_id"], body["mutations"])
+
+
+@bp.route("/sync/pull", methods=["GET"])
+@login_required
+@bp.arguments(schemas.PullQuery, location="query")
+@bp.response(200, schemas.PullResponse)
+def pull(query):
+    """A page of whole current records after the cursor, in commit order."""
+    return run_pull(g.caller, query["client_id"], query.get("cursor"), query["limit"])
+
+
+@bp.route("/sync/conflicts", methods=["GET"])
+@login_required
+@bp.response(200, schemas.ConflictList)
+def conflicts():
+    """The caller's values that lost, each with the value kept."""
+    rows = db.session.execute(
+        select(Conflict, User.name).outerjoin(User, User.id == Conflict.by)
+        .where(Conflict.user_id == g.caller.user_id, Conflict.dismissed_at.is_(None))
+        .order_by(Conflict.id.desc()).limit(500)).all()
+    return {"conflicts": [{
+        "id": c.id, "type": c.type, "record_id": c.record_id, "field": c.field,
+        "yours": c.yours, "kept": c.kept, "by": c.by, "by_name": name, "seq": c.seq,
+        "created_at": c.created_at} for c, name in rows]}
+
+
+@bp.route("/sync/conflicts/<int:conflict_id>", methods=["DELETE"])
+@login_required
+@bp.response(204)
+def dismiss_conflict(conflict_id):
+    """Dismiss one of the caller's conflicts (keep what was kept)."""
+    _dismiss(Conflict, conflict_id)
+
+
+@bp.route("/sync/rejected", methods=["GET"])
+@login_required
+@bp.response(200, schemas.RejectedList)
+def rejected():
+    """The caller's rejected mutations, with payload and reason."""
+    rows = db.session.execute(
+        select(RejectedMutation).where(RejectedMutation.user_id == g.caller.user_id,
+                                       RejectedMutation.dismissed_at.is_(None))
+        .order_by(RejectedMutation.id.desc()).limit(500)).scalars()
+    return {"rejected": [{
+        "id": r.id, "mid": r.mid, "client_id": r.client_id, "type": r.type,
+        "record_id": r.record_id, "op": r.op, "fields_": (r.payload or {}).get("fields"),
+        "payload": r.payload, "error": r.error, "created_at": r.created_at} for r in rows]}
+
+
+@bp.route("/sync/rejected/<int:rejected_id>", methods=["DELETE"])
+@login_required
+@bp.response(204)
+def dismiss_rejected(rejected_id):
+    """Dismiss one of the caller's rejected mutations."""
+    _dismiss(RejectedMutation, rejected_id)
+
+
+def _dismiss(model, row_id: int) -> None:
+    row = db.session.get(model, row_id)
+    if row is None or row.user_id != g.caller.user_id or row.dismissed_at is not None:
+        raise ApiError(404, "nothing to dismiss with that id")
+    row.dismissed_at = dt.datetime.now(dt.timezone.utc)
+    db.session.commit()
+
+
+def _readable(type_name: str, record_id: str):
+    record = load_record(type_name, record_id)
+    if record is None or not g.caller.roles_in(record.project_id):
+        raise ApiError(404, f"no {type_name} with that id in your projects")
+    return record
+
+
+@bp.route("/records/<type_name>/<record_id>", methods=["GET"])
+@login_required
+@bp.response(200, schemas.RecordOut)
+def record(type_name, record_id):
+    """One record's current state (as a pull would carry it)."""
+    found = _readable(type_name, record_id)
+    return change_out(found, g.caller.roles_in(found.project_id))
+
+
+@bp.route("/records/<type_name>/<record_id>/history", methods=["GET"])
+@login_required
+@bp.response(200, schemas.HistoryList)
+def history(type_name, record_id):
+    """Every field change of a record: old, new, hlc, user, seq."""
+    found = _readable(type_name, record_id)
+    roles = g.caller.roles_in(found.project_id)
+    entries = []
+    for entry, user_name in history_rows(type_name, found.id):
+        field = entry.field.split(".")[0]
+        hide = not may_read(roles, type_name, field)
+        entries.append({
+            "field": entry.field, "old": mask(entry.old) if hide else entry.old,
+            "new": mask(entry.new) if hide else entry.new, "hlc": entry.hlc,
+            "original_hlc": entry.original_hlc, "clamped": entry.original_hlc is not None,
+            "user": entry.user_id, "user_name": user_name, "seq": entry.seq, "lost": entry.lost})
+    return {"history": entries}

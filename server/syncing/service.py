@@ -1,0 +1,150 @@
+"""Units of work around the engine: a push, a pull, and server-side writes."""
+from __future__ import annotations
+
+import datetime as dt
+import time
+import uuid
+
+from flask import current_app
+from sqlalchemy import func, select, update
+
+import sync
+from sync import RecordState
+
+from ..accounts.models import User
+from ..accounts.tokens import Caller
+from ..errors import ApiError
+from ..extensions import db
+from ..permissions import mask, may_read
+from ..records import REGISTRY
+from .models import Device, FieldHistory
+from .policy import ServerPolicy
+from .store import SqlStore
+
+
+def now_iso() -> str:
+    """The current UTC time as the wire writes it."""
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def present(record: RecordState, roles: frozenset[str]) -> dict:
+    """A record's data as a member with `roles` may read it (masked fields masked)."""
+    data = dict(record.values)
+    for name, value in data.items():
+        if value is not None and not may_read(roles, record.type, name):
+            data[name] = mask(value)
+    return data
+
+
+def change_out(record: RecordState, roles: frozenset[str], evicted: bool = False) -> dict:
+    """One entry of a pull page."""
+    if evicted:
+        return {"type": record.type, "id": record.id, "seq": record.seq, "deleted": True,
+                "evicted": True}
+    return {"type": record.type, "id": record.id, "seq": record.seq, "deleted": record.deleted,
+            "data": {} if record.deleted else present(record, roles),
+            "updated_by": record.updated_by, "updated_at": record.updated_at}
+
+
+def run_push(caller: Caller, client_id: str, mutations: list) -> dict:
+    """Apply a push batch in one transaction: all of it, or nothing and a 503."""
+    limit = current_app.config["PUSH_MAX_MUTATIONS"]
+    if len(mutations) > limit:
+        raise ApiError(413, f"a push may carry at most {limit} mutations; split the batch",
+                       "too_large", {"mutations": [f"at most {limit}"]})
+    # End the read transaction of authentication, so the push's first statement is
+    # its write lock (on SQLite a read-then-write transaction could not upgrade).
+    db.session.commit()
+    store = SqlStore(db.session.connection())
+    try:
+        store.begin()
+        store.prefetch(mutations)
+        answer = sync.push(store, REGISTRY, ServerPolicy(caller), user_id=caller.user_id,
+                           client_id=client_id.lower(), mutations=mutations,
+                           now_ms=int(time.time() * 1000), now_iso=now_iso())
+        store.flush()
+        db.session.commit()
+    except sync.DeviceOwnedByOther as error:
+        db.session.rollback()
+        raise ApiError(403, str(error), "forbidden", {"client_id": ["belongs to another user"]})
+    except sync.BatchMalformed as error:
+        db.session.rollback()
+        raise ApiError(400, str(error), "malformed", error.fields)
+    except Exception:
+        db.session.rollback()
+        raise
+    return answer
+
+
+def run_pull(caller: Caller, client_id: str, cursor: str | None, limit: int) -> dict:
+    """One pull page for the caller, then the device's observed seq moves forward."""
+    client_id = client_id.lower()
+    device = db.session.get(Device, client_id)
+    if device is not None and device.user_id != caller.user_id:
+        raise ApiError(403, "this client_id belongs to another user", "forbidden",
+                       {"client_id": ["belongs to another user"]})
+    last_mid = device.last_mid if device else 0
+    store = SqlStore(db.session.connection())
+    try:
+        page = sync.pull(store, project_ids=list(caller.projects), cursor=cursor, limit=limit)
+    except sync.CursorError as error:
+        raise ApiError(400, str(error), "malformed", {"cursor": [str(error)]})
+    except sync.ResyncRequired as error:
+        raise ApiError(410, str(error), "resync")
+    changes = [change_out(c.record, caller.roles_in(c.record.project_id), c.evicted)
+               for c in page.changes]
+    db.session.commit()
+    _record_observed(caller.user_id, client_id, page.seq)
+    return {"changes": changes, "cursor": page.cursor, "has_more": page.has_more,
+            "last_mid": last_mid}
+
+
+def _record_observed(user_id: str, client_id: str, seq: int) -> None:
+    """Remember how far the device has pulled (what its next push had observed)."""
+    table = Device.__table__
+    updated = db.session.execute(update(table).where(table.c.client_id == client_id)
+                                 .values(pulled_seq=func.max(table.c.pulled_seq, seq)
+                                         if db.engine.dialect.name == "sqlite"
+                                         else func.greatest(table.c.pulled_seq, seq)))
+    if updated.rowcount == 0:
+        db.session.add(Device(client_id=client_id, user_id=user_id, last_mid=0, pulled_seq=seq))
+    db.session.commit()
+
+
+def server_client_id(user_id: str) -> str:
+    """The device id under which the server writes on a user's behalf."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"gridline:server-writes:{user_id}"))
+
+
+def write_as(caller: Caller, type_name: str, record_id: str, fields: dict | None,
+             op: str = "put") -> dict:
+    """Apply one mutation for `caller` through the engine, as any device's would be."""
+    client_id = server_client_id(caller.user_id)
+    device = db.session.get(Device, client_id)
+    mid = (device.last_mid if device else 0) + 1
+    # The counter is the mid, so two writes in one millisecond still order correctly.
+    hlc = f"{int(time.time() * 1000):015d}:{mid % 100000:05d}:{client_id}"
+    mutation = {"mid": mid, "op": op, "type": type_name, "id": record_id, "hlc": hlc}
+    if fields is not None:
+        mutation["fields"] = fields
+    result = run_push(caller, client_id, [mutation])["results"][0]
+    if result["status"] == "rejected":
+        error = result["error"]
+        status = {"forbidden": 403, "deleted": 409, "invalid_transition": 409}.get(error["code"], 422)
+        raise ApiError(status, error["message"], error["code"], error["fields"])
+    return result
+
+
+def load_record(type_name: str, record_id: str) -> RecordState | None:
+    """The current state of one record, or None."""
+    if REGISTRY.get(type_name) is None:
+        return None
+    return SqlStore(db.session.connection()).load(type_name, record_id.lower())
+
+
+def history_rows(type_name: str, record_id: str):
+    """Every history entry of a record, oldest first."""
+    return db.session.execute(
+        select(FieldHistory, User.name).outerjoin(User, User.id == FieldHistory.user_id)
+        .where(FieldHistory.type == type_name, FieldHistory.record_id == record_id)
+        .order_by(FieldHistory.seq, FieldHistory.id)).all()

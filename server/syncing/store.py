@@ -1,0 +1,252 @@
+"""The engine's Store on SQLAlchemy Core: one instance is one transaction.
+
+Writes are buffered in memory and flushed in a few multi-row statements at the end of
+the unit of work; reads see the buffer first. `begin()` takes the writers' lock:
+the first statement of a push writes the counter row, which on SQLite takes the
+database's write lock and on PostgreSQL locks that row until commit. Writers are
+therefore serialised and seqs are committed in increasing order.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from sqlalchemy import Date, bindparam, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from sync import DeviceState, RecordState
+
+from ..records import KINDS
+from .models import (ChangeLog, Conflict, Device, DeviceResult, FieldHistory,
+                     RejectedMutation, SyncCounter)
+
+COMMON = ("id", "project_id", "seq", "deleted", "meta", "created_by", "created_at",
+          "updated_by", "updated_at")
+
+
+class TableCodec:
+    """Turns rows of one record table into RecordStates and back."""
+
+    def __init__(self, kind):
+        self.kind = kind
+        self.table = kind.model.__table__
+        declared = list(kind.type.fields) + ([kind.type.state_field] if kind.type.state_field else [])
+        self.fields = [name for name in declared if name != "project_id"]
+        self.dates = {c.name for c in self.table.columns if isinstance(c.type, Date)}
+
+    def to_state(self, row) -> RecordState:
+        mapping = row._mapping
+        values = {"project_id": mapping["project_id"]}
+        for name in self.fields:
+            value = mapping[name]
+            if value is not None and name in self.dates:
+                value = value.isoformat()
+            if value is not None:
+                values[name] = value
+        return RecordState(self.kind.name, mapping["id"], values, mapping["meta"] or {},
+                           bool(mapping["deleted"]), mapping["seq"], mapping["created_by"],
+                           mapping["created_at"], mapping["updated_by"], mapping["updated_at"])
+
+    def to_row(self, record: RecordState) -> dict:
+        row = {"id": record.id, "project_id": record.project_id, "seq": record.seq,
+               "deleted": record.deleted, "meta": record.meta, "created_by": record.created_by,
+               "created_at": record.created_at, "updated_by": record.updated_by,
+               "updated_at": record.updated_at}
+        for name in self.fields:
+            value = record.values.get(name)
+            if value is not None and name in self.dates:
+                value = dt.date.fromisoformat(value)
+            row[name] = value
+        return row
+
+
+CODECS = {name: TableCodec(kind) for name, kind in KINDS.items()}
+
+
+def _upsert(connection, table, rows: list[dict], keys: list[str]):
+    """Insert rows, replacing every column of rows whose `keys` already exist."""
+    if not rows:
+        return
+    dialect = connection.dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(table)
+    columns = {name: statement.excluded[name] for name in rows[0] if name not in keys}
+    connection.execute(statement.on_conflict_do_update(index_elements=keys, set_=columns), rows)
+
+
+class SqlStore:
+    """A unit of work over one SQLAlchemy connection."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self._records: dict[tuple[str, str], RecordState | None] = {}
+        self._dirty: dict[tuple[str, str], RecordState] = {}
+        self._devices: dict[str, DeviceState] = {}
+        self._dirty_devices: set[str] = set()
+        self._results: list[dict] = []
+        self._history: list[dict] = []
+        self._conflicts: list[dict] = []
+        self._rejected: list[dict] = []
+        self._seq: int | None = None
+        self._floor = 0
+
+    # -- the writers' lock and the counter -------------------------------------------
+
+    def begin(self) -> None:
+        """Take the writers' lock and read the counter; call before any other statement."""
+        table = SyncCounter.__table__
+        self.connection.execute(update(table).where(table.c.id == 1).values(seq=table.c.seq))
+        row = self.connection.execute(select(table.c.seq, table.c.tombstone_floor)
+                                      .where(table.c.id == 1)).one()
+        self._seq, self._floor = row.seq, row.tombstone_floor
+
+    def next_seq(self) -> int:
+        self._seq += 1
+        return self._seq
+
+    def tombstone_floor(self) -> int:
+        table = SyncCounter.__table__
+        return self.connection.execute(select(table.c.tombstone_floor)
+                                       .where(table.c.id == 1)).scalar_one()
+
+    # -- devices and stored results ----------------------------------------------------
+
+    def get_device(self, client_id):
+        if client_id not in self._devices:
+            row = self.connection.execute(select(Device.__table__)
+                                          .where(Device.client_id == client_id)).first()
+            self._devices[client_id] = (DeviceState(row.client_id, row.user_id, row.last_mid,
+                                                    row.pulled_seq) if row else None)
+        device = self._devices[client_id]
+        return DeviceState(**vars(device)) if device else None
+
+    def put_device(self, device):
+        self._devices[device.client_id] = DeviceState(**vars(device))
+        self._dirty_devices.add(device.client_id)
+
+    def get_result(self, client_id, mid):
+        return self.connection.execute(
+            select(DeviceResult.result).where(DeviceResult.client_id == client_id,
+                                              DeviceResult.mid == mid)).scalar()
+
+    def put_result(self, client_id, mid, result):
+        self._results.append({"client_id": client_id, "mid": mid, "result": result})
+
+    # -- records -----------------------------------------------------------------------
+
+    def prefetch(self, mutations: list) -> None:
+        """Load every record a batch names in one query per type."""
+        wanted: dict[str, set[str]] = defaultdict(set)
+        for mutation in mutations:
+            if isinstance(mutation, dict) and mutation.get("type") in CODECS \
+                    and isinstance(mutation.get("id"), str):
+                record_id = mutation["id"].lower()
+                if (mutation["type"], record_id) not in self._records:
+                    wanted[mutation["type"]].add(record_id)
+        for type_name, ids in wanted.items():
+            codec = CODECS[type_name]
+            for record_id in ids:
+                self._records[(type_name, record_id)] = None
+            rows = self.connection.execute(select(codec.table)
+                                           .where(codec.table.c.id.in_(sorted(ids))))
+            for row in rows:
+                self._records[(type_name, row.id)] = codec.to_state(row)
+
+    def load(self, type_name, record_id):
+        key = (type_name, record_id)
+        if key not in self._records:
+            codec = CODECS[type_name]
+            row = self.connection.execute(select(codec.table)
+                                          .where(codec.table.c.id == record_id)).first()
+            self._records[key] = codec.to_state(row) if row else None
+        record = self._records[key]
+        return record.clone() if record else None
+
+    def save(self, record):
+        key = (record.type, record.id)
+        self._records[key] = record.clone()
+        self._dirty[key] = self._records[key]
+
+    def add_history(self, entries):
+        self._history.extend(vars(entry) for entry in entries)
+
+    def add_conflicts(self, entries):
+        self._conflicts.extend(vars(entry) for entry in entries)
+
+    def add_rejected(self, entry):
+        self._rejected.append(vars(entry))
+
+    # -- reads for pull ----------------------------------------------------------------
+
+    def _bodies(self, entries) -> list[RecordState]:
+        """Whole records for change-log rows, in the rows' order."""
+        by_type: dict[str, list[str]] = defaultdict(list)
+        for entry in entries:
+            by_type[entry.type].append(entry.record_id)
+        found: dict[tuple[str, str], RecordState] = {}
+        for type_name, ids in by_type.items():
+            codec = CODECS[type_name]
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                for row in self.connection.execute(select(codec.table)
+                                                   .where(codec.table.c.id.in_(chunk))):
+                    found[(type_name, row.id)] = codec.to_state(row)
+        return [found[(e.type, e.record_id)] for e in entries if (e.type, e.record_id) in found]
+
+    def changes_since(self, after_seq, project_ids, limit):
+        if not project_ids:
+            return []
+        table = ChangeLog.__table__
+        rows = self.connection.execute(
+            select(table.c.type, table.c.record_id)
+            .where(table.c.seq > after_seq, table.c.project_id.in_(project_ids))
+            .order_by(table.c.seq).limit(limit)).all()
+        return self._bodies(rows)
+
+    def project_records(self, project_id, after_seq, upto_seq, limit):
+        table = ChangeLog.__table__
+        rows = self.connection.execute(
+            select(table.c.type, table.c.record_id)
+            .where(table.c.project_id == project_id, table.c.seq > after_seq,
+                   table.c.seq <= upto_seq)
+            .order_by(table.c.seq).limit(limit)).all()
+        return self._bodies(rows)
+
+    # -- the end of the unit of work ---------------------------------------------------
+
+    def flush(self) -> None:
+        """Write everything buffered, in a few multi-row statements."""
+        connection = self.connection
+        by_type: dict[str, list[dict]] = defaultdict(list)
+        log_rows = []
+        for record in self._dirty.values():
+            by_type[record.type].append(CODECS[record.type].to_row(record))
+            log_rows.append({"type": record.type, "record_id": record.id, "seq": record.seq,
+                             "project_id": record.project_id, "deleted": record.deleted})
+        for type_name, rows in by_type.items():
+            _upsert(connection, CODECS[type_name].table, rows, ["id"])
+        # A record's old change-log row moves to its new seq; delete first so the unique
+        # seq index never sees two rows of one record.
+        if log_rows:
+            table = ChangeLog.__table__
+            connection.execute(table.delete().where(table.c.type == bindparam("t"),
+                                                    table.c.record_id == bindparam("r")),
+                               [{"t": row["type"], "r": row["record_id"]} for row in log_rows])
+            connection.execute(table.insert(), log_rows)
+        if self._history:
+            connection.execute(FieldHistory.__table__.insert(), self._history)
+        if self._conflicts:
+            connection.execute(Conflict.__table__.insert(), self._conflicts)
+        if self._rejected:
+            connection.execute(RejectedMutation.__table__.insert(), self._rejected)
+        if self._results:
+            connection.execute(DeviceResult.__table__.insert(), self._results)
+        devices = [vars(self._devices[c]) | {"last_seen_at": dt.datetime.now(dt.timezone.utc)}
+                   for c in sorted(self._dirty_devices)]
+        _upsert(connection, Device.__table__, devices, ["client_id"])
+        if self._seq is not None:
+            table = SyncCounter.__table__
+            connection.execute(update(table).where(table.c.id == 1).values(seq=self._seq))
+        self._dirty.clear()
+        self._dirty_devices.clear()
+        self._results, self._history, self._conflicts, self._rejected = [], [], [], []

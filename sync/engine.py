@@ -1,0 +1,300 @@
+"""Push: apply a device's mutations in `mid` order and answer one result per mutation.
+
+The engine holds no state of its own. The caller opens one unit of work (a database
+transaction) around `push`, passes a store bound to it, and commits or rolls back the
+whole batch, so a fault leaves nothing half-written.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .errors import ClockFormatError, MutationRejected, SyncError
+from .hlc import clamp_hlc, parse_hlc
+from .merge import Author, Outcome, merge_lww, merge_map, merge_set
+from .records import FieldKind, RecordType, Registry
+from .state import DeviceState, HistoryEntry, RecordState, RejectedEntry
+from .store import Policy, Store
+
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+MAX_SET_ELEMENT = 200
+
+
+class DeviceOwnedByOther(SyncError):
+    """The client_id is bound to another user (HTTP 403)."""
+
+
+class BatchMalformed(SyncError):
+    """The push envelope itself is unusable: no results can be given (HTTP 400)."""
+
+    def __init__(self, message: str, fields: dict | None = None):
+        super().__init__(message)
+        self.fields = fields or {}
+
+
+def is_uuid(value: Any) -> bool:
+    """Whether `value` is a UUID string."""
+    return isinstance(value, str) and bool(_UUID.match(value))
+
+
+def check_envelope(mutations: Any) -> list[dict]:
+    """Check every mutation has a distinct positive integer mid; return them in mid order."""
+    if not isinstance(mutations, list):
+        raise BatchMalformed("mutations must be a list", {"mutations": ["must be a list"]})
+    seen: set[int] = set()
+    for index, mutation in enumerate(mutations):
+        if not isinstance(mutation, dict):
+            raise BatchMalformed("each mutation must be an object",
+                                 {f"mutations.{index}": ["must be an object"]})
+        mid = mutation.get("mid")
+        if not isinstance(mid, int) or isinstance(mid, bool) or mid < 1:
+            raise BatchMalformed("each mutation needs a positive integer mid",
+                                 {f"mutations.{index}.mid": ["must be a positive integer"]})
+        if mid in seen:
+            raise BatchMalformed("mids must be distinct",
+                                 {f"mutations.{index}.mid": ["repeated in this batch"]})
+        seen.add(mid)
+    return sorted(mutations, key=lambda m: m["mid"])
+
+
+class PushSession:
+    """One push from one device: the mutations of a batch applied against a store."""
+
+    def __init__(self, store: Store, registry: Registry, policy: Policy, *, user_id: str,
+                 client_id: str, now_ms: int, now_iso: str):
+        self.store = store
+        self.registry = registry
+        self.policy = policy
+        self.user_id = user_id
+        self.client_id = client_id
+        self.now_ms = now_ms
+        self.now_iso = now_iso
+        self._roles: dict[str, frozenset[str]] = {}
+
+    def run(self, mutations: Any) -> dict:
+        """Apply the batch and return `{"results": [...], "last_mid": n}`."""
+        ordered = check_envelope(mutations)
+        device = self.store.get_device(self.client_id)
+        if device is None:
+            device = DeviceState(self.client_id, self.user_id)
+        elif device.user_id != self.user_id:
+            raise DeviceOwnedByOther("this client_id belongs to another user")
+        results = []
+        gap = False
+        for mutation in ordered:
+            mid = mutation["mid"]
+            if gap or mid > device.last_mid + 1:
+                gap = True
+                results.append({"mid": mid, "status": "gap"})
+                continue
+            if mid <= device.last_mid:
+                stored = self.store.get_result(self.client_id, mid)
+                replayed = dict(stored) if stored else {"mid": mid, "status": "applied"}
+                replayed["replayed"] = True
+                results.append(replayed)
+                continue
+            result = self.apply(mutation, device.pulled_seq)
+            self.store.put_result(self.client_id, mid, result)
+            device.last_mid = mid
+            results.append(result)
+        self.store.put_device(device)
+        return {"results": results, "last_mid": device.last_mid}
+
+    def apply(self, mutation: dict, observed_seq: int) -> dict:
+        """Apply one mutation; a rejection keeps its payload for its author."""
+        try:
+            return self._apply(mutation, observed_seq)
+        except MutationRejected as rejection:
+            self.store.add_rejected(RejectedEntry(
+                self.user_id, self.client_id, mutation["mid"], str(mutation.get("type", ""))[:64],
+                str(mutation.get("id", ""))[:64], str(mutation.get("op", ""))[:16], mutation,
+                rejection.as_error()))
+            return {"mid": mutation["mid"], "status": "rejected", "error": rejection.as_error()}
+
+    def _roles_in(self, project_id: str) -> frozenset[str]:
+        if project_id not in self._roles:
+            self._roles[project_id] = self.policy.roles(self.user_id, project_id)
+        return self._roles[project_id]
+
+    def _apply(self, mutation: dict, observed_seq: int) -> dict:
+        # 1. The envelope: type, op, id, hlc.
+        rtype = self.registry.get(mutation.get("type")) if isinstance(mutation.get("type"), str) else None
+        if rtype is None:
+            raise MutationRejected("unknown_type", f"unknown record type {mutation.get('type')!r}",
+                                   {"type": ["unknown record type"]})
+        op = mutation.get("op")
+        if op not in ("put", "delete"):
+            raise MutationRejected("invalid", "op must be put or delete", {"op": ["must be put or delete"]})
+        record_id = mutation.get("id")
+        if not is_uuid(record_id):
+            raise MutationRejected("invalid", "id must be a UUID", {"id": ["must be a UUID"]})
+        record_id = record_id.lower()
+        try:
+            parsed = parse_hlc(mutation.get("hlc"))
+        except ClockFormatError as error:
+            raise MutationRejected("invalid", str(error), {"hlc": [str(error)]}) from None
+        if parsed.client_id.lower() != self.client_id.lower():
+            raise MutationRejected("invalid", "hlc must end with this device's client_id",
+                                   {"hlc": ["must end with this device's client_id"]})
+        hlc, clamped = clamp_hlc(mutation["hlc"], self.now_ms)
+        record = self.store.load(rtype.name, record_id)
+        if record is not None and record.deleted:
+            if op == "delete":
+                return {"mid": mutation["mid"], "status": "applied", "seq": record.seq}
+            raise MutationRejected("deleted", "this record was deleted", {})
+        author = Author(self.user_id, self.client_id, hlc, self.store.next_seq(), observed_seq,
+                        mutation["hlc"] if clamped else None)
+        if op == "delete":
+            return self._delete(mutation, rtype, record, author)
+        return self._put(mutation, rtype, record_id, record, author)
+
+    def _delete(self, mutation: dict, rtype: RecordType, record: RecordState | None,
+                author: Author) -> dict:
+        if record is None:
+            raise MutationRejected("invalid", "no such record", {"id": ["no such record"]})
+        roles = self._roles_in(record.project_id)
+        if not roles or not self.policy.may(roles, rtype, "delete", record, self.user_id):
+            raise MutationRejected("forbidden", "you may not delete this record", {})
+        working = record.clone()
+        working.deleted = True
+        self._stamp(working, author)
+        self.store.save(working)
+        self.store.add_history([HistoryEntry(rtype.name, record.id, "deleted", False, True,
+                                             author.hlc, author.user_id, author.client_id,
+                                             author.seq, author.original_hlc)])
+        return {"mid": mutation["mid"], "status": "applied", "seq": working.seq}
+
+    def _put(self, mutation: dict, rtype: RecordType, record_id: str,
+             record: RecordState | None, author: Author) -> dict:
+        fields = mutation.get("fields")
+        if not isinstance(fields, dict) or not fields:
+            raise MutationRejected("invalid", "a put needs a non-empty fields object",
+                                   {"fields": ["must be a non-empty object"]})
+        creating = record is None
+        self._check_shapes(rtype, fields, record)
+        project_id = fields.get("project_id") if creating else record.project_id
+        if creating and not is_uuid(project_id):
+            raise MutationRejected("invalid", "a new record needs its project_id",
+                                   {"project_id": ["required"]})
+        roles = self._roles_in(project_id.lower())
+        if not roles:
+            raise MutationRejected("forbidden", "you are not a member of this project", {})
+        state_field = rtype.state_field
+        plain = [name for name in fields if name != state_field]
+        if creating and not self.policy.may(roles, rtype, "create", None, self.user_id):
+            raise MutationRejected("forbidden", f"your role may not create a {rtype.name}", {})
+        # A put that only moves the state is judged by the transition rules below.
+        if not creating and plain and not self.policy.may(roles, rtype, "edit", record,
+                                                          self.user_id):
+            raise MutationRejected("forbidden", f"your role may not change this {rtype.name}", {})
+        errors = self.policy.validate(rtype, fields, creating, record)
+        if errors:
+            raise MutationRejected("invalid", "some fields are not valid", errors)
+
+        # 2. Merge every field into a working copy; nothing is stored until all passed.
+        working = record.clone() if record else RecordState(rtype.name, record_id)
+        outcome = Outcome()
+        if creating:
+            working.values["project_id"] = project_id.lower()
+            working.created_by, working.created_at = author.user_id, self.now_iso
+            if rtype.machine:
+                working.values[state_field] = rtype.machine.initial
+        for name in sorted(plain):
+            if creating and name == "project_id":
+                continue
+            kind = rtype.kind(name)
+            if kind is FieldKind.SET:
+                merge_set(working, author, outcome, name, fields[name])
+            elif kind is FieldKind.MAP:
+                merge_map(working, author, outcome, name, fields[name])
+            else:
+                merge_lww(working, author, outcome, name, fields[name])
+        if state_field in fields:
+            self._transition(rtype, working, roles, author, outcome, fields[state_field], creating)
+
+        # 3. Store the record (if anything changed) and what the merge produced.
+        if outcome.changed or creating:
+            self._stamp(working, author)
+            self.store.save(working)
+        self.store.add_history(outcome.history)
+        self.store.add_conflicts(outcome.conflicts)
+        result: dict = {"mid": mutation["mid"], "status": "merged" if outcome.lost else "applied",
+                        "seq": working.seq}
+        if outcome.lost:
+            result["conflicts"] = outcome.lost
+        return result
+
+    def _transition(self, rtype: RecordType, working: RecordState, roles: frozenset[str],
+                    author: Author, outcome: Outcome, target: str, creating: bool):
+        """Move the state field, legal only from the current state and for the role."""
+        name = rtype.state_field
+        source = working.values.get(name)
+        if target == source:
+            return
+        if creating or not rtype.machine.allows(source, target):
+            raise MutationRejected("invalid_transition",
+                                   f"a {rtype.name} cannot go from {source} to {target}",
+                                   {name: [f"cannot go from {source} to {target}"]})
+        if not self.policy.may(roles, rtype, f"status:{source}->{target}", working, self.user_id):
+            raise MutationRejected("invalid_transition",
+                                   f"your role may not move a {rtype.name} from {source} to {target}",
+                                   {name: [f"your role may not move it from {source} to {target}"]})
+        errors = self.policy.guard(rtype, source, target, working.values)
+        if errors:
+            raise MutationRejected("invalid", f"a {rtype.name} needs more before it is {target}",
+                                   errors)
+        clocks = working.meta.setdefault("c", {})
+        outcome.history.append(HistoryEntry(rtype.name, working.id, name, source, target,
+                                            author.hlc, author.user_id, author.client_id,
+                                            author.seq, author.original_hlc))
+        clocks[name] = author.clock()
+        working.values[name] = target
+        outcome.changed = True
+
+    def _check_shapes(self, rtype: RecordType, fields: dict, record: RecordState | None):
+        """Field names known, values of the right shape for their kind, immutables kept."""
+        errors: dict[str, list[str]] = {}
+        if rtype.append_only and record is not None:
+            raise MutationRejected("invalid", f"a {rtype.name} cannot be edited once created", {})
+        for name, value in fields.items():
+            kind = rtype.kind(name)
+            if kind is None:
+                errors[name] = ["unknown field"]
+            elif kind is FieldKind.SET:
+                problem = _set_problem(value)
+                if problem:
+                    errors[name] = [problem]
+            elif kind is FieldKind.MAP:
+                if not isinstance(value, dict) or not all(isinstance(k, str) and 0 < len(k) <= 64
+                                                          for k in value):
+                    errors[name] = ["must be an object of keys to values (null removes a key)"]
+            elif kind is FieldKind.STATE:
+                if value not in rtype.machine.states:
+                    errors[name] = [f"must be one of {', '.join(rtype.machine.states)}"]
+            elif record is not None and name in rtype.immutable and value != record.values.get(name):
+                errors[name] = ["cannot be changed after creation"]
+        if errors:
+            raise MutationRejected("invalid", "some fields are not valid", errors)
+
+    def _stamp(self, working: RecordState, author: Author):
+        working.seq = author.seq
+        working.updated_by = author.user_id
+        working.updated_at = self.now_iso
+
+
+def _set_problem(value: Any) -> str | None:
+    """Why `value` is not a set operation, or None."""
+    if not isinstance(value, dict) or not value or set(value) - {"add", "remove"}:
+        return 'must be {"add": [...], "remove": [...]}'
+    for part in value.values():
+        if not isinstance(part, list) or not all(
+                isinstance(e, str) and 0 < len(e) <= MAX_SET_ELEMENT for e in part):
+            return f"add and remove must be lists of strings of 1–{MAX_SET_ELEMENT} characters"
+    return None
+
+
+def push(store: Store, registry: Registry, policy: Policy, *, user_id: str, client_id: str,
+         mutations: Any, now_ms: int, now_iso: str) -> dict:
+    """Apply a push batch (see PushSession)."""
+    return PushSession(store, registry, policy, user_id=user_id, client_id=client_id,
+                       now_ms=now_ms, now_iso=now_iso).run(mutations)

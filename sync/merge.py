@@ -1,0 +1,144 @@
+"""Merge rules of each field kind, applied to one record in memory.
+
+Every function here writes into a working copy of a record and appends what it did to
+an `Outcome`; the engine decides afterwards whether the whole mutation stands.
+
+Concurrency is judged by what the author had seen: a device has *observed* every
+change up to the seq of its last pull, and its own earlier mutations. Two writes are
+concurrent when neither author had observed the other's. References: Shapiro et al.,
+"A comprehensive study of Convergent and Commutative Replicated Data Types" (2011),
+for the add-wins observed-remove set and per-key last-writer-wins maps.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .state import ConflictEntry, HistoryEntry, RecordState
+
+
+@dataclass(frozen=True)
+class Author:
+    """Who wrote a mutation, with its effective clock and what it had observed."""
+
+    user_id: str
+    client_id: str
+    hlc: str
+    seq: int
+    observed_seq: int
+    original_hlc: str | None = None
+
+    def clock(self) -> list:
+        """The clock stored beside a value: [hlc, user_id, seq, client_id]."""
+        return [self.hlc, self.user_id, self.seq, self.client_id]
+
+    def has_observed(self, clock: list) -> bool:
+        """Whether this author had seen the write that `clock` describes."""
+        return clock[3] == self.client_id or clock[2] <= self.observed_seq
+
+
+@dataclass
+class Outcome:
+    """What merging one mutation did."""
+
+    history: list[HistoryEntry] = field(default_factory=list)
+    # Values of this mutation that lost: they make the result `merged`.
+    lost: list[dict] = field(default_factory=list)
+    # Every conflict entry to store, for whichever author lost.
+    conflicts: list[ConflictEntry] = field(default_factory=list)
+    changed: bool = False
+
+
+def _history(record: RecordState, author: Author, name: str, old: Any, new: Any,
+             lost: bool = False) -> HistoryEntry:
+    return HistoryEntry(record.type, record.id, name, old, new, author.hlc, author.user_id,
+                        author.client_id, author.seq, author.original_hlc, lost)
+
+
+def _register(record: RecordState, author: Author, outcome: Outcome, name: str,
+              current: Any, current_clock: list | None, value: Any) -> bool:
+    """Last-writer-wins for one slot; True when `value` wins and must be written.
+
+    1. No clock yet, or a higher hlc: the new value wins; the old one goes to history.
+       If the old value's author wrote it concurrently (this author had not seen it),
+       that author lost a race and is told in their conflict inbox.
+    2. A lower hlc: the new value loses; it goes to history and to this author's inbox.
+    3. The same hlc: the same write seen again; nothing changes.
+    """
+    if current_clock is None or author.hlc > current_clock[0]:
+        if current_clock is not None and current != value:
+            if not author.has_observed(current_clock):
+                outcome.conflicts.append(ConflictEntry(
+                    current_clock[1], record.type, record.id, name, current, value,
+                    author.user_id, author.seq))
+        if current != value or current_clock is None:
+            outcome.history.append(_history(record, author, name, current, value))
+        return True
+    if author.hlc < current_clock[0]:
+        if current != value:
+            kept_by = current_clock[1]
+            outcome.lost.append({"field": name, "yours": value, "kept": current, "by": kept_by})
+            outcome.history.append(_history(record, author, name, current, value, lost=True))
+            if current_clock[3] != author.client_id:
+                outcome.conflicts.append(ConflictEntry(
+                    author.user_id, record.type, record.id, name, value, current, kept_by,
+                    author.seq))
+    return False
+
+
+def merge_lww(record: RecordState, author: Author, outcome: Outcome, name: str, value: Any):
+    """Write `value` into lww field `name` if its hlc is the highest seen."""
+    clocks = record.meta.setdefault("c", {})
+    current = record.values.get(name)
+    if _register(record, author, outcome, name, current, clocks.get(name), value):
+        clocks[name] = author.clock()
+        if current != value:
+            record.values[name] = value
+            outcome.changed = True
+
+
+def merge_map(record: RecordState, author: Author, outcome: Outcome, name: str,
+              value: dict):
+    """Merge `{key: value|None}` into map field `name`, each key its own lww slot."""
+    clocks = record.meta.setdefault("m", {}).setdefault(name, {})
+    current_map = dict(record.values.get(name) or {})
+    for key in sorted(value):
+        new = value[key]
+        current = current_map.get(key)
+        if _register(record, author, outcome, f"{name}.{key}", current, clocks.get(key), new):
+            clocks[key] = author.clock()
+            if new is None:
+                current_map.pop(key, None)
+            else:
+                current_map[key] = new
+    if current_map != (record.values.get(name) or {}):
+        record.values[name] = current_map
+        outcome.changed = True
+
+
+def merge_set(record: RecordState, author: Author, outcome: Outcome, name: str,
+              value: dict):
+    """Apply `{"add": [...], "remove": [...]}` to add-wins set field `name`.
+
+    1. Each element keeps the tags of the adds that put it there: [seq, client_id].
+    2. A remove drops only the tags its author had observed; a concurrent add's tag
+       survives, so a concurrent add and remove keep the element.
+    3. An add in the same mutation as a remove of the same element wins.
+    4. The field's value is the sorted list of elements with at least one live tag.
+    """
+    tags = record.meta.setdefault("s", {}).setdefault(name, {})
+    before = sorted(tags)
+    for element in value.get("remove", []):
+        live = [tag for tag in tags.get(element, [])
+                if not (tag[1] == author.client_id or tag[0] <= author.observed_seq)]
+        if live:
+            tags[element] = live
+        else:
+            tags.pop(element, None)
+    for element in value.get("add", []):
+        tags.setdefault(element, []).append([author.seq, author.client_id])
+    after = sorted(tags)
+    record.values[name] = after
+    if after != before:
+        outcome.history.append(_history(record, author, name, before, after))
+        outcome.changed = True

@@ -1,0 +1,133 @@
+"""Pull: pages of whole current records in commit order, from an opaque cursor.
+
+A cursor remembers three things:
+  - "s": the highest seq the device has been sent (changes are sent in seq order);
+  - "p": the projects the device was synced for when it got there;
+  - "w": work in progress on a project that joined or left the device's set, as
+    [project_id, "backfill" | "evict", last seq done].
+
+Seqs are handed out in commit order (the server serialises writers, see
+docs/sync-protocol.md), so every change with a seq at or below "s" was visible when
+the page was read, and paging by seq never skips one.
+
+When the caller's projects differ from "p", the gap is closed before new changes go
+out: a project that left is evicted record by record (`{"deleted": true, "evicted":
+true}`), and a project that joined is backfilled with its records up to "s" (those
+above "s" come with the ordinary changes).
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+
+from .errors import SyncError
+from .state import DeviceState, RecordState
+from .store import Store
+
+
+class CursorError(SyncError):
+    """A cursor this server did not make (HTTP 400)."""
+
+
+class ResyncRequired(SyncError):
+    """The cursor is older than the tombstones kept (HTTP 410, code `resync`)."""
+
+
+@dataclass
+class Change:
+    """One entry of a pull page."""
+
+    record: RecordState
+    evicted: bool = False
+
+
+@dataclass
+class PullPage:
+    """A page of changes and the cursor after it."""
+
+    changes: list[Change]
+    cursor: str
+    has_more: bool
+    # The highest seq the device has now been sent.
+    seq: int = 0
+
+
+def encode_cursor(state: dict) -> str:
+    """The opaque text form of a cursor."""
+    raw = json.dumps(state, separators=(",", ":"), sort_keys=True).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(text: str | None) -> dict | None:
+    """The cursor's state, or None for "from the start"; CursorError when malformed."""
+    if not text:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        state = json.loads(raw)
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise CursorError("cursor is not one this server made") from None
+    ok = (isinstance(state, dict) and isinstance(state.get("s"), int) and state["s"] >= 0
+          and isinstance(state.get("p"), list) and all(isinstance(p, str) for p in state["p"]))
+    work = state.get("w") if isinstance(state, dict) else None
+    if ok and work is not None:
+        ok = (isinstance(work, list) and len(work) == 3 and isinstance(work[0], str)
+              and work[1] in ("backfill", "evict") and isinstance(work[2], int))
+    if not ok:
+        raise CursorError("cursor is not one this server made")
+    return state
+
+
+def pull(store: Store, *, project_ids: list[str], cursor: str | None, limit: int,
+         device: DeviceState | None = None) -> PullPage:
+    """One page of changes for a member of `project_ids` after `cursor`."""
+    current = sorted(set(project_ids))
+    state = decode_cursor(cursor) or {"s": 0, "p": current}
+    if state["s"] and state["s"] < store.tombstone_floor():
+        raise ResyncRequired("cursor is older than the tombstones kept")
+    seq, synced, work = state["s"], set(state["p"]), state.get("w")
+    changes: list[Change] = []
+
+    # 1. Close the gap between the projects synced and the caller's projects, one
+    #    project at a time: evict what left, backfill what joined (nothing to backfill
+    #    from the start).
+    pending = ([("evict", p) for p in sorted(synced - set(current))]
+               + [("backfill", p) for p in current if p not in synced and seq > 0])
+    if work and (work[1], work[0]) in pending:
+        pending.remove((work[1], work[0]))
+        pending.insert(0, (work[1], work[0]))
+    for action, project_id in pending:
+        done = work[2] if work and work[0] == project_id and work[1] == action else 0
+        room = limit - len(changes)
+        rows = store.project_records(project_id, done, seq, room)
+        changes.extend(Change(row, evicted=action == "evict") for row in rows)
+        if len(rows) == room:
+            work = [project_id, action, rows[-1].seq]
+            return _page(store, device, changes, seq, sorted(synced), work, True)
+        work = None
+        if action == "evict":
+            synced.discard(project_id)
+        else:
+            synced.add(project_id)
+    synced = set(current)
+
+    # 2. Ordinary changes after `seq` in the caller's projects.
+    room = limit - len(changes)
+    rows = store.changes_since(seq, current, room) if room > 0 else []
+    changes.extend(Change(row) for row in rows)
+    if rows:
+        seq = rows[-1].seq
+    return _page(store, device, changes, seq, current, None, room <= 0 or len(rows) == room)
+
+
+def _page(store: Store, device: DeviceState | None, changes: list[Change], seq: int,
+          synced: list[str], work: list | None, has_more: bool) -> PullPage:
+    if device is not None and seq > device.pulled_seq:
+        device.pulled_seq = seq
+        store.put_device(device)
+    state = {"s": seq, "p": synced}
+    if work:
+        state["w"] = work
+    return PullPage(changes, encode_cursor(state), has_more, seq)

@@ -1,0 +1,84 @@
+"""Declarations of record types: their fields, field kinds and state machines.
+
+A record type is data, not code: the engine merges every type the same way, reading
+the kind of each field from its `RecordType`. Adding a type or a field is a change to
+one declaration (and, on the server, one model column).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class FieldKind(str, Enum):
+    """How a field merges (protocol, "Field kinds")."""
+
+    LWW = "lww"        # highest hlc wins, per field
+    SET = "set"        # add-wins observed-remove set
+    MAP = "map"        # each key is its own lww field
+    STATE = "state"    # legal transitions from the current state, in commit order
+    APPEND = "append"  # the whole record is created once and never edited
+
+
+@dataclass(frozen=True)
+class StateMachine:
+    """States of a `state` field: the initial one and the legal moves between them."""
+
+    initial: str
+    transitions: dict[str, tuple[str, ...]]
+
+    @property
+    def states(self) -> tuple[str, ...]:
+        """Every state, initial first."""
+        seen = [self.initial]
+        for source, targets in self.transitions.items():
+            for state in (source, *targets):
+                if state not in seen:
+                    seen.append(state)
+        return tuple(seen)
+
+    def allows(self, source: str, target: str) -> bool:
+        """Whether `source -> target` is a declared move."""
+        return target in self.transitions.get(source, ())
+
+
+@dataclass(frozen=True)
+class RecordType:
+    """One record type: its name, each field's kind, and its state machine if any."""
+
+    name: str
+    fields: dict[str, FieldKind]
+    state_field: str | None = None
+    machine: StateMachine | None = None
+    # Fields fixed at creation: a later put may not change them (the project a record
+    # belongs to decides who may read it, so it never moves).
+    immutable: frozenset[str] = field(default_factory=lambda: frozenset({"project_id"}))
+
+    @property
+    def append_only(self) -> bool:
+        """Whether records of this type are created once and never edited."""
+        return any(kind is FieldKind.APPEND for kind in self.fields.values())
+
+    def kind(self, name: str) -> FieldKind | None:
+        """The kind of field `name`, or None when the type has no such field."""
+        if name == self.state_field:
+            return FieldKind.STATE
+        return self.fields.get(name)
+
+
+class Registry:
+    """The record types a server knows, by name."""
+
+    def __init__(self, types: list[RecordType]):
+        self._types = {t.name: t for t in types}
+
+    def get(self, name: str) -> RecordType | None:
+        """The type called `name`, or None."""
+        return self._types.get(name)
+
+    def __iter__(self):
+        return iter(self._types.values())
+
+    def names(self) -> list[str]:
+        """Every type name."""
+        return list(self._types)

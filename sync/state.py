@@ -1,0 +1,93 @@
+"""The data the engine reads and writes through a store."""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class RecordState:
+    """A record as stored: current values plus the merge metadata behind them.
+
+    `meta` holds, per field kind:
+      - "c": {field: [hlc, user_id, seq, client_id]} clock of each lww/state field
+      - "m": {field: {key: [hlc, user_id, seq, client_id]}} clock of each map key
+            (a removed key keeps its clock so an older put cannot bring it back)
+      - "s": {field: {element: [[seq, client_id], ...]}} live add-tags of each set element
+    """
+
+    type: str
+    id: str
+    values: dict[str, Any] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=lambda: {"c": {}, "m": {}, "s": {}})
+    deleted: bool = False
+    seq: int = 0
+    created_by: str | None = None
+    created_at: str | None = None
+    updated_by: str | None = None
+    updated_at: str | None = None
+
+    @property
+    def project_id(self) -> str | None:
+        """The project the record belongs to."""
+        return self.values.get("project_id")
+
+    def clone(self) -> "RecordState":
+        """A deep copy, so a rejected mutation leaves the original untouched."""
+        return copy.deepcopy(self)
+
+
+@dataclass
+class DeviceState:
+    """A device bound to a user, with the last mutation number it has had answered."""
+
+    client_id: str
+    user_id: str
+    last_mid: int = 0
+    pulled_seq: int = 0
+
+
+@dataclass
+class HistoryEntry:
+    """One field change, or one value that lost (`lost=True`)."""
+
+    type: str
+    record_id: str
+    field: str
+    old: Any
+    new: Any
+    hlc: str
+    user_id: str
+    client_id: str
+    seq: int
+    original_hlc: str | None = None
+    lost: bool = False
+
+
+@dataclass
+class ConflictEntry:
+    """A value of `user_id` that lost to `kept`, written by `by`."""
+
+    user_id: str
+    type: str
+    record_id: str
+    field: str
+    yours: Any
+    kept: Any
+    by: str
+    seq: int
+
+
+@dataclass
+class RejectedEntry:
+    """A rejected mutation, kept with its payload for its author."""
+
+    user_id: str
+    client_id: str
+    mid: int
+    type: str
+    record_id: str
+    op: str
+    payload: dict
+    error: dict

@@ -1,0 +1,47 @@
+"""The interfaces the engine needs from its surroundings: a store and a policy."""
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from .records import RecordType
+from .state import ConflictEntry, DeviceState, HistoryEntry, RecordState, RejectedEntry
+
+
+class Store(Protocol):
+    """Where records and sync bookkeeping live; one instance is one unit of work."""
+
+    def get_device(self, client_id: str) -> DeviceState | None: ...
+    def put_device(self, device: DeviceState) -> None: ...
+    def get_result(self, client_id: str, mid: int) -> dict | None: ...
+    def put_result(self, client_id: str, mid: int, result: dict) -> None: ...
+    def next_seq(self) -> int: ...
+    def load(self, type_name: str, record_id: str) -> RecordState | None: ...
+    def save(self, record: RecordState) -> None: ...
+    def add_history(self, entries: list[HistoryEntry]) -> None: ...
+    def add_conflicts(self, entries: list[ConflictEntry]) -> None: ...
+    def add_rejected(self, entry: RejectedEntry) -> None: ...
+    def changes_since(self, after_seq: int, project_ids: list[str],
+                      limit: int) -> list[RecordState]: ...
+    def project_records(self, project_id: str, after_seq: int, upto_seq: int,
+                        limit: int) -> list[RecordState]: ...
+    def tombstone_floor(self) -> int: ...
+
+
+class Policy(Protocol):
+    """The server's rules: roles, permissions and field validation."""
+
+    def roles(self, user_id: str, project_id: str) -> frozenset[str]:
+        """The user's roles in the project (empty when not a member)."""
+
+    def may(self, roles: frozenset[str], rtype: RecordType, action: str,
+            record: RecordState | None, user_id: str) -> bool:
+        """Whether a holder of `roles` may do `action` (create, edit, delete,
+        or `status:<from>-><to>`) on a record of `rtype`."""
+
+    def validate(self, rtype: RecordType, fields: dict[str, Any], creating: bool,
+                 record: RecordState | None) -> dict[str, list[str]]:
+        """Field errors of a put's values (empty when valid)."""
+
+    def guard(self, rtype: RecordType, source: str, target: str,
+              values: dict[str, Any]) -> dict[str, list[str]]:
+        """Field errors that forbid `source -> target` given the record's values."""
