@@ -22,7 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_config(app: Flask, overrides: dict | None) -> None:
-    app.config.update(config_module.from_environment(app.instance_path))
+    app.config.update(config_module.from_environment(app.instance_path, overrides))
     app.config.update({
         "API_TITLE": "Gridline", "API_VERSION": "1", "OPENAPI_VERSION": "3.0.3",
         "OPENAPI_URL_PREFIX": "/api", "OPENAPI_JSON_PATH": "openapi.json",

@@ -19,15 +19,18 @@ def _secret_key(instance_path: Path) -> str:
     return path.read_text().strip()
 
 
-def from_environment(instance_path: str) -> dict:
-    """The settings for an app whose instance folder is `instance_path`."""
+def from_environment(instance_path: str, given: dict | None = None) -> dict:
+    """The settings for an app whose instance folder is `instance_path`; settings in
+    `given` are not read (so a test's SECRET_KEY leaves no key file behind)."""
     instance = Path(instance_path)
+    given = given or {}
     env = os.environ
-    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'gridline.db'}"
+    database_url = (given.get("SQLALCHEMY_DATABASE_URI") or env.get("DATABASE_URL")
+                    or f"sqlite:///{instance / 'gridline.db'}")
     return {
         "SQLALCHEMY_DATABASE_URI": database_url,
         "BLOB_DIR": env.get("BLOB_DIR") or str(instance / "blobs"),
-        "SECRET_KEY": _secret_key(instance),
+        "SECRET_KEY": given.get("SECRET_KEY") or _secret_key(instance),
         # Bearer tokens live this long unless revoked.
         "TOKEN_TTL_SECONDS": int(env.get("TOKEN_TTL_SECONDS", 30 * 24 * 3600)),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)),

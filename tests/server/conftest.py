@@ -1,0 +1,138 @@
+"""Fixtures for server tests: a real database per test, the Flask test client, logins."""
+from __future__ import annotations
+
+import os
+import uuid
+
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+
+from server import create_app
+from server.database import init_db
+from server.demo import load_demo
+from server.extensions import db
+
+DEMO_PASSWORD = "demo-pass-1"
+PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _pg_admin_dsn() -> str:
+    url = make_url(PG_URL)
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def pg_available() -> bool:
+    """Whether the PostgreSQL server of TEST_DATABASE_URL answers."""
+    try:
+        with psycopg.connect(_pg_admin_dsn(), connect_timeout=3):
+            return True
+    except psycopg.OperationalError:
+        return False
+
+
+def require_pg() -> None:
+    """Skip when PostgreSQL is down, except under CI=true, where that is a failure."""
+    if pg_available():
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"PostgreSQL at {PG_URL} is required under CI=true and did not answer")
+    pytest.skip(f"PostgreSQL at {PG_URL} did not answer")
+
+
+class PgDatabase:
+    """A fresh PostgreSQL database, created for a test and dropped after it."""
+
+    def __init__(self):
+        self.name = f"gridline_test_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(_pg_admin_dsn(), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{self.name}"')
+        self.url = make_url(PG_URL).set(database=self.name).render_as_string(hide_password=False)
+
+    def drop(self) -> None:
+        with psycopg.connect(_pg_admin_dsn(), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_database():
+    """The URL of a fresh PostgreSQL database, dropped after the test."""
+    require_pg()
+    database = PgDatabase()
+    yield database.url
+    database.drop()
+
+
+def make_app(database_url: str, tmp_path, **overrides):
+    """An app on `database_url` with its schema created."""
+    app = create_app({
+        "TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "test-secret",
+        "BLOB_DIR": str(tmp_path / "blobs"), "LOGIN_RATE_LIMIT": "1000 per minute",
+        **overrides})
+    with app.app_context():
+        init_db()
+    return app
+
+
+@pytest.fixture(params=["sqlite"])
+def database_url(request, tmp_path):
+    """The database a test runs on; parametrize indirectly with "postgresql" to add it."""
+    if request.param == "postgresql":
+        require_pg()
+        database = PgDatabase()
+        yield database.url
+        with make_app(database.url, tmp_path).app_context():
+            db.engine.dispose()
+        database.drop()
+    else:
+        yield f"sqlite:///{tmp_path / 'gridline.db'}"
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    """A fresh app and database."""
+    app = make_app(database_url, tmp_path)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def demo(app):
+    """The demo project loaded; returns its project id and the users' ids by username."""
+    from server.demo import demo_id
+    with app.app_context():
+        load_demo(DEMO_PASSWORD)
+    return {"project_id": demo_id("project"),
+            "users": {name: demo_id(name) for name in
+                      ("foreman1", "foreman2", "liaison1", "supervisor1", "safety1", "admin1")}}
+
+
+class Auth:
+    """Logs demo users in and returns their Authorization headers."""
+
+    def __init__(self, client):
+        self.client = client
+        self._tokens: dict[str, str] = {}
+
+    def token(self, username: str, password: str = DEMO_PASSWORD) -> str:
+        if username not in self._tokens:
+            response = self.client.post("/api/auth/login",
+                                        json={"username": username, "password": password})
+            assert response.status_code == 200, response.get_json()
+            self._tokens[username] = response.get_json()["token"]
+        return self._tokens[username]
+
+    def headers(self, username: str) -> dict:
+        return {"Authorization": f"Bearer {self.token(username)}"}
+
+
+@pytest.fixture
+def auth(client, demo):
+    return Auth(client)
