@@ -56,4 +56,6 @@ def register_blueprints(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from .demo import seed_demo_command
+    from .syncing.maintenance import prune_tombstones_command
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(prune_tombstones_command)
