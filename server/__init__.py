@@ -46,10 +46,11 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .accounts.routes import bp as auth_bp
     from .blobs.routes import bp as blobs_bp
+    from .health import bp as health_bp
     from .projects.routes import bp as admin_bp
     from .pwa import bp as pwa_bp
     from .syncing.routes import bp as sync_bp
-    for blueprint in (auth_bp, admin_bp, sync_bp, blobs_bp):
+    for blueprint in (auth_bp, admin_bp, sync_bp, blobs_bp, health_bp):
         api.register_blueprint(blueprint)
     app.register_blueprint(pwa_bp)
 

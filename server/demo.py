@@ -12,6 +12,7 @@ from .accounts.passwords import hash_password
 from .accounts.tokens import Caller
 from .extensions import db
 from .projects.models import Membership, Project
+from .projects.setup import DEFAULT_RESPONSE_HOURS, add_builtin_checklists
 from .syncing.service import write_as
 
 # Demo ids are derived from names, so a second load would reuse them.
@@ -63,9 +64,7 @@ def load_demo(password: str, today: dt.date | None = None) -> None:
     today = today or dt.date.today()
     day = lambda offset: (today + dt.timedelta(days=offset)).isoformat()  # noqa: E731
     project = Project(id=demo_id("project"), code="DEMO", name="解放路道路改造工程（演示）",
-                      settings={"feedback_response_hours": {
-                          "noise": 24, "dust": 24, "traffic": 4, "access": 4, "damage": 48,
-                          "safety": 2, "other": 72}})
+                      settings={"feedback_response_hours": dict(DEFAULT_RESPONSE_HOURS)})
     db.session.add(project)
     users, callers = {}, {}
     secret = hash_password(password)
@@ -82,6 +81,7 @@ def load_demo(password: str, today: dt.date | None = None) -> None:
                                                    kind, demo_id(name), fields)
     base = {"project_id": project.id}
 
+    add_builtin_checklists(admin, project.id)
     for code, name, owner, description in SECTIONS:
         put(admin, "section", code, {**base, "code": code, "name": name,
                                      "owner_id": users[owner].id, "description": description})

@@ -57,6 +57,9 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "status:pending->rejected": DECIDERS,
         "status:pending->withdrawn": frozenset({ADMIN, AUTHOR}),
     },
+    "checklist": {
+        "create": frozenset({ADMIN}), "edit": frozenset({ADMIN}), "delete": frozenset({ADMIN}),
+    },
     "comment": {
         "create": EVERYONE, "delete": frozenset({ADMIN, AUTHOR}),
     },

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 from flask import g
 from flask_smorest import Blueprint
@@ -15,6 +16,7 @@ from ..extensions import db
 from ..syncing.service import load_record, write_as
 from . import schemas
 from .models import ROLES, Membership, Project
+from .setup import DEFAULT_RESPONSE_HOURS, add_builtin_checklists
 
 bp = Blueprint("admin", __name__, url_prefix="/api", description="Projects and administration")
 
@@ -89,13 +91,44 @@ def create_project(body):
     _any_admin()
     if db.session.execute(select(Project.id).where(Project.code == body["code"])).first():
         raise ApiError(409, "that project code is taken", "conflict", {"code": ["taken"]})
-    project = Project(code=body["code"], name=body["name"], settings={})
+    project = Project(code=body["code"], name=body["name"],
+                      settings={"feedback_response_hours": dict(DEFAULT_RESPONSE_HOURS)})
     db.session.add(project)
     db.session.flush()
     db.session.add(Membership(project_id=project.id, user_id=g.caller.user_id, role="admin"))
     db.session.commit()
+    projects_roles = {**g.caller.projects, project.id: frozenset({"admin"})}
+    add_builtin_checklists(replace(g.caller, projects=projects_roles), project.id)
     return {"id": project.id, "code": project.code, "name": project.name, "roles": ["admin"],
-            "settings": {}}
+            "settings": project.settings}
+
+
+@bp.route("/projects/<project_id>/settings", methods=["GET"])
+@login_required
+@bp.response(200, schemas.ProjectSettings)
+def settings(project_id):
+    """A project's settings, such as feedback response hours per category."""
+    return _settings_out(_member_of(project_id))
+
+
+@bp.route("/projects/<project_id>/settings", methods=["PATCH"])
+@login_required
+@bp.arguments(schemas.ProjectSettings)
+@bp.response(200, schemas.ProjectSettings)
+def update_settings(body, project_id):
+    """Change a project's settings (project admins only)."""
+    project = _member_of(project_id)
+    admin_of(project_id)
+    hours = dict(project.settings.get("feedback_response_hours") or DEFAULT_RESPONSE_HOURS)
+    hours.update(body.get("feedback_response_hours", {}))
+    project.settings = {**project.settings, "feedback_response_hours": hours}
+    db.session.commit()
+    return _settings_out(project)
+
+
+def _settings_out(project: Project) -> dict:
+    hours = {**DEFAULT_RESPONSE_HOURS, **(project.settings.get("feedback_response_hours") or {})}
+    return {"feedback_response_hours": hours}
 
 
 @bp.route("/projects/<project_id>/members", methods=["GET"])

@@ -2,6 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from ..records.base import Uuid
+from ..records.feedback import CATEGORIES
 from .models import ROLES
 
 USERNAME = validate.Regexp(r"^[a-z0-9][a-z0-9_.-]{1,63}$",
@@ -75,3 +76,10 @@ class SectionResult(Schema):
     id = fields.String()
     seq = fields.Integer()
     status = fields.String()
+
+
+class ProjectSettings(Schema):
+    feedback_response_hours = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(CATEGORIES)),
+        values=fields.Integer(strict=True, validate=validate.Range(min=1, max=24 * 30)),
+        metadata={"description": "hours to answer resident feedback, per category"})

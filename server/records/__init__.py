@@ -6,7 +6,7 @@ from typing import Callable
 
 from sync import RecordType, Registry
 
-from . import action, approval, briefing, comment, feedback, safety_check, section, task
+from . import action, approval, briefing, checklist, comment, feedback, safety_check, section, task
 from .base import RecordSchema
 
 
@@ -33,6 +33,7 @@ KINDS: dict[str, RecordKind] = {kind.name: kind for kind in (
     RecordKind(feedback.TYPE, feedback.Feedback, feedback.FeedbackFields(), feedback.closing_guard),
     RecordKind(approval.TYPE, approval.Approval, approval.ApprovalFields()),
     RecordKind(comment.TYPE, comment.Comment, comment.CommentFields()),
+    RecordKind(checklist.TYPE, checklist.Checklist, checklist.ChecklistFields()),
 )}
 
 REGISTRY = Registry([kind.type for kind in KINDS.values()])

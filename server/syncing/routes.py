@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import g
+from flask import Response, g, request
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
@@ -14,6 +14,7 @@ from ..extensions import db
 from ..permissions import mask, may_read
 from . import schemas
 from .models import Conflict, RejectedMutation
+from .qr import qr_image, record_link
 from .service import change_out, history_rows, load_record, run_pull, run_push
 
 bp = Blueprint("sync", __name__, url_prefix="/api", description="Sync protocol v1")
@@ -124,3 +125,15 @@ def history(type_name, record_id):
             "original_hlc": entry.original_hlc, "clamped": entry.original_hlc is not None,
             "user": entry.user_id, "user_name": user_name, "seq": entry.seq, "lost": entry.lost})
     return {"history": entries}
+
+
+@bp.route("/records/<type_name>/<record_id>/qr", methods=["GET"])
+@login_required
+@bp.arguments(schemas.QrQuery, location="query")
+@bp.response(200, description="a QR code (SVG or PNG) leading to the record's page")
+def record_qr(query, type_name, record_id):
+    """A QR code for a site sign that opens the record and its history."""
+    found = _readable(type_name, record_id)
+    data, content_type = qr_image(record_link(request.host_url, type_name, found.id),
+                                  query["format"])
+    return Response(data, content_type=content_type)

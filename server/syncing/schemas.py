@@ -107,3 +107,7 @@ class RecordOut(Schema):
     data = fields.Dict()
     updated_by = fields.String(allow_none=True)
     updated_at = fields.String(allow_none=True)
+
+
+class QrQuery(Schema):
+    format = fields.String(load_default="svg", validate=validate.OneOf(("svg", "png")))

@@ -14,7 +14,7 @@ from collections import defaultdict
 from sqlalchemy import Date, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from sync import DeviceState, RecordState
+from sync import DeviceState, FieldKind, RecordState
 
 from ..records import KINDS
 from .models import (ChangeLog, Conflict, Device, DeviceResult, FieldHistory,
@@ -33,6 +33,10 @@ class TableCodec:
         declared = list(kind.type.fields) + ([kind.type.state_field] if kind.type.state_field else [])
         self.fields = [name for name in declared if name != "project_id"]
         self.dates = {c.name for c in self.table.columns if isinstance(c.type, Date)}
+        # Set and map columns hold an empty collection rather than a JSON null.
+        self.empty = {name: ([] if field_kind is FieldKind.SET else {})
+                      for name, field_kind in kind.type.fields.items()
+                      if field_kind in (FieldKind.SET, FieldKind.MAP)}
 
     def to_state(self, row) -> RecordState:
         mapping = row._mapping
@@ -54,7 +58,9 @@ class TableCodec:
                "updated_at": record.updated_at}
         for name in self.fields:
             value = record.values.get(name)
-            if value is not None and name in self.dates:
+            if value is None:
+                value = self.empty.get(name)
+            elif name in self.dates:
                 value = dt.date.fromisoformat(value)
             row[name] = value
         return row
