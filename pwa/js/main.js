@@ -1,0 +1,4 @@
+/** Entry point of the page: starts the app shell. */
+import { App } from './ui/app.js';
+
+new App(document.body).start();

@@ -1,0 +1,90 @@
+/**
+ * What the user sees: pulled records with the outbox replayed on top, in mid order.
+ * The server rebases nothing for us, so every read recomputes the view (outboxes are small).
+ */
+import { readRecord, readRecordsOfType } from '../db/records.js';
+import { readOutbox } from './outbox.js';
+import { fieldKind } from './record_types.js';
+
+/**
+ * A record as shown: `{type, id, fields, pending, deleted, serverSeq, updatedAt, updatedBy}`.
+ * `pending` marks local changes not yet answered; `deleted` records are hidden from lists.
+ */
+function viewOfPulled(record) {
+  return {
+    type: record.type,
+    id: record.id,
+    fields: { ...record.data },
+    pending: false,
+    deleted: false,
+    serverSeq: record.seq,
+    updatedAt: record.updated_at,
+    updatedBy: record.updated_by,
+  };
+}
+
+function emptyView(type, id) {
+  return { type, id, fields: {}, pending: false, deleted: false, serverSeq: null, updatedAt: null, updatedBy: null };
+}
+
+/** Replays one mutation on a view (pure: returns a new view). */
+export function applyMutation(view, mutation) {
+  if (mutation.op === 'delete') return { ...view, pending: true, deleted: true };
+  const fields = { ...view.fields };
+  for (const [name, change] of Object.entries(mutation.fields ?? {})) {
+    const kind = fieldKind(view.type, name);
+    if (kind === 'set') fields[name] = applySetChange(fields[name], change);
+    else if (kind === 'map') fields[name] = applyMapChange(fields[name], change);
+    else fields[name] = change; // lww, state and append fields take the new value
+  }
+  return { ...view, fields, pending: true };
+}
+
+/** `{add, remove}` on an array value: adds first, then removes, as one device typed them. */
+function applySetChange(current, { add = [], remove = [] } = {}) {
+  const members = new Set(Array.isArray(current) ? current : []);
+  for (const item of add) members.add(item);
+  for (const item of remove) members.delete(item);
+  return [...members];
+}
+
+/** `{key: value}` merged into a map value; `null` removes the key. */
+function applyMapChange(current, change) {
+  const merged = { ...(current ?? {}) };
+  for (const [key, value] of Object.entries(change ?? {})) {
+    if (value === null) delete merged[key];
+    else merged[key] = value;
+  }
+  return merged;
+}
+
+/** Replays the mutations (already in mid order) of one record on its pulled state. */
+function rebase(type, id, pulled, mutations) {
+  return mutations.reduce(applyMutation, pulled ? viewOfPulled(pulled) : emptyView(type, id));
+}
+
+/** Every visible record of a type, local changes included. */
+export async function loadViews(type) {
+  const [pulled, outbox] = await Promise.all([readRecordsOfType(type), readOutbox()]);
+  const mutationsById = new Map();
+  for (const mutation of outbox) {
+    if (mutation.type !== type) continue;
+    if (!mutationsById.has(mutation.id)) mutationsById.set(mutation.id, []);
+    mutationsById.get(mutation.id).push(mutation);
+  }
+  const views = pulled.map((record) => rebase(type, record.id, record, mutationsById.get(record.id) ?? []));
+  const pulledIds = new Set(pulled.map((record) => record.id));
+  for (const [id, mutations] of mutationsById) {
+    if (!pulledIds.has(id)) views.push(rebase(type, id, null, mutations));
+  }
+  return views.filter((view) => !view.deleted);
+}
+
+/** One record with local changes, or null when it is unknown or deleted. */
+export async function loadView(type, id) {
+  const [pulled, outbox] = await Promise.all([readRecord(type, id), readOutbox()]);
+  const mutations = outbox.filter((mutation) => mutation.type === type && mutation.id === id);
+  if (!pulled && mutations.length === 0) return null;
+  const view = rebase(type, id, pulled, mutations);
+  return view.deleted ? null : view;
+}

@@ -1,0 +1,80 @@
+/**
+ * The outbox: this device's mutations not yet answered by the server, in `mid` order.
+ * Mids and HLCs are stamped in the same transaction that stores the mutation, so two
+ * tabs can never hand out the same mid.
+ */
+import { announceChange } from '../db/change_feed.js';
+import { inTransaction, readAll, requestResult } from '../db/database.js';
+import { formatHlc, receiveHlc, tickHlc, ZERO_CLOCK } from './hlc.js';
+
+/**
+ * Stamps drafts `{op, type, id, fields}` with the next mids and HLCs and adds them, using the
+ * `outbox` and `meta` stores of a transaction the caller opened. Returns the stored mutations.
+ */
+export async function stampInto({ outbox, meta }, drafts) {
+  const clientId = await requestResult(meta.get('client_id'));
+  let lastMid = (await requestResult(meta.get('mid_counter'))) ?? 0;
+  let clock = (await requestResult(meta.get('hlc'))) ?? ZERO_CLOCK;
+  const createdAt = new Date().toISOString();
+  const stamped = drafts.map(({ op, type, id, fields }) => {
+    clock = tickHlc(clock, Date.now());
+    lastMid += 1;
+    const mutation = { mid: lastMid, op, type, id, hlc: formatHlc(clock, clientId), created_at: createdAt };
+    if (op !== 'delete') mutation.fields = fields;
+    return mutation;
+  });
+  for (const mutation of stamped) outbox.add(mutation);
+  meta.put(lastMid, 'mid_counter');
+  meta.put(clock, 'hlc');
+  return stamped;
+}
+
+/** Adds mutation drafts to the outbox and returns them stamped. */
+export async function enqueue(drafts) {
+  const stamped = await inTransaction(['outbox', 'meta'], 'readwrite', (stores) => stampInto(stores, drafts));
+  announceChange('outbox');
+  announceChange('records');
+  return stamped;
+}
+
+/** The first `limit` pending mutations, lowest mid first. */
+export function readBatch(limit) {
+  return inTransaction(['outbox'], 'readonly', ({ outbox }) => requestResult(outbox.getAll(null, limit)));
+}
+
+/** Every pending mutation, lowest mid first. */
+export function readOutbox() {
+  return readAll('outbox');
+}
+
+/** How many mutations wait to be pushed. */
+export function countPending() {
+  return inTransaction(['outbox'], 'readonly', ({ outbox }) => requestResult(outbox.count()));
+}
+
+/**
+ * Gives the pending mutations consecutive mids starting at `firstMid`, keeping their order and HLCs.
+ * Used when the server's `last_mid` shows it never received the mids just before ours: the
+ * mutations were never applied, so numbering them on from what the server has is safe.
+ */
+export async function renumberFrom(firstMid) {
+  await inTransaction(['outbox', 'meta'], 'readwrite', async ({ outbox, meta }) => {
+    const pending = await requestResult(outbox.getAll());
+    if (pending.length === 0 || pending[0].mid === firstMid) return;
+    outbox.clear();
+    pending.forEach((mutation, index) => outbox.add({ ...mutation, mid: firstMid + index }));
+    meta.put(firstMid + pending.length - 1, 'mid_counter');
+  });
+}
+
+/**
+ * Moves the clock up to the server's time (its `Date` header), so a phone whose clock runs
+ * behind does not lose every last-writer-wins race. The server time counts as a remote clock.
+ */
+export async function observeServerTime(serverMs) {
+  await inTransaction(['meta'], 'readwrite', async ({ meta }) => {
+    const clock = (await requestResult(meta.get('hlc'))) ?? ZERO_CLOCK;
+    if (serverMs <= Math.max(clock.ms, Date.now())) return;
+    meta.put(receiveHlc(clock, { ms: serverMs, counter: 0 }, Date.now()), 'hlc');
+  });
+}

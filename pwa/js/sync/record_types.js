@@ -1,0 +1,102 @@
+/**
+ * Record types the protocol guarantees: field kinds, state machines, and which field names a record.
+ * A server may add fields; those are treated as `lww`.
+ */
+
+/** Builds `{field: kind}` from `{kind: [fields]}`. */
+function kinds(byKind) {
+  return Object.fromEntries(Object.entries(byKind).flatMap(([kind, names]) => names.map((name) => [name, kind])));
+}
+
+export const RECORD_TYPES = {
+  section: {
+    fields: kinds({ lww: ['project_id', 'code', 'name', 'owner_id', 'description'] }),
+    titleFields: ['code', 'name'],
+  },
+  briefing: {
+    fields: kinds({
+      lww: ['project_id', 'date', 'weather', 'key_tasks', 'risk_points'],
+      set: ['section_ids', 'attendees', 'photos'],
+      state: ['status'],
+    }),
+    transitions: { draft: ['submitted'], submitted: ['acknowledged'], acknowledged: [] },
+    restrictedStates: { acknowledged: ['supervisor', 'admin'] },
+    titleFields: ['date', 'key_tasks'],
+  },
+  task: {
+    fields: kinds({
+      lww: ['project_id', 'section_id', 'title', 'description', 'assignee_id', 'due_date', 'priority',
+        'progress', 'planned_start', 'planned_end'],
+      set: ['depends_on', 'photos'],
+      state: ['status'],
+    }),
+    transitions: { todo: ['doing'], doing: ['done'], done: ['doing', 'accepted'], accepted: [] },
+    restrictedStates: { accepted: ['supervisor', 'admin'] },
+    titleFields: ['title'],
+  },
+  safety_check: {
+    fields: kinds({
+      lww: ['project_id', 'section_id', 'date', 'likelihood', 'severity', 'notes'],
+      map: ['results'],
+      set: ['photos'],
+      state: ['status'],
+    }),
+    transitions: { open: ['rectifying'], rectifying: ['verified'], verified: ['closed'], closed: [] },
+    titleFields: ['date', 'notes'],
+  },
+  action: {
+    fields: kinds({
+      lww: ['project_id', 'check_id', 'description', 'owner_id', 'deadline'],
+      set: ['photos'],
+      state: ['status'],
+    }),
+    transitions: { open: ['done'], done: ['verified'], verified: [] },
+    titleFields: ['description'],
+  },
+  feedback: {
+    fields: kinds({
+      lww: ['project_id', 'section_id', 'category', 'description', 'location', 'resident_name',
+        'resident_phone', 'channel', 'response_due', 'satisfaction'],
+      set: ['photos'],
+      state: ['status'],
+    }),
+    transitions: {
+      received: ['acknowledged'], acknowledged: ['in_progress'], in_progress: ['resolved'],
+      resolved: ['closed'], closed: [],
+    },
+    titleFields: ['description'],
+  },
+  approval: {
+    fields: kinds({
+      lww: ['project_id', 'subject_type', 'subject_id', 'kind', 'note', 'decision_comment'],
+      state: ['status'],
+    }),
+    transitions: { pending: ['approved', 'rejected', 'withdrawn'], approved: [], rejected: [], withdrawn: [] },
+    titleFields: ['kind', 'note'],
+  },
+  comment: {
+    fields: kinds({ append: ['project_id', 'subject_type', 'subject_id', 'body'] }),
+    titleFields: ['body'],
+  },
+};
+
+export const TASK_PRIORITIES = ['low', 'normal', 'high', 'urgent'];
+
+/** The kind of a field (`lww` for fields this client does not know). */
+export function fieldKind(type, field) {
+  return RECORD_TYPES[type]?.fields[field] ?? 'lww';
+}
+
+/** The state a new record starts in, or undefined for types without a state machine. */
+export function initialState(type) {
+  const transitions = RECORD_TYPES[type]?.transitions;
+  return transitions ? Object.keys(transitions)[0] : undefined;
+}
+
+/** States reachable from `current` that the given roles may move to (the server has the last word). */
+export function nextStates(type, current, roles) {
+  const { transitions = {}, restrictedStates = {} } = RECORD_TYPES[type] ?? {};
+  return (transitions[current] ?? []).filter(
+    (state) => !restrictedStates[state] || restrictedStates[state].some((role) => roles.includes(role)),
+  );
+}

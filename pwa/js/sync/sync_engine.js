@@ -1,0 +1,169 @@
+/**
+ * The sync loop: push, then pull, then refresh the inbox lists.
+ *
+ * Runs on start, on the `online` event, every 30 s while online, soon after a new local
+ * change, and on "Sync now". Failures back off exponentially with jitter; a 401 stops the
+ * loop until the user logs in again and leaves the outbox exactly as it was.
+ */
+import { onChange } from '../db/change_feed.js';
+import { getMeta, setMeta } from '../db/meta.js';
+import { ApiError } from './api_client.js';
+import { backoffDelay } from './backoff.js';
+import { syncInbox } from './inbox_sync.js';
+import { countPending, observeServerTime } from './outbox.js';
+import { pullChanges } from './pull.js';
+import { pushOutbox } from './push.js';
+
+const INTERVAL_MS = 30_000;
+const AFTER_LOCAL_CHANGE_MS = 1_000;
+
+/** Fired with the new `status` whenever any part of it changes. */
+export const STATUS_EVENT = 'status';
+/** Fired when the server refused the token: the UI shows the login screen. */
+export const LOGIN_REQUIRED_EVENT = 'login-required';
+
+export class SyncEngine extends EventTarget {
+  constructor({ api, session }) {
+    super();
+    this.api = api;
+    this.session = session;
+    this.status = {
+      online: navigator.onLine, // what the browser believes; a failed request shows as `error`
+      pending: 0, // mutations in the outbox
+      lastSyncAt: null, // ISO time of the last cycle that finished without error
+      error: null, // {code, message} of the last failed cycle, null once one succeeds
+      phase: 'idle', // 'idle' | 'pushing' | 'pulling'
+      received: 0, // changes received by the pull under way
+      pages: 0, // pages received by the pull under way
+      loginRequired: false, // the server refused the token; nothing is sent until login
+    };
+    this.failures = 0; // consecutive failed cycles, for the backoff
+    this.timer = null; // the next scheduled cycle
+    this.running = null; // promise of the cycle under way
+    this.runAgain = false; // a cycle was asked for while one was running
+  }
+
+  /** Loads the status, starts listening and runs a first cycle (which waits for a login if none). */
+  async start() {
+    const [pending, lastSyncAt] = await Promise.all([countPending(), getMeta('last_sync_at')]);
+    this.update({ pending, lastSyncAt: lastSyncAt ?? null });
+    window.addEventListener('online', () => {
+      this.update({ online: true });
+      this.syncNow();
+    });
+    window.addEventListener('offline', () => {
+      this.update({ online: false });
+      clearTimeout(this.timer);
+    });
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible') this.run(); // timers sleep while the app is hidden
+    });
+    onChange('outbox', () => this.onOutboxChange());
+    return this.run();
+  }
+
+  /** Runs a cycle now, forgetting earlier failures ("Sync now", back online, after login). */
+  syncNow() {
+    this.failures = 0;
+    return this.run();
+  }
+
+  /** Called after a successful login: the same queue goes out unchanged. */
+  resumeAfterLogin() {
+    this.update({ loginRequired: false, error: null });
+    return this.syncNow();
+  }
+
+  /** Marks the session refused: no more requests until `resumeAfterLogin`. */
+  requireLogin() {
+    if (this.status.loginRequired) return;
+    clearTimeout(this.timer);
+    this.update({ loginRequired: true, phase: 'idle', error: { code: 'unauthorized' } });
+    this.dispatchEvent(new Event(LOGIN_REQUIRED_EVENT));
+  }
+
+  /** Runs one cycle, or joins the running one and asks for another after it. */
+  run() {
+    if (this.running) {
+      this.runAgain = true;
+      return this.running;
+    }
+    this.running = this.cycle().finally(() => {
+      this.running = null;
+      if (this.runAgain) {
+        this.runAgain = false;
+        this.run();
+      }
+    });
+    return this.running;
+  }
+
+  async cycle() {
+    clearTimeout(this.timer);
+    if (this.status.loginRequired || !this.session.isLoggedIn) return;
+    if (!navigator.onLine) {
+      this.update({ online: false });
+      return; // the `online` event starts the next cycle
+    }
+    try {
+      // One tab at a time talks to the server; the others wait and then find little to do.
+      await withSyncLock(async () => {
+        // Read each time: a new user's login gives the device a new client id.
+        const clientId = await getMeta('client_id');
+        this.update({ phase: 'pushing' });
+        await pushOutbox(this.api, clientId);
+        this.update({ phase: 'pulling', received: 0, pages: 0 });
+        await pullChanges(this.api, clientId, (progress) => this.update(progress));
+        await syncInbox(this.api);
+      });
+      if (this.api.serverTimeMs) await observeServerTime(this.api.serverTimeMs);
+      const lastSyncAt = new Date().toISOString();
+      await setMeta('last_sync_at', lastSyncAt);
+      this.failures = 0;
+      this.update({ phase: 'idle', online: true, error: null, lastSyncAt, pending: await countPending() });
+      this.schedule(INTERVAL_MS);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) {
+        this.requireLogin();
+        return;
+      }
+      this.failures += 1;
+      this.update({ phase: 'idle', error: describeError(error), pending: await countPending() });
+      this.schedule(backoffDelay(this.failures));
+    }
+  }
+
+  schedule(delayMs) {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.run(), delayMs);
+  }
+
+  /** Keeps the pending count true and pushes new local changes soon. */
+  async onOutboxChange() {
+    const before = this.status.pending;
+    const pending = await countPending();
+    this.update({ pending });
+    if (pending <= before || this.failures > 0 || !navigator.onLine) return;
+    if (this.running) this.runAgain = true;
+    else this.schedule(AFTER_LOCAL_CHANGE_MS);
+  }
+
+  update(changes) {
+    Object.assign(this.status, changes);
+    this.dispatchEvent(new CustomEvent(STATUS_EVENT, { detail: this.status }));
+  }
+}
+
+/** Error summary for the status bar: `code` picks the localized text. */
+function describeError(error) {
+  if (error instanceof ApiError) {
+    const code = error.retryable ? 'server' : error.status === 403 ? 'forbidden' : 'http';
+    return { code, status: error.status, message: error.message };
+  }
+  if (error?.name === 'NetworkError') return { code: 'network', message: error.message };
+  return { code: 'client', message: error?.message ?? String(error) };
+}
+
+function withSyncLock(work) {
+  return navigator.locks ? navigator.locks.request('gridline-sync', work) : work();
+}

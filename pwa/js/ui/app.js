@@ -1,0 +1,117 @@
+/** Composes the page: session, API client, sync loop, shell components and router. */
+import { ensureClientId } from '../db/meta.js';
+import { ApiClient } from '../sync/api_client.js';
+import { Session } from '../sync/session.js';
+import { LOGIN_REQUIRED_EVENT, SyncEngine } from '../sync/sync_engine.js';
+import { chooseLocale, loadLocale, switchLocale } from './i18n.js';
+import { LoginRequiredBanner } from './login_required_banner.js';
+import { NavBar } from './nav_bar.js';
+import { Router } from './router.js';
+import { ROUTES } from './routes.js';
+import { registerServiceWorker } from './service_worker_registration.js';
+import { StatusBar } from './status_bar.js';
+import { StorageWarning } from './storage_warning.js';
+import { Toast } from './toast.js';
+import { UpdateBanner } from './update_banner.js';
+
+export class App {
+  constructor(root) {
+    this.root = root;
+    this.session = new Session();
+    this.api = new ApiClient({
+      getToken: () => this.session.token,
+      onUnauthorized: () => this.engine?.requireLogin(),
+    });
+    this.engine = null;
+    this.router = null;
+    this.loginDeferred = false; // the user chose "Later" after the token was refused
+  }
+
+  async start() {
+    // 1. Language first: every component renders text.
+    await loadLocale(chooseLocale());
+    // 2. Device identity and saved session, so the app opens offline.
+    await Promise.all([ensureClientId(), this.session.load()]);
+    this.engine = new SyncEngine({ api: this.api, session: this.session });
+    this.engine.addEventListener(LOGIN_REQUIRED_EVENT, () => this.onLoginRequired());
+
+    // 3. The shell: status bar, banners, screen outlet, navigation, toasts.
+    const slot = (id) => this.root.querySelector(`#${id}`);
+    this.statusBar = new StatusBar(slot('status-bar'), this.engine);
+    this.storageWarning = new StorageWarning(slot('banners'));
+    this.loginBanner = new LoginRequiredBanner(slot('banners'), () => this.goToLogin());
+    this.navBar = new NavBar(slot('nav-bar'), ROUTES);
+    this.updateBanner = new UpdateBanner(slot('banners'));
+    this.toast = new Toast(slot('toast'));
+    this.router = new Router(this, ROUTES, slot('main'));
+
+    // 4. Show the first screen, then start syncing and the service worker.
+    await this.router.start();
+    this.engine.start();
+    if (this.session.isLoggedIn) this.afterLogin({ fresh: false });
+    registerServiceWorker((waiting) => this.updateBanner.show(waiting));
+  }
+
+  /** Starts what needs a user: syncing (after a fresh login), the refreshed profile, persistent storage. */
+  afterLogin({ fresh }) {
+    this.loginDeferred = false;
+    this.loginBanner.hide();
+    if (fresh) this.engine.resumeAfterLogin();
+    if (navigator.onLine) this.session.refreshUser(this.api).then(() => this.navBar.render(), () => {});
+    this.storageWarning.requestPersistence();
+  }
+
+  /** The server refused the token: show login, unless that would throw away what the user is typing. */
+  onLoginRequired() {
+    this.loginDeferred = false;
+    const current = this.router.current;
+    if (!current || current.route.public) return;
+    if (current.screen.isDirty()) this.loginBanner.show();
+    else this.goToLogin();
+  }
+
+  /** "Later" on the login screen: keep working on this phone; the banner offers login again. */
+  deferLogin() {
+    this.loginDeferred = true;
+    this.loginBanner.show();
+  }
+
+  /** The login path a route must redirect to (no session, or a refused token not deferred), else null. */
+  loginRedirect(route) {
+    if (route.public) return null;
+    const refused = this.engine?.status.loginRequired && !this.loginDeferred;
+    if (this.session.isLoggedIn && !refused) return null;
+    return loginPathFromHere();
+  }
+
+  goToLogin() {
+    return this.router.navigate(loginPathFromHere());
+  }
+
+  /** Keeps the shell in step with the route (login has no navigation bar). */
+  onRouteChange(route) {
+    this.navBar.setActive(route);
+    this.navBar.element.hidden = route.chrome === false;
+  }
+
+  /** Shows a short message to the user. */
+  notify(message) {
+    this.toast.show(message);
+  }
+
+  /** Switches the language and redraws everything on screen. */
+  async changeLocale(code) {
+    await switchLocale(code);
+    this.statusBar.render();
+    this.navBar.render();
+    this.storageWarning.render();
+    this.loginBanner.render();
+    this.updateBanner.render();
+    await this.router.show();
+  }
+}
+
+/** The login screen, set to come back to the current page. */
+function loginPathFromHere() {
+  return `/login?next=${encodeURIComponent(location.pathname + location.search)}`;
+}

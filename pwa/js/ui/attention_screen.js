@@ -1,0 +1,107 @@
+/** "Needs attention": changes the server rejected, with the reason, what was typed, and what to do. */
+import { REJECTED, readInbox } from '../db/inbox.js';
+import { dismissEntry } from '../sync/inbox_sync.js';
+import { loadView } from '../sync/local_view.js';
+import { enqueue } from '../sync/outbox.js';
+import { ConfirmButton } from './confirm_button.js';
+import { h } from './dom.js';
+import { formatDateTime, t, tOr } from './i18n.js';
+import { FieldsEditor } from './fields_editor.js';
+import { fieldLabel, formatFieldValue, recordTitle, typeLabel } from './record_text.js';
+import { Screen } from './screen.js';
+
+export class AttentionScreen extends Screen {
+  constructor(...args) {
+    super(...args);
+    this.editing = null; // key of the entry open in the editor
+    this.refreshOn('inbox');
+  }
+
+  isDirty() {
+    return this.editing !== null;
+  }
+
+  async render() {
+    if (this.editing) return; // do not redraw under the user's fingers
+    const entries = await readInbox(REJECTED);
+    const titles = await Promise.all(entries.map((entry) => loadView(entry.type, entry.record_id)));
+    this.show(
+      h('header', { class: 'screen-header' },
+        h('h1', { tabindex: '-1' }, t('attention.title')),
+        h('p', { class: 'muted' }, t('attention.intro'))),
+      entries.length === 0
+        ? h('p', { class: 'empty', testid: 'attention-empty' }, t('attention.empty'))
+        : h('ul', { class: 'card-list', testid: 'attention-list' },
+          entries.map((entry, i) => this.card(entry, titles[i]))));
+  }
+
+  card(entry, view) {
+    const error = entry.error ?? {};
+    const fieldErrors = Object.entries(error.fields ?? {});
+    const item = h('li', { class: 'card', testid: 'attention-item', dataset: { key: entry.key, mid: String(entry.mid ?? '') } },
+      h('h2', {}, t(entry.op === 'delete' ? 'attention.deleteOf' : 'attention.changeTo', {
+        type: typeLabel(entry.type), title: view ? recordTitle(view) : entry.record_id.slice(0, 8),
+      })),
+      h('p', { class: 'reason', testid: 'attention-reason', dataset: { code: error.code ?? '' } },
+        tOr(`rejection.${error.code}`, t('rejection.other'))),
+      fieldErrors.length
+        ? h('ul', { class: 'field-errors', testid: 'attention-field-errors' }, fieldErrors.map(([name, messages]) =>
+          h('li', {}, `${fieldLabel(name)}: ${[messages].flat().join(', ')}`)))
+        : null,
+      error.message ? h('p', { class: 'muted' }, error.message) : null,
+      entry.op !== 'delete'
+        ? h('dl', { class: 'fields', testid: 'attention-fields' }, Object.entries(entry.fields ?? {}).map(([name, value]) => [
+          h('dt', {}, fieldLabel(name)), h('dd', {}, formatFieldValue(name, value)),
+        ]))
+        : null,
+      entry.created_at ? h('p', { class: 'muted' }, formatDateTime(entry.created_at)) : null,
+      h('div', { class: 'card-actions' },
+        h('button', { type: 'button', class: 'button button-primary', testid: 'attention-edit', onclick: () => this.openEditor(entry, item) },
+          entry.op === 'delete' ? t('attention.resend') : t('attention.editAndResend')),
+        ConfirmButton({
+          label: t('attention.discard'), confirmLabel: t('attention.discardConfirm'), testid: 'attention-discard',
+          onConfirm: () => this.discard(entry),
+        })));
+    return item;
+  }
+
+  openEditor(entry, item) {
+    this.editing = entry.key;
+    const editor = new FieldsEditor(entry.type, entry.op === 'delete' ? {} : entry.fields ?? {});
+    const form = h('form', {
+      class: 'stack', testid: 'attention-editor',
+      onsubmit: (event) => {
+        event.preventDefault();
+        const fields = editor.read();
+        if (fields) this.resend(entry, fields);
+      },
+    },
+      editor.element,
+      h('div', { class: 'card-actions' },
+        h('button', { type: 'submit', class: 'button button-primary', testid: 'attention-resend' }, t('attention.resend')),
+        h('button', { type: 'button', class: 'button', testid: 'attention-cancel', onclick: () => this.closeEditor() }, t('common.cancel'))));
+    item.querySelector('.card-actions').replaceWith(form);
+    form.querySelector('input, textarea, button')?.focus();
+  }
+
+  closeEditor() {
+    this.editing = null;
+    this.render();
+  }
+
+  /** Queues the corrected change as a new mutation, then dismisses the rejected one. */
+  async resend(entry, fields) {
+    const draft = entry.op === 'delete'
+      ? { op: 'delete', type: entry.type, id: entry.record_id }
+      : { op: 'put', type: entry.type, id: entry.record_id, fields };
+    await enqueue([draft]);
+    await dismissEntry(this.app.api, REJECTED, entry);
+    this.app.notify(t('attention.resent'));
+    this.closeEditor();
+  }
+
+  async discard(entry) {
+    await dismissEntry(this.app.api, REJECTED, entry);
+    this.app.notify(t('attention.discarded'));
+  }
+}

@@ -1,0 +1,37 @@
+/** Building DOM nodes without innerHTML (text is never parsed as markup). */
+
+/** Properties set after children, so a <select>'s value can pick one of its options. */
+const LATE_PROPERTIES = new Set(['value', 'checked', 'selected', 'disabled', 'indeterminate']);
+
+/**
+ * `h('button', {class: 'primary', testid: 'sync-now', onclick}, 'Sync')` builds an element.
+ * `on*` props add listeners, `testid` sets data-testid, `dataset` sets data-*, null/false props are skipped.
+ */
+export function h(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  const late = [];
+  for (const [name, value] of Object.entries(props ?? {})) {
+    if (value == null || value === false) continue;
+    if (name.startsWith('on') && typeof value === 'function') node.addEventListener(name.slice(2), value);
+    else if (name === 'class') node.className = value;
+    else if (name === 'testid') node.dataset.testid = value;
+    else if (name === 'dataset') Object.assign(node.dataset, value);
+    else if (LATE_PROPERTIES.has(name)) late.push([name, value]);
+    else node.setAttribute(name, value === true ? '' : value);
+  }
+  node.append(...children.flat(Infinity).filter((child) => child != null && child !== false));
+  for (const [name, value] of late) node[name] = value;
+  return node;
+}
+
+/** A small inline SVG icon from a 24×24 path, hidden from screen readers. */
+export function icon(pathData) {
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('class', 'icon');
+  const path = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+  path.setAttribute('d', pathData);
+  svg.append(path);
+  return svg;
+}

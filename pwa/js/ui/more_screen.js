@@ -1,0 +1,49 @@
+/** "More": the user, language, all record lists, moving unsynced changes between phones, logout. */
+import { countPending } from '../sync/outbox.js';
+import { RECORD_TYPES } from '../sync/record_types.js';
+import { ConfirmButton } from './confirm_button.js';
+import { h } from './dom.js';
+import { t } from './i18n.js';
+import { LanguageSwitch } from './language_switch.js';
+import { Screen } from './screen.js';
+import { UnsyncedExportButton } from './unsynced_export_button.js';
+import { UnsyncedImportField } from './unsynced_import_field.js';
+
+export class MoreScreen extends Screen {
+  async render() {
+    const { user, memberships } = this.app.session;
+    const pending = await countPending();
+    const persisted = await navigator.storage?.persisted?.();
+    this.show(
+      h('header', { class: 'screen-header' }, h('h1', { tabindex: '-1' }, t('more.title'))),
+      h('section', { class: 'stack', testid: 'current-user' },
+        h('h2', {}, user.name || user.username),
+        h('ul', { class: 'plain-list' }, memberships.map((m) => h('li', {},
+          `${m.project_name || m.project_code}: ${m.roles.map((role) => t(`role.${role}`)).join('、')}`)))),
+      h('section', { class: 'stack' },
+        h('h2', {}, t('more.records')),
+        h('ul', { class: 'link-list' }, Object.keys(RECORD_TYPES).map((type) =>
+          h('li', {}, h('a', { href: type === 'task' ? '/tasks' : `/records/${type}`, testid: `records-${type}` }, t(`types.${type}`)))))),
+      h('section', { class: 'stack', 'aria-labelledby': 'transfer-heading' },
+        h('h2', { id: 'transfer-heading' }, t('transfer.title')),
+        h('p', { class: 'muted' }, t('transfer.intro', { count: pending })),
+        UnsyncedExportButton(this.app, user),
+        UnsyncedImportField(this.app)),
+      h('section', { class: 'stack' },
+        h('h2', {}, t('settings.title')),
+        LanguageSwitch((code) => this.app.changeLocale(code)),
+        h('p', { class: persisted ? 'muted' : 'notice', testid: 'storage-status' },
+          persisted ? t('storage.persisted') : t('storage.notPersisted'))),
+      ConfirmButton({
+        label: t('auth.logout'),
+        confirmLabel: pending > 0 ? t('auth.logoutConfirmPending', { count: pending }) : t('auth.logoutConfirm'),
+        testid: 'logout', className: 'button button-block',
+        onConfirm: () => this.logout(),
+      }));
+  }
+
+  async logout() {
+    await this.app.session.logout(this.app.api);
+    this.app.router.navigate('/login', { replace: true });
+  }
+}

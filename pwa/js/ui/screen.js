@@ -1,0 +1,49 @@
+/** Base of every screen: owns one <section>, re-renders on data changes, cleans up on leave. */
+import { onChange } from '../db/change_feed.js';
+import { h } from './dom.js';
+
+const RENDER_DELAY_MS = 80;
+
+export class Screen {
+  constructor(app, params = {}, query = new URLSearchParams()) {
+    this.app = app;
+    this.params = params;
+    this.query = query;
+    this.element = h('section', { class: 'screen' });
+    this.cleanups = [];
+    this.renderTimer = null;
+  }
+
+  /** Fills `this.element`; screens override this. */
+  async render() {}
+
+  /** Replaces the screen's content; arrays are flattened and null/false children skipped. */
+  show(...children) {
+    this.element.replaceChildren(...children.flat(Infinity).filter((child) => child != null && child !== false));
+  }
+
+  /** Unsaved typing that a forced navigation (e.g. to login) would lose. */
+  isDirty() {
+    return false;
+  }
+
+  /** Re-renders (once per burst) whenever stored data of `topic` changes. */
+  refreshOn(topic) {
+    this.cleanups.push(onChange(topic, () => this.scheduleRender()));
+  }
+
+  scheduleRender() {
+    clearTimeout(this.renderTimer);
+    this.renderTimer = setTimeout(() => this.render(), RENDER_DELAY_MS);
+  }
+
+  /** Registers a function to run when the screen is left. */
+  onDestroy(cleanup) {
+    this.cleanups.push(cleanup);
+  }
+
+  destroy() {
+    clearTimeout(this.renderTimer);
+    for (const cleanup of this.cleanups) cleanup();
+  }
+}

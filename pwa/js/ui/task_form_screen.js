@@ -1,0 +1,171 @@
+/** Create or edit a task offline; saving queues one mutation with only the fields that changed. */
+import { randomUuid } from '../db/random_uuid.js';
+import { loadView, loadViews } from '../sync/local_view.js';
+import { enqueue } from '../sync/outbox.js';
+import { loadMembers } from '../sync/project_members.js';
+import { initialState, TASK_PRIORITIES } from '../sync/record_types.js';
+import { ConfirmButton } from './confirm_button.js';
+import { h } from './dom.js';
+import { t } from './i18n.js';
+import { FormField, setFieldError } from './form_field.js';
+import { stateLabel } from './record_text.js';
+import { Screen } from './screen.js';
+import { StatusActions } from './status_actions.js';
+
+/** Form controls: task field -> element id (also the data-testid). */
+const CONTROL_IDS = {
+  project_id: 'task-project',
+  title: 'task-title',
+  description: 'task-description',
+  section_id: 'task-section',
+  assignee_id: 'task-assignee',
+  due_date: 'task-due-date',
+  priority: 'task-priority',
+  progress: 'task-progress',
+};
+
+export class TaskFormScreen extends Screen {
+  constructor(...args) {
+    super(...args);
+    this.dirty = false;
+  }
+
+  isDirty() {
+    return this.dirty;
+  }
+
+  async render() {
+    const id = this.params.id;
+    this.existing = id ? await loadView('task', id) : null;
+    if (id && !this.existing) {
+      this.show(h('h1', { tabindex: '-1' }, t('task.edit')), h('p', { class: 'empty', testid: 'record-missing' }, t('record.missing')));
+      return;
+    }
+    const fields = this.existing?.fields ?? { priority: 'normal', progress: 0 };
+    const projects = this.app.session.memberships;
+    const projectId = fields.project_id ?? projects[0]?.project_id;
+    const [sections, members] = await Promise.all([
+      loadViews('section'),
+      projectId ? loadMembers(this.app.api, projectId) : [],
+    ]);
+
+    this.form = h('form', {
+      class: 'stack', novalidate: true, testid: 'task-form',
+      oninput: () => {
+        this.dirty = true;
+      },
+      onsubmit: (event) => this.save(event),
+    },
+      projects.length > 1 && !this.existing
+        ? this.select('project_id', t('field.project_id'), projects.map((p) => [p.project_id, p.project_name || p.project_code]), projectId)
+        : null,
+      FormField({ id: CONTROL_IDS.title, label: t('field.title'), control: this.input('title', fields.title, { required: true, maxlength: 200 }) }),
+      FormField({
+        id: CONTROL_IDS.description, label: t('field.description'),
+        control: h('textarea', { id: CONTROL_IDS.description, name: 'description', testid: CONTROL_IDS.description, rows: 3, value: fields.description ?? '' }),
+      }),
+      this.select('section_id', t('field.section_id'), [['', t('task.noSection')], ...sections
+        .filter((section) => section.fields.project_id === projectId)
+        .map((section) => [section.id, [section.fields.code, section.fields.name].filter(Boolean).join(' ')])], fields.section_id ?? ''),
+      this.select('assignee_id', t('field.assignee_id'), withCurrent([['', t('task.unassigned')],
+        ...members.map((member) => [member.user_id, member.name || member.username])], fields.assignee_id), fields.assignee_id ?? ''),
+      FormField({ id: CONTROL_IDS.due_date, label: t('field.due_date'), control: this.input('due_date', fields.due_date, { type: 'date' }) }),
+      this.select('priority', t('field.priority'), TASK_PRIORITIES.map((p) => [p, t(`priority.${p}`)]), fields.priority ?? 'normal'),
+      FormField({
+        id: CONTROL_IDS.progress, label: t('field.progress'), hint: t('task.progressHint'),
+        control: this.input('progress', fields.progress ?? 0, { type: 'number', min: 0, max: 100, step: 5, inputmode: 'numeric' }),
+      }),
+      h('div', { class: 'form-actions' },
+        h('button', { type: 'submit', class: 'button button-primary', testid: 'task-save' }, t('common.save')),
+        h('a', { class: 'button', href: this.existing ? `/r/task/${id}` : '/tasks', testid: 'task-cancel' }, t('common.cancel'))));
+
+    const status = this.existing?.fields.status ?? initialState('task');
+    this.show(
+      h('header', { class: 'screen-header' }, h('h1', { tabindex: '-1' }, this.existing ? t('task.edit') : t('task.new'))),
+      this.existing
+        ? h('section', { class: 'stack', 'aria-labelledby': 'task-status-heading' },
+          h('h2', { id: 'task-status-heading' }, t('field.status'), ': ', h('span', { class: `chip chip-${status}`, testid: 'task-status' }, stateLabel(status))),
+          StatusActions(this.app, this.existing))
+        : null,
+      this.form,
+      this.existing
+        ? ConfirmButton({
+          label: t('task.delete'), confirmLabel: t('task.confirmDelete'), testid: 'task-delete',
+          className: 'button button-danger button-block', onConfirm: () => this.remove(),
+        })
+        : null);
+  }
+
+  input(name, value, attributes = {}) {
+    const id = CONTROL_IDS[name];
+    return h('input', { id, name, testid: id, value: value ?? '', ...attributes });
+  }
+
+  select(name, label, options, value) {
+    const id = CONTROL_IDS[name];
+    const control = h('select', { id, name, testid: id, value },
+      options.map(([optionValue, text]) => h('option', { value: optionValue }, text)));
+    return FormField({ id, label, control });
+  }
+
+  /** Reads the form into task fields, or returns null after marking invalid fields. */
+  readFields() {
+    const data = new FormData(this.form);
+    const text = (name) => String(data.get(name) ?? '').trim();
+    const values = {
+      title: text('title'),
+      description: text('description'),
+      section_id: text('section_id') || null,
+      assignee_id: text('assignee_id') || null,
+      due_date: text('due_date') || null,
+      priority: text('priority') || 'normal',
+      progress: Number(text('progress') || 0),
+    };
+    const errors = {
+      title: values.title ? '' : t('task.titleRequired'),
+      progress: Number.isInteger(values.progress) && values.progress >= 0 && values.progress <= 100 ? '' : t('task.progressInvalid'),
+    };
+    for (const [name, message] of Object.entries(errors)) setFieldError(this.form, CONTROL_IDS[name], message);
+    if (Object.values(errors).some(Boolean)) {
+      this.form.querySelector('[aria-invalid="true"]')?.focus();
+      return null;
+    }
+    return values;
+  }
+
+  async save(event) {
+    event.preventDefault();
+    const values = this.readFields();
+    if (!values) return;
+    const id = this.existing?.id ?? randomUuid();
+    let fields;
+    if (this.existing) {
+      // Only changed fields go out: an untouched field must not overwrite someone else's newer value.
+      const cleared = Object.entries(values).map(([name, value]) => [name, value === '' ? null : value]);
+      fields = Object.fromEntries(cleared.filter(([name, value]) => (this.existing.fields[name] ?? null) !== value));
+      if (Object.keys(fields).length === 0) {
+        this.app.notify(t('task.noChanges'));
+        return;
+      }
+    } else {
+      const projectId = String(new FormData(this.form).get('project_id') ?? '') || this.app.session.memberships[0]?.project_id;
+      fields = { project_id: projectId, ...Object.fromEntries(Object.entries(values).filter(([, value]) => value !== null && value !== '')) };
+    }
+    await enqueue([{ op: 'put', type: 'task', id, fields }]);
+    this.dirty = false;
+    this.app.notify(navigator.onLine ? t('task.saved') : t('task.savedOffline'));
+    this.app.router.navigate(`/r/task/${id}`, { replace: !this.existing });
+  }
+
+  async remove() {
+    await enqueue([{ op: 'delete', type: 'task', id: this.existing.id }]);
+    this.dirty = false;
+    this.app.notify(t('task.deleted'));
+    this.app.router.navigate('/tasks', { replace: true });
+  }
+}
+
+/** Keeps the current value selectable even when it is not among the options (e.g. a former member). */
+function withCurrent(options, current) {
+  return !current || options.some(([value]) => value === current) ? options : [...options, [current, String(current).slice(0, 8)]];
+}
