@@ -40,5 +40,7 @@ def from_environment(instance_path: str, given: dict | None = None) -> dict:
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # How many reverse proxies (setting X-Forwarded-For/-Proto/-Host) stand in front.
+        "PROXY_COUNT": int(env.get("PROXY_COUNT", 0)),
         "PWA_DIR": env.get("PWA_DIR") or str(Path(__file__).resolve().parent.parent / "pwa"),
     }

@@ -1,10 +1,12 @@
 """Database engine settings and the schema commands."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask
 from flask_migrate import upgrade
-from sqlalchemy import event, insert, select
+from sqlalchemy import event, insert, select, text
 
 from .extensions import db
 
@@ -37,18 +39,35 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(init_db_command)
 
 
+# Held on PostgreSQL while migrating, so app servers starting together migrate one at a time.
+MIGRATION_LOCK = 7_301_946_117
+
+
 def init_db() -> None:
-    """Create or upgrade the schema and its fixed rows; safe to repeat."""
+    """Create or upgrade the schema and its fixed rows; safe to repeat, and to run from
+    several app servers at once on PostgreSQL."""
     from .syncing.models import SyncCounter
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect() as lock:
+            lock.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+            try:
+                _upgrade(SyncCounter)
+            finally:
+                lock.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+                lock.commit()
+    else:
+        _upgrade(SyncCounter)
+
+
+def _upgrade(counter_model) -> None:
     upgrade(directory=_migrations_dir())
-    table = SyncCounter.__table__
+    table = counter_model.__table__
     if db.session.execute(select(table.c.id).where(table.c.id == 1)).first() is None:
         db.session.execute(insert(table).values(id=1, seq=0, tombstone_floor=0))
     db.session.commit()
 
 
 def _migrations_dir() -> str:
-    from pathlib import Path
     return str(Path(__file__).resolve().parent / "migrations")
 
 

@@ -50,10 +50,15 @@ def _caller(user: User, project: Project, role: str) -> Caller:
 
 @click.command("seed-demo")
 @click.option("--password", required=True, help="password of every demo user")
-def seed_demo_command(password: str):
+@click.option("--if-empty", is_flag=True,
+              help="load only into a database without any user (never beside real accounts)")
+def seed_demo_command(password: str, if_empty: bool):
     """Load the demo project DEMO and its users (once; a second run changes nothing)."""
     if db.session.execute(select(Project.id).where(Project.code == "DEMO")).first():
         click.echo("demo project DEMO is already loaded")
+        return
+    if if_empty and db.session.execute(select(User.id).limit(1)).first():
+        click.echo("the database already has users: demo not loaded")
         return
     load_demo(password)
     click.echo("demo loaded: project DEMO; log in as " + ", ".join(u for u, _, _ in USERS))
