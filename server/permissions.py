@@ -1,8 +1,9 @@
 """Who may do what: the one table of permissions, enforced by the server only.
 
 Actions on a record type are `create`, `edit` (any field but the state), `delete`,
-and `status:<from>-><to>` for each move of its state machine. `AUTHOR` stands for the
-user who created the record, whatever their roles.
+and `status:<from>-><to>` for each move of its state machine. `edit:<field>` overrides
+`edit` for one field. `AUTHOR` stands for the user who created the record, whatever their
+roles.
 """
 from __future__ import annotations
 
@@ -53,6 +54,7 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     },
     "approval": {
         "create": EVERYONE, "edit": frozenset({ADMIN, AUTHOR}), "delete": frozenset({ADMIN}),
+        "edit:decision_comment": DECIDERS,
         "status:pending->approved": DECIDERS,
         "status:pending->rejected": DECIDERS,
         "status:pending->withdrawn": frozenset({ADMIN, AUTHOR}),
@@ -76,7 +78,10 @@ UNMASKED: dict[str, dict[str, frozenset[str]]] = {
 
 def allowed(roles: frozenset[str], type_name: str, action: str, is_author: bool = False) -> bool:
     """Whether a holder of `roles` (the record's author if `is_author`) may do `action`."""
-    granted = PERMISSIONS.get(type_name, {}).get(action, frozenset())
+    rules = PERMISSIONS.get(type_name, {})
+    if action.startswith("edit:") and action not in rules:
+        action = "edit"
+    granted = rules.get(action, frozenset())
     return bool(roles & granted) or (is_author and AUTHOR in granted and bool(roles))
 
 

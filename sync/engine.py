@@ -183,10 +183,15 @@ class PushSession:
         plain = [name for name in fields if name != state_field]
         if creating and not self.policy.may(roles, rtype, "create", None, self.user_id):
             raise MutationRejected("forbidden", f"your role may not create a {rtype.name}", {})
-        # A put that only moves the state is judged by the transition rules below.
-        if not creating and plain and not self.policy.may(roles, rtype, "edit", record,
-                                                          self.user_id):
-            raise MutationRejected("forbidden", f"your role may not change this {rtype.name}", {})
+        # Each field is judged on its own (`edit:<field>`; the policy may fall back to `edit`);
+        # a put that only moves the state is judged by the transition rules below.
+        if not creating:
+            refused = sorted(name for name in plain
+                             if not self.policy.may(roles, rtype, f"edit:{name}", record,
+                                                    self.user_id))
+            if refused:
+                raise MutationRejected("forbidden", f"your role may not change this {rtype.name}",
+                                       {name: ["your role may not change it"] for name in refused})
         errors = self.policy.validate(rtype, fields, creating, record)
         if errors:
             raise MutationRejected("invalid", "some fields are not valid", errors)

@@ -46,6 +46,8 @@ class Outcome:
     lost: list[dict] = field(default_factory=list)
     # Every conflict entry to store, for whichever author lost.
     conflicts: list[ConflictEntry] = field(default_factory=list)
+    # Something was written: a value, or only a clock or a tag. A write that leaves every
+    # value as it was still decides later merges, so it is stored all the same.
     changed: bool = False
 
 
@@ -92,9 +94,9 @@ def merge_lww(record: RecordState, author: Author, outcome: Outcome, name: str, 
     current = record.values.get(name)
     if _register(record, author, outcome, name, current, clocks.get(name), value):
         clocks[name] = author.clock()
+        outcome.changed = True
         if current != value:
             record.values[name] = value
-            outcome.changed = True
 
 
 def merge_map(record: RecordState, author: Author, outcome: Outcome, name: str,
@@ -107,13 +109,12 @@ def merge_map(record: RecordState, author: Author, outcome: Outcome, name: str,
         current = current_map.get(key)
         if _register(record, author, outcome, f"{name}.{key}", current, clocks.get(key), new):
             clocks[key] = author.clock()
+            outcome.changed = True
             if new is None:
                 current_map.pop(key, None)
             else:
                 current_map[key] = new
-    if current_map != (record.values.get(name) or {}):
-        record.values[name] = current_map
-        outcome.changed = True
+    record.values[name] = current_map
 
 
 def merge_set(record: RecordState, author: Author, outcome: Outcome, name: str,
@@ -128,6 +129,7 @@ def merge_set(record: RecordState, author: Author, outcome: Outcome, name: str,
     """
     tags = record.meta.setdefault("s", {}).setdefault(name, {})
     before = sorted(tags)
+    before_tags = {element: list(live) for element, live in tags.items()}
     for element in value.get("remove", []):
         live = [tag for tag in tags.get(element, [])
                 if not (tag[1] == author.client_id or tag[0] <= author.observed_seq)]
@@ -139,6 +141,7 @@ def merge_set(record: RecordState, author: Author, outcome: Outcome, name: str,
         tags.setdefault(element, []).append([author.seq, author.client_id])
     after = sorted(tags)
     record.values[name] = after
+    if tags != before_tags:
+        outcome.changed = True
     if after != before:
         outcome.history.append(_history(record, author, name, before, after))
-        outcome.changed = True

@@ -27,6 +27,10 @@ from .state import DeviceState, RecordState
 from .store import Store
 
 
+# Above any seq a store hands out (seqs are 64-bit integers in the database).
+EVERYTHING = 2 ** 63 - 1
+
+
 class CursorError(SyncError):
     """A cursor this server did not make (HTTP 400)."""
 
@@ -101,7 +105,10 @@ def pull(store: Store, *, project_ids: list[str], cursor: str | None, limit: int
     for action, project_id in pending:
         done = work[2] if work and work[0] == project_id and work[1] == action else 0
         room = limit - len(changes)
-        rows = store.project_records(project_id, done, seq, room)
+        # Eviction covers every record of the project, also those changed since the
+        # cursor; backfill sends those up to the cursor (later ones come as changes).
+        upto = EVERYTHING if action == "evict" else seq
+        rows = store.project_records(project_id, done, upto, room)
         changes.extend(Change(row, evicted=action == "evict") for row in rows)
         if len(rows) == room:
             work = [project_id, action, rows[-1].seq]

@@ -35,7 +35,7 @@ class Policy(Protocol):
 
     def may(self, roles: frozenset[str], rtype: RecordType, action: str,
             record: RecordState | None, user_id: str) -> bool:
-        """Whether a holder of `roles` may do `action` (create, edit, delete,
+        """Whether a holder of `roles` may do `action` (create, `edit:<field>`, delete,
         or `status:<from>-><to>`) on a record of `rtype`."""
 
     def validate(self, rtype: RecordType, fields: dict[str, Any], creating: bool,

@@ -6,6 +6,7 @@ from sync import RecordState, RecordType
 from ..accounts.tokens import Caller
 from ..permissions import allowed
 from ..records import KINDS
+from .store import storable
 
 
 class ServerPolicy:
@@ -27,6 +28,10 @@ class ServerPolicy:
         kind = KINDS[rtype.name]
         plain = {k: v for k, v in fields.items() if k != rtype.state_field}
         errors = kind.schema.validate(plain, partial=True)
+        for name, value in plain.items():
+            if storable(value) != value:
+                errors.setdefault(name, []).append(
+                    "must not hold NUL or unpaired surrogate characters")
         if creating:
             for name in kind.schema.required_on_create:
                 if fields.get(name) in (None, ""):

@@ -8,10 +8,13 @@ therefore serialised and seqs are committed in increasing order.
 """
 from __future__ import annotations
 
+import copy
+import dataclasses
 import datetime as dt
+import re
 from collections import defaultdict
 
-from sqlalchemy import Date, bindparam, select, update
+from sqlalchemy import Date, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from sync import DeviceState, FieldKind, RecordState
@@ -33,6 +36,9 @@ class TableCodec:
         declared = list(kind.type.fields) + ([kind.type.state_field] if kind.type.state_field else [])
         self.fields = [name for name in declared if name != "project_id"]
         self.dates = {c.name for c in self.table.columns if isinstance(c.type, Date)}
+        # What a pull reads: everything but the merge metadata, which it never sends and
+        # which is the largest JSON of a row to transfer and decode.
+        self.body_columns = [c for c in self.table.columns if c.name != "meta"]
         # Set and map columns hold an empty collection rather than a JSON null.
         self.empty = {name: ([] if field_kind is FieldKind.SET else {})
                       for name, field_kind in kind.type.fields.items()
@@ -47,7 +53,7 @@ class TableCodec:
                 value = value.isoformat()
             if value is not None:
                 values[name] = value
-        return RecordState(self.kind.name, mapping["id"], values, mapping["meta"] or {},
+        return RecordState(self.kind.name, mapping["id"], values, mapping.get("meta") or {},
                            bool(mapping["deleted"]), mapping["seq"], mapping["created_by"],
                            mapping["created_at"], mapping["updated_by"], mapping["updated_at"])
 
@@ -68,16 +74,77 @@ class TableCodec:
 
 CODECS = {name: TableCodec(kind) for name, kind in KINDS.items()}
 
+# Text no database column stores: NUL (PostgreSQL refuses it) and lone UTF-16
+# surrogates (not UTF-8 at all; a client that cuts an emoji in half sends one).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(value):
+    """JSON-shaped `value` with NUL and lone surrogates replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _UNSTORABLE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {storable(key): storable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [storable(item) for item in value]
+    return value
+
+_ATOMIC = frozenset({str, int, float, bool, type(None)})
+
+
+def _copy_json(value):
+    """A deep copy of JSON-shaped data (dicts, lists, scalars): what record values and
+    meta hold. Several times faster than copy.deepcopy, which a push pays per record."""
+    kind = type(value)
+    if kind is dict:
+        return {key: _copy_json(item) for key, item in value.items()}
+    if kind is list:
+        return [_copy_json(item) for item in value]
+    if kind in _ATOMIC:
+        return value
+    return copy.deepcopy(value)
+
+
+def _clone(record: RecordState) -> RecordState:
+    """The same as `record.clone()` (a deep copy), for the store's own copies."""
+    return dataclasses.replace(record, values=_copy_json(record.values),
+                               meta=_copy_json(record.meta))
+
+
+_UPSERTS: dict[tuple, object] = {}
+
+
+def read_snapshot(session):
+    """The session's connection, its reads from now until commit seeing one snapshot.
+
+    A pull page reads the change log, then the bodies of the records it names. Read
+    from two snapshots, a record committed in between comes back newer than its log
+    row; as the page's last change, its seq would move the cursor past changes not
+    yet sent. Call at the start of a transaction. SQLite: pysqlite opens no
+    transaction for reads, so open one. PostgreSQL: REPEATABLE READ (a read-only
+    transaction there never fails to serialise).
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        connection = session.connection()
+        connection.exec_driver_sql("BEGIN")
+        return connection
+    return session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
 
 def _upsert(connection, table, rows: list[dict], keys: list[str]):
     """Insert rows, replacing every column of rows whose `keys` already exist."""
     if not rows:
         return
     dialect = connection.dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(table)
-    columns = {name: statement.excluded[name] for name in rows[0] if name not in keys}
-    connection.execute(statement.on_conflict_do_update(index_elements=keys, set_=columns), rows)
+    # Built once per table and shape: building `excluded` costs more than the execute.
+    cache_key = (dialect, table, tuple(keys), tuple(rows[0]))
+    statement = _UPSERTS.get(cache_key)
+    if statement is None:
+        insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+        columns = {name: insert.excluded[name] for name in rows[0] if name not in keys}
+        statement = _UPSERTS[cache_key] = insert.on_conflict_do_update(index_elements=keys,
+                                                                       set_=columns)
+    connection.execute(statement, rows)
 
 
 class SqlStore:
@@ -101,9 +168,14 @@ class SqlStore:
     def begin(self) -> None:
         """Take the writers' lock and read the counter; call before any other statement."""
         table = SyncCounter.__table__
-        self.connection.execute(update(table).where(table.c.id == 1).values(seq=table.c.seq))
-        row = self.connection.execute(select(table.c.seq, table.c.tombstone_floor)
-                                      .where(table.c.id == 1)).one()
+        lock = update(table).where(table.c.id == 1).values(seq=table.c.seq)
+        if self.connection.dialect.update_returning:  # one round trip: lock and read
+            row = self.connection.execute(lock.returning(table.c.seq,
+                                                         table.c.tombstone_floor)).one()
+        else:
+            self.connection.execute(lock)
+            row = self.connection.execute(select(table.c.seq, table.c.tombstone_floor)
+                                          .where(table.c.id == 1)).one()
         self._seq, self._floor = row.seq, row.tombstone_floor
 
     def next_seq(self) -> int:
@@ -136,7 +208,7 @@ class SqlStore:
                                               DeviceResult.mid == mid)).scalar()
 
     def put_result(self, client_id, mid, result):
-        self._results.append({"client_id": client_id, "mid": mid, "result": result})
+        self._results.append({"client_id": client_id, "mid": mid, "result": storable(result)})
 
     # -- records -----------------------------------------------------------------------
 
@@ -144,8 +216,8 @@ class SqlStore:
         """Load every record a batch names in one query per type."""
         wanted: dict[str, set[str]] = defaultdict(set)
         for mutation in mutations:
-            if isinstance(mutation, dict) and mutation.get("type") in CODECS \
-                    and isinstance(mutation.get("id"), str):
+            if isinstance(mutation, dict) and isinstance(mutation.get("type"), str) \
+                    and mutation["type"] in CODECS and isinstance(mutation.get("id"), str):
                 record_id = mutation["id"].lower()
                 if (mutation["type"], record_id) not in self._records:
                     wanted[mutation["type"]].add(record_id)
@@ -166,12 +238,14 @@ class SqlStore:
                                           .where(codec.table.c.id == record_id)).first()
             self._records[key] = codec.to_state(row) if row else None
         record = self._records[key]
-        return record.clone() if record else None
+        return _clone(record) if record else None
 
     def save(self, record):
+        # The engine saves a working copy it made for this mutation and never touches it
+        # again, so the buffer keeps it as it is; `load` hands out copies.
         key = (record.type, record.id)
-        self._records[key] = record.clone()
-        self._dirty[key] = self._records[key]
+        self._records[key] = record
+        self._dirty[key] = record
 
     def add_history(self, entries):
         self._history.extend(vars(entry) for entry in entries)
@@ -180,12 +254,14 @@ class SqlStore:
         self._conflicts.extend(vars(entry) for entry in entries)
 
     def add_rejected(self, entry):
-        self._rejected.append(vars(entry))
+        # The payload is the client's, as sent: it may hold text no column stores.
+        self._rejected.append(storable(vars(entry)))
 
     # -- reads for pull ----------------------------------------------------------------
 
     def _bodies(self, entries) -> list[RecordState]:
-        """Whole records for change-log rows, in the rows' order."""
+        """Whole records for change-log rows, in the rows' order (without their merge
+        metadata: `meta` is empty)."""
         by_type: dict[str, list[str]] = defaultdict(list)
         for entry in entries:
             by_type[entry.type].append(entry.record_id)
@@ -194,7 +270,7 @@ class SqlStore:
             codec = CODECS[type_name]
             for start in range(0, len(ids), 500):
                 chunk = ids[start:start + 500]
-                for row in self.connection.execute(select(codec.table)
+                for row in self.connection.execute(select(*codec.body_columns)
                                                    .where(codec.table.c.id.in_(chunk))):
                     found[(type_name, row.id)] = codec.to_state(row)
         return [found[(e.type, e.record_id)] for e in entries if (e.type, e.record_id) in found]
@@ -231,14 +307,9 @@ class SqlStore:
                              "project_id": record.project_id, "deleted": record.deleted})
         for type_name, rows in by_type.items():
             _upsert(connection, CODECS[type_name].table, rows, ["id"])
-        # A record's old change-log row moves to its new seq; delete first so the unique
-        # seq index never sees two rows of one record.
-        if log_rows:
-            table = ChangeLog.__table__
-            connection.execute(table.delete().where(table.c.type == bindparam("t"),
-                                                    table.c.record_id == bindparam("r")),
-                               [{"t": row["type"], "r": row["record_id"]} for row in log_rows])
-            connection.execute(table.insert(), log_rows)
+        # A record's change-log row moves to its new seq (one row per record: the
+        # buffer holds each record once, so no two rows of a batch share a key or a seq).
+        _upsert(connection, ChangeLog.__table__, log_rows, ["type", "record_id"])
         if self._history:
             connection.execute(FieldHistory.__table__.insert(), self._history)
         if self._conflicts:

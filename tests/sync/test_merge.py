@@ -247,3 +247,16 @@ def test_every_order_of_concurrent_lww_writes_gives_the_same_winner(field, value
         winners.add(store.records[("note", record_id)].values[field])
     # Same clock for all three: the client id breaks the tie, whatever the order.
     assert winners == {"v2" if field == "title" else 2}
+
+
+def test_regression_a_put_that_changes_only_a_clock_still_decides_later_merges():
+    store, (a, b, _), record_id = seeded({"tags": {"add": ["x"]}, "results": {"E1": "pass"}})
+    a.clock_ms, b.clock_ms = NOW_MS + 8000, NOW_MS + 4000
+    # a writes values equal to what is stored: only clocks and tags change.
+    a.put("note", record_id, {"title": "start", "tags": {"add": ["x"]}, "results": {"E2": None}})
+    b.put("note", record_id, {"title": "renamed", "tags": {"remove": ["x"]}, "results": {"E2": "fail"}})
+    a.push(), b.push()
+    values = current(store, record_id)
+    assert values["title"] == "start"      # a's hlc is higher
+    assert values["tags"] == ["x"]         # a's add was concurrent with b's remove
+    assert values["results"] == {"E1": "pass"}  # a's removal of E2 is newer than b's put

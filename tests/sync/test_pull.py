@@ -94,3 +94,16 @@ def test_a_cursor_this_server_did_not_make_is_refused(store, cursor):
 def test_cursor_round_trip():
     state = {"s": 42, "p": [PROJECT], "w": [PROJECT, "evict", 7]}
     assert decode_cursor(encode_cursor(state)) == state
+
+
+def test_regression_eviction_covers_records_changed_after_the_cursor(store, policy, writer):
+    record_id = new_id()
+    writer.put("note", record_id, {"project_id": OTHER_PROJECT, "title": "x"})
+    writer.push()
+    reader = EngineDevice(store, policy, "reader", new_id())
+    reader.pull([PROJECT, OTHER_PROJECT])
+    writer.put("note", record_id, {"title": "changed before the reader pulls again"})
+    writer.push()
+    changes = reader.pull([PROJECT])
+    assert [(c.record.id, c.evicted) for c in changes] == [(record_id, True)]
+    assert reader.records == {}
