@@ -6,7 +6,8 @@ import time
 import uuid
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 import sync
 from sync import RecordState
@@ -115,14 +116,16 @@ def _check_cursor_range(cursor: str | None) -> None:
 
 
 def _record_observed(user_id: str, client_id: str, seq: int) -> None:
-    """Remember how far the device has pulled (what its next push had observed)."""
+    """Remember how far the device has pulled (what its next push had observed); one
+    statement, so two first pulls of one device at once cannot both insert it."""
     table = Device.__table__
-    updated = db.session.execute(update(table).where(table.c.client_id == client_id)
-                                 .values(pulled_seq=func.max(table.c.pulled_seq, seq)
-                                         if db.engine.dialect.name == "sqlite"
-                                         else func.greatest(table.c.pulled_seq, seq)))
-    if updated.rowcount == 0:
-        db.session.add(Device(client_id=client_id, user_id=user_id, last_mid=0, pulled_seq=seq))
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    statement = insert(table).values(client_id=client_id, user_id=user_id, last_mid=0,
+                                     pulled_seq=seq)
+    newest = (func.greatest if db.engine.dialect.name == "postgresql" else func.max)(
+        table.c.pulled_seq, statement.excluded.pulled_seq)
+    db.session.execute(statement.on_conflict_do_update(index_elements=["client_id"],
+                                                       set_={"pulled_seq": newest}))
     db.session.commit()
 
 
