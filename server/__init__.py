@@ -36,6 +36,8 @@ def register_config(app: Flask, overrides: dict | None) -> None:
     app.config.update({
         "API_TITLE": "Gridline", "API_VERSION": "1", "OPENAPI_VERSION": "3.0.3",
         "OPENAPI_URL_PREFIX": "/api", "OPENAPI_JSON_PATH": "openapi.json",
+        # Every operation needs a bearer token unless it says otherwise (login, health).
+        "API_SPEC_OPTIONS": {"security": [{"bearerAuth": []}]},
         "JSON_SORT_KEYS": False,
     })
     app.config.update(overrides or {})

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import logging
+import traceback
+from pathlib import Path
 
-from flask import Flask, jsonify
+from flask import Flask, current_app, jsonify, request
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -52,8 +54,25 @@ def handle_api_error(error: ApiError):
     return error_response(error.status, error.code, error.message, error.fields)
 
 
+def api_methods(path: str) -> set[str]:
+    """Methods an API rule serves at `path`; the PWA's catch-all GET rule does not count."""
+    adapter = current_app.create_url_adapter(request)
+    methods = set()
+    for method in adapter.allowed_methods(path):
+        try:
+            rule, _ = adapter.match(path, method=method, return_rule=True)
+        except HTTPException:
+            continue
+        if not rule.endpoint.startswith("pwa."):
+            methods.add(method)
+    return methods
+
+
 def handle_http_exception(error: HTTPException):
     status = error.code or 500
+    if status == 405 and request.path.startswith("/api/") and not api_methods(request.path):
+        # Only the PWA's GET-any-path rule matched: an unknown endpoint, not a wrong method.
+        return error_response(404, "not_found", "no such endpoint")
     data = getattr(error, "data", None) or {}
     fields = _flatten(data.get("messages", {})) if isinstance(data, dict) else {}
     message = error.description if isinstance(error.description, str) else error.name
@@ -76,6 +95,14 @@ def handle_database_down(error: Exception):
     return response
 
 
+def handle_recursion(error: RecursionError):
+    """A JSON body nested deeper than the parser recurses is malformed input, not a fault."""
+    frames = traceback.extract_tb(error.__traceback__)
+    if frames and Path(frames[-1].filename).parent.name == "json":
+        return error_response(400, "malformed", "the body is nested too deeply")
+    return handle_unexpected(error)
+
+
 def handle_unexpected(error: Exception):
     log.exception("unhandled error")
     return error_response(500, "internal", "an unexpected error happened on the server")
@@ -87,4 +114,5 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(OperationalError, handle_database_down)
     app.register_error_handler(InterfaceError, handle_database_down)
+    app.register_error_handler(RecursionError, handle_recursion)
     app.register_error_handler(Exception, handle_unexpected)

@@ -14,6 +14,7 @@ class HealthOut(Schema):
 
 
 @bp.route("/health", methods=["GET"])
+@bp.doc(security=[])
 @bp.response(200, HealthOut)
 @bp.alt_response(503, description="the database does not answer")
 def health():

@@ -8,7 +8,9 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, send_from_directory
 
-from .errors import ApiError
+from werkzeug.exceptions import MethodNotAllowed
+
+from .errors import ApiError, api_methods
 
 bp = Blueprint("pwa", __name__)
 
@@ -60,6 +62,10 @@ def shell_manifest_script():
 def asset(path: str):
     """A file of the PWA, or the shell for an in-app route such as /r/task/<id>."""
     if path.startswith("api/") or path == "api":
+        # Only this catch-all serves GET here: a wrong method if an API rule has the path.
+        allowed = api_methods("/" + path)
+        if allowed:
+            raise MethodNotAllowed(valid_methods=sorted(allowed))
         raise ApiError(404, "no such endpoint")
     root = Path(current_app.config["PWA_DIR"]).resolve()
     target = (root / path).resolve()

@@ -16,7 +16,7 @@ from .records import FieldKind, RecordType, Registry
 from .state import DeviceState, HistoryEntry, RecordState, RejectedEntry
 from .store import Policy, Store
 
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_UUID = re.compile(r"\A[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
 MAX_SET_ELEMENT = 200
 
 
@@ -192,9 +192,13 @@ class PushSession:
             if refused:
                 raise MutationRejected("forbidden", f"your role may not change this {rtype.name}",
                                        {name: ["your role may not change it"] for name in refused})
-        errors = self.policy.validate(rtype, fields, creating, record)
+        fields, errors = self.policy.clean(rtype, fields, creating, record)
+        if not creating:
+            errors.update({name: ["cannot be changed after creation"] for name in fields
+                           if name in rtype.immutable and fields[name] != record.values.get(name)})
         if errors:
             raise MutationRejected("invalid", "some fields are not valid", errors)
+        project_id = fields.get("project_id", project_id) if creating else project_id
 
         # 2. Merge every field into a working copy; nothing is stored until all passed.
         working = record.clone() if record else RecordState(rtype.name, record_id)
@@ -276,8 +280,6 @@ class PushSession:
             elif kind is FieldKind.STATE:
                 if value not in rtype.machine.states:
                     errors[name] = [f"must be one of {', '.join(rtype.machine.states)}"]
-            elif record is not None and name in rtype.immutable and value != record.values.get(name):
-                errors[name] = ["cannot be changed after creation"]
         if errors:
             raise MutationRejected("invalid", "some fields are not valid", errors)
 

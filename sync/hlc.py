@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from .errors import ClockFormatError
 
 MAX_DRIFT_MS = 60_000
-_HLC = re.compile(r"^(\d{15}):(\d{5}):([0-9a-fA-F-]{1,64})$")
+_HLC = re.compile(r"\A([0-9]{15}):([0-9]{5}):([0-9a-fA-F-]{1,64})\Z")
 
 
 @dataclass(frozen=True, slots=True)

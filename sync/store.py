@@ -38,9 +38,9 @@ class Policy(Protocol):
         """Whether a holder of `roles` may do `action` (create, `edit:<field>`, delete,
         or `status:<from>-><to>`) on a record of `rtype`."""
 
-    def validate(self, rtype: RecordType, fields: dict[str, Any], creating: bool,
-                 record: RecordState | None) -> dict[str, list[str]]:
-        """Field errors of a put's values (empty when valid)."""
+    def clean(self, rtype: RecordType, fields: dict[str, Any], creating: bool,
+              record: RecordState | None) -> tuple[dict[str, Any], dict[str, list[str]]]:
+        """A put's fields in their normal form, and their errors (empty when valid)."""
 
     def guard(self, rtype: RecordType, source: str, target: str,
               values: dict[str, Any]) -> dict[str, list[str]]:

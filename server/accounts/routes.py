@@ -40,6 +40,7 @@ def _login_limit() -> str:
 
 
 @bp.route("/auth/login", methods=["POST"])
+@bp.doc(security=[])
 @limiter.limit(_login_limit)
 @bp.arguments(schemas.LoginRequest)
 @bp.response(200, schemas.LoginResponse)

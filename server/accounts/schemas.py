@@ -1,10 +1,12 @@
 """Wire schemas of the account endpoints."""
 from marshmallow import Schema, fields, validate
 
+from ..records.base import StorableString
+
 
 class LoginRequest(Schema):
-    username = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    password = fields.String(required=True, validate=validate.Length(min=1, max=256))
+    username = StorableString(required=True, validate=validate.Length(min=1, max=64))
+    password = StorableString(required=True, validate=validate.Length(min=1, max=256))
 
 
 class MembershipOut(Schema):

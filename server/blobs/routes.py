@@ -18,7 +18,7 @@ from .models import Blob
 
 bp = Blueprint("blobs", __name__, url_prefix="/api/blobs", description="Photos and drawings")
 SHA = "<sha256>"
-SHA256 = re.compile(r"^[0-9a-f]{64}$")
+SHA256 = re.compile(r"^[0-9a-f]{64}\Z")
 
 
 def _checked(sha256: str) -> str:

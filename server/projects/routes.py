@@ -13,6 +13,8 @@ from ..accounts.passwords import hash_password
 from ..accounts.tokens import admin_of, login_required
 from ..errors import ApiError
 from ..extensions import db
+from ..permissions import allowed
+from ..records.base import UUID_RE
 from ..syncing.service import load_record, write_as
 from . import schemas
 from .models import ROLES, Membership, Project
@@ -26,8 +28,22 @@ def _any_admin() -> None:
         raise ApiError(403, "only a project admin may do this")
 
 
+def _may_sections(project_id: str, *actions: str) -> None:
+    """Refuse before writing: a refusal by the engine would also land in the caller's
+    inbox of rejected mutations, which is for pushes, not for answered requests."""
+    roles = g.caller.roles_in(project_id)
+    if not all(allowed(roles, "section", action) for action in actions):
+        raise ApiError(403, "your role may not change sections")
+
+
+def _user(user_id: str) -> User | None:
+    """The user with id `user_id`; None also for a path that is no id (the database
+    is never asked about text it may refuse, such as NUL)."""
+    return db.session.get(User, user_id) if UUID_RE.match(user_id) else None
+
+
 def _member_of(project_id: str) -> Project:
-    project = db.session.get(Project, project_id)
+    project = db.session.get(Project, project_id) if UUID_RE.match(project_id) else None
     if project is None or not g.caller.roles_in(project_id):
         raise ApiError(404, "no such project among yours")
     return project
@@ -56,7 +72,7 @@ def create_user(body):
 def update_user(body, user_id):
     """Rename, reset the password of, disable or enable a user (project admins only)."""
     _any_admin()
-    user = db.session.get(User, user_id)
+    user = _user(user_id)
     if user is None:
         raise ApiError(404, "no such user")
     if user.id == g.caller.user_id and body.get("active") is False:
@@ -161,7 +177,7 @@ def set_roles(body, project_id, user_id):
     """Set a user's roles in a project; an empty list removes them (project admins only)."""
     _member_of(project_id)
     admin_of(project_id)
-    if db.session.get(User, user_id) is None:
+    if _user(user_id) is None:
         raise ApiError(404, "no such user")
     roles = set(body["roles"])
     if user_id == g.caller.user_id and "admin" not in roles:
@@ -182,6 +198,7 @@ def set_roles(body, project_id, user_id):
 def create_section(body, project_id):
     """Create a grid section (admins and supervisors), as a synced record."""
     _member_of(project_id)
+    _may_sections(project_id, "create")
     for name in ("code", "name"):
         if not body.get(name):
             raise ApiError(422, "some fields are not valid", "invalid", {name: ["required"]})
@@ -199,7 +216,8 @@ def update_section(body, project_id, section_id):
     _member_of(project_id)
     if not body:
         raise ApiError(422, "nothing to change", "invalid", {"_schema": ["empty body"]})
-    found = load_record("section", section_id)
+    _may_sections(project_id, *(f"edit:{name}" for name in body))
+    found = load_record("section", section_id) if UUID_RE.match(section_id) else None
     if found is None or found.project_id != project_id:
         raise ApiError(404, "no such section in this project")
     result = write_as(g.caller, "section", section_id, body)

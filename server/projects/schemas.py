@@ -1,25 +1,26 @@
 """Wire schemas of the admin endpoints."""
 from marshmallow import Schema, fields, validate
 
-from ..records.base import Uuid
+from ..records import section
+from ..records.base import StorableString, Uuid
 from ..records.feedback import CATEGORIES
 from .models import ROLES
 
-USERNAME = validate.Regexp(r"^[a-z0-9][a-z0-9_.-]{1,63}$",
+USERNAME = validate.Regexp(r"^[a-z0-9][a-z0-9_.-]{1,63}\Z",
                            error="2–64 lower-case letters, digits, . _ -")
 
 
 class UserCreate(Schema):
-    username = fields.String(required=True, validate=USERNAME)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    password = fields.String(required=True, validate=validate.Length(min=8, max=256))
-    phone = fields.String(validate=validate.Length(max=32), allow_none=True)
+    username = StorableString(required=True, validate=USERNAME)
+    name = StorableString(required=True, validate=validate.Length(min=1, max=100))
+    password = StorableString(required=True, validate=validate.Length(min=8, max=256))
+    phone = StorableString(validate=validate.Length(max=32), allow_none=True)
 
 
 class UserUpdate(Schema):
-    name = fields.String(validate=validate.Length(min=1, max=100))
-    password = fields.String(validate=validate.Length(min=8, max=256))
-    phone = fields.String(validate=validate.Length(max=32), allow_none=True)
+    name = StorableString(validate=validate.Length(min=1, max=100))
+    password = StorableString(validate=validate.Length(min=8, max=256))
+    phone = StorableString(validate=validate.Length(max=32), allow_none=True)
     active = fields.Boolean()
 
 
@@ -32,9 +33,9 @@ class AdminUserOut(Schema):
 
 
 class ProjectCreate(Schema):
-    code = fields.String(required=True, validate=validate.Regexp(r"^[A-Z0-9][A-Z0-9_-]{1,31}$",
+    code = StorableString(required=True, validate=validate.Regexp(r"^[A-Z0-9][A-Z0-9_-]{1,31}\Z",
                                                                  error="2–32 capitals, digits, _ -"))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = StorableString(required=True, validate=validate.Length(min=1, max=200))
 
 
 class ProjectOut(Schema):
@@ -66,10 +67,10 @@ class MemberList(Schema):
 
 
 class SectionWrite(Schema):
-    code = fields.String(validate=validate.Length(min=1, max=32))
-    name = fields.String(validate=validate.Length(min=1, max=200))
+    code = StorableString(validate=section.CODE)
+    name = StorableString(validate=validate.Length(min=1, max=200))
     owner_id = Uuid(allow_none=True)
-    description = fields.String(validate=validate.Length(max=4000), allow_none=True)
+    description = StorableString(validate=validate.Length(max=4000), allow_none=True)
 
 
 class SectionResult(Schema):

@@ -8,8 +8,9 @@ from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
-UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+# \Z, not $: `$` also matches before a final newline, so "…\n" would pass.
+UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
+SHA256_RE = re.compile(r"^[0-9a-f]{64}\Z")
 
 
 class RecordMixin:
@@ -40,6 +41,19 @@ class Uuid(fields.String):
         if not UUID_RE.match(text):
             raise ValidationError("must be a UUID")
         return text.lower()
+
+
+class StorableString(fields.String):
+    """Text every database column can store: no NUL (PostgreSQL refuses it) and no
+    unpaired UTF-16 surrogate (not encodable as UTF-8)."""
+
+    UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if self.UNSTORABLE.search(text):
+            raise ValidationError("must not hold NUL or unpaired surrogate characters")
+        return text
 
 
 class IsoDate(fields.String):

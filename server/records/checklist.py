@@ -32,14 +32,14 @@ class Checklist(RecordMixin, db.Model):
 
 
 class ChecklistItem(Schema):
-    code = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_-]{1,64}$"))
+    code = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_-]{1,64}\Z"))
     text = fields.String(required=True, validate=validate.Length(min=1, max=300))
     text_en = fields.String(validate=validate.Length(max=300), allow_none=True)
 
 
 class ChecklistFields(RecordSchema):
     required_on_create = ("code", "name", "items")
-    code = fields.String(validate=validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,63}$",
+    code = fields.String(validate=validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,63}\Z",
                                                   error="1–64 lower-case letters, digits, _ -"))
     name = fields.String(validate=validate.Length(min=1, max=200))
     name_en = text(200, allow_none=True)

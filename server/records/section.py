@@ -9,6 +9,8 @@ from ..extensions import db
 from .base import RecordMixin, RecordSchema, Uuid, name, text
 
 LWW = FieldKind.LWW
+# Also checked at the edge of the admin endpoints, so a bad code never reaches the engine.
+CODE = fields.validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}\Z", error="1–32 letters, digits, . _ -")
 
 TYPE = RecordType("section", {
     "project_id": LWW, "code": LWW, "name": LWW, "owner_id": LWW, "description": LWW,
@@ -25,8 +27,7 @@ class Section(RecordMixin, db.Model):
 
 class SectionFields(RecordSchema):
     required_on_create = ("code", "name")
-    code = fields.String(validate=fields.validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$",
-                                                          error="1–32 letters, digits, . _ -"))
+    code = fields.String(validate=CODE)
     name = name(200)
     owner_id = Uuid(allow_none=True)
     description = text(4000, allow_none=True)

@@ -1,12 +1,14 @@
 """The engine's Policy: roles from the caller, permissions from the table, fields from schemas."""
 from __future__ import annotations
 
+from marshmallow import ValidationError
+
 from sync import RecordState, RecordType
 
 from ..accounts.tokens import Caller
 from ..permissions import allowed
 from ..records import KINDS
-from .store import storable
+from .store import unstorable
 
 
 class ServerPolicy:
@@ -23,20 +25,29 @@ class ServerPolicy:
         is_author = record is not None and record.created_by == user_id
         return allowed(roles, rtype.name, action, is_author)
 
-    def validate(self, rtype: RecordType, fields: dict, creating: bool,
-                 record: RecordState | None) -> dict:
+    def clean(self, rtype: RecordType, fields: dict, creating: bool,
+              record: RecordState | None) -> tuple[dict, dict]:
+        """The put's fields in their schema's normal form (UUIDs lower-case, phone numbers
+        and times normalised), and the field errors."""
         kind = KINDS[rtype.name]
-        plain = {k: v for k, v in fields.items() if k != rtype.state_field}
-        errors = kind.schema.validate(plain, partial=True)
+        state = rtype.state_field
+        plain = {k: v for k, v in fields.items() if k != state}
+        errors: dict = {}
+        try:
+            cleaned = kind.schema.load(plain, partial=True)
+        except ValidationError as error:
+            cleaned, errors = {}, dict(error.messages)
         for name, value in plain.items():
-            if storable(value) != value:
+            if unstorable(value):
                 errors.setdefault(name, []).append(
                     "must not hold NUL or unpaired surrogate characters")
         if creating:
             for name in kind.schema.required_on_create:
                 if fields.get(name) in (None, ""):
                     errors.setdefault(name, []).append("required")
-        return {name: _messages(value) for name, value in errors.items()}
+        if state in fields:
+            cleaned[state] = fields[state]
+        return cleaned, {name: _messages(value) for name, value in errors.items()}
 
     def guard(self, rtype: RecordType, source: str, target: str, values: dict) -> dict:
         kind = KINDS[rtype.name]

@@ -7,6 +7,8 @@ from flask import Response, g, request
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from sync.engine import is_uuid
+
 from ..accounts.models import User
 from ..accounts.tokens import login_required
 from ..errors import ApiError
@@ -85,7 +87,7 @@ def dismiss_rejected(rejected_id):
 
 
 def _dismiss(model, row_id: int) -> None:
-    row = db.session.get(model, row_id)
+    row = db.session.get(model, row_id) if 0 < row_id < 2 ** 63 else None
     if row is None or row.user_id != g.caller.user_id or row.dismissed_at is not None:
         raise ApiError(404, "nothing to dismiss with that id")
     row.dismissed_at = dt.datetime.now(dt.timezone.utc)
@@ -93,7 +95,7 @@ def _dismiss(model, row_id: int) -> None:
 
 
 def _readable(type_name: str, record_id: str):
-    record = load_record(type_name, record_id)
+    record = load_record(type_name, record_id) if is_uuid(record_id) else None
     if record is None or not g.caller.roles_in(record.project_id):
         raise ApiError(404, f"no {type_name} with that id in your projects")
     return record

@@ -51,8 +51,12 @@ def change_out(record: RecordState, roles: frozenset[str], evicted: bool = False
             "updated_by": record.updated_by, "updated_at": record.updated_at}
 
 
-def run_push(caller: Caller, client_id: str, mutations: list) -> dict:
-    """Apply a push batch in one transaction: all of it, or nothing and a 503."""
+def run_push(caller: Caller, client_id: str, mutations: list, *,
+             all_or_nothing: bool = False) -> dict:
+    """Apply a push batch in one transaction: all of it, or nothing and a 503.
+
+    With `all_or_nothing` (a request answered at once, not a device's queue), a batch
+    with a rejected mutation writes nothing, not even the rejection."""
     limit = current_app.config["PUSH_MAX_MUTATIONS"]
     if len(mutations) > limit:
         raise ApiError(413, f"a push may carry at most {limit} mutations; split the batch",
@@ -67,8 +71,11 @@ def run_push(caller: Caller, client_id: str, mutations: list) -> dict:
         answer = sync.push(store, REGISTRY, ServerPolicy(caller), user_id=caller.user_id,
                            client_id=client_id.lower(), mutations=mutations,
                            now_ms=int(time.time() * 1000), now_iso=now_iso())
-        store.flush()
-        db.session.commit()
+        if all_or_nothing and any(r["status"] == "rejected" for r in answer["results"]):
+            db.session.rollback()
+        else:
+            store.flush()
+            db.session.commit()
     except sync.DeviceOwnedByOther as error:
         db.session.rollback()
         raise ApiError(403, str(error), "forbidden", {"client_id": ["belongs to another user"]})
@@ -145,7 +152,7 @@ def write_as(caller: Caller, type_name: str, record_id: str, fields: dict | None
     mutation = {"mid": mid, "op": op, "type": type_name, "id": record_id, "hlc": hlc}
     if fields is not None:
         mutation["fields"] = fields
-    result = run_push(caller, client_id, [mutation])["results"][0]
+    result = run_push(caller, client_id, [mutation], all_or_nothing=True)["results"][0]
     if result["status"] == "rejected":
         error = result["error"]
         status = {"forbidden": 403, "deleted": 409, "invalid_transition": 409}.get(error["code"], 422)

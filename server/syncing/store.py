@@ -80,14 +80,45 @@ _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def storable(value):
-    """JSON-shaped `value` with NUL and lone surrogates replaced by U+FFFD."""
-    if isinstance(value, str):
-        return _UNSTORABLE.sub("\ufffd", value)
-    if isinstance(value, dict):
-        return {storable(key): storable(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [storable(item) for item in value]
-    return value
+    """JSON-shaped `value` with NUL and lone surrogates replaced by U+FFFD.
+
+    Iterative rather than recursive: a client may send a value nested deeper than
+    Python's recursion limit, and that must be answered, not crash the request."""
+    clean = lambda text: _UNSTORABLE.sub("\ufffd", text)  # noqa: E731
+    root: list = [None]
+    stack = [(value, root, 0)]
+    while stack:
+        item, parent, slot = stack.pop()
+        if isinstance(item, str):
+            parent[slot] = clean(item)
+        elif isinstance(item, dict):
+            parent[slot] = copied = {}
+            for key, inner in item.items():
+                key = clean(key) if isinstance(key, str) else key
+                copied[key] = None
+                stack.append((inner, copied, key))
+        elif isinstance(item, list):
+            parent[slot] = copied = [None] * len(item)
+            stack.extend((inner, copied, index) for index, inner in enumerate(item))
+        else:
+            parent[slot] = item
+    return root[0]
+
+
+def unstorable(value) -> bool:
+    """Whether `value` holds text no database column stores (see `storable`)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _UNSTORABLE.search(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 _ATOMIC = frozenset({str, int, float, bool, type(None)})
 

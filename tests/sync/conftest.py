@@ -38,11 +38,11 @@ class OpenPolicy:
             return "boss" in roles
         return True
 
-    def validate(self, rtype, fields, creating, record):
+    def clean(self, rtype, fields, creating, record):
         size = fields.get("size")
         if size is not None and not (isinstance(size, int) and 0 <= size <= 100):
-            return {"size": ["must be 0–100"]}
-        return {}
+            return fields, {"size": ["must be 0–100"]}
+        return fields, {}
 
     def guard(self, rtype, source, target, values):
         return {"title": ["required to close"]} if target == "closed" and not values.get("title") else {}

@@ -1,0 +1,131 @@
+"""`flask init-db` is safe to repeat; `flask seed-demo` loads the demo once and only once."""
+from __future__ import annotations
+
+import pytest
+from flask.cli import FlaskGroup
+from sqlalchemy import func, inspect, select
+
+from server import create_app
+from server.demo import demo_id
+from server.extensions import db
+
+from .sync_client import Device, FlaskTransport
+
+BOTH = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+PASSWORD = "seed-pass-1"
+USERS = {"foreman1": ["foreman"], "foreman2": ["foreman"], "liaison1": ["liaison"],
+         "supervisor1": ["supervisor"], "safety1": ["safety"], "admin1": ["admin"]}
+
+
+@pytest.fixture
+def fresh_app(database_url, tmp_path):
+    """An app on an empty database: no schema yet (unlike the `app` fixture)."""
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
+                      "SECRET_KEY": "test-secret", "BLOB_DIR": str(tmp_path / "blobs")})
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def flask_cli(app) -> FlaskGroup:
+    """The `flask` command bound to `app`, as `flask --app server …` runs it."""
+    return FlaskGroup(create_app=lambda: app, load_dotenv=False, set_debug_flag=False)
+
+
+def run(app, *args):
+    result = app.test_cli_runner().invoke(flask_cli(app), list(args))
+    assert result.exit_code == 0, (result.output, result.exception)
+    return result.output
+
+
+def snapshot(app) -> dict:
+    """Row counts of every table, the sync counter, and every user's password hash."""
+    with app.app_context():
+        counts = {t.name: db.session.execute(select(func.count()).select_from(t)).scalar_one()
+                  for t in db.metadata.sorted_tables}
+        counts["sync_counter"] = db.session.execute(db.metadata.tables["sync_counter"].select()).all()
+        counts["passwords"] = db.session.execute(
+            select(db.metadata.tables["users"].c.username, db.metadata.tables["users"].c.password_hash)
+            .order_by("username")).all()
+        counts["alembic"] = db.session.execute(db.text("SELECT version_num FROM alembic_version")).all()
+        db.session.rollback()
+    return counts
+
+
+@BOTH
+def test_init_db_creates_the_schema_and_is_safe_to_repeat(fresh_app):
+    with fresh_app.app_context():
+        assert "users" not in inspect(db.engine).get_table_names()
+    assert "up to date" in run(fresh_app, "init-db")
+    with fresh_app.app_context():
+        tables = set(inspect(db.engine).get_table_names())
+    assert {t.name for t in db.metadata.sorted_tables} <= tables
+    first = snapshot(fresh_app)
+    assert first["sync_counter"] == [(1, 0, 0)] and len(first["alembic"]) == 1
+
+    assert "up to date" in run(fresh_app, "init-db")
+    assert snapshot(fresh_app) == first
+
+
+@BOTH
+def test_seed_demo_twice_changes_nothing_the_second_time(fresh_app):
+    run(fresh_app, "init-db")
+    output = run(fresh_app, "seed-demo", "--password", PASSWORD)
+    assert "demo loaded" in output
+    loaded = snapshot(fresh_app)
+    assert loaded["users"] == 6
+
+    # Even with another password, the second run leaves everything as it was.
+    output = run(fresh_app, "seed-demo", "--password", "another-pass-2")
+    assert "already loaded" in output
+    assert snapshot(fresh_app) == loaded
+    # init-db on a loaded database keeps the data.
+    run(fresh_app, "init-db")
+    assert snapshot(fresh_app) == loaded
+    response = fresh_app.test_client().post("/api/auth/login", json={
+        "username": "admin1", "password": PASSWORD})
+    assert response.status_code == 200, "the first run's password still holds"
+
+
+def test_seed_demo_needs_a_password(fresh_app):
+    run(fresh_app, "init-db")
+    result = fresh_app.test_cli_runner().invoke(flask_cli(fresh_app), ["seed-demo"])
+    assert result.exit_code == 2 and "--password" in result.output
+    assert snapshot(fresh_app)["users"] == 0
+
+
+def test_the_demo_has_what_a_walkthrough_needs(fresh_app):
+    run(fresh_app, "init-db")
+    run(fresh_app, "seed-demo", "--password", PASSWORD)
+    client = fresh_app.test_client()
+
+    tokens = {}
+    for username in ("admin1", "liaison1"):  # Argon2 is slow on purpose: two logins suffice
+        response = client.post("/api/auth/login", json={"username": username, "password": PASSWORD})
+        assert response.status_code == 200, (username, response.get_json())
+        tokens[username] = response.get_json()["token"]
+        assert response.get_json()["user"]["roles"] == USERS[username]
+    members = client.get(f"/api/projects/{demo_id('project')}/members",
+                         headers={"Authorization": f"Bearer {tokens['admin1']}"}).get_json()
+    assert {m["username"]: m["roles"] for m in members["members"]} == USERS
+    projects = client.get("/api/projects", headers={"Authorization": f"Bearer {tokens['admin1']}"})
+    assert [p["code"] for p in projects.get_json()["projects"]] == ["DEMO"]
+
+    device = Device(FlaskTransport(client), tokens["admin1"])
+    device.pull_all()
+    records: dict[str, list[dict]] = {}
+    for (type_name, record_id), data in device.records.items():
+        records.setdefault(type_name, []).append({"id": record_id, **data})
+
+    assert 6 <= len(records["section"]) <= 10
+    assert len({s["code"] for s in records["section"]}) == len(records["section"])
+    assert all(s.get("owner_id") for s in records["section"])
+    assert len({t["status"] for t in records["task"]}) >= 3
+    assert records["briefing"]
+    failed = [c for c in records["safety_check"] if "fail" in (c.get("results") or {}).values()]
+    assert failed, records["safety_check"]
+    assert {a["check_id"] for a in records["action"]} & {c["id"] for c in failed}
+    assert len({f["status"] for f in records["feedback"]}) >= 3
+    # Every record belongs to the demo project.
+    assert {r["project_id"] for rows in records.values() for r in rows} == {demo_id("project")}
