@@ -81,9 +81,7 @@ def database_url(request, tmp_path):
         require_pg()
         database = PgDatabase()
         yield database.url
-        with make_app(database.url, tmp_path).app_context():
-            db.engine.dispose()
-        database.drop()
+        database.drop()  # WITH (FORCE) ends any connection a pool still holds
     else:
         yield f"sqlite:///{tmp_path / 'gridline.db'}"
 
