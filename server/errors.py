@@ -6,8 +6,10 @@ import traceback
 from pathlib import Path
 
 from flask import Flask, current_app, jsonify, request
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
+
+from .extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +105,14 @@ def handle_recursion(error: RecursionError):
     return handle_unexpected(error)
 
 
+def handle_integrity_error(error: IntegrityError):
+    # Two requests raced to create the same unique thing (a username, a project code):
+    # the checks before writing passed for both, the database kept the first.
+    db.session.rollback()
+    log.info("integrity error answered 409: %s", error.orig)
+    return error_response(409, "conflict", "this conflicts with data saved a moment ago; try again")
+
+
 def handle_unexpected(error: Exception):
     log.exception("unhandled error")
     return error_response(500, "internal", "an unexpected error happened on the server")
@@ -114,5 +124,6 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(OperationalError, handle_database_down)
     app.register_error_handler(InterfaceError, handle_database_down)
+    app.register_error_handler(IntegrityError, handle_integrity_error)
     app.register_error_handler(RecursionError, handle_recursion)
     app.register_error_handler(Exception, handle_unexpected)
