@@ -22,6 +22,7 @@ from ..records import REGISTRY
 from .models import Device, FieldHistory
 from .policy import ServerPolicy
 from .store import SqlStore, read_snapshot, storable
+from .writer_queue import writers_queue
 
 
 def now_iso() -> str:
@@ -64,18 +65,19 @@ def run_push(caller: Caller, client_id: str, mutations: list, *,
     # End the read transaction of authentication, so the push's first statement is
     # its write lock (on SQLite a read-then-write transaction could not upgrade).
     db.session.commit()
-    store = SqlStore(db.session.connection())
     try:
-        store.begin()
-        store.prefetch(mutations)
-        answer = sync.push(store, REGISTRY, ServerPolicy(caller), user_id=caller.user_id,
-                           client_id=client_id.lower(), mutations=mutations,
-                           now_ms=int(time.time() * 1000), now_iso=now_iso())
-        if all_or_nothing and any(r["status"] == "rejected" for r in answer["results"]):
-            db.session.rollback()
-        else:
-            store.flush()
-            db.session.commit()
+        with writers_queue(db.engine):
+            store = SqlStore(db.session.connection())
+            store.begin()
+            store.prefetch(mutations)
+            answer = sync.push(store, REGISTRY, ServerPolicy(caller), user_id=caller.user_id,
+                               client_id=client_id.lower(), mutations=mutations,
+                               now_ms=int(time.time() * 1000), now_iso=now_iso())
+            if all_or_nothing and any(r["status"] == "rejected" for r in answer["results"]):
+                db.session.rollback()
+            else:
+                store.flush()
+                db.session.commit()
     except sync.DeviceOwnedByOther as error:
         db.session.rollback()
         raise ApiError(403, str(error), "forbidden", {"client_id": ["belongs to another user"]})

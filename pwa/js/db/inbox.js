@@ -3,7 +3,8 @@
  *
  * Entries come from two places: push results (keyed `local:…`, shown at once, before the
  * server list is fetched) and the server lists (keyed `server:<id>`). An entry the user
- * dismissed while offline stays hidden with `dismissing: true` until its DELETE succeeds.
+ * dismissed while offline stays hidden with `dismissing: true` until its DELETE succeeds, then
+ * with `dismissed: true` until the server's list no longer has it.
  */
 import { announceChange } from './change_feed.js';
 import { inTransaction, readAll, requestResult } from './database.js';
@@ -56,13 +57,13 @@ export function conflictEntries(mutation, result) {
 /** Entries still to show, newest first. */
 export async function readInbox(kind) {
   const entries = await readAll(kind);
-  return entries.filter((entry) => !entry.dismissing)
+  return entries.filter((entry) => !entry.dismissing && !entry.dismissed)
     .sort((a, b) => String(b.created_at ?? '').localeCompare(String(a.created_at ?? '')));
 }
 
 /** Entries dismissed by the user whose server copy still has to be deleted. */
 export async function readDismissing(kind) {
-  return (await readAll(kind)).filter((entry) => entry.dismissing);
+  return (await readAll(kind)).filter((entry) => entry.dismissing && !entry.dismissed);
 }
 
 /** Hides an entry until the server confirms its deletion. */
@@ -74,9 +75,16 @@ export async function markDismissing(kind, key) {
   announceChange('inbox');
 }
 
-/** Drops an entry for good. */
+/**
+ * Drops an entry for good. A server entry leaves a `dismissed` mark until the server's list no
+ * longer has it: a list fetched before the deletion must not bring the entry back.
+ */
 export async function removeEntry(kind, key) {
-  await inTransaction([kind], 'readwrite', ({ [kind]: store }) => requestResult(store.delete(key)));
+  await inTransaction([kind], 'readwrite', async ({ [kind]: store }) => {
+    const entry = await requestResult(store.get(key));
+    if (entry && !entry.local) store.put({ ...entry, dismissing: false, dismissed: true });
+    else store.delete(key);
+  });
   announceChange('inbox');
 }
 
@@ -87,22 +95,31 @@ export async function removeEntry(kind, key) {
  */
 export async function replaceWithServerList(kind, items) {
   const sameEvent = SAME_EVENT[kind];
-  await inTransaction([kind], 'readwrite', async ({ [kind]: store }) => {
+  const changed = await inTransaction([kind], 'readwrite', async ({ [kind]: store }) => {
     const cached = await requestResult(store.getAll());
+    const before = JSON.stringify(cached); // getAll() is in key order
     const previous = new Map(cached.map((entry) => [entry.key, entry]));
     const locals = cached.filter((entry) => entry.local);
-    store.clear();
+    const next = [];
     for (const item of items) {
       const key = `server:${item.id}`;
       const twin = locals.find((entry) => sameEvent(entry, item));
       if (twin) twin.matched = true;
+      if (previous.get(key)?.dismissed) {
+        next.push(previous.get(key)); // deleted on the server after this list was read
+        continue;
+      }
       const dismissing = Boolean(previous.get(key)?.dismissing || twin?.dismissing);
-      store.put({ ...item, key, local: false, dismissing });
+      next.push({ ...item, key, local: false, dismissing });
     }
-    for (const entry of locals) {
-      if (entry.matched || entry.dismissing) continue;
-      store.put(entry);
-    }
+    next.push(...locals.filter((entry) => !entry.matched && !entry.dismissing));
+    next.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    if (JSON.stringify(next) === before) return false;
+    store.clear();
+    for (const entry of next) store.put(entry);
+    return true;
   });
-  announceChange('inbox');
+  // Every sync cycle ends here: screens redraw only when the list really changed, so a sync
+  // does not reset what the user is doing (e.g. a "discard" waiting for its second tap).
+  if (changed) announceChange('inbox');
 }

@@ -67,6 +67,28 @@ export class ApiClient {
     throw error;
   }
 
+  /**
+   * Sends raw bytes or asks for them (blobs, QR codes) and resolves with the fetch Response.
+   * Statuses in `accept` come back as they are; any other error status throws an ApiError.
+   */
+  async fetchRaw(method, path, { body, contentType, accept = [] } = {}) {
+    const headers = {};
+    const token = this.getToken();
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (contentType) headers['Content-Type'] = contentType;
+    let response;
+    try {
+      response = await fetch(path, { method, headers, body, signal: AbortSignal.timeout?.(TIMEOUT_MS * 4) });
+    } catch (error) {
+      throw new NetworkError(error);
+    }
+    if (response.ok || accept.includes(response.status)) return response;
+    const payload = method === 'HEAD' ? null : await response.json().catch(() => null);
+    const error = new ApiError(response.status, payload?.error);
+    if (response.status === 401) this.onUnauthorized?.(error);
+    throw error;
+  }
+
   get(path) {
     return this.request('GET', path);
   }

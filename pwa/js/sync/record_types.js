@@ -1,6 +1,6 @@
 /**
- * Record types the protocol guarantees: field kinds, state machines, and which field names a record.
- * A server may add fields; those are treated as `lww`.
+ * Record types the protocol guarantees (and those this server adds): field kinds, state machines,
+ * and which fields name a record. A server may add fields; unknown ones are treated as `lww`.
  */
 
 /** Builds `{field: kind}` from `{kind: [fields]}`. */
@@ -15,7 +15,7 @@ export const RECORD_TYPES = {
   },
   briefing: {
     fields: kinds({
-      lww: ['project_id', 'date', 'weather', 'key_tasks', 'risk_points'],
+      lww: ['project_id', 'date', 'weather', 'key_tasks', 'risk_points', 'headcount'],
       set: ['section_ids', 'attendees', 'photos'],
       state: ['status'],
     }),
@@ -36,7 +36,7 @@ export const RECORD_TYPES = {
   },
   safety_check: {
     fields: kinds({
-      lww: ['project_id', 'section_id', 'date', 'likelihood', 'severity', 'notes'],
+      lww: ['project_id', 'section_id', 'date', 'template', 'likelihood', 'severity', 'notes'],
       map: ['results'],
       set: ['photos'],
       state: ['status'],
@@ -46,7 +46,7 @@ export const RECORD_TYPES = {
   },
   action: {
     fields: kinds({
-      lww: ['project_id', 'check_id', 'description', 'owner_id', 'deadline'],
+      lww: ['project_id', 'check_id', 'item', 'description', 'owner_id', 'deadline'],
       set: ['photos'],
       state: ['status'],
     }),
@@ -77,6 +77,11 @@ export const RECORD_TYPES = {
   comment: {
     fields: kinds({ append: ['project_id', 'subject_type', 'subject_id', 'body'] }),
     titleFields: ['body'],
+  },
+  // Added by this server: checklist templates for safety checks (built-ins and the admins' own).
+  checklist: {
+    fields: kinds({ lww: ['project_id', 'code', 'name', 'name_en', 'items', 'builtin', 'active'] }),
+    titleFields: ['code', 'name'],
   },
 };
 

@@ -1,6 +1,7 @@
 /** Who is logged in on this device: token and user, kept in `meta` so the app starts offline. */
 import { getMeta, setMeta } from '../db/meta.js';
 import { resetDevice } from '../db/device_reset.js';
+import { countPendingBlobs } from '../db/pending_blobs.js';
 import { countPending } from './outbox.js';
 
 /** Thrown when another user tries to log in while this device holds someone else's unsynced changes. */
@@ -52,7 +53,8 @@ export class Session {
     const answer = await api.post('/api/auth/login', { username: username.trim(), password }, { auth: false });
     const previous = this.user;
     if (previous && previous.id !== answer.user.id) {
-      const pending = await countPending();
+      // Photos not uploaded yet count too: a reset would delete them with the device's data.
+      const pending = (await countPending()) + (await countPendingBlobs());
       if (pending > 0) {
         await api.request('POST', '/api/auth/logout', { auth: false, token: answer.token }).catch(() => {});
         throw new UnsyncedChangesOfOtherUserError(previous, pending);

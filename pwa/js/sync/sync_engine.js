@@ -1,5 +1,5 @@
 /**
- * The sync loop: push, then pull, then refresh the inbox lists.
+ * The sync loop: upload photos, push, then pull, then refresh the inbox lists.
  *
  * Runs on start, on the `online` event, every 30 s while online, soon after a new local
  * change, and on "Sync now". Failures back off exponentially with jitter; a 401 stops the
@@ -9,6 +9,7 @@ import { onChange } from '../db/change_feed.js';
 import { getMeta, setMeta } from '../db/meta.js';
 import { ApiError } from './api_client.js';
 import { backoffDelay } from './backoff.js';
+import { uploadPendingBlobs } from './blob_upload.js';
 import { syncInbox } from './inbox_sync.js';
 import { countPending, observeServerTime } from './outbox.js';
 import { pullChanges } from './pull.js';
@@ -43,10 +44,15 @@ export class SyncEngine extends EventTarget {
     this.runAgain = false; // a cycle was asked for while one was running
   }
 
-  /** Loads the status, starts listening and runs a first cycle (which waits for a login if none). */
-  async start() {
+  /** Reads the stored status (pending changes, last sync), so the first screen already shows it true. */
+  async loadStatus() {
     const [pending, lastSyncAt] = await Promise.all([countPending(), getMeta('last_sync_at')]);
     this.update({ pending, lastSyncAt: lastSyncAt ?? null });
+  }
+
+  /** Starts listening and runs a first cycle (which waits for a login if none). */
+  async start() {
+    await this.loadStatus();
     window.addEventListener('online', () => {
       this.update({ online: true });
       this.syncNow();
@@ -111,16 +117,23 @@ export class SyncEngine extends EventTarget {
         // Read each time: a new user's login gives the device a new client id.
         const clientId = await getMeta('client_id');
         this.update({ phase: 'pushing' });
+        // Photos go up before the records that name them, so others see them at once; a
+        // server fault on a photo waits for the end of the cycle and never holds back the push.
+        const uploadError = await uploadCatchingServerFaults(this.api);
         await pushOutbox(this.api, clientId);
         this.update({ phase: 'pulling', received: 0, pages: 0 });
         await pullChanges(this.api, clientId, (progress) => this.update(progress));
         await syncInbox(this.api);
+        // Photos taken while this cycle ran.
+        const lateUploadError = await uploadCatchingServerFaults(this.api);
+        if (uploadError ?? lateUploadError) throw uploadError ?? lateUploadError;
       });
       if (this.api.serverTimeMs) await observeServerTime(this.api.serverTimeMs);
       const lastSyncAt = new Date().toISOString();
       await setMeta('last_sync_at', lastSyncAt);
       this.failures = 0;
-      this.update({ phase: 'idle', online: true, error: null, lastSyncAt, pending: await countPending() });
+      // navigator.onLine, not true: the phone may have gone offline while the last answers came in.
+      this.update({ phase: 'idle', online: navigator.onLine, error: null, lastSyncAt, pending: await countPending() });
       this.schedule(INTERVAL_MS);
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) {
@@ -162,6 +175,17 @@ function describeError(error) {
   }
   if (error?.name === 'NetworkError') return { code: 'network', message: error.message };
   return { code: 'client', message: error?.message ?? String(error) };
+}
+
+/** Uploads pending photos; returns (rather than throws) a server fault, throws network errors and 401. */
+async function uploadCatchingServerFaults(api) {
+  try {
+    await uploadPendingBlobs(api);
+    return null;
+  } catch (error) {
+    if (error instanceof ApiError && error.status !== 401) return error;
+    throw error;
+  }
 }
 
 function withSyncLock(work) {

@@ -34,6 +34,7 @@ export class App {
     await Promise.all([ensureClientId(), this.session.load()]);
     this.engine = new SyncEngine({ api: this.api, session: this.session });
     this.engine.addEventListener(LOGIN_REQUIRED_EVENT, () => this.onLoginRequired());
+    await this.engine.loadStatus(); // the status bar never shows "all synced" over a queue
 
     // 3. The shell: status bar, banners, screen outlet, navigation, toasts.
     const slot = (id) => this.root.querySelector(`#${id}`);

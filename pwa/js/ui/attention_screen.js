@@ -5,7 +5,7 @@ import { loadView } from '../sync/local_view.js';
 import { enqueue } from '../sync/outbox.js';
 import { ConfirmButton } from './confirm_button.js';
 import { h } from './dom.js';
-import { formatDateTime, t, tOr } from './i18n.js';
+import { currentLocale, formatDateTime, t, tOr } from './i18n.js';
 import { FieldsEditor } from './fields_editor.js';
 import { fieldLabel, formatFieldValue, recordTitle, typeLabel } from './record_text.js';
 import { Screen } from './screen.js';
@@ -38,6 +38,8 @@ export class AttentionScreen extends Screen {
   card(entry, view) {
     const error = entry.error ?? {};
     const fieldErrors = Object.entries(error.fields ?? {});
+    // The server explains in English only: other languages get the localized reason and the field names.
+    const serverText = currentLocale() === 'en';
     const item = h('li', { class: 'card', testid: 'attention-item', dataset: { key: entry.key, mid: String(entry.mid ?? '') } },
       h('h2', {}, t(entry.op === 'delete' ? 'attention.deleteOf' : 'attention.changeTo', {
         type: typeLabel(entry.type), title: view ? recordTitle(view) : entry.record_id.slice(0, 8),
@@ -46,9 +48,9 @@ export class AttentionScreen extends Screen {
         tOr(`rejection.${error.code}`, t('rejection.other'))),
       fieldErrors.length
         ? h('ul', { class: 'field-errors', testid: 'attention-field-errors' }, fieldErrors.map(([name, messages]) =>
-          h('li', {}, `${fieldLabel(name)}: ${[messages].flat().join(', ')}`)))
+          h('li', {}, serverText ? `${fieldLabel(name)}: ${[messages].flat().join(', ')}` : fieldLabel(name))))
         : null,
-      error.message ? h('p', { class: 'muted' }, error.message) : null,
+      error.message && serverText ? h('p', { class: 'muted' }, error.message) : null,
       entry.op !== 'delete'
         ? h('dl', { class: 'fields', testid: 'attention-fields' }, Object.entries(entry.fields ?? {}).map(([name, value]) => [
           h('dt', {}, fieldLabel(name)), h('dd', {}, formatFieldValue(name, value)),

@@ -35,3 +35,9 @@ export function icon(pathData) {
   svg.append(path);
   return svg;
 }
+
+/** Replaces a node's children; arrays are flattened and null/false children skipped, as in h(). */
+export function fill(node, ...children) {
+  node.replaceChildren(...children.flat(Infinity).filter((child) => child != null && child !== false));
+  return node;
+}

@@ -1,9 +1,9 @@
 /** Editor for the fields of a rejected mutation, so the user can correct and resend them. */
-import { fieldKind } from '../sync/record_types.js';
+import { fieldKind, RECORD_TYPES } from '../sync/record_types.js';
 import { h } from './dom.js';
 import { t } from './i18n.js';
 import { FormField, setFieldError } from './form_field.js';
-import { fieldLabel } from './record_text.js';
+import { fieldLabel, stateLabel } from './record_text.js';
 
 const DATE_VALUE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -21,7 +21,12 @@ export class FieldsEditor {
     const structured = fieldKind(this.type, name) === 'set' || fieldKind(this.type, name) === 'map'
       || (value !== null && typeof value === 'object');
     let control;
-    if (structured) {
+    if (fieldKind(this.type, name) === 'state') {
+      // A status is picked by its name, never typed as a code ("doing").
+      const states = Object.keys(RECORD_TYPES[this.type]?.transitions ?? {});
+      control = h('select', { id, testid: id, value },
+        (states.includes(value) ? states : [value, ...states]).map((state) => h('option', { value: state }, stateLabel(state))));
+    } else if (structured) {
       control = h('textarea', { id, testid: id, rows: 3, class: 'mono', value: JSON.stringify(value) });
     } else if (typeof value === 'number') {
       control = h('input', { id, testid: id, type: 'number', inputmode: 'decimal', value: String(value) });

@@ -26,3 +26,20 @@ export function setFieldError(form, id, message) {
   if (message) control.setAttribute('aria-invalid', 'true');
   else control.removeAttribute('aria-invalid');
 }
+
+/** A labelled <select> from `[[value, text], …]`; the control's id is also its data-testid. */
+export function SelectField({ id, label, options, value = '', hint, onchange, name = id }) {
+  const control = h('select', { id, name, testid: id, value, onchange },
+    options.map(([optionValue, text]) => h('option', { value: optionValue }, text)));
+  return FormField({ id, label, control, hint });
+}
+
+/** A labelled input; `attributes` go on the <input> (type, value, min, …). */
+export function InputField({ id, label, hint, name = id, ...attributes }) {
+  return FormField({ id, label, hint, control: h('input', { id, name, testid: id, ...attributes }) });
+}
+
+/** A labelled <textarea>. */
+export function TextareaField({ id, label, hint, name = id, value = '', rows = 3, ...attributes }) {
+  return FormField({ id, label, hint, control: h('textarea', { id, name, testid: id, rows, value, ...attributes }) });
+}

@@ -1,6 +1,6 @@
 /**
- * What the home screen shows first for each role. A section lists records of one type
- * that match `filter`; field screens may add sections here.
+ * What the home screen shows first for each role: big links to the field screens (`HOME_LINKS`)
+ * and sections listing records of one type that match `filter(view, today, user)`.
  */
 
 /** Today as `YYYY-MM-DD` in the device's timezone. */
@@ -20,15 +20,19 @@ export const HOME_SECTIONS = [
     sort: byField('due_date'),
   },
   {
-    id: 'today-briefing', roles: ['foreman'], type: 'briefing', titleKey: 'home.todayBriefing',
+    id: 'today-briefing', roles: ['foreman'], type: 'briefing', titleKey: 'home.todayBriefing', listPath: '/briefings',
     filter: (view, today) => view.fields.date === today,
   },
   {
-    id: 'open-feedback', roles: ['liaison'], type: 'feedback', titleKey: 'home.openFeedback',
+    id: 'my-actions', roles: ['foreman'], type: 'action', titleKey: 'home.myActions',
+    filter: (view, today, user) => view.fields.owner_id === user?.id && statusIn('open', undefined)(view), sort: byField('deadline'),
+  },
+  {
+    id: 'open-feedback', roles: ['liaison'], type: 'feedback', titleKey: 'home.openFeedback', listPath: '/feedback',
     filter: (view) => !statusIn('resolved', 'closed')(view), sort: byField('response_due'),
   },
   {
-    id: 'open-checks', roles: ['safety'], type: 'safety_check', titleKey: 'home.openChecks',
+    id: 'open-checks', roles: ['safety'], type: 'safety_check', titleKey: 'home.openChecks', listPath: '/checks',
     filter: (view) => !statusIn('closed')(view), sort: byField('date'),
   },
   {
@@ -36,7 +40,7 @@ export const HOME_SECTIONS = [
     filter: (view) => !statusIn('verified')(view), sort: byField('deadline'),
   },
   {
-    id: 'tasks-to-accept', roles: ['supervisor'], type: 'task', titleKey: 'home.tasksToAccept', listPath: '/tasks',
+    id: 'tasks-to-accept', roles: ['supervisor'], type: 'task', titleKey: 'home.tasksToAccept', listPath: '/tasks?state=done',
     filter: statusIn('done'), sort: byField('due_date'),
   },
   {
@@ -44,13 +48,70 @@ export const HOME_SECTIONS = [
     filter: statusIn('pending'),
   },
   {
-    id: 'briefings-to-acknowledge', roles: ['supervisor'], type: 'briefing', titleKey: 'home.briefingsToAcknowledge',
+    id: 'briefings-to-acknowledge', roles: ['supervisor'], type: 'briefing', titleKey: 'home.briefingsToAcknowledge', listPath: '/briefings',
     filter: statusIn('submitted'),
   },
 ];
 
 /** Role order on the home screen when a user has several roles. */
 const ROLE_ORDER = ['foreman', 'liaison', 'safety', 'supervisor'];
+
+/**
+ * Big links at the top of home, most used first for each role. `primary` marks the one a role
+ * starts its day with; `count(views, today, user)` (optional, over records of `countType`) shows a number,
+ * `note(views, today, user, alsoLoaded)` the key of a short text (`alsoLoad` names one more type it reads).
+ */
+export const HOME_LINKS = [
+  {
+    id: 'today', roles: ['foreman'], href: '/today', labelKey: 'home.link.today', primary: true,
+    // The state of my briefing of today (named by me, or made on this phone), else "not started".
+    countType: 'briefing', alsoLoad: 'section',
+    note: (views, today, user, sections) => {
+      const own = new Set(sections.filter((section) => section.fields.owner_id === user?.id).map((section) => section.id));
+      const mine = views.find((view) => view.fields.date === today && (view.updatedBy === user?.id || view.serverSeq == null
+        || (view.fields.section_ids ?? []).some((id) => own.has(id))));
+      return mine ? `state.${mine.fields.status ?? 'draft'}` : 'briefing.notStartedShort';
+    },
+  },
+  { id: 'new-task', roles: ['foreman', 'supervisor', 'admin'], href: '/tasks/new', labelKey: 'task.new', testid: 'new-task' },
+  { id: 'new-feedback', roles: ['liaison'], href: '/feedback/new', labelKey: 'feedback.new', primary: true },
+  { id: 'feedback', roles: ['liaison'], href: '/feedback', labelKey: 'home.link.feedback' },
+  { id: 'new-check', roles: ['safety', 'foreman'], href: '/checks/new', labelKey: 'checks.new', primary: true },
+  { id: 'checks', roles: ['safety'], href: '/checks', labelKey: 'checks.title' },
+  {
+    id: 'actions', roles: ['safety'], href: '/records/action', labelKey: 'home.link.actions',
+    countType: 'action', count: (views) => views.filter((view) => (view.fields.status ?? 'open') !== 'verified').length,
+  },
+  {
+    id: 'accept', roles: ['supervisor'], href: '/tasks?state=done', labelKey: 'home.link.accept', primary: true,
+    countType: 'task', count: (views) => views.filter(statusIn('done')).length,
+  },
+  {
+    id: 'acknowledge', roles: ['supervisor'], href: '/briefings', labelKey: 'home.link.acknowledge',
+    countType: 'briefing', count: (views) => views.filter(statusIn('submitted')).length,
+  },
+  {
+    id: 'approvals', roles: ['supervisor'], href: '/records/approval', labelKey: 'home.link.approvals',
+    countType: 'approval', count: (views) => views.filter(statusIn('pending')).length,
+  },
+  { id: 'sections', roles: ['admin', 'foreman', 'supervisor'], href: '/sections', labelKey: 'sections.title', primary: true },
+  { id: 'checklists', roles: ['admin'], href: '/checklists', labelKey: 'checklists.title' },
+];
+
+/**
+ * The links for a user's roles, each once: the first role's primary link leads, then that role's
+ * other links, then the next role's. An admin (who may do everything) gets the admin links first.
+ */
+export function linksForRoles(roles) {
+  const ordered = [...(roles.includes('admin') ? ['admin'] : []), ...ROLE_ORDER.filter((role) => roles.includes(role))];
+  const links = ordered.flatMap((role) => {
+    const own = HOME_LINKS.filter((link) => link.roles.includes(role));
+    const lead = own.find((link) => link.primary && link.roles[0] === role) ?? own.find((link) => link.primary);
+    return lead ? [lead, ...own.filter((link) => link !== lead)] : own;
+  });
+  const unique = [...new Map(links.map((link) => [link.id, link])).values()];
+  return unique.map((link, i) => ({ ...link, primary: i === 0 && Boolean(link.primary) }));
+}
 
 /** The sections for a user's roles, most hands-on role first; admins see every section. */
 export function sectionsForRoles(roles) {

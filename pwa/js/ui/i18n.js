@@ -58,12 +58,12 @@ export function tOr(key, fallback) {
   return key in messages ? messages[key] : fallback;
 }
 
-/** A `YYYY-MM-DD` date in the user's language, without timezone shifts. */
-export function formatDate(isoDate) {
+/** A `YYYY-MM-DD` date in the user's language, without timezone shifts (`dateStyle` 'full' adds the weekday). */
+export function formatDate(isoDate, dateStyle = 'medium') {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate ?? '');
   if (!match) return isoDate ?? '';
   const date = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(date);
+  return new Intl.DateTimeFormat(locale, { dateStyle }).format(date);
 }
 
 /** An ISO timestamp as local date and time. */

@@ -9,6 +9,11 @@ import { Screen } from './screen.js';
 import { UnsyncedExportButton } from './unsynced_export_button.js';
 import { UnsyncedImportField } from './unsynced_import_field.js';
 
+/** Types with a screen of their own; the others use the plain record list. */
+const LIST_PATHS = {
+  task: '/tasks', section: '/sections', briefing: '/briefings', safety_check: '/checks', feedback: '/feedback', checklist: '/checklists',
+};
+
 export class MoreScreen extends Screen {
   async render() {
     const { user, memberships } = this.app.session;
@@ -23,7 +28,7 @@ export class MoreScreen extends Screen {
       h('section', { class: 'stack' },
         h('h2', {}, t('more.records')),
         h('ul', { class: 'link-list' }, Object.keys(RECORD_TYPES).map((type) =>
-          h('li', {}, h('a', { href: type === 'task' ? '/tasks' : `/records/${type}`, testid: `records-${type}` }, t(`types.${type}`)))))),
+          h('li', {}, h('a', { href: LIST_PATHS[type] ?? `/records/${type}`, testid: `records-${type}` }, t(`types.${type}`)))))),
       h('section', { class: 'stack', 'aria-labelledby': 'transfer-heading' },
         h('h2', { id: 'transfer-heading' }, t('transfer.title')),
         h('p', { class: 'muted' }, t('transfer.intro', { count: pending })),

@@ -1,9 +1,14 @@
-/** One record (deep link /r/<type>/<id>): every field, its status actions, and its history when online. */
-import { loadView } from '../sync/local_view.js';
+/** One record (deep link /r/<type>/<id>): every field, its status actions, photos, and its history when online. */
+import { loadView, loadViews } from '../sync/local_view.js';
+import { enqueue } from '../sync/outbox.js';
+import { may, rolesIn } from '../sync/permissions.js';
 import { RECORD_TYPES } from '../sync/record_types.js';
 import { h } from './dom.js';
-import { formatDateTime, t } from './i18n.js';
+import { t } from './i18n.js';
 import { loadNameDirectory } from './name_directory.js';
+import { PhotoField } from './photo_field.js';
+import { PhotoStrip } from './photo_strip.js';
+import { RecordHistory, lastChange } from './record_history.js';
 import { fieldLabel, formatFieldValue, recordTitle, stateLabel, typeLabel } from './record_text.js';
 import { Screen } from './screen.js';
 import { StatusActions } from './status_actions.js';
@@ -11,9 +16,10 @@ import { StatusActions } from './status_actions.js';
 export class RecordDetailScreen extends Screen {
   constructor(...args) {
     super(...args);
-    this.history = null; // {entries} or {error}, for the server version `historySeq`
-    this.historySeq = undefined; // the record's seq when the history was asked for
+    this.historyPanel = new RecordHistory(this.app, this.params.type, this.params.id, () => this.scheduleRender());
+    this.photos = null; // PhotoField or PhotoStrip, kept across redraws
     this.refreshOn('records');
+    this.onDestroy(() => this.photos?.destroy());
   }
 
   async render() {
@@ -25,7 +31,9 @@ export class RecordDetailScreen extends Screen {
         h('p', { class: 'empty', testid: 'record-missing' }, t('record.missing')));
       return;
     }
+    const titles = view.fields.depends_on?.length ? await taskTitles() : new Map();
     const status = view.fields.status;
+    const mayEdit = may(rolesIn(this.app.session, view.fields.project_id), type, 'edit');
     this.show(
       h('header', { class: 'screen-header' },
         h('p', { class: 'eyebrow' }, typeLabel(type)),
@@ -34,61 +42,46 @@ export class RecordDetailScreen extends Screen {
           status ? h('span', { class: `chip chip-${status}`, testid: 'record-status' }, stateLabel(status)) : null,
           view.pending ? h('span', { class: 'chip chip-pending', testid: 'record-pending' }, t('record.notSynced')) : null)),
       StatusActions(this.app, view),
-      type === 'task' ? h('a', { class: 'button button-block', href: `/r/task/${id}/edit`, testid: 'edit-record' }, t('record.edit')) : null,
+      type === 'task' && mayEdit ? h('a', { class: 'button button-block', href: `/r/task/${id}/edit`, testid: 'edit-record' }, t('record.edit')) : null,
       h('dl', { class: 'fields', testid: 'record-detail' }, orderedFields(view).map((name) => [
         h('dt', {}, fieldLabel(name)),
-        h('dd', { testid: `record-field-${name}` }, formatFieldValue(name, view.fields[name], nameOf)),
+        h('dd', { testid: `record-field-${name}` }, this.fieldValue(view, name, nameOf, titles)),
       ])),
+      RECORD_TYPES[type]?.fields.photos ? this.photoSection(view, mayEdit) : null,
       view.updatedAt ? h('p', { class: 'muted' }, lastChange(view, nameOf)) : null,
-      this.historySection(nameOf));
-    this.loadHistory(view.serverSeq);
+      this.historyPanel.element(nameOf));
+    this.historyPanel.load(view.serverSeq);
   }
 
-  historySection(nameOf) {
-    const section = h('section', { class: 'history', testid: 'record-history', 'aria-labelledby': 'history-heading' },
-      h('h2', { id: 'history-heading' }, t('history.title')));
-    if (!this.history) section.append(h('p', { class: 'muted' }, navigator.onLine ? t('history.loading') : t('history.offline')));
-    else if (this.history.error) section.append(h('p', { class: 'muted' }, t('history.failed')));
-    else if (this.history.entries.length === 0) section.append(h('p', { class: 'muted' }, t('history.empty')));
-    else {
-      section.append(h('ol', { class: 'history-list' }, this.history.entries.map((entry) => HistoryEntry(entry, nameOf))));
-    }
-    return section;
+  /** A field's value; dependencies by task title, a check by a link to it. */
+  fieldValue(view, name, nameOf, titles) {
+    const value = view.fields[name];
+    if (name === 'depends_on') return (value ?? []).map((taskId) => titles.get(taskId) ?? taskId.slice(0, 8)).join('、') || '—';
+    if (name === 'check_id' && value) return h('a', { href: `/r/safety_check/${value}` }, t('record.openCheck'));
+    if (name === 'section_id' && value) return h('a', { href: `/r/section/${value}` }, formatFieldValue(name, value, nameOf));
+    return formatFieldValue(name, value, nameOf);
   }
 
-  /** Fetches the history when online, again whenever a sync brought a newer server version. */
-  async loadHistory(seq) {
-    if (seq === this.historySeq || !navigator.onLine) return;
-    this.historySeq = seq;
-    const { type, id } = this.params;
-    try {
-      const body = await this.app.api.get(`/api/records/${encodeURIComponent(type)}/${encodeURIComponent(id)}/history`);
-      this.history = { entries: Array.isArray(body) ? body : body?.history ?? [] };
-    } catch (error) {
-      // A record created on this device and not yet pushed has no history on the server.
-      this.history = error.status === 404 ? { entries: [] } : { error };
+  /** The record's photos; people who may edit it can add one at once (the photo uploads when it can). */
+  photoSection(view, mayEdit) {
+    if (!this.photos) {
+      this.photos = mayEdit
+        ? new PhotoField(this.app, {
+          id: 'record-photo', label: t('photo.add'),
+          onAdd: (sha) => enqueue([{ op: 'put', type: view.type, id: view.id, fields: { photos: { add: [sha] } } }]),
+        })
+        : new PhotoStrip(this.app, { testid: 'record-photo-list' });
     }
-    this.scheduleRender();
+    this.photos.set(view.fields.photos ?? []);
+    return h('section', { class: 'stack', 'aria-labelledby': 'photos-heading' },
+      h('h2', { id: 'photos-heading' }, fieldLabel('photos')),
+      this.photos.element);
   }
 }
 
-/** "Last changed <when> by <who>", leaving out who when the id is unknown here. */
-function lastChange(view, nameOf) {
-  const when = formatDateTime(view.updatedAt);
-  const who = nameOf(view.updatedBy);
-  return who ? t('record.updated', { when, who }) : t('record.updatedAt', { when });
-}
-
-/** One field change: "Field: old → new", then who, when, and whether the value lost to a newer one. */
-function HistoryEntry(entry, nameOf) {
-  const change = `${fieldLabel(entry.field)}: ${formatFieldValue(entry.field, entry.old, nameOf)} → ${formatFieldValue(entry.field, entry.new, nameOf)}`;
-  const who = entry.user_name ?? nameOf(entry.user_id ?? entry.user);
-  const hlcMs = Number(String(entry.hlc ?? '').slice(0, 15)); // the HLC starts with the writer's clock
-  const when = entry.at ?? entry.created_at ?? (hlcMs > 0 ? new Date(hlcMs).toISOString() : null);
-  return h('li', { class: entry.lost ? 'history-lost' : null },
-    h('span', { class: 'history-change' }, change),
-    h('span', { class: 'muted' }, [who, when ? formatDateTime(when) : null, entry.lost ? t('history.lost') : null]
-      .filter(Boolean).join(' · ')));
+/** Task titles by id, to name dependencies. */
+async function taskTitles() {
+  return new Map((await loadViews('task')).map((task) => [task.id, recordTitle(task)]));
 }
 
 /** The type's known fields in declared order, then any the server added. */

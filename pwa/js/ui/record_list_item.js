@@ -1,4 +1,5 @@
 /** One record in a list: title, status, key dates, and a mark when it has unsynced changes. */
+import { DueChip } from './countdown.js';
 import { h } from './dom.js';
 import { t } from './i18n.js';
 import { fieldLabel, formatFieldValue, recordTitle, stateLabel } from './record_text.js';
@@ -6,7 +7,7 @@ import { fieldLabel, formatFieldValue, recordTitle, stateLabel } from './record_
 /** Fields worth a line under the title, per type. */
 const SUMMARY_FIELDS = {
   task: ['due_date', 'assignee_id', 'progress'],
-  feedback: ['category', 'response_due'],
+  feedback: ['category', 'section_id'],
   safety_check: ['section_id'],
   action: ['deadline', 'owner_id'],
   briefing: ['weather'],
@@ -14,7 +15,8 @@ const SUMMARY_FIELDS = {
   section: ['owner_id'],
 };
 
-export function RecordListItem(view, nameOf) {
+/** `title` replaces the record's own title; `tags` are added after its status. */
+export function RecordListItem(view, nameOf, { title, tags = [] } = {}) {
   const status = view.fields.status;
   const summary = (SUMMARY_FIELDS[view.type] ?? [])
     .filter((name) => view.fields[name] != null && view.fields[name] !== '')
@@ -22,9 +24,11 @@ export function RecordListItem(view, nameOf) {
     .join(' · ');
   return h('li', {},
     h('a', { class: 'record-item', href: `/r/${view.type}/${view.id}`, testid: 'record-item', dataset: { id: view.id, type: view.type } },
-      h('span', { class: 'record-title' }, recordTitle(view)),
+      h('span', { class: 'record-title' }, title ?? recordTitle(view)),
       summary ? h('span', { class: 'record-summary' }, summary) : null,
       h('span', { class: 'record-tags' },
         status ? h('span', { class: `chip chip-${status}` }, stateLabel(status)) : null,
+        view.type === 'feedback' ? DueChip(view.fields.response_due, { done: ['resolved', 'closed'].includes(status) }) : null,
+        tags,
         view.pending ? h('span', { class: 'chip chip-pending', testid: 'record-pending' }, t('record.notSynced')) : null)));
 }

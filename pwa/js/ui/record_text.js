@@ -2,7 +2,8 @@
 import { RECORD_TYPES } from '../sync/record_types.js';
 import { formatDate, formatDateTime, t, tOr } from './i18n.js';
 
-const DATE_FIELDS = new Set(['date', 'due_date', 'planned_start', 'planned_end', 'deadline', 'response_due']);
+const DATE_FIELDS = new Set(['date', 'due_date', 'planned_start', 'planned_end', 'deadline']);
+const TIME_FIELDS = new Set(['response_due']);
 /** Fields whose values are codes with their own translations (`<field>.<value>`). */
 const CODED_FIELDS = new Set(['priority', 'category', 'channel', 'subject_type', 'kind']);
 
@@ -10,7 +11,14 @@ const CODED_FIELDS = new Set(['priority', 'category', 'channel', 'subject_type',
 export function recordTitle(view) {
   const names = RECORD_TYPES[view.type]?.titleFields ?? ['title', 'name'];
   const parts = names.map((name) => view.fields[name]).filter((value) => value != null && value !== '');
-  if (parts.length > 0) return parts.map((value, i) => (DATE_FIELDS.has(names[i]) ? formatDate(value) : String(value))).join(' · ');
+  if (parts.length > 0) {
+    const present = names.filter((name) => view.fields[name] != null && view.fields[name] !== '');
+    return parts.map((value, i) => {
+      if (DATE_FIELDS.has(present[i])) return formatDate(value);
+      if (CODED_FIELDS.has(present[i])) return tOr(`${present[i]}.${value}`, String(value));
+      return String(value);
+    }).join(' · ');
+  }
   return `${typeLabel(view.type)} ${view.id.slice(0, 8)}`;
 }
 
@@ -36,7 +44,9 @@ export function formatFieldValue(name, value, nameOf = () => undefined) {
   if (name === 'progress') return `${value}%`;
   if (name === 'photos') return t('record.photoCount', { count: value.length });
   if (DATE_FIELDS.has(name)) return formatDate(value);
-  if (name.endsWith('_at')) return formatDateTime(value);
+  if (name.endsWith('_at') || TIME_FIELDS.has(name)) return formatDateTime(value);
+  if (typeof value === 'boolean') return value ? t('common.yes') : t('common.no');
+  if (name === 'items' && Array.isArray(value)) return value.map((item) => `${item.code} ${item.text ?? ''}`).join('\n');
   if (CODED_FIELDS.has(name)) return tOr(`${name}.${value}`, String(value));
   if (name.endsWith('_id')) return nameOf(value) ?? shortId(value);
   if (Array.isArray(value)) return value.map((item) => nameOf(item) ?? String(item)).join(', ') || '—';

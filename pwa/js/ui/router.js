@@ -7,12 +7,13 @@ function compile(path) {
 }
 
 export class Router {
-  /** `routes`: `[{name, path, screen, params?, public?, chrome?}]`; the first match wins. */
+  /** `routes`: `[{name, path, screen | load, params?, public?, chrome?}]`; the first match wins. */
   constructor(app, routes, outlet) {
     this.app = app;
     this.routes = routes.map((route) => ({ ...route, pattern: compile(route.path) }));
     this.outlet = outlet;
     this.current = null; // {route, screen}
+    this.shown = 0; // counts show() calls, so a slow screen module never replaces a newer screen
   }
 
   start() {
@@ -39,11 +40,27 @@ export class Router {
 
   /** Shows the screen for the current location. */
   async show() {
-    const { route, params } = this.match(location.pathname);
+    const ticket = ++this.shown;
+    const matched = this.match(location.pathname);
+    const { route } = matched;
+    let { params } = matched;
     const redirect = this.app.loginRedirect(route);
     if (redirect) return this.navigate(redirect, { replace: true });
+    // Field screens load on first use (`load`), keeping the start of the app small.
+    let ScreenClass = route.screen;
+    if (!ScreenClass) {
+      try {
+        ScreenClass = await route.load();
+      } catch (error) {
+        // Only before the service worker has cached the app, and offline: say so instead of a blank page.
+        console.warn('screen module failed to load', error);
+        ScreenClass = this.routes.find((candidate) => candidate.name === 'not-found').screen;
+        params = { loadFailed: true };
+      }
+    }
+    if (ticket !== this.shown) return undefined; // another navigation won while the module loaded
     this.current?.screen.destroy();
-    const screen = new route.screen(this.app, params, new URLSearchParams(location.search));
+    const screen = new ScreenClass(this.app, params, new URLSearchParams(location.search));
     this.current = { route, screen };
     this.outlet.replaceChildren(screen.element);
     this.app.onRouteChange(route);

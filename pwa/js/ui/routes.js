@@ -1,7 +1,8 @@
 /**
  * The route registry: every screen, its path, and its place in the bottom navigation.
- * Field screens add an entry here; `nav` puts one in the bottom bar, `section` names the
- * nav entry it belongs under. The first matching path wins.
+ * `nav` puts an entry in the bottom bar, `section` names the nav entry it belongs under.
+ * The first matching path wins. Field screens load on first use (`load`), so the app starts
+ * with the shell and the core screens only; the service worker precaches them all for offline.
  */
 import { AttentionScreen } from './attention_screen.js';
 import { ConflictsScreen } from './conflicts_screen.js';
@@ -11,7 +12,6 @@ import { MoreScreen } from './more_screen.js';
 import { NotFoundScreen } from './not_found_screen.js';
 import { RecordDetailScreen } from './record_detail_screen.js';
 import { RecordListScreen } from './record_list_screen.js';
-import { TaskFormScreen } from './task_form_screen.js';
 
 /** 24×24 icon paths for the navigation. */
 const ICONS = {
@@ -22,15 +22,50 @@ const ICONS = {
   more: 'M3 6h18v2H3zm0 5h18v2H3zm0 5h18v2H3z',
 };
 
+/** A screen class from a module loaded on first use. */
+const lazy = (load, name) => () => load().then((module) => module[name]);
+
+const Today = lazy(() => import('./briefing_screen.js'), 'BriefingScreen');
+const Briefings = lazy(() => import('./briefing_list_screen.js'), 'BriefingListScreen');
+const Sections = lazy(() => import('./section_list_screen.js'), 'SectionListScreen');
+const Section = lazy(() => import('./section_screen.js'), 'SectionScreen');
+const SectionForm = lazy(() => import('./section_form_screen.js'), 'SectionFormScreen');
+const Tasks = lazy(() => import('./task_list_screen.js'), 'TaskListScreen');
+const TaskForm = lazy(() => import('./task_form_screen.js'), 'TaskFormScreen');
+const Checks = lazy(() => import('./safety_check_list_screen.js'), 'SafetyCheckListScreen');
+const Check = lazy(() => import('./safety_check_screen.js'), 'SafetyCheckScreen');
+const CheckForm = lazy(() => import('./safety_check_form_screen.js'), 'SafetyCheckFormScreen');
+const Checklists = lazy(() => import('./checklist_screen.js'), 'ChecklistListScreen');
+const ChecklistForm = lazy(() => import('./checklist_screen.js'), 'ChecklistFormScreen');
+const FeedbackList = lazy(() => import('./feedback_list_screen.js'), 'FeedbackListScreen');
+const Feedback = lazy(() => import('./feedback_screen.js'), 'FeedbackScreen');
+const FeedbackIntake = lazy(() => import('./feedback_intake_screen.js'), 'FeedbackIntakeScreen');
+
 export const ROUTES = [
   { name: 'login', path: '/login', screen: LoginScreen, public: true, chrome: false },
   { name: 'home', path: '/', screen: HomeScreen, nav: { order: 10, labelKey: 'nav.home', icon: ICONS.home } },
+  { name: 'today', path: '/today', load: Today, section: 'home' },
+  { name: 'briefings', path: '/briefings', load: Briefings, section: 'home' },
+  { name: 'briefing', path: '/r/briefing/:id', load: Today, section: 'home' },
   {
-    name: 'tasks', path: '/tasks', screen: RecordListScreen, params: { type: 'task' },
+    name: 'tasks', path: '/tasks', load: Tasks, params: { type: 'task' },
     nav: { order: 20, labelKey: 'nav.tasks', icon: ICONS.tasks },
   },
-  { name: 'task-new', path: '/tasks/new', screen: TaskFormScreen, section: 'tasks' },
-  { name: 'task-edit', path: '/r/task/:id/edit', screen: TaskFormScreen, section: 'tasks' },
+  { name: 'task-new', path: '/tasks/new', load: TaskForm, section: 'tasks' },
+  { name: 'task-edit', path: '/r/task/:id/edit', load: TaskForm, section: 'tasks' },
+  { name: 'sections', path: '/sections', load: Sections, section: 'home' },
+  { name: 'section-new', path: '/sections/new', load: SectionForm, section: 'home' },
+  { name: 'section-edit', path: '/r/section/:id/edit', load: SectionForm, section: 'home' },
+  { name: 'section', path: '/r/section/:id', load: Section, section: 'home' },
+  { name: 'checks', path: '/checks', load: Checks, section: 'home' },
+  { name: 'check-new', path: '/checks/new', load: CheckForm, section: 'home' },
+  { name: 'check-edit', path: '/r/safety_check/:id/edit', load: CheckForm, section: 'home' },
+  { name: 'check', path: '/r/safety_check/:id', load: Check, section: 'home' },
+  { name: 'checklists', path: '/checklists', load: Checklists, section: 'more' },
+  { name: 'checklist-new', path: '/checklists/new', load: ChecklistForm, section: 'more' },
+  { name: 'feedback-list', path: '/feedback', load: FeedbackList, section: 'home' },
+  { name: 'feedback-new', path: '/feedback/new', load: FeedbackIntake, section: 'home' },
+  { name: 'feedback', path: '/r/feedback/:id', load: Feedback, section: 'home' },
   { name: 'record', path: '/r/:type/:id', screen: RecordDetailScreen },
   { name: 'records', path: '/records/:type', screen: RecordListScreen, section: 'more' },
   {

@@ -1,4 +1,7 @@
-/** Create or edit a task offline; saving queues one mutation with only the fields that changed. */
+/**
+ * Create or edit a task offline; saving queues one mutation with only the fields that changed
+ * (dependencies and photos as set changes, so nobody else's additions are removed).
+ */
 import { randomUuid } from '../db/random_uuid.js';
 import { loadView, loadViews } from '../sync/local_view.js';
 import { enqueue } from '../sync/outbox.js';
@@ -8,8 +11,10 @@ import { ConfirmButton } from './confirm_button.js';
 import { h } from './dom.js';
 import { t } from './i18n.js';
 import { FormField, setFieldError } from './form_field.js';
-import { stateLabel } from './record_text.js';
+import { PhotoField } from './photo_field.js';
+import { recordTitle, stateLabel } from './record_text.js';
 import { Screen } from './screen.js';
+import { byCode, sectionLabel } from './site_facts.js';
 import { StatusActions } from './status_actions.js';
 
 /** Form controls: task field -> element id (also the data-testid). */
@@ -28,6 +33,8 @@ export class TaskFormScreen extends Screen {
   constructor(...args) {
     super(...args);
     this.dirty = false;
+    this.addedPhotos = []; // photos taken in this form, sent with Save
+    this.onDestroy(() => this.photoField?.destroy());
   }
 
   isDirty() {
@@ -44,10 +51,21 @@ export class TaskFormScreen extends Screen {
     const fields = this.existing?.fields ?? { priority: 'normal', progress: 0 };
     const projects = this.app.session.memberships;
     const projectId = fields.project_id ?? projects[0]?.project_id;
-    const [sections, members] = await Promise.all([
+    const [sections, members, tasks] = await Promise.all([
       loadViews('section'),
       projectId ? loadMembers(this.app.api, projectId) : [],
+      loadViews('task'),
     ]);
+    this.photoField?.destroy();
+    this.photoField = new PhotoField(this.app, {
+      id: 'task-photo',
+      shas: [...(fields.photos ?? []), ...this.addedPhotos],
+      onAdd: (sha) => {
+        this.addedPhotos.push(sha);
+        this.dirty = true;
+        this.photoField.set([...(this.existing?.fields.photos ?? []), ...this.addedPhotos]);
+      },
+    });
 
     this.form = h('form', {
       class: 'stack', novalidate: true, testid: 'task-form',
@@ -66,15 +84,15 @@ export class TaskFormScreen extends Screen {
       }),
       this.select('section_id', t('field.section_id'), [['', t('task.noSection')], ...sections
         .filter((section) => section.fields.project_id === projectId)
-        .map((section) => [section.id, [section.fields.code, section.fields.name].filter(Boolean).join(' ')])], fields.section_id ?? ''),
+        .sort(byCode)
+        .map((section) => [section.id, sectionLabel(section)])], fields.section_id ?? this.query.get('section') ?? ''),
       this.select('assignee_id', t('field.assignee_id'), withCurrent([['', t('task.unassigned')],
         ...members.map((member) => [member.user_id, member.name || member.username])], fields.assignee_id), fields.assignee_id ?? ''),
       FormField({ id: CONTROL_IDS.due_date, label: t('field.due_date'), control: this.input('due_date', fields.due_date, { type: 'date' }) }),
       this.select('priority', t('field.priority'), TASK_PRIORITIES.map((p) => [p, t(`priority.${p}`)]), fields.priority ?? 'normal'),
-      FormField({
-        id: CONTROL_IDS.progress, label: t('field.progress'), hint: t('task.progressHint'),
-        control: this.input('progress', fields.progress ?? 0, { type: 'number', min: 0, max: 100, step: 5, inputmode: 'numeric' }),
-      }),
+      this.progressField(fields.progress ?? 0),
+      this.dependencyField(tasks, projectId, fields.depends_on ?? []),
+      h('div', { class: 'stack' }, h('h2', {}, t('field.photos')), this.photoField.element),
       h('div', { class: 'form-actions' },
         h('button', { type: 'submit', class: 'button button-primary', testid: 'task-save' }, t('common.save')),
         h('a', { class: 'button', href: this.existing ? `/r/task/${id}` : '/tasks', testid: 'task-cancel' }, t('common.cancel'))));
@@ -94,6 +112,52 @@ export class TaskFormScreen extends Screen {
           className: 'button button-danger button-block', onConfirm: () => this.remove(),
         })
         : null);
+  }
+
+  /** A big-thumbed slider in steps of 5 beside the exact number; each follows the other. */
+  progressField(value) {
+    const number = this.input('progress', value, { type: 'number', min: 0, max: 100, step: 5, inputmode: 'numeric', class: 'progress-number' });
+    const slider = h('input', {
+      type: 'range', id: 'task-progress-slider', testid: 'task-progress-slider', min: 0, max: 100, step: 5,
+      value: String(value), class: 'slider', 'aria-label': t('field.progress'),
+      oninput: () => {
+        number.value = slider.value;
+      },
+    });
+    number.addEventListener('input', () => {
+      slider.value = number.value;
+    });
+    const field = FormField({ id: CONTROL_IDS.progress, label: t('field.progress'), hint: t('task.progressHint'), control: number });
+    const row = h('div', { class: 'slider-row' });
+    number.before(row);
+    row.append(slider, number, h('span', { 'aria-hidden': 'true' }, '%'));
+    return field;
+  }
+
+  /** Other tasks of the project this one waits for, as checkboxes (open tasks first). */
+  dependencyField(tasks, projectId, current) {
+    const me = this.existing?.id;
+    const candidates = tasks
+      .filter((task) => task.id !== me && task.fields.project_id === projectId
+        && !(task.fields.depends_on ?? []).includes(me)) // a task that waits for this one cannot be waited for
+      .sort((a, b) => Number(['done', 'accepted'].includes(a.fields.status)) - Number(['done', 'accepted'].includes(b.fields.status))
+        || recordTitle(a).localeCompare(recordTitle(b)));
+    this.initialDependencies = new Set(current);
+    const count = h('span', { class: 'count' }, ` (${current.length})`);
+    const boxes = candidates.map((task) => h('li', {},
+      h('label', { class: 'check-row' },
+        h('input', {
+          type: 'checkbox', name: 'depends_on', value: task.id, checked: current.includes(task.id),
+          testid: 'task-dependency', dataset: { id: task.id },
+          onchange: () => {
+            count.textContent = ` (${this.form.querySelectorAll('input[name="depends_on"]:checked').length})`;
+          },
+        }),
+        h('span', {}, recordTitle(task), ' ', h('span', { class: `chip chip-${task.fields.status ?? 'todo'}` }, stateLabel(task.fields.status ?? 'todo'))))));
+    return h('details', { class: 'field dependencies', testid: 'task-depends-on', open: current.length > 0 },
+      h('summary', {}, t('field.depends_on'), count),
+      h('p', { class: 'hint' }, t('task.dependsHint')),
+      boxes.length ? h('ul', { class: 'check-list' }, boxes) : h('p', { class: 'empty' }, t('task.noOtherTasks')));
   }
 
   input(name, value, attributes = {}) {
@@ -139,20 +203,29 @@ export class TaskFormScreen extends Screen {
     if (!values) return;
     const id = this.existing?.id ?? randomUuid();
     let fields;
+    const checked = new Set(new FormData(this.form).getAll('depends_on'));
+    const dependencies = {
+      add: [...checked].filter((taskId) => !this.initialDependencies.has(taskId)),
+      remove: [...this.initialDependencies].filter((taskId) => !checked.has(taskId)),
+    };
+    const sets = {};
+    if (dependencies.add.length || dependencies.remove.length) sets.depends_on = dependencies;
+    if (this.addedPhotos.length) sets.photos = { add: [...this.addedPhotos] };
     if (this.existing) {
       // Only changed fields go out: an untouched field must not overwrite someone else's newer value.
       const cleared = Object.entries(values).map(([name, value]) => [name, value === '' ? null : value]);
-      fields = Object.fromEntries(cleared.filter(([name, value]) => (this.existing.fields[name] ?? null) !== value));
+      fields = { ...Object.fromEntries(cleared.filter(([name, value]) => (this.existing.fields[name] ?? null) !== value)), ...sets };
       if (Object.keys(fields).length === 0) {
         this.app.notify(t('task.noChanges'));
         return;
       }
     } else {
       const projectId = String(new FormData(this.form).get('project_id') ?? '') || this.app.session.memberships[0]?.project_id;
-      fields = { project_id: projectId, ...Object.fromEntries(Object.entries(values).filter(([, value]) => value !== null && value !== '')) };
+      fields = { project_id: projectId, ...Object.fromEntries(Object.entries(values).filter(([, value]) => value !== null && value !== '')), ...sets };
     }
     await enqueue([{ op: 'put', type: 'task', id, fields }]);
     this.dirty = false;
+    this.addedPhotos = [];
     this.app.notify(navigator.onLine ? t('task.saved') : t('task.savedOffline'));
     this.app.router.navigate(`/r/task/${id}`, { replace: !this.existing });
   }

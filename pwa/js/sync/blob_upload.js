@@ -1,0 +1,37 @@
+/**
+ * Upload step of the sync loop: sends photos taken offline (`pending_blobs`) to
+ * PUT /api/blobs/<sha256>. Records already name them; the protocol lets a record name a
+ * photo before its bytes arrive, so an upload that fails never holds back the push.
+ */
+import { markBlobAttempted, markBlobRefused, readPendingBlobs, removePendingBlob } from '../db/pending_blobs.js';
+import { ApiError } from './api_client.js';
+
+/** Statuses that say the server will never take these bytes: retrying cannot help. */
+const REFUSED = new Set([400, 413, 415, 422]);
+
+/**
+ * Uploads every pending photo once. Throws at once on network errors and 401 (nothing else
+ * would get through either); a server fault on one photo is thrown after the others were tried.
+ */
+export async function uploadPendingBlobs(api) {
+  let laterError = null;
+  for (const entry of await readPendingBlobs()) {
+    if (entry.error) continue;
+    const path = `/api/blobs/${entry.sha256}`;
+    try {
+      // A retry asks first: the last attempt may have stored the bytes and lost only the answer.
+      // (A first attempt skips the HEAD: a photo just taken on this phone is not on the server.)
+      const stored = entry.attempted && (await api.fetchRaw('HEAD', path, { accept: [404] })).status === 200;
+      if (!stored) {
+        await markBlobAttempted(entry.sha256);
+        await api.fetchRaw('PUT', path, { body: entry.bytes, contentType: entry.content_type });
+      }
+      await removePendingBlob(entry.sha256);
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status === 401) throw error;
+      if (REFUSED.has(error.status)) await markBlobRefused(entry.sha256, { status: error.status, code: error.code });
+      else laterError ??= error;
+    }
+  }
+  if (laterError) throw laterError;
+}
