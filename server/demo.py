@@ -12,7 +12,8 @@ from .accounts.passwords import hash_password
 from .accounts.tokens import Caller
 from .extensions import db
 from .projects.models import Membership, Project
-from .projects.setup import DEFAULT_RESPONSE_HOURS, add_builtin_checklists
+from .projects.setup import add_builtin_checklists
+from .records.feedback import DEFAULT_RESPONSE_HOURS
 from .syncing.service import write_as
 
 # Demo ids are derived from names, so a second load would reuse them.

@@ -199,6 +199,8 @@ class PushSession:
         if errors:
             raise MutationRejected("invalid", "some fields are not valid", errors)
         project_id = fields.get("project_id", project_id) if creating else project_id
+        # The policy may add fields it derives (a default deadline, say): merge what it gave.
+        plain = [name for name in fields if name != state_field]
 
         # 2. Merge every field into a working copy; nothing is stored until all passed.
         working = record.clone() if record else RecordState(rtype.name, record_id)

@@ -40,7 +40,8 @@ class Policy(Protocol):
 
     def clean(self, rtype: RecordType, fields: dict[str, Any], creating: bool,
               record: RecordState | None) -> tuple[dict[str, Any], dict[str, list[str]]]:
-        """A put's fields in their normal form, and their errors (empty when valid)."""
+        """A put's fields in their normal form (plus any the policy derives, such as a
+        default), and their errors (empty when valid)."""
 
     def guard(self, rtype: RecordType, source: str, target: str,
               values: dict[str, Any]) -> dict[str, list[str]]:

@@ -18,7 +18,8 @@ from ..records.base import UUID_RE
 from ..syncing.service import load_record, write_as
 from . import schemas
 from .models import ROLES, Membership, Project
-from .setup import DEFAULT_RESPONSE_HOURS, add_builtin_checklists
+from ..records.feedback import DEFAULT_RESPONSE_HOURS
+from .setup import add_builtin_checklists
 
 bp = Blueprint("admin", __name__, url_prefix="/api", description="Projects and administration")
 

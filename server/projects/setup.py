@@ -7,9 +7,6 @@ from ..accounts.tokens import Caller
 from ..records.checklist import builtin_fields
 from ..syncing.service import write_as
 
-# Hours to answer resident feedback, per category (project settings may change them).
-DEFAULT_RESPONSE_HOURS = {"noise": 24, "dust": 24, "traffic": 4, "access": 4, "damage": 48,
-                          "safety": 2, "other": 72}
 
 
 def checklist_id(project_id: str, code: str) -> str:

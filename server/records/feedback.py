@@ -12,6 +12,9 @@ from .base import IsoDateTime, RecordMixin, RecordSchema, Uuid, integer, name, o
 LWW, SET = FieldKind.LWW, FieldKind.SET
 CATEGORIES = ("noise", "dust", "traffic", "access", "damage", "safety", "other")
 CHANNELS = ("phone", "visit", "hotline", "online")
+# Hours to answer resident feedback, per category (project settings may change them).
+DEFAULT_RESPONSE_HOURS = {"noise": 24, "dust": 24, "traffic": 4, "access": 4, "damage": 48,
+                          "safety": 2, "other": 72}
 
 TYPE = RecordType("feedback", {
     "project_id": LWW, "section_id": LWW, "category": LWW, "description": LWW,

@@ -1,12 +1,17 @@
 """The engine's Policy: roles from the caller, permissions from the table, fields from schemas."""
 from __future__ import annotations
 
+import datetime as dt
+
 from marshmallow import ValidationError
 
 from sync import RecordState, RecordType
 
 from ..accounts.tokens import Caller
+from ..extensions import db
 from ..permissions import allowed
+from ..projects.models import Project
+from ..records.feedback import DEFAULT_RESPONSE_HOURS
 from ..records import KINDS
 from .store import unstorable
 
@@ -47,7 +52,17 @@ class ServerPolicy:
                     errors.setdefault(name, []).append("required")
         if state in fields:
             cleaned[state] = fields[state]
+        if creating and not errors and rtype.name == "feedback" and not cleaned.get("response_due"):
+            cleaned["response_due"] = self._response_due(cleaned["project_id"], cleaned["category"])
         return cleaned, {name: _messages(value) for name, value in errors.items()}
+
+    def _response_due(self, project_id: str, category: str) -> str:
+        """When feedback logged now must be answered: the project's hours for its category."""
+        project = db.session.get(Project, project_id)
+        hours = {**DEFAULT_RESPONSE_HOURS, **((project.settings if project else {}) or {})
+                 .get("feedback_response_hours", {})}
+        due = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=hours[category])
+        return due.strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def guard(self, rtype: RecordType, source: str, target: str, values: dict) -> dict:
         kind = KINDS[rtype.name]

@@ -39,6 +39,8 @@ class ChangeOut(Schema):
     data = fields.Dict()
     updated_by = fields.String(allow_none=True)
     updated_at = fields.String(allow_none=True)
+    created_by = fields.String(allow_none=True)
+    created_at = fields.String(allow_none=True)
 
 
 class PullResponse(Schema):
@@ -99,14 +101,8 @@ class HistoryList(Schema):
     history = fields.List(fields.Nested(HistoryOut))
 
 
-class RecordOut(Schema):
-    type = fields.String()
-    id = fields.String()
-    seq = fields.Integer()
-    deleted = fields.Boolean()
-    data = fields.Dict()
-    updated_by = fields.String(allow_none=True)
-    updated_at = fields.String(allow_none=True)
+class RecordOut(ChangeOut):
+    """One record as a pull would carry it."""
 
 
 class QrQuery(Schema):

@@ -49,7 +49,8 @@ def change_out(record: RecordState, roles: frozenset[str], evicted: bool = False
                 "evicted": True}
     return {"type": record.type, "id": record.id, "seq": record.seq, "deleted": record.deleted,
             "data": {} if record.deleted else present(record, roles),
-            "updated_by": record.updated_by, "updated_at": record.updated_at}
+            "updated_by": record.updated_by, "updated_at": record.updated_at,
+            "created_by": record.created_by, "created_at": record.created_at}
 
 
 def run_push(caller: Caller, client_id: str, mutations: list, *,
