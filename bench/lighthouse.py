@@ -172,7 +172,9 @@ class Server:
 
 # --- the critical path ------------------------------------------------------------------------
 
-IMPORT = re.compile(r"""(?:^|[;\s])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|[;\s])import\s*['"]([^'"]+)['"]""", re.M)
+# `import … from '…'`, `export … from '…'` and `import '…'`; dynamic `import('…')` is not followed.
+IMPORT = re.compile(r"""(?:^|[;\s])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]"""
+                    r"""|(?:^|[;\s])import\s*['"]([^'"]+)['"]""", re.M)
 
 
 def static_imports(entry: Path) -> tuple[list[Path], int]:

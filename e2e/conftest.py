@@ -163,3 +163,304 @@ def wait_for_service_worker():
 def screenshot():
     """`screenshot(page, name)`: saves the page to e2e/screenshots/<name>.png (not committed)."""
     return _screenshot
+
+
+# ---------------------------------------------------------------------------------------------
+# Offline-core helpers: the server's API as a plain HTTP client (the office PC, or a second
+# device), and a phone (one browser context = one installed app) driven through data-testids.
+# ---------------------------------------------------------------------------------------------
+import json  # noqa: E402
+import re  # noqa: E402
+import uuid  # noqa: E402
+from functools import lru_cache  # noqa: E402
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
+
+# Chromium logs every failed request as a console error ("Failed to load resource"); a phone
+# checks the responses themselves instead (see Phone._on_response), so these are left out.
+NETWORK_CONSOLE_ERROR = "Failed to load resource"
+# Error answers the app expects and handles: a token refused (it asks for a login), and an inbox
+# entry already dismissed elsewhere (it forgets it). Any other 4xx/5xx fails the test.
+EXPECTED_ERROR_RESPONSES = (
+    (401, "", re.compile(r"/api/")),
+    (404, "DELETE", re.compile(r"/api/sync/(rejected|conflicts)/\d+$")),
+)
+
+
+class ServerApi:
+    """One user on the live server over plain HTTP, outside any browser."""
+
+    def __init__(self, base_url: str, username: str, password: str = DEMO_PASSWORD):
+        self.base_url = base_url
+        self.client_id = str(uuid.uuid4())
+        self.mid = 0
+        status, body = self.request("POST", "/api/auth/login",
+                                    {"username": username, "password": password}, token=None)
+        assert status == 200, f"login of {username}: {status} {body}"
+        self.token = body["token"]
+        self.user = body["user"]
+        self.project_id = self.user["memberships"][0]["project_id"]
+
+    def request(self, method: str, path: str, body=None, token: str | None = "") -> tuple[int, object]:
+        """Sends one request; returns (status, parsed JSON or None). `token=None` sends none."""
+        token = self.token if token == "" else token
+        headers = {"Accept": "application/json"}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.base_url + path, data=data, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(req, timeout=15) as response:
+                raw = response.read()
+                return response.status, json.loads(raw) if raw else None
+        except urllib.error.HTTPError as error:
+            raw = error.read()
+            return error.code, json.loads(raw) if raw else None
+
+    def get(self, path: str):
+        status, body = self.request("GET", path)
+        assert status == 200, f"GET {path}: {status} {body}"
+        return body
+
+    def record(self, type_name: str, record_id: str) -> dict:
+        """The record as the server holds it now: `{type, id, seq, deleted, data, …}`."""
+        return self.get(f"/api/records/{type_name}/{record_id}")
+
+    def history(self, type_name: str, record_id: str) -> list[dict]:
+        return self.get(f"/api/records/{type_name}/{record_id}/history")["history"]
+
+    def rejected(self) -> list[dict]:
+        return self.get("/api/sync/rejected")["rejected"]
+
+    def conflicts(self) -> list[dict]:
+        return self.get("/api/sync/conflicts")["conflicts"]
+
+    def hlc(self, ahead_ms: int = 0) -> str:
+        return f"{int(time.time() * 1000) + ahead_ms:015d}:00000:{self.client_id}"
+
+    def push(self, *drafts: dict) -> list[dict]:
+        """Pushes `{op, type, id, fields?}` drafts with this client's next mids; returns the results."""
+        mutations = []
+        for draft in drafts:
+            self.mid += 1
+            mutations.append({"mid": self.mid, "hlc": self.hlc(), **draft})
+        status, body = self.request("POST", "/api/sync/push", {
+            "client_id": self.client_id, "schema_version": 1, "mutations": mutations})
+        assert status == 200, f"push: {status} {body}"
+        return body["results"]
+
+    def put(self, type_name: str, record_id: str, **fields) -> dict:
+        """One put; asserts it was applied and returns its result."""
+        [result] = self.push({"op": "put", "type": type_name, "id": record_id, "fields": fields})
+        assert result["status"] == "applied", result
+        return result
+
+    def create_task(self, title: str, **fields) -> str:
+        """A new task in the user's project (applied on the server); returns its id."""
+        task_id = str(uuid.uuid4())
+        self.put("task", task_id, project_id=self.project_id, title=title, **fields)
+        return task_id
+
+    def revoke(self, token: str) -> None:
+        """Logs the session of `token` out on the server (as if it had expired)."""
+        status, body = self.request("POST", "/api/auth/logout", token=token)
+        assert status == 204, f"logout: {status} {body}"
+
+
+class Phone:
+    """One phone with the app installed: a browser context of its own, driven like a user would."""
+
+    def __init__(self, context, name: str = "phone"):
+        self.context = context
+        self.name = name
+        self.page = context.new_page()
+        self.errors: list[str] = []
+        self.pushes: list[dict] = []  # bodies of every POST /api/sync/push this phone sent
+        self.page.on("console", self._on_console)
+        self.page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
+        self.page.on("request", self._on_request)
+        self.page.on("response", self._on_response)
+        self.allow_401 = False  # set by a test that makes the server refuse the token
+        self.offline = False
+
+    def _on_console(self, message) -> None:
+        if message.type == "error" and NETWORK_CONSOLE_ERROR not in message.text:
+            self.errors.append(f"console: {message.text} (page {self.page.url})")
+
+    def _on_response(self, response) -> None:
+        if response.status < 400:
+            return
+        method = response.request.method
+        for status, expected_method, url in EXPECTED_ERROR_RESPONSES:
+            if response.status == status and method.startswith(expected_method) and url.search(response.url):
+                if status != 401 or self.allow_401:
+                    return
+        self.errors.append(f"HTTP {response.status} for {method} {response.url} (page {self.page.url})")
+
+    def _on_request(self, request) -> None:
+        if request.method == "POST" and request.url.endswith("/api/sync/push"):
+            self.pushes.append(request.post_data_json)
+
+    # --- reading state -------------------------------------------------------------------
+    def testid(self, name: str):
+        return self.page.get_by_test_id(name)
+
+    def idb(self, store: str, key=None):
+        """A value (or with key=None every value) of an IndexedDB store of the app."""
+        return self.page.evaluate("""([store, key]) => new Promise((resolve, reject) => {
+            const open = indexedDB.open('gridline');
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const objects = open.result.transaction(store).objectStore(store);
+              const request = key === null ? objects.getAll() : objects.get(key);
+              request.onsuccess = () => { open.result.close(); resolve(request.result ?? null); };
+              request.onerror = () => reject(request.error);
+            };
+        })""", [store, key])
+
+    def outbox(self) -> list[dict]:
+        return self.idb("outbox")
+
+    def now(self) -> str:
+        """The phone's clock as the status bar writes it (ISO), to wait for a later sync."""
+        return self.page.evaluate("new Date().toISOString()")
+
+    def expect_pending(self, count: int, timeout: float = 15_000) -> None:
+        expect(self.testid("pending-count")).to_have_attribute("data-count", str(count), timeout=timeout)
+
+    def wait_synced(self, since: str, timeout: float = 20_000) -> None:
+        """Waits for a sync cycle that finished after `since` with nothing left to push."""
+        try:
+            self.page.wait_for_function("""(since) => {
+                const bar = document.querySelector('[data-testid=status-bar]');
+                const last = document.querySelector('[data-testid=last-sync]');
+                const pending = document.querySelector('[data-testid=pending-count]');
+                return bar?.dataset.phase === 'idle' && (last?.dataset.time ?? '') > since
+                  && pending?.dataset.count === '0';
+            }""", arg=since, timeout=timeout)
+        except PlaywrightTimeoutError:
+            bar = self.page.evaluate("""() => {
+                const bar = document.querySelector('[data-testid=status-bar]');
+                const last = document.querySelector('[data-testid=last-sync]');
+                return {...bar?.dataset, last: last?.dataset.time, text: bar?.innerText};
+            }""")
+            raise AssertionError(f"{self.name} did not finish a sync after {since}: {bar}, "
+                                 f"url {self.page.url}, errors {self.errors}") from None
+
+    def sent_mutations(self) -> list[dict]:
+        """Every mutation this phone put on the wire, in order (retries included)."""
+        return [mutation for body in self.pushes for mutation in body["mutations"]]
+
+    # --- doing things ----------------------------------------------------------------------
+    def goto(self, path: str) -> None:
+        self.page.goto(path)
+
+    def login(self, username: str, password: str = DEMO_PASSWORD) -> None:
+        """Logs in from a fresh install and waits until the app works offline and has synced."""
+        since = "0"
+        self.page.goto("/login")
+        self.testid("login-username").fill(username)
+        self.testid("login-password").fill(password)
+        self.testid("login-submit").click()
+        expect(self.page).not_to_have_url(re.compile(r"/login"))
+        _wait_for_service_worker(self.page)
+        self.wait_synced(since)
+
+    def sync_now(self) -> None:
+        since = self.now()
+        self.testid("sync-now").click()
+        self.wait_synced(since)
+
+    def go_offline(self) -> None:
+        self.offline = True
+        self.context.set_offline(True)
+        expect(self.testid("status-bar")).to_have_attribute("data-online", "false")
+
+    def go_online(self, wait: bool = True) -> None:
+        """Reconnects; with `wait`, returns once the queue is pushed and a pull has finished."""
+        since = self.now()
+        self.offline = False
+        self.context.set_offline(False)
+        if wait:
+            self.wait_synced(since)
+
+    def open_record(self, type_name: str, record_id: str) -> None:
+        self.page.goto(f"/r/{type_name}/{record_id}")
+        expect(self.testid("record-detail")).to_be_visible()
+
+    def _expect_queued(self, before: int) -> None:
+        """Offline, the change waits in the outbox (online it may already be gone: not checked)."""
+        if self.offline:
+            self.expect_pending(before + 1)
+
+    def create_task(self, title: str, description: str | None = None) -> str:
+        """Fills the new-task form and saves; returns the new task's id."""
+        pending = int(self.testid("pending-count").get_attribute("data-count"))
+        self.page.goto("/tasks/new")
+        self.testid("task-title").fill(title)
+        if description is not None:
+            self.testid("task-description").fill(description)
+        self.testid("task-save").click()
+        expect(self.page).to_have_url(re.compile(r"/r/task/[0-9a-f-]{36}$"))
+        self._expect_queued(pending)
+        return self.page.url.rsplit("/", 1)[1]
+
+    def edit_task(self, task_id: str, **fields) -> None:
+        """Opens the task's form, types `fields` (title=…, description=…, progress=…) and saves."""
+        pending = int(self.testid("pending-count").get_attribute("data-count"))
+        self.page.goto(f"/r/task/{task_id}/edit")
+        expect(self.testid("task-form")).to_be_visible()
+        for name, value in fields.items():
+            self.testid(f"task-{name.replace('_', '-')}").fill(str(value))
+        self.testid("task-save").click()
+        expect(self.page).to_have_url(re.compile(rf"/r/task/{task_id}$"))
+        self._expect_queued(pending)
+
+    def move_status(self, task_id: str, state: str) -> None:
+        """On the task's page, taps "move to <state>" and waits until it is queued and shown."""
+        if not self.page.url.endswith(f"/r/task/{task_id}"):
+            self.open_record("task", task_id)
+        pending = int(self.testid("pending-count").get_attribute("data-count"))
+        self.testid(f"status-to-{state}").click()
+        self._expect_queued(pending)
+        expect(self.testid("record-status")).to_have_text(self.text(f"state.{state}"))
+
+    def text(self, key: str) -> str:
+        """The app's string `key` in the language the page shows."""
+        return ui_text(self.page.evaluate("document.documentElement.lang"), key)
+
+    def assert_no_errors(self) -> None:
+        assert self.errors == [], f"{self.name}: {self.errors}"
+
+
+@lru_cache(maxsize=None)
+def _ui_strings(locale: str) -> dict:
+    return json.loads((ROOT / "pwa" / "i18n" / f"{locale}.json").read_text(encoding="utf-8"))
+
+
+def ui_text(locale: str, key: str) -> str:
+    """The app's string `key` in `locale` ("zh-CN" or "en"), as pwa/i18n/ has it."""
+    return _ui_strings(locale)[key]
+
+
+@pytest.fixture(scope="session")
+def server_api(live_server):
+    """`server_api(username)`: that demo user on the live server over plain HTTP (one per user)."""
+    clients: dict[str, ServerApi] = {}
+
+    def _client(username: str) -> ServerApi:
+        if username not in clients:
+            clients[username] = ServerApi(live_server, username)
+        return clients[username]
+    return _client
+
+
+@pytest.fixture
+def phones(new_context):
+    """`phones(name=…, locale=…)`: a new phone (browser context) with the app; all closed after the test."""
+    def _phone(name: str = "phone", **context_args) -> Phone:
+        return Phone(new_context(**context_args), name)
+    return _phone

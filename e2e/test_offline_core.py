@@ -1,0 +1,225 @@
+"""The offline core on a phone: the app opens without a network, keeps what is typed, and
+delivers it exactly once, even across a reload and an expired session.
+
+Every test is a fresh install (its own browser context) of a demo user on the real server;
+records are read back from the server over its API, not from the page.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+
+from playwright.sync_api import expect
+
+DEMO_TASK_TITLE = "DN600 给水管临时管道接驳"  # demo task t2, section B01, status doing
+
+
+def _assert_each_change_once(phone, server_history: list[dict], outbox: list[dict]) -> None:
+    """The queue went out as stamped, and each of its field changes is on the server once."""
+    # On the wire: one mid is always the same mutation (a retry resends it unchanged), and no
+    # mutation was ever renumbered into a second mid.
+    sent = phone.sent_mutations()
+    by_mid = {}
+    for mutation in sent:
+        by_mid.setdefault(mutation["mid"], mutation)
+        assert mutation == by_mid[mutation["mid"]], f"mid {mutation['mid']} was sent with two contents"
+    queued = {m["mid"]: {k: m[k] for k in ("mid", "op", "type", "id", "hlc", "fields")} for m in outbox}
+    assert {mid: by_mid[mid] for mid in queued} == queued
+    hlcs = Counter(mutation["hlc"] for mutation in by_mid.values())
+    assert max(hlcs.values()) == 1, f"one change sent under several mids: {hlcs}"
+
+    # On the server: every history entry written by these mutations appears once.
+    ours = {m["hlc"] for m in outbox}
+    entries = Counter((e["field"], repr(e["new"]), e["hlc"]) for e in server_history if e["hlc"] in ours)
+    assert entries and max(entries.values()) == 1, f"duplicated history: {entries}"
+
+
+def test_after_one_visit_the_app_and_a_deep_link_open_offline(phones, server_api, wait_for_service_worker):
+    phone = phones("foreman1")
+    phone.login("foreman1")
+
+    # A demo task id from the list the phone pulled, checked against the server.
+    phone.goto("/tasks")
+    item = phone.page.get_by_test_id("record-item").filter(has_text=DEMO_TASK_TITLE)
+    task_id = item.get_attribute("data-id")
+    on_server = server_api("foreman1").record("task", task_id)
+    assert on_server["data"]["title"] == DEMO_TASK_TITLE
+
+    wait_for_service_worker(phone.page)
+    phone.go_offline()
+
+    # The shell reloads from the service worker with the network gone …
+    phone.page.reload()
+    expect(phone.testid("status-bar")).to_have_attribute("data-online", "false")
+    expect(phone.testid("connection-state")).to_have_text(phone.text("status.offline"))
+    expect(phone.page.get_by_test_id("record-item").filter(has_text=DEMO_TASK_TITLE)).to_be_visible()
+
+    # … and a deep link (as from a QR code on site) opens the record from the phone's copy.
+    response = phone.page.goto(f"/r/task/{task_id}")
+    assert response.from_service_worker
+    expect(phone.testid("record-detail")).to_be_visible()
+    expect(phone.page.get_by_role("heading", level=1)).to_have_text(DEMO_TASK_TITLE)
+    expect(phone.testid("record-field-title")).to_have_text(DEMO_TASK_TITLE)
+    expect(phone.testid("record-status")).to_have_text(phone.text(f"state.{on_server['data']['status']}"))
+    expect(phone.testid("record-field-progress")).to_contain_text(str(on_server["data"]["progress"]))
+    expect(phone.testid("record-history")).to_contain_text(phone.text("history.offline"))
+
+    # A link to a record the phone never pulled says so instead of failing.
+    phone.goto("/r/task/00000000-0000-4000-8000-000000000000")
+    expect(phone.testid("record-missing")).to_be_visible()
+    phone.assert_no_errors()
+
+
+def test_offline_changes_survive_a_reload_and_reach_the_server_exactly_once(phones, server_api):
+    phone = phones("foreman1")
+    phone.login("foreman1")
+    phone.go_offline()
+
+    # Create, retitle and start a task, all without a network.
+    task_id = phone.create_task("离线新建：B03 探坑回填", description="回填前拍照")
+    expect(phone.testid("record-pending")).to_be_visible()
+    phone.edit_task(task_id, title="离线修改：B03 探坑分层回填")
+    phone.move_status(task_id, "doing")
+    phone.expect_pending(3)
+    outbox = phone.outbox()
+    assert [m["mid"] for m in outbox] == [outbox[0]["mid"] + i for i in range(3)]
+    assert [m["fields"] for m in outbox] == [
+        {"project_id": outbox[0]["fields"]["project_id"], "title": "离线新建：B03 探坑回填",
+         "description": "回填前拍照", "priority": "normal", "progress": 0},
+        {"title": "离线修改：B03 探坑分层回填"},
+        {"status": "doing"},
+    ]
+
+    # Reload while offline: the queue is still in IndexedDB, counted and shown.
+    phone.page.reload()
+    phone.expect_pending(3)
+    expect(phone.testid("pending-count")).to_have_text(phone.text("status.pending").replace("{n}", "3"))
+    expect(phone.page.get_by_role("heading", level=1)).to_have_text("离线修改：B03 探坑分层回填")
+    expect(phone.testid("record-status")).to_have_text(phone.text("state.doing"))
+    expect(phone.testid("record-pending")).to_be_visible()
+    assert phone.outbox() == outbox
+    assert phone.pushes == []  # nothing left the phone while offline
+
+    # Back online: everything goes out, and the server has each change once.
+    phone.go_online()
+    expect(phone.testid("record-pending")).to_have_count(0)
+    record = server_api("foreman1").record("task", task_id)
+    assert record["data"]["title"] == "离线修改：B03 探坑分层回填"
+    assert record["data"]["description"] == "回填前拍照"
+    assert record["data"]["status"] == "doing"
+    history = server_api("foreman1").history("task", task_id)
+    titles = [(e["old"], e["new"]) for e in history if e["field"] == "title"]
+    assert titles == [(None, "离线新建：B03 探坑回填"), ("离线新建：B03 探坑回填", "离线修改：B03 探坑分层回填")]
+    assert [(e["old"], e["new"]) for e in history if e["field"] == "status"] == [("todo", "doing")]
+    _assert_each_change_once(phone, history, outbox)
+
+    # Another sync sends nothing again.
+    pushes = len(phone.pushes)
+    phone.sync_now()
+    assert len(phone.pushes) == pushes
+    assert server_api("foreman1").history("task", task_id) == history
+    phone.assert_no_errors()
+
+
+def test_a_session_revoked_while_offline_asks_for_login_then_pushes_the_queue_unchanged(phones, server_api):
+    task_id = server_api("admin1").create_task("C02 试验段压实度检测", progress=10)
+    phone = phones("foreman1")
+    phone.login("foreman1")
+    phone.open_record("task", task_id)
+    token = phone.idb("meta", "token")
+    assert token
+
+    # The phone goes offline; meanwhile its session ends on the server (expiry, or revoked).
+    phone.go_offline()
+    server_api("foreman1").revoke(token)
+    phone.allow_401 = True
+    phone.edit_task(task_id, progress=40)
+    [queued] = phone.outbox()
+
+    # Reconnecting: the server refuses the token, the app asks for a login and keeps the queue.
+    phone.go_online(wait=False)
+    expect(phone.page).to_have_url(re.compile(r"/login\?next="))
+    expect(phone.testid("login-pending-note")).to_be_visible()
+    expect(phone.testid("login-username")).to_have_value("foreman1")
+    expect(phone.testid("sync-error")).to_have_attribute("data-code", "unauthorized")
+    phone.expect_pending(1)
+    assert phone.outbox() == [queued]
+    assert phone.pushes and phone.pushes[-1]["mutations"] == [
+        {k: queued[k] for k in ("mid", "op", "type", "id", "hlc", "fields")}]
+    refused = len(phone.pushes)
+
+    since = phone.now()
+    phone.testid("login-password").fill("demo-pass-1")
+    phone.testid("login-submit").click()
+    expect(phone.page).to_have_url(re.compile(rf"/r/task/{task_id}$"))
+    phone.wait_synced(since)
+
+    # The same mutation (mid, hlc, fields) went out after login, and the server has it once.
+    assert len(phone.pushes) > refused
+    assert phone.pushes[refused]["mutations"] == phone.pushes[refused - 1]["mutations"]
+    assert phone.idb("meta", "token") != token
+    record = server_api("foreman1").record("task", task_id)
+    assert record["data"]["progress"] == 40
+    history = server_api("foreman1").history("task", task_id)
+    assert [(e["old"], e["new"]) for e in history if e["field"] == "progress"] == [(None, 10), (10, 40)]
+    _assert_each_change_once(phone, history, [queued])
+    expect(phone.testid("record-field-progress")).to_contain_text("40")
+    phone.assert_no_errors()
+
+
+def test_unsynced_changes_exported_from_one_phone_reach_the_server_once_from_another(
+        phones, server_api, tmp_path):
+    # The old phone is offline and stays so (broken radio): its queue leaves as a file.
+    old = phones("old phone")
+    old.login("foreman1")
+    old.go_offline()
+    task_id = old.create_task("D01 行道树移植补苗", description="补植 2 株")
+    old.edit_task(task_id, progress=25)
+    queued = old.outbox()
+    assert len(queued) == 2
+    old.goto("/more")
+    with old.page.expect_download() as download:
+        old.testid("export-unsynced").click()
+    exported = tmp_path / download.value.suggested_filename
+    download.value.save_as(exported)
+    assert re.fullmatch(r"gridline-unsynced-foreman1-\d{8}-\d{4}\.json", exported.name)
+    document = json.loads(exported.read_text())
+    assert document["format"] == "gridline-unsynced-changes"
+    assert document["username"] == "foreman1"
+    assert [m["hlc"] for m in document["mutations"]] == [m["hlc"] for m in queued]
+    old.assert_no_errors()
+    old.context.close()
+
+    # A fresh install for the same user imports it; the changes go out from there.
+    new = phones("new phone")
+    new.login("foreman1")
+    new.goto("/more")
+    since = new.now()
+    new.testid("import-unsynced").set_input_files(exported)
+    result = new.testid("import-result")
+    expect(result).to_have_attribute("data-imported", "2")
+    expect(result).to_have_attribute("data-skipped", "0")
+    new.wait_synced(since)
+
+    # Importing the same file again adds nothing: nothing is queued, nothing is sent.
+    pushes = len(new.pushes)
+    new.testid("import-unsynced").set_input_files(exported)
+    expect(result).to_have_attribute("data-skipped", "2")
+    expect(result).to_have_attribute("data-imported", "0")
+    new.expect_pending(0)
+    new.sync_now()
+    assert len(new.pushes) == pushes
+
+    record = server_api("foreman1").record("task", task_id)
+    assert record["data"]["title"] == "D01 行道树移植补苗"
+    assert record["data"]["progress"] == 25
+    history = server_api("foreman1").history("task", task_id)
+    assert [(e["old"], e["new"]) for e in history if e["field"] == "progress"] == [(None, 0), (0, 25)]
+    assert [e["new"] for e in history if e["field"] == "title"] == ["D01 行道树移植补苗"]
+    sent = new.sent_mutations()
+    assert len(sent) == 2 and len({m["mid"] for m in sent}) == 2
+    assert [m["fields"] for m in sent] == [m["fields"] for m in queued]
+    new.open_record("task", task_id)
+    expect(new.testid("record-field-progress")).to_contain_text("25")
+    new.assert_no_errors()
