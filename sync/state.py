@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,7 +36,23 @@ class RecordState:
 
     def clone(self) -> "RecordState":
         """A deep copy, so a rejected mutation leaves the original untouched."""
-        return copy.deepcopy(self)
+        return dataclasses.replace(self, values=copy_json(self.values), meta=copy_json(self.meta))
+
+
+_ATOMIC = frozenset({str, int, float, bool, type(None)})
+
+
+def copy_json(value):
+    """A deep copy of JSON-shaped data (what record values and merge metadata hold),
+    several times faster than copy.deepcopy, which a push would pay per record."""
+    kind = type(value)
+    if kind is dict:
+        return {key: copy_json(item) for key, item in value.items()}
+    if kind is list:
+        return [copy_json(item) for item in value]
+    if kind in _ATOMIC:
+        return value
+    return copy.deepcopy(value)
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Resident feedback: complaints logged by a liaison, answered by a deadline, closed with a score."""
 import phonenumbers
-from marshmallow import ValidationError, fields, validate
+from marshmallow import ValidationError, fields
 from sqlalchemy import JSON, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 

@@ -42,3 +42,9 @@ def test_pulled_records_say_who_created_them(client, auth, demo):
     changes = {c["id"]: c for c in foreman.pull_all()}
     assert changes[record_id]["created_by"] == demo["users"]["foreman1"]
     assert changes[record_id]["updated_by"] == demo["users"]["supervisor1"]
+
+
+def test_every_field_a_record_type_declares_has_a_rule_in_its_schema():
+    from server.records import KINDS
+    for kind in KINDS.values():
+        assert set(kind.type.fields) <= set(kind.schema.fields), kind.name

@@ -14,7 +14,7 @@ def test_parse_round_trips():
 
 
 @pytest.mark.parametrize("bad", [None, 17, "", "1790000000000:00001:x",
-                                 f"01790000000000:0001:{CLIENT}", f"001790000000000:00001:",
+                                 f"01790000000000:0001:{CLIENT}", "001790000000000:00001:",
                                  f"001790000000000:00001:{CLIENT} ", f"abc:00001:{CLIENT}"])
 def test_malformed_hlcs_are_refused(bad):
     with pytest.raises(ClockFormatError):
