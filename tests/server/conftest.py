@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from contextlib import contextmanager
 
 import psycopg
 import pytest
@@ -72,6 +73,30 @@ def make_app(database_url: str, tmp_path, **overrides):
     with app.app_context():
         init_db()
     return app
+
+
+@contextmanager
+def demo_app(backend: str, tmp_path):
+    """An app with the demo loaded on `backend` ("sqlite" or "postgresql"), for fixtures
+    shared by a module; its database is dropped after. Hold no app context between
+    requests: each request gets its own, as when served."""
+    database = None
+    if backend == "postgresql":
+        require_pg()
+        database = PgDatabase()
+        url = database.url
+    else:
+        url = f"sqlite:///{tmp_path / 'gridline.db'}"
+    app = make_app(url, tmp_path)
+    with app.app_context():
+        load_demo(DEMO_PASSWORD)
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+        if database:
+            database.drop()
 
 
 @pytest.fixture(params=["sqlite"])

@@ -6,6 +6,8 @@ import json
 import time
 import uuid
 
+from ..outbox import Outbox
+
 
 class FlaskTransport:
     """Requests through the Flask test client."""
@@ -37,16 +39,15 @@ class HttpTransport:
             conn.close()
 
 
-class Device:
+class Device(Outbox):
     """One installed client: makes mutations offline, pushes and pulls them."""
 
     def __init__(self, transport, token: str, client_id: str | None = None, clock_offset_ms: int = 0):
+        super().__init__()
         self.send = transport
         self.token = token
         self.client_id = client_id or str(uuid.uuid4())
         self.clock_offset_ms = clock_offset_ms
-        self.mid = 0
-        self.outbox: list[dict] = []
         self.cursor: str | None = None
         self.records: dict[tuple[str, str], dict] = {}
         self._last = (0, 0)
@@ -61,20 +62,6 @@ class Device:
         physical, counter = self._last
         self._last = (now, 0) if now > physical else (physical, counter + 1)
         return f"{self._last[0]:015d}:{self._last[1]:05d}:{self.client_id}"
-
-    def put(self, type_name: str, record_id: str, fields: dict) -> dict:
-        self.mid += 1
-        mutation = {"mid": self.mid, "op": "put", "type": type_name, "id": record_id,
-                    "hlc": self.hlc(), "fields": fields}
-        self.outbox.append(mutation)
-        return mutation
-
-    def delete(self, type_name: str, record_id: str) -> dict:
-        self.mid += 1
-        mutation = {"mid": self.mid, "op": "delete", "type": type_name, "id": record_id,
-                    "hlc": self.hlc()}
-        self.outbox.append(mutation)
-        return mutation
 
     def push(self, mutations: list[dict] | None = None) -> tuple[int, dict]:
         """Push the outbox (or the given mutations); answered mids leave the outbox."""

@@ -15,10 +15,10 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.routing import IntegerConverter
 
-from server.demo import demo_id, load_demo
+from server.demo import demo_id
 from server.extensions import db
 
-from .conftest import DEMO_PASSWORD, PgDatabase, make_app, require_pg
+from .conftest import DEMO_PASSWORD, demo_app
 from .sync_client import Device, FlaskTransport
 
 PROJECT = demo_id("project")
@@ -60,23 +60,8 @@ class Site:
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def site(request, tmp_path_factory):
     """One app with the demo loaded, for the module, on each database."""
-    tmp_path = tmp_path_factory.mktemp(f"bad-input-{request.param}")
-    database = None
-    if request.param == "postgresql":
-        require_pg()
-        database = PgDatabase()
-        url = database.url
-    else:
-        url = f"sqlite:///{tmp_path / 'gridline.db'}"
-    app = make_app(url, tmp_path)
-    with app.app_context():
-        load_demo(DEMO_PASSWORD)
-    # No app context is held between requests: each request gets its own, as served.
-    yield Site(app)
-    with app.app_context():
-        db.engine.dispose()
-    if database:
-        database.drop()
+    with demo_app(request.param, tmp_path_factory.mktemp(f"bad-input-{request.param}")) as app:
+        yield Site(app)
 
 
 def assert_error(response, status: int, code: str | None = None) -> dict:

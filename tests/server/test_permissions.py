@@ -12,12 +12,11 @@ from collections import deque
 
 import pytest
 
-from server.demo import demo_id, load_demo
-from server.extensions import db
+from server.demo import demo_id
 from server.permissions import PERMISSIONS
 from server.records import KINDS
 
-from .conftest import DEMO_PASSWORD, PgDatabase, make_app, require_pg
+from .conftest import DEMO_PASSWORD, demo_app
 from .sync_client import Device, FlaskTransport
 
 ROLES = ("foreman", "liaison", "safety", "supervisor", "admin")
@@ -150,23 +149,8 @@ class Site:
 
 def _serve(backend: str, tmp_path_factory):
     """Yield a Site with the demo loaded on `backend`; drop its database after."""
-    tmp_path = tmp_path_factory.mktemp(f"permissions-{backend}")
-    database = None
-    if backend == "postgresql":
-        require_pg()
-        database = PgDatabase()
-        url = database.url
-    else:
-        url = f"sqlite:///{tmp_path / 'gridline.db'}"
-    app = make_app(url, tmp_path)
-    with app.app_context():
-        load_demo(DEMO_PASSWORD)
-    # No app context is held between requests: each request gets its own, as served.
-    yield Site(app)
-    with app.app_context():
-        db.engine.dispose()
-    if database:
-        database.drop()
+    with demo_app(backend, tmp_path_factory.mktemp(f"permissions-{backend}")) as app:
+        yield Site(app)
 
 
 @pytest.fixture(scope="module")

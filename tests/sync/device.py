@@ -4,39 +4,25 @@ from __future__ import annotations
 import sync
 from sync.pull import pull
 
+from ..outbox import Outbox
 from .conftest import NOW_MS, REGISTRY
 
 
-class EngineDevice:
+class EngineDevice(Outbox):
     """One device of one user against a MemoryStore, no HTTP."""
 
     def __init__(self, store, policy, user_id: str, client_id: str, clock_ms: int = NOW_MS):
+        super().__init__()
         self.store, self.policy = store, policy
         self.user_id, self.client_id = user_id, client_id
         self.clock_ms = clock_ms
         self.counter = 0
-        self.mid = 0
-        self.outbox: list[dict] = []
         self.cursor = None
         self.records: dict[tuple[str, str], sync.RecordState] = {}
 
     def hlc(self) -> str:
         self.counter += 1
         return f"{self.clock_ms:015d}:{self.counter:05d}:{self.client_id}"
-
-    def put(self, type_name: str, record_id: str, fields: dict) -> dict:
-        self.mid += 1
-        mutation = {"mid": self.mid, "op": "put", "type": type_name, "id": record_id,
-                    "hlc": self.hlc(), "fields": fields}
-        self.outbox.append(mutation)
-        return mutation
-
-    def delete(self, type_name: str, record_id: str) -> dict:
-        self.mid += 1
-        mutation = {"mid": self.mid, "op": "delete", "type": type_name, "id": record_id,
-                    "hlc": self.hlc()}
-        self.outbox.append(mutation)
-        return mutation
 
     def push(self, batch: list[dict] | None = None, now_ms: int = NOW_MS) -> dict:
         batch = list(self.outbox if batch is None else batch)
