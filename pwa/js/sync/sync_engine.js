@@ -9,11 +9,7 @@ import { onChange } from '../db/change_feed.js';
 import { getMeta, setMeta } from '../db/meta.js';
 import { ApiError } from './api_client.js';
 import { backoffDelay } from './backoff.js';
-import { uploadPendingBlobs } from './blob_upload.js';
-import { syncInbox } from './inbox_sync.js';
 import { countPending, observeServerTime } from './outbox.js';
-import { pullChanges } from './pull.js';
-import { pushOutbox } from './push.js';
 
 const INTERVAL_MS = 30_000;
 const AFTER_LOCAL_CHANGE_MS = 1_000;
@@ -112,6 +108,7 @@ export class SyncEngine extends EventTarget {
       return; // the `online` event starts the next cycle
     }
     try {
+      const { pushOutbox, pullChanges, syncInbox, uploadPendingBlobs } = await loadSyncSteps();
       // One tab at a time talks to the server; the others wait and then find little to do.
       await withSyncLock(async () => {
         // Read each time: a new user's login gives the device a new client id.
@@ -119,13 +116,13 @@ export class SyncEngine extends EventTarget {
         this.update({ phase: 'pushing' });
         // Photos go up before the records that name them, so others see them at once; a
         // server fault on a photo waits for the end of the cycle and never holds back the push.
-        const uploadError = await uploadCatchingServerFaults(this.api);
+        const uploadError = await uploadCatchingServerFaults(this.api, uploadPendingBlobs);
         await pushOutbox(this.api, clientId);
         this.update({ phase: 'pulling', received: 0, pages: 0 });
         await pullChanges(this.api, clientId, (progress) => this.update(progress));
         await syncInbox(this.api);
         // Photos taken while this cycle ran.
-        const lateUploadError = await uploadCatchingServerFaults(this.api);
+        const lateUploadError = await uploadCatchingServerFaults(this.api, uploadPendingBlobs);
         if (uploadError ?? lateUploadError) throw uploadError ?? lateUploadError;
       });
       if (this.api.serverTimeMs) await observeServerTime(this.api.serverTimeMs);
@@ -178,7 +175,7 @@ function describeError(error) {
 }
 
 /** Uploads pending photos; returns (rather than throws) a server fault, throws network errors and 401. */
-async function uploadCatchingServerFaults(api) {
+async function uploadCatchingServerFaults(api, uploadPendingBlobs) {
   try {
     await uploadPendingBlobs(api);
     return null;
@@ -186,6 +183,25 @@ async function uploadCatchingServerFaults(api) {
     if (error instanceof ApiError && error.status !== 401) return error;
     throw error;
   }
+}
+
+/**
+ * The push, pull, inbox and photo steps, loaded with the first cycle (after the first screen has
+ * drawn), so the app starts with fewer modules; the service worker precaches them for offline.
+ */
+let syncSteps = null;
+function loadSyncSteps() {
+  syncSteps ??= Promise.all([import('./push.js'), import('./pull.js'), import('./inbox_sync.js'), import('./blob_upload.js')])
+    .then(([push, pull, inbox, blobs]) => ({
+      pushOutbox: push.pushOutbox,
+      pullChanges: pull.pullChanges,
+      syncInbox: inbox.syncInbox,
+      uploadPendingBlobs: blobs.uploadPendingBlobs,
+    }), (error) => {
+      syncSteps = null; // try again next cycle
+      throw error;
+    });
+  return syncSteps;
 }
 
 function withSyncLock(work) {

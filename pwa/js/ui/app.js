@@ -28,6 +28,10 @@ export class App {
   }
 
   async start() {
+    // 0. The router, and the first screen's code downloading while the rest starts.
+    const slot = (id) => this.root.querySelector(`#${id}`);
+    this.router = new Router(this, ROUTES, slot('main'));
+    this.router.preload();
     // 1. Language first: every component renders text.
     await loadLocale(chooseLocale());
     // 2. Device identity and saved session, so the app opens offline.
@@ -36,15 +40,13 @@ export class App {
     this.engine.addEventListener(LOGIN_REQUIRED_EVENT, () => this.onLoginRequired());
     await this.engine.loadStatus(); // the status bar never shows "all synced" over a queue
 
-    // 3. The shell: status bar, banners, screen outlet, navigation, toasts.
-    const slot = (id) => this.root.querySelector(`#${id}`);
+    // 3. The shell: status bar, banners, navigation, toasts.
     this.statusBar = new StatusBar(slot('status-bar'), this.engine);
     this.storageWarning = new StorageWarning(slot('banners'));
     this.loginBanner = new LoginRequiredBanner(slot('banners'), () => this.goToLogin());
     this.navBar = new NavBar(slot('nav-bar'), ROUTES);
     this.updateBanner = new UpdateBanner(slot('banners'));
     this.toast = new Toast(slot('toast'));
-    this.router = new Router(this, ROUTES, slot('main'));
 
     // 4. Show the first screen, then start syncing and the service worker.
     await this.router.start();

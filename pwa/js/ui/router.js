@@ -31,6 +31,16 @@ export class Router {
     return this.show();
   }
 
+  /**
+   * Starts loading the current path's screen module while the app is still starting, so its
+   * download overlaps the language and database set-up. Public screens only (login): any other
+   * may be redirected to login once the session is known.
+   */
+  preload() {
+    const { route } = this.match(location.pathname);
+    if (route.public && route.load) route.load().catch(() => {}); // show() reports a failure
+  }
+
   /** Goes to a path (adding a history entry unless `replace`). */
   navigate(path, { replace = false } = {}) {
     if (replace) history.replaceState(null, '', path);
@@ -46,7 +56,7 @@ export class Router {
     let { params } = matched;
     const redirect = this.app.loginRedirect(route);
     if (redirect) return this.navigate(redirect, { replace: true });
-    // Field screens load on first use (`load`), keeping the start of the app small.
+    // Screens load on first use (`load`), keeping the start of the app small.
     let ScreenClass = route.screen;
     if (!ScreenClass) {
       try {

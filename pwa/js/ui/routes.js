@@ -1,17 +1,12 @@
 /**
  * The route registry: every screen, its path, and its place in the bottom navigation.
  * `nav` puts an entry in the bottom bar, `section` names the nav entry it belongs under.
- * The first matching path wins. Field screens load on first use (`load`), so the app starts
- * with the shell and the core screens only; the service worker precaches them all for offline.
+ * The first matching path wins. Every screen loads on first use (`load`), so the app starts
+ * with the shell only and the first screen draws after few downloads; the service worker
+ * precaches them all for offline. Only the not-found screen is loaded up front: the router
+ * shows it when a screen's module could not be loaded (offline before the cache was filled).
  */
-import { AttentionScreen } from './attention_screen.js';
-import { ConflictsScreen } from './conflicts_screen.js';
-import { HomeScreen } from './home_screen.js';
-import { LoginScreen } from './login_screen.js';
-import { MoreScreen } from './more_screen.js';
 import { NotFoundScreen } from './not_found_screen.js';
-import { RecordDetailScreen } from './record_detail_screen.js';
-import { RecordListScreen } from './record_list_screen.js';
 
 /** 24×24 icon paths for the navigation. */
 const ICONS = {
@@ -25,6 +20,13 @@ const ICONS = {
 /** A screen class from a module loaded on first use. */
 const lazy = (load, name) => () => load().then((module) => module[name]);
 
+const Login = lazy(() => import('./login_screen.js'), 'LoginScreen');
+const Home = lazy(() => import('./home_screen.js'), 'HomeScreen');
+const Record = lazy(() => import('./record_detail_screen.js'), 'RecordDetailScreen');
+const Records = lazy(() => import('./record_list_screen.js'), 'RecordListScreen');
+const Attention = lazy(() => import('./attention_screen.js'), 'AttentionScreen');
+const Conflicts = lazy(() => import('./conflicts_screen.js'), 'ConflictsScreen');
+const More = lazy(() => import('./more_screen.js'), 'MoreScreen');
 const Today = lazy(() => import('./briefing_screen.js'), 'BriefingScreen');
 const Briefings = lazy(() => import('./briefing_list_screen.js'), 'BriefingListScreen');
 const Sections = lazy(() => import('./section_list_screen.js'), 'SectionListScreen');
@@ -42,8 +44,8 @@ const Feedback = lazy(() => import('./feedback_screen.js'), 'FeedbackScreen');
 const FeedbackIntake = lazy(() => import('./feedback_intake_screen.js'), 'FeedbackIntakeScreen');
 
 export const ROUTES = [
-  { name: 'login', path: '/login', screen: LoginScreen, public: true, chrome: false },
-  { name: 'home', path: '/', screen: HomeScreen, nav: { order: 10, labelKey: 'nav.home', icon: ICONS.home } },
+  { name: 'login', path: '/login', load: Login, public: true, chrome: false },
+  { name: 'home', path: '/', load: Home, nav: { order: 10, labelKey: 'nav.home', icon: ICONS.home } },
   { name: 'today', path: '/today', load: Today, section: 'home' },
   { name: 'briefings', path: '/briefings', load: Briefings, section: 'home' },
   { name: 'briefing', path: '/r/briefing/:id', load: Today, section: 'home' },
@@ -66,16 +68,16 @@ export const ROUTES = [
   { name: 'feedback-list', path: '/feedback', load: FeedbackList, section: 'home' },
   { name: 'feedback-new', path: '/feedback/new', load: FeedbackIntake, section: 'home' },
   { name: 'feedback', path: '/r/feedback/:id', load: Feedback, section: 'home' },
-  { name: 'record', path: '/r/:type/:id', screen: RecordDetailScreen },
-  { name: 'records', path: '/records/:type', screen: RecordListScreen, section: 'more' },
+  { name: 'record', path: '/r/:type/:id', load: Record },
+  { name: 'records', path: '/records/:type', load: Records, section: 'more' },
   {
-    name: 'attention', path: '/attention', screen: AttentionScreen,
+    name: 'attention', path: '/attention', load: Attention,
     nav: { order: 30, labelKey: 'nav.attention', icon: ICONS.attention, badge: 'rejected' },
   },
   {
-    name: 'conflicts', path: '/conflicts', screen: ConflictsScreen,
+    name: 'conflicts', path: '/conflicts', load: Conflicts,
     nav: { order: 40, labelKey: 'nav.conflicts', icon: ICONS.conflicts, badge: 'conflicts' },
   },
-  { name: 'more', path: '/more', screen: MoreScreen, nav: { order: 50, labelKey: 'nav.more', icon: ICONS.more } },
+  { name: 'more', path: '/more', load: More, nav: { order: 50, labelKey: 'nav.more', icon: ICONS.more } },
   { name: 'not-found', path: '/not-found', screen: NotFoundScreen },
 ];
