@@ -36,7 +36,6 @@ def from_environment(instance_path: str, given: dict | None = None) -> dict:
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)),
         "BLOB_MAX_BYTES": int(env.get("BLOB_MAX_BYTES", 15 * 1024 * 1024)),
         "PUSH_MAX_MUTATIONS": int(env.get("PUSH_MAX_MUTATIONS", 500)),
-        "PULL_MAX_LIMIT": int(env.get("PULL_MAX_LIMIT", 1000)),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
