@@ -12,10 +12,10 @@ from sqlalchemy import func, select, text, update
 
 from server.accounts.models import Token, User
 from server.accounts.passwords import hash_password
-from server.demo import demo_id, load_demo
+from server.demo import demo_id
 from server.extensions import db
 
-from .conftest import DEMO_PASSWORD, make_app
+from .conftest import DEMO_PASSWORD, demo_app, make_app
 from .sync_client import Device, FlaskTransport
 
 PROJECT = demo_id("project")
@@ -74,14 +74,8 @@ class Site:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    tmp_path = tmp_path_factory.mktemp("auth")
-    app = make_app(f"sqlite:///{tmp_path / 'gridline.db'}", tmp_path)
-    with app.app_context():
-        load_demo(DEMO_PASSWORD)
-    # No app context is held between requests: each request gets its own, as served.
-    yield Site(app)
-    with app.app_context():
-        db.engine.dispose()
+    with demo_app("sqlite", tmp_path_factory.mktemp("auth")) as app:
+        yield Site(app)
 
 
 @pytest.fixture
