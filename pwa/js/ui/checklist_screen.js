@@ -58,15 +58,6 @@ export class ChecklistListScreen extends Screen {
 
 /** `/checklists/new`: a template from a code, names and one item per line ("text | English text"). */
 export class ChecklistFormScreen extends Screen {
-  constructor(...args) {
-    super(...args);
-    this.dirty = false;
-  }
-
-  isDirty() {
-    return this.dirty;
-  }
-
   async render() {
     const membership = this.app.session.memberships.find((m) => may(m.roles, 'checklist', 'create'));
     if (!membership) {

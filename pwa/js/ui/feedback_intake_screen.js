@@ -32,16 +32,11 @@ export function plausiblePhone(value) {
 export class FeedbackIntakeScreen extends Screen {
   constructor(...args) {
     super(...args);
-    this.dirty = false;
     this.photos = [];
     this.onDestroy(() => {
       this.photoField?.destroy();
       clearInterval(this.clock);
     });
-  }
-
-  isDirty() {
-    return this.dirty;
   }
 
   async render() {

@@ -26,17 +26,12 @@ const DEFAULT_ACTION_DAYS = 1;
 export class SafetyCheckFormScreen extends Screen {
   constructor(...args) {
     super(...args);
-    this.dirty = false;
     this.template = null;
     this.results = {}; // item code -> pass | fail | na, as picked on this screen
     this.itemPhotos = {}; // item code -> [sha] taken here
     this.checkPhotos = []; // photos of the whole check taken here
     this.photoFields = [];
     this.onDestroy(() => this.dropPhotoFields());
-  }
-
-  isDirty() {
-    return this.dirty;
   }
 
   dropPhotoFields() {

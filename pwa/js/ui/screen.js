@@ -12,6 +12,7 @@ export class Screen {
     this.element = h('section', { class: 'screen' });
     this.cleanups = [];
     this.renderTimer = null;
+    this.dirty = false; // a form screen sets this while it holds unsaved typing
   }
 
   /** Fills `this.element`; screens override this. */
@@ -24,7 +25,7 @@ export class Screen {
 
   /** Unsaved typing that a forced navigation (e.g. to login) would lose. */
   isDirty() {
-    return false;
+    return this.dirty;
   }
 
   /** Re-renders (once per burst) whenever stored data of `topic` changes. */

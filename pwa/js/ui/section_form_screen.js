@@ -12,15 +12,6 @@ import { Screen } from './screen.js';
 const CODE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
 
 export class SectionFormScreen extends Screen {
-  constructor(...args) {
-    super(...args);
-    this.dirty = false;
-  }
-
-  isDirty() {
-    return this.dirty;
-  }
-
   async render() {
     const id = this.params.id;
     this.existing = id ? await loadView('section', id) : null;

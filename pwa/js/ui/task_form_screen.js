@@ -32,13 +32,8 @@ const CONTROL_IDS = {
 export class TaskFormScreen extends Screen {
   constructor(...args) {
     super(...args);
-    this.dirty = false;
     this.addedPhotos = []; // photos taken in this form, sent with Save
     this.onDestroy(() => this.photoField?.destroy());
-  }
-
-  isDirty() {
-    return this.dirty;
   }
 
   async render() {
