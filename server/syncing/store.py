@@ -21,9 +21,6 @@ from ..records import KINDS
 from .models import (ChangeLog, Conflict, Device, DeviceResult, FieldHistory,
                      RejectedMutation, SyncCounter)
 
-COMMON = ("id", "project_id", "seq", "deleted", "meta", "created_by", "created_at",
-          "updated_by", "updated_at")
-
 
 class TableCodec:
     """Turns rows of one record table into RecordStates and back."""
