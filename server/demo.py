@@ -131,7 +131,9 @@ def load_demo(password: str, today: dt.date | None = None) -> None:
         **base, "section_id": demo_id("B02"), "date": day(-1), "template": "excavation",
         "likelihood": 3, "severity": 4,
         "notes": "W13 段沟槽东侧临边防护缺失约 15 m。",
-        "results": {"EX01": "pass", "EX02": "fail", "EX03": "pass", "EX04": "na"}})
+        "results": {"EX01": "pass", "EX02": "fail", "EX03": "pass", "EX04": "na"},
+        "item_notes": {"EX02": "W13 东侧槽边 1 m 内堆土约 3 m³，挖掘机停在槽边。",
+                       "EX04": "开挖范围内无其他管线（见管线交底图）。"}})
     put(safety, "safety_check", "c1", {"status": "rectifying"})
     put(safety, "action", "a1", {
         **base, "check_id": demo_id("c1"), "item": "EX02",

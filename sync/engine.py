@@ -250,7 +250,7 @@ class PushSession:
             raise MutationRejected("invalid_transition",
                                    f"your role may not move a {rtype.name} from {source} to {target}",
                                    {name: [f"your role may not move it from {source} to {target}"]})
-        errors = self.policy.guard(rtype, source, target, working.values)
+        errors = self.policy.guard(rtype, source, target, working, self.store)
         if errors:
             raise MutationRejected("invalid", f"a {rtype.name} needs more before it is {target}",
                                    errors)

@@ -43,6 +43,10 @@ class MemoryStore:
     def save(self, record: RecordState):
         self.records[(record.type, record.id)] = record.clone()
 
+    def find(self, type_name, field, value):
+        return [r.clone() for (kind, _), r in self.records.items()
+                if kind == type_name and r.values.get(field) == value]
+
     def add_history(self, entries):
         self.history.extend(entries)
 

@@ -7,7 +7,15 @@ from .records import RecordType
 from .state import ConflictEntry, DeviceState, HistoryEntry, RecordState, RejectedEntry
 
 
-class Store(Protocol):
+class Records(Protocol):
+    """Reading records as one unit of work sees them: its own saves over what was stored."""
+
+    def load(self, type_name: str, record_id: str) -> RecordState | None: ...
+    def find(self, type_name: str, field: str, value: Any) -> list[RecordState]:
+        """Every record of `type_name` whose `field` equals `value`, deleted ones included."""
+
+
+class Store(Records, Protocol):
     """Where records and sync bookkeeping live; one instance is one unit of work."""
 
     def get_device(self, client_id: str) -> DeviceState | None: ...
@@ -15,7 +23,6 @@ class Store(Protocol):
     def get_result(self, client_id: str, mid: int) -> dict | None: ...
     def put_result(self, client_id: str, mid: int, result: dict) -> None: ...
     def next_seq(self) -> int: ...
-    def load(self, type_name: str, record_id: str) -> RecordState | None: ...
     def save(self, record: RecordState) -> None: ...
     def add_history(self, entries: list[HistoryEntry]) -> None: ...
     def add_conflicts(self, entries: list[ConflictEntry]) -> None: ...
@@ -43,6 +50,8 @@ class Policy(Protocol):
         """A put's fields in their normal form (plus any the policy derives, such as a
         default), and their errors (empty when valid)."""
 
-    def guard(self, rtype: RecordType, source: str, target: str,
-              values: dict[str, Any]) -> dict[str, list[str]]:
-        """Field errors that forbid `source -> target` given the record's values."""
+    def guard(self, rtype: RecordType, source: str, target: str, record: RecordState,
+              records: Records) -> dict[str, list[str]]:
+        """Field errors that forbid moving `record` from `source` to `target`, judged on its
+        values and on other records as `records` holds them (changes earlier in the same
+        push included)."""

@@ -5,17 +5,23 @@ from marshmallow import fields, validate
 from sqlalchemy import JSON, Date, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from sync import FieldKind, RecordType, StateMachine
+from sync import FieldKind, RecordState, RecordType, StateMachine
+from sync.store import Records
 
 from ..extensions import db
-from .base import IsoDate, RecordMixin, RecordSchema, Uuid, integer, photos, text
+from .base import SHA256_RE, IsoDate, RecordMixin, RecordSchema, Uuid, integer, photos, text
 
 LWW, SET, MAP = FieldKind.LWW, FieldKind.SET, FieldKind.MAP
 RESULTS = ("pass", "fail", "na")
+ITEM_NOTE_MAX = 1000
+ITEM_PHOTOS_MAX = 10
+# A template has at most 100 items, so one put names at most 100.
+ITEMS_MAX = 100
 
 TYPE = RecordType("safety_check", {
     "project_id": LWW, "section_id": LWW, "date": LWW, "template": LWW, "likelihood": LWW,
-    "severity": LWW, "notes": LWW, "results": MAP, "photos": SET,
+    "severity": LWW, "notes": LWW, "results": MAP, "item_notes": MAP, "item_photos": MAP,
+    "photos": SET,
 }, state_field="status", machine=StateMachine("open", {
     "open": ("rectifying",),
     "rectifying": ("verified",),
@@ -32,8 +38,27 @@ class SafetyCheck(RecordMixin, db.Model):
     severity: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str | None] = mapped_column(Text)
     results: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Per checklist item: {item code: note} and {item code: [photo sha256, …]}.
+    item_notes: Mapped[dict] = mapped_column(JSON, default=dict)
+    item_photos: Mapped[dict] = mapped_column(JSON, default=dict)
     photos: Mapped[list] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(16), default="open")
+
+
+def _none_if_empty(value):
+    """An empty note or photo list removes the item's entry, as null does."""
+    return value or None
+
+
+def _each_once(shas: list) -> list:
+    """Blob names without repeats, in the order given."""
+    return list(dict.fromkeys(shas))
+
+
+def item_map(value: fields.Field) -> fields.Dict:
+    """A map keyed by checklist item code; a null value removes the item's entry."""
+    return fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=64)), values=value,
+                       validate=validate.Length(max=ITEMS_MAX))
 
 
 class SafetyCheckFields(RecordSchema):
@@ -46,5 +71,25 @@ class SafetyCheckFields(RecordSchema):
     notes = text(4000, allow_none=True)
     results = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=64)),
                           values=fields.String(validate=validate.OneOf(RESULTS), allow_none=True))
+    item_notes = item_map(text(ITEM_NOTE_MAX, allow_none=True, post_load=[_none_if_empty]))
+    item_photos = item_map(fields.List(
+        fields.String(validate=validate.Regexp(SHA256_RE, error="must be a sha256 hex string")),
+        validate=validate.Length(max=ITEM_PHOTOS_MAX), allow_none=True,
+        post_load=[_each_once, _none_if_empty]))
     photos = photos()
     status = fields.String()
+
+
+def verifying_guard(source: str, target: str, check: RecordState, records: Records) -> dict:
+    """A check is verified only once every corrective action it raised is verified (those
+    verified earlier in the same push count; deleted ones do not)."""
+    if target != "verified":
+        return {}
+    unverified = [action for action in records.find("action", "check_id", check.id)
+                  if not action.deleted and action.project_id == check.project_id
+                  and action.values.get("status") != "verified"]
+    if not unverified:
+        return {}
+    count = len(unverified)
+    return {"status": [f"{count} corrective action{'' if count == 1 else 's'} of this check "
+                       f"not verified yet"]}

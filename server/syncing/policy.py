@@ -6,6 +6,7 @@ import datetime as dt
 from marshmallow import ValidationError
 
 from sync import RecordState, RecordType
+from sync.store import Records
 
 from ..accounts.tokens import Caller
 from ..extensions import db
@@ -67,9 +68,10 @@ class ServerPolicy:
         due = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=hours[category])
         return due.strftime("%Y-%m-%dT%H:%M:%SZ")
 
-    def guard(self, rtype: RecordType, source: str, target: str, values: dict) -> dict:
+    def guard(self, rtype: RecordType, source: str, target: str, record: RecordState,
+              records: Records) -> dict:
         kind = KINDS[rtype.name]
-        return kind.guard(source, target, values) if kind.guard else {}
+        return kind.guard(source, target, record, records) if kind.guard else {}
 
 
 def _messages(value) -> list[str]:

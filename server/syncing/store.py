@@ -244,6 +244,18 @@ class SqlStore:
         record = self._records[key]
         return record.clone() if record else None
 
+    def find(self, type_name, field, value):
+        """Records of `type_name` whose `field` is `value`, tombstones included: what the
+        database holds, with this unit of work's own reads and unflushed saves over it
+        (a record the batch moved away from `value` drops out, one it moved in comes in)."""
+        codec = CODECS[type_name]
+        stored = dt.date.fromisoformat(value) if field in codec.dates and value else value
+        found = {row.id: codec.to_state(row) for row in self.connection.execute(
+            select(codec.table).where(codec.table.c[field] == stored))}
+        found.update({record_id: record for (kind, record_id), record in self._records.items()
+                      if kind == type_name and record is not None})
+        return [record.clone() for record in found.values() if record.values.get(field) == value]
+
     def save(self, record):
         # The engine saves a working copy it made for this mutation and never touches it
         # again, so the buffer keeps it as it is; `load` hands out copies.

@@ -14,7 +14,7 @@ NOW_MS = 1_790_000_000_000
 
 NOTE = RecordType("note", {
     "project_id": FieldKind.LWW, "title": FieldKind.LWW, "size": FieldKind.LWW,
-    "tags": FieldKind.SET, "results": FieldKind.MAP,
+    "tags": FieldKind.SET, "results": FieldKind.MAP, "parent_id": FieldKind.LWW,
 }, state_field="status", machine=StateMachine("open", {
     "open": ("doing",), "doing": ("done",), "done": ("doing", "closed"),
 }))
@@ -23,7 +23,8 @@ REGISTRY = Registry([NOTE, MEMO])
 
 
 class OpenPolicy:
-    """Every member may do everything but `done -> closed`, which needs `boss`."""
+    """Every member may do everything but `done -> closed`, which needs `boss`; closing a
+    note needs its title, and every live note under it (`parent_id`) closed first."""
 
     def __init__(self, members: dict[str, dict[str, set[str]]] | None = None):
         self.members = members
@@ -44,8 +45,14 @@ class OpenPolicy:
             return fields, {"size": ["must be 0–100"]}
         return fields, {}
 
-    def guard(self, rtype, source, target, values):
-        return {"title": ["required to close"]} if target == "closed" and not values.get("title") else {}
+    def guard(self, rtype, source, target, record, records):
+        if target != "closed":
+            return {}
+        if not record.values.get("title"):
+            return {"title": ["required to close"]}
+        open_children = [child for child in records.find("note", "parent_id", record.id)
+                         if not child.deleted and child.values.get("status") != "closed"]
+        return {"status": [f"{len(open_children)} open"]} if open_children else {}
 
 
 def new_id() -> str:

@@ -172,6 +172,27 @@ def test_a_guard_refuses_a_transition_with_the_field_named():
     assert result["error"]["fields"] == {"title": ["required to close"]}
 
 
+def test_a_guard_reads_other_records_with_the_batchs_earlier_changes():
+    store = MemoryStore()
+    boss = EngineDevice(store, OpenPolicy({"boss": {PROJECT: {"boss"}}}), "boss", new_id())
+    parent, child, dropped = new_id(), new_id(), new_id()
+    boss.put("note", parent, {"project_id": PROJECT, "title": "parent"})
+    for record_id in (child, dropped):
+        boss.put("note", record_id, {"project_id": PROJECT, "title": "child", "parent_id": parent})
+    for record_id in (parent, child):
+        for step in ("doing", "done"):
+            boss.put("note", record_id, {"status": step})
+    boss.delete("note", dropped)
+    boss.push()
+    boss.put("note", parent, {"status": "closed"})
+    refused = boss.push()["results"][0]
+    assert refused["status"] == "rejected"
+    assert refused["error"]["fields"] == {"status": ["1 open"]}  # the deleted child does not count
+    boss.put("note", child, {"status": "closed"})
+    boss.put("note", parent, {"status": "closed"})
+    assert [r["status"] for r in boss.push()["results"]] == ["applied", "applied"]
+
+
 def test_delete_wins_over_a_concurrent_put_which_keeps_its_payload():
     store, (a, b, _), record_id = seeded()
     b.clock_ms = NOW_MS + 1000
