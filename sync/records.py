@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 
 
 class FieldKind(str, Enum):
@@ -54,7 +55,7 @@ class RecordType:
     # belongs to decides who may read it, so it never moves).
     immutable: frozenset[str] = field(default_factory=lambda: frozenset({"project_id"}))
 
-    @property
+    @cached_property
     def append_only(self) -> bool:
         """Whether records of this type are created once and never edited."""
         return any(kind is FieldKind.APPEND for kind in self.fields.values())

@@ -88,8 +88,10 @@ def run_push(caller: Caller, client_id: str, mutations: list, *,
     except Exception:
         db.session.rollback()
         raise
-    # Results may echo the client's field names; answer what was stored for a replay.
-    return storable(answer)
+    # A rejection may echo the client's field names; answer what was stored for a replay.
+    answer["results"] = [storable(result) if result["status"] == "rejected" else result
+                         for result in answer["results"]]
+    return answer
 
 
 def run_pull(caller: Caller, client_id: str, cursor: str | None, limit: int) -> dict:

@@ -9,10 +9,12 @@ therefore serialised and seqs are committed in increasing order.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections import defaultdict
+from operator import itemgetter
 
-from sqlalchemy import Date, select, update
+from sqlalchemy import JSON, Date, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from sync import DeviceState, FieldKind, RecordState
@@ -78,7 +80,10 @@ def storable(value):
     """JSON-shaped `value` with NUL and lone surrogates replaced by U+FFFD.
 
     Iterative rather than recursive: a client may send a value nested deeper than
-    Python's recursion limit, and that must be answered, not crash the request."""
+    Python's recursion limit, and that must be answered, not crash the request.
+    A value with nothing to replace is returned as it is, not copied."""
+    if not unstorable(value):
+        return value
     clean = lambda text: _UNSTORABLE.sub("\ufffd", text)  # noqa: E731
     root: list = [None]
     stack = [(value, root, 0)]
@@ -102,6 +107,10 @@ def storable(value):
 
 def unstorable(value) -> bool:
     """Whether `value` holds text no database column stores (see `storable`)."""
+    if isinstance(value, str):
+        return _UNSTORABLE.search(value) is not None
+    if not isinstance(value, (dict, list)):
+        return False
     stack = [value]
     while stack:
         item = stack.pop()
@@ -114,8 +123,6 @@ def unstorable(value) -> bool:
         elif isinstance(item, list):
             stack.extend(item)
     return False
-
-_UPSERTS: dict[tuple, object] = {}
 
 
 def read_snapshot(session):
@@ -135,20 +142,74 @@ def read_snapshot(session):
     return session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
 
-def _upsert(connection, table, rows: list[dict], keys: list[str]):
-    """Insert rows, replacing every column of rows whose `keys` already exist."""
-    if not rows:
-        return
-    dialect = connection.dialect.name
-    # Built once per table and shape: building `excluded` costs more than the execute.
-    cache_key = (dialect, table, tuple(keys), tuple(rows[0]))
-    statement = _UPSERTS.get(cache_key)
-    if statement is None:
-        insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-        columns = {name: insert.excluded[name] for name in rows[0] if name not in keys}
-        statement = _UPSERTS[cache_key] = insert.on_conflict_do_update(index_elements=keys,
-                                                                       set_=columns)
-    connection.execute(statement, rows)
+def json_text(value) -> str:
+    """`json.dumps(value)`; the scalars most JSON columns of a push hold are written
+    directly, without the encoder `json.dumps` sets up for every other value."""
+    if value is None:
+        return "null"
+    kind = type(value)
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return int.__repr__(value)
+    return json.dumps(value)
+
+
+class BulkInsert:
+    """A multi-row INSERT (or upsert) compiled once per dialect, table and row shape,
+    and executed with the driver's own parameter style.
+
+    A push writes a few hundred rows; SQLAlchemy Core's per-row parameter handling
+    costs more than the database's write of them. This keeps SQLAlchemy's SQL and its
+    type conversions (JSON, dates) and skips the rest. A row must give every column
+    that has a Python-side default: the driver cannot apply one.
+    """
+
+    _cache: dict[tuple, "BulkInsert"] = {}
+
+    def __init__(self, dialect, table, columns: tuple[str, ...], keys: tuple[str, ...]):
+        missing = [c.name for c in table.columns if c.name not in columns
+                   and c.default is not None and not c.primary_key]
+        if missing:
+            raise ValueError(f"rows for {table.name} must give {', '.join(missing)}")
+        insert = (postgresql.insert if dialect.name == "postgresql" else sqlite.insert)(table)
+        if keys:
+            insert = insert.on_conflict_do_update(
+                index_elements=list(keys),
+                set_={name: insert.excluded[name] for name in columns if name not in keys})
+        compiled = insert.compile(dialect=dialect, column_keys=list(columns))
+        self.sql = compiled.string
+        self.positional = compiled.positional
+        # The bind names the SQL uses, in its order, and the converter of each column
+        # that needs one (JSON to text, dates on SQLite), by position.
+        self.names = list(compiled.positiontup if compiled.positional else compiled.binds)
+        self.values = (itemgetter(*self.names) if len(self.names) > 1
+                       else lambda row, name=self.names[0]: (row[name],))
+        converters = [json_text if isinstance(table.c[name].type, JSON)
+                      else table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+                      for name in self.names]
+        self.converters = [(index, convert) for index, convert in enumerate(converters)
+                           if convert is not None]
+
+    def parameters(self, row: dict):
+        """One row as the driver takes it: a tuple in bind order, or a dict by bind name."""
+        values = list(self.values(row))
+        for index, convert in self.converters:
+            values[index] = convert(values[index])
+        return tuple(values) if self.positional else dict(zip(self.names, values))
+
+    @classmethod
+    def run(cls, connection, table, rows: list[dict], keys: tuple[str, ...] = ()) -> None:
+        """Insert `rows` (all of one shape); with `keys`, replace the rows they match."""
+        if not rows:
+            return
+        dialect = connection.dialect
+        columns = tuple(rows[0])
+        cache_key = (dialect.name, table, columns, keys)
+        statement = cls._cache.get(cache_key)
+        if statement is None:
+            statement = cls._cache[cache_key] = cls(dialect, table, columns, keys)
+        connection.exec_driver_sql(statement.sql, [statement.parameters(row) for row in rows])
 
 
 class SqlStore:
@@ -212,7 +273,11 @@ class SqlStore:
                                               DeviceResult.mid == mid)).scalar()
 
     def put_result(self, client_id, mid, result):
-        self._results.append({"client_id": client_id, "mid": mid, "result": storable(result)})
+        # Only a rejection echoes what the client sent (its field names); the engine's
+        # other results hold values the policy has already checked.
+        if result["status"] == "rejected":
+            result = storable(result)
+        self._results.append({"client_id": client_id, "mid": mid, "result": result})
 
     # -- records -----------------------------------------------------------------------
 
@@ -322,21 +387,20 @@ class SqlStore:
             log_rows.append({"type": record.type, "record_id": record.id, "seq": record.seq,
                              "project_id": record.project_id, "deleted": record.deleted})
         for type_name, rows in by_type.items():
-            _upsert(connection, CODECS[type_name].table, rows, ["id"])
+            BulkInsert.run(connection, CODECS[type_name].table, rows, ("id",))
         # A record's change-log row moves to its new seq (one row per record: the
         # buffer holds each record once, so no two rows of a batch share a key or a seq).
-        _upsert(connection, ChangeLog.__table__, log_rows, ["type", "record_id"])
-        if self._history:
-            connection.execute(FieldHistory.__table__.insert(), self._history)
-        if self._conflicts:
-            connection.execute(Conflict.__table__.insert(), self._conflicts)
-        if self._rejected:
-            connection.execute(RejectedMutation.__table__.insert(), self._rejected)
-        if self._results:
-            connection.execute(DeviceResult.__table__.insert(), self._results)
-        devices = [vars(self._devices[c]) | {"last_seen_at": dt.datetime.now(dt.timezone.utc)}
+        BulkInsert.run(connection, ChangeLog.__table__, log_rows, ("type", "record_id"))
+        BulkInsert.run(connection, FieldHistory.__table__, self._history)
+        now = dt.datetime.now(dt.timezone.utc)
+        BulkInsert.run(connection, Conflict.__table__,
+                       [row | {"created_at": now} for row in self._conflicts])
+        BulkInsert.run(connection, RejectedMutation.__table__,
+                       [row | {"created_at": now} for row in self._rejected])
+        BulkInsert.run(connection, DeviceResult.__table__, self._results)
+        devices = [vars(self._devices[c]) | {"last_seen_at": now}
                    for c in sorted(self._dirty_devices)]
-        _upsert(connection, Device.__table__, devices, ["client_id"])
+        BulkInsert.run(connection, Device.__table__, devices, ("client_id",))
         if self._seq is not None:
             table = SyncCounter.__table__
             connection.execute(update(table).where(table.c.id == 1).values(seq=self._seq))
