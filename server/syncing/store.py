@@ -156,13 +156,15 @@ def json_text(value) -> str:
 
 
 class BulkInsert:
-    """A multi-row INSERT (or upsert) compiled once per dialect, table and row shape,
-    and executed with the driver's own parameter style.
+    """A multi-row INSERT (or upsert) prepared once per dialect, table and row shape,
+    and executed through the driver.
 
     A push writes a few hundred rows; SQLAlchemy Core's per-row parameter handling
-    costs more than the database's write of them. This keeps SQLAlchemy's SQL and its
-    type conversions (JSON, dates) and skips the rest. A row must give every column
-    that has a Python-side default: the driver cannot apply one.
+    costs more than the database's write of them. Upserts keep SQLAlchemy's SQL and
+    its type conversions (JSON, dates) and skip the rest. Plain inserts on PostgreSQL
+    go by COPY, which sends the rows as one stream rather than one statement each.
+    A row must give every column that has a Python-side default: the driver cannot
+    apply one.
     """
 
     _cache: dict[tuple, "BulkInsert"] = {}
@@ -172,22 +174,32 @@ class BulkInsert:
                    and c.default is not None and not c.primary_key]
         if missing:
             raise ValueError(f"rows for {table.name} must give {', '.join(missing)}")
-        insert = (postgresql.insert if dialect.name == "postgresql" else sqlite.insert)(table)
-        if keys:
-            insert = insert.on_conflict_do_update(
-                index_elements=list(keys),
-                set_={name: insert.excluded[name] for name in columns if name not in keys})
-        compiled = insert.compile(dialect=dialect, column_keys=list(columns))
-        self.sql = compiled.string
-        self.positional = compiled.positional
-        # The bind names the SQL uses, in its order, and the converter of each column
-        # that needs one (JSON to text, dates on SQLite), by position.
-        self.names = list(compiled.positiontup if compiled.positional else compiled.binds)
+        self.copy = dialect.name == "postgresql" and not keys
+        if self.copy:
+            quote = dialect.identifier_preparer.quote
+            self.sql = (f"COPY {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
+                        "FROM STDIN")
+            self.positional, self.names = True, list(columns)
+            # psycopg writes Python values in COPY's text form itself.
+            converters = [json_text if isinstance(table.c[name].type, JSON) else None
+                          for name in self.names]
+        else:
+            insert = (postgresql.insert if dialect.name == "postgresql" else sqlite.insert)(table)
+            if keys:
+                insert = insert.on_conflict_do_update(
+                    index_elements=list(keys),
+                    set_={name: insert.excluded[name] for name in columns if name not in keys})
+            compiled = insert.compile(dialect=dialect, column_keys=list(columns))
+            self.sql = compiled.string
+            self.positional = compiled.positional
+            # The bind names the SQL uses, in its order, and the converter of each column
+            # that needs one (JSON to text, dates on SQLite).
+            self.names = list(compiled.positiontup if compiled.positional else compiled.binds)
+            converters = [json_text if isinstance(table.c[name].type, JSON)
+                          else table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+                          for name in self.names]
         self.values = (itemgetter(*self.names) if len(self.names) > 1
                        else lambda row, name=self.names[0]: (row[name],))
-        converters = [json_text if isinstance(table.c[name].type, JSON)
-                      else table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-                      for name in self.names]
         self.converters = [(index, convert) for index, convert in enumerate(converters)
                            if convert is not None]
 
@@ -209,7 +221,14 @@ class BulkInsert:
         statement = cls._cache.get(cache_key)
         if statement is None:
             statement = cls._cache[cache_key] = cls(dialect, table, columns, keys)
-        connection.exec_driver_sql(statement.sql, [statement.parameters(row) for row in rows])
+        if statement.copy:
+            with connection.connection.dbapi_connection.cursor() as cursor, \
+                    cursor.copy(statement.sql) as copy:
+                for row in rows:
+                    copy.write_row(statement.parameters(row))
+        else:
+            connection.exec_driver_sql(statement.sql,
+                                       [statement.parameters(row) for row in rows])
 
 
 class SqlStore:
