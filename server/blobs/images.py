@@ -63,12 +63,28 @@ def read_metadata(data: bytes) -> dict:
     return meta
 
 
+# What Pillow reads from a file's headers that describes only how to decode the pixels.
+_PIXEL_FORMAT_INFO = frozenset({
+    "jfif", "jfif_version", "jfif_unit", "jfif_density", "dpi", "progressive", "progression",
+    "adobe", "adobe_transform", "gamma", "transparency", "aspect", "interlace", "srgb", "loop",
+    "duration", "background", "lossless"})
+
+
+def carries_metadata(data: bytes) -> bool:
+    """Whether an image holds more than its pixels: EXIF (camera, time, GPS, orientation),
+    XMP, comments, colour profiles or text chunks; anything not known to be harmless."""
+    with Image.open(io.BytesIO(data)) as image:
+        return bool(image.getexif()) or bool(set(image.info) - _PIXEL_FORMAT_INFO)
+
+
 def variant(data: bytes, name: str) -> tuple[bytes, str]:
     """A variant of an image re-encoded without any metadata: (bytes, content type)."""
     with Image.open(io.BytesIO(data)) as image:
         image = ImageOps.exif_transpose(image)
         if name in VARIANTS:
             image.thumbnail((VARIANTS[name], VARIANTS[name]))
+        # Pillow writes some of what it read (a JPEG comment, a colour profile) back out.
+        image.info = {}
         out = io.BytesIO()
         if image.mode in ("RGBA", "LA", "P"):
             image.save(out, "PNG", optimize=True)

@@ -108,13 +108,17 @@ def exists(sha256):
 @bp.arguments(VariantQuery, location="query")
 @bp.response(200, description="the bytes, without EXIF or GPS")
 def download(query, sha256):
-    """A blob's bytes: a thumbnail, a display size, or the original, metadata stripped."""
+    """A blob's bytes: a thumbnail, a display size, or the original, metadata stripped
+    (an original without any is served as uploaded)."""
     blob = db.session.get(Blob, _checked(sha256))
     if blob is None:
         raise ApiError(404, "no blob with that name")
     name = query["variant"]
     if blob.content_type == "application/pdf":
         data, content_type = _path(sha256).read_bytes(), blob.content_type
+    elif name == "original" and not images.carries_metadata(data := _path(sha256).read_bytes()):
+        # Nothing to strip (what the app uploads): the bytes as stored, which hash to the name.
+        content_type = blob.content_type
     else:
         cached = _path(sha256, name + ".jpg")
         cached_png = _path(sha256, name + ".png")

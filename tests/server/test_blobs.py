@@ -314,3 +314,27 @@ def test_blobs_need_a_login(site):
     assert_error(site.client.put(f"/api/blobs/{sha(data)}", data=data), 401)
     assert_error(site.client.get(f"/api/blobs/{sha(data)}"), 401)
     assert site.client.head(f"/api/blobs/{sha(data)}").status_code == 401
+
+
+@pytest.mark.parametrize("kind, options, content_type", [
+    ("JPEG", {"quality": 80}, "image/jpeg"), ("JPEG", {"progressive": True, "dpi": (72, 72)}, "image/jpeg"),
+    ("PNG", {}, "image/png"), ("WEBP", {}, "image/webp")])
+def test_an_original_without_metadata_is_served_as_uploaded(site, kind, options, content_type):
+    data = image_bytes(kind, size=(64, 48), **options)
+    assert site.put(data).status_code == 201
+    served = site.get(sha(data), "original")
+    assert served.mimetype == content_type
+    assert sha(served.get_data()) == sha(data)
+    # The smaller variants are still made from it.
+    assert sha(site.get(sha(data), "thumb").get_data()) != sha(data)
+
+
+@pytest.mark.parametrize("info", [{"comment": b"site office camera 3"}, {"icc_profile": b"\0" * 128}])
+def test_a_comment_or_profile_is_in_no_variant(site, info):
+    data = image_bytes("JPEG", size=(64, 48), **info)
+    assert site.put(data).status_code == 201
+    for variant in ("thumb", "display", "original"):
+        served = site.get(sha(data), variant).get_data()
+        assert sha(served) != sha(data)
+        with Image.open(io.BytesIO(served)) as image:
+            assert not {"comment", "icc_profile"} & set(image.info), variant
