@@ -1,7 +1,8 @@
 """Field screens on a phone (390×844): the morning briefing, tasks, safety checks, resident
 feedback and grid sections, each made offline, then synced, with the server's state checked
-through the API with the user's own token. Every field screen is also audited at 360 px in
-Chinese and in English and screenshotted to e2e/screenshots/field-<screen>-<zh|en>.png."""
+through the API with the user's own token. Every field screen is also audited (layout_audit.py) at
+360 and 390 px in Chinese and in English, and screenshotted to
+e2e/screenshots/field-<screen>-<zh|en>.png (and -360.png)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -14,6 +15,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from playwright.sync_api import expect
+
+from layout_audit import Tour, assert_no_problems, dismiss_storage_warning
 
 PASSWORD = "demo-pass-1"
 SYNC_TIMEOUT_MS = 30_000
@@ -86,47 +89,20 @@ class Api:
         return response.body()
 
 
-# ---- Every screen in both languages: fits 360 px, screenshots at 390 × 844 -------------------
+# ---- Every screen in both languages, audited and screenshotted at 360 and 390 px -------------
 # First in the file (pytest keeps file order): foreman2's briefing of today is still a draft here.
+# The audit (layout_audit.py) is the one the core screens' tour in test_screens.py uses.
 
-# What a foreman would trip over, measured on the laid-out page (the same audit as the core
-# screens' tour in test_screens.py): sideways scrolling, targets under 44 px, controls off screen,
-# text cut off, and interface words in English on a Chinese screen. Codes and units are data.
-AUDIT = """(zh) => {
-  const problems = [];
-  const width = document.documentElement.clientWidth;
-  if (document.documentElement.scrollWidth > width) problems.push(`page scrolls sideways: ${document.documentElement.scrollWidth}px`);
-  const visible = (el) => {
-    const r = el.getBoundingClientRect();
-    return r.width > 0 && r.height > 0 && !el.closest('[hidden]') && getComputedStyle(el).visibility !== 'hidden';
-  };
-  const name = (el) => el.dataset.testid || el.getAttribute('aria-label') || el.textContent.trim().slice(0, 24);
-  for (const el of document.querySelectorAll('main a[href], main button, main input, main select, main textarea, main label[for]')) {
-    if (!visible(el) || el.type === 'file') continue;
-    const r = el.getBoundingClientRect();
-    if (el.tagName === 'A' && getComputedStyle(el).display === 'inline') continue; // links in running text
-    if (el.tagName === 'LABEL' && !el.classList.contains('button')) continue;
-    if (r.height < 44 || r.width < 44) problems.push(`small target ${el.tagName.toLowerCase()} "${name(el)}" ${Math.round(r.width)}x${Math.round(r.height)}`);
-    if (r.right > width + 1 || r.left < -1) problems.push(`off screen ${el.tagName.toLowerCase()} "${name(el)}"`);
-  }
-  for (const el of document.querySelectorAll('main *')) {
-    if (!visible(el) || el.children.length > 0 || !el.textContent.trim() || el.matches('input, select, textarea')) continue;
-    const style = getComputedStyle(el);
-    if ((style.overflow === 'hidden' || style.textOverflow === 'ellipsis') && el.scrollWidth > el.clientWidth + 1) {
-      problems.push(`text cut off "${el.textContent.trim().slice(0, 30)}"`);
-    }
-  }
-  if (zh) {
-    const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      if (!node.parentElement || !visible(node.parentElement) || node.parentElement.closest('input, textarea, select')) continue;
-      const english = (node.textContent.match(/[A-Za-z]{3,}/g) ?? []).filter((w) => !/^(Gridline|DEMO|AC|DN)$/.test(w));
-      if (english.length) problems.push(`English in Chinese screen: "${node.textContent.trim().slice(0, 40)}"`);
-    }
-  }
-  return problems;
-}"""
+def fill_in_check(page):
+    """Half a check of the excavation checklist: one item passed, one failed. Returns the failed
+    item's button, which the screenshots show."""
+    page.get_by_test_id("check-template-excavation").click()
+    page.get_by_test_id("check-item-EX01-pass").click()
+    page.get_by_test_id("check-item-EX02-fail").click()
+    return page.get_by_test_id("check-item-EX02-fail")
 
+
+# user → screens: (name, path, testid shown when ready[, prepare(page) → the locator to show])
 SCREENS = {
     "foreman1": [
         ("home", "/", "home-today-tasks"),
@@ -142,11 +118,7 @@ SCREENS = {
     "safety1": [
         ("checks", "/checks", "record-list"),
         ("safety-check", "/r/safety_check/{c1}", "check-results"),
-        ("safety-check-form", "/checks/new?section={B02}", "check-template", lambda page: (
-            page.get_by_test_id("check-template-excavation").click(),
-            page.get_by_test_id("check-item-EX01-pass").click(),
-            page.get_by_test_id("check-item-EX02-fail").click(),
-            page.get_by_test_id("check-item-EX02-fail").scroll_into_view_if_needed())),
+        ("safety-check-form", "/checks/new?section={B02}", "check-template", fill_in_check),
     ],
     "liaison1": [
         ("feedback-intake", "/feedback/new", "feedback-form"),
@@ -176,20 +148,20 @@ def demo_ids(page) -> dict:
 @pytest.mark.parametrize("user", list(SCREENS))
 def test_every_field_screen_fits_a_phone_in_both_languages(page, locale, user, screenshot, console_errors):
     log_in(page, user)
+    dismiss_storage_warning(page)
     ids = demo_ids(page)
+    tour = Tour(page, locale, screenshot, prefix="field-", tag="zh" if locale == "zh-CN" else "en", who=user)
     for name, path, ready, *prepare in SCREENS[user]:
         navigate(page, path.format(**ids))
         expect(page.get_by_test_id(ready).first).to_be_visible()
-        for step in prepare:
-            step(page)
-        page.wait_for_timeout(300)  # thumbnails and QR codes arrive after the first paint
-        page.set_viewport_size({"width": 360, "height": 800})
-        problems = page.evaluate(AUDIT, locale == "zh-CN")
-        assert problems == [], f"{name} at 360px: {problems}"
-        page.set_viewport_size({"width": 390, "height": 844})
-        if not prepare:
+        shown = None
+        if prepare:
+            shown = prepare[0](page)
+        else:
             page.evaluate("window.scrollTo(0, 0)")
-        screenshot(page, f"field-{name}-{'zh' if locale == 'zh-CN' else 'en'}")
+        page.wait_for_timeout(300)  # thumbnails and QR codes arrive after the first paint
+        tour.visit(name, scroll_to=shown)
+    assert_no_problems(tour)
     assert console_errors == []
 
 
@@ -311,7 +283,18 @@ def test_task_moves_through_its_states_by_role(page, context, new_context, wait_
     assert console_errors == []
 
 
-def test_safety_check_with_a_failed_item_raises_a_corrective_action(page, context, wait_for_service_worker, console_errors):
+# What the safety-check workflow reads on screen, in each language.
+CHECK_TEXT = {
+    "zh-CN": {"EX02": "槽边 1 m 内无堆土", "significant": "较大风险", "rectifying": "整改中", "tag": "zh"},
+    "en": {"EX02": "No spoil or heavy vehicles within 1 m", "significant": "Significant risk",
+           "rectifying": "Rectifying", "tag": "en"},
+}
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_safety_check_with_a_failed_item_raises_a_corrective_action(
+        page, context, locale, wait_for_service_worker, screenshot, console_errors):
+    text = CHECK_TEXT[locale]
     log_in(page, "safety1")
     wait_for_service_worker(page)
     ids = demo_ids(page)
@@ -323,20 +306,34 @@ def test_safety_check_with_a_failed_item_raises_a_corrective_action(page, contex
     page.get_by_test_id("check-section").select_option(ids["B02"])
     page.get_by_test_id("check-item-EX02-fail").click()
     page.get_by_test_id("check-all-pass").click()
+    # A failed item opens its note, photo and corrective action at once.
+    failed_note = "W13 东侧槽边堆土约 3 m³，挖掘机停在槽边"
+    page.get_by_test_id("check-item-EX02-note").fill(failed_note)
+    page.get_by_test_id("check-item-EX02-photo").set_input_files(jpeg(colour=(180, 30, 30)))
+    thumb = page.get_by_test_id("check-item-EX02-photo-list").get_by_test_id("photo-thumb")
+    expect(thumb).to_have_count(1)
+    expect(thumb.get_by_test_id("photo-pending")).to_be_visible()
+    sha = thumb.get_attribute("data-sha")
+    assert re.fullmatch(r"[0-9a-f]{64}", sha)
     action = page.get_by_test_id("action-EX02")
-    expect(action.get_by_test_id("action-EX02-description")).to_have_value(re.compile("槽边 1 m 内无堆土"))
+    expect(action.get_by_test_id("action-EX02-description")).to_have_value(re.compile(text["EX02"]))
     page.get_by_test_id("action-EX02-owner").select_option(label="李志强")
     deadline = (dt.date.today() + dt.timedelta(days=1)).isoformat()
     page.get_by_test_id("action-EX02-deadline").fill(deadline)
-    page.get_by_test_id("check-item-EX02-photo").set_input_files(jpeg(colour=(180, 30, 30)))
-    expect(page.get_by_test_id("check-item-EX02-photo-list").get_by_test_id("photo-thumb")).to_have_count(1)
+    # A passed item's note is a tap away.
+    expect(page.get_by_test_id("check-item-EX04-note")).to_have_count(0)
+    page.get_by_test_id("check-item-EX04-more").click()
+    page.get_by_test_id("check-item-EX04-note").fill("管线已探明并插旗标识")
     for _ in range(3):
         page.get_by_test_id("check-likelihood-plus").click()
     for _ in range(4):
         page.get_by_test_id("check-severity-plus").click()
     grade = page.get_by_test_id("risk-grade")
     expect(grade).to_have_attribute("data-level", "significant")  # 3 × 4 = 12: 较大风险
-    expect(grade).to_contain_text("较大风险")
+    expect(grade).to_contain_text(text["significant"])
+    page.get_by_test_id("check-item-EX02-fail").scroll_into_view_if_needed()
+    page.evaluate("window.scrollBy(0, 120)")  # the failed item's note and photo below its buttons
+    screenshot(page, f"safety-check-item-form-{text['tag']}")
     page.get_by_test_id("check-save").click()
 
     expect(page.get_by_test_id("check-page")).to_have_attribute("data-status", "open")
@@ -344,23 +341,43 @@ def test_safety_check_with_a_failed_item_raises_a_corrective_action(page, contex
     expect(card).to_have_count(1)
     check_id = page.get_by_test_id("check-page").get_attribute("data-id")
     action_id = card.get_attribute("data-id")
-    expect(page.locator('[data-testid="check-result"][data-code="EX02"]')).to_have_attribute("data-result", "fail")
+    failed = page.locator('[data-testid="check-result"][data-code="EX02"]')
+    expect(failed).to_have_attribute("data-result", "fail")
+    expect(failed.get_by_test_id("check-result-note")).to_have_text(failed_note)
+    expect(failed.locator(f'[data-testid="photo-thumb"][data-sha="{sha}"] img')).to_have_attribute("src", re.compile("^blob:"))
+    expect(page.get_by_test_id("check-result-note")).to_have_count(2)
+    # Editing it again shows each item's note and photo where they were left.
+    page.get_by_test_id("edit-record").click()
+    expect(page.get_by_test_id("check-item-EX02-note")).to_have_value(failed_note)
+    expect(page.get_by_test_id("check-item-EX02-photo-list").get_by_test_id("photo-thumb")).to_have_attribute("data-sha", sha)
+    expect(page.get_by_test_id("check-item-EX04-note")).to_have_value("管线已探明并插旗标识")
+    expect(page.get_by_test_id("check-item-EX01-more")).to_be_visible()
+    page.get_by_test_id("check-cancel").click()
     # The safety officer moves the check on to rectification, offline too.
     page.get_by_test_id("status-to-rectifying").click()
-    expect(page.get_by_test_id("record-status")).to_have_text("整改中")
+    expect(page.get_by_test_id("record-status")).to_have_text(text["rectifying"])
     go_online_and_sync(context, page)
+    expect(failed.get_by_test_id("photo-pending")).to_have_count(0, timeout=SYNC_TIMEOUT_MS)
+    expect(page.locator("#toast")).to_be_hidden(timeout=10_000)
+    failed.evaluate("row => row.scrollIntoView({ block: 'center' })")
+    screenshot(page, f"safety-check-item-detail-{text['tag']}")
 
     api = Api(page)
     check = api.record("safety_check", check_id)
     assert check["results"] == {"EX01": "pass", "EX02": "fail", "EX03": "pass", "EX04": "pass", "EX05": "pass"}
     assert (check["template"], check["likelihood"], check["severity"], check["status"]) == ("excavation", 3, 4, "rectifying")
+    assert check["item_notes"] == {"EX02": failed_note, "EX04": "管线已探明并插旗标识"}
+    assert check["item_photos"] == {"EX02": [sha]}
+    assert "notes" not in check and check["photos"] == []  # items' notes and photos stay with their items
+    assert api.blob_status(sha) == 200
+    assert api.blob(sha)[:3] == b"\xff\xd8\xff"
     raised = api.record("action", action_id)
     assert raised["check_id"] == check_id
     assert raised["item"] == "EX02"
     assert raised["status"] == "open"
     assert raised["deadline"] == deadline
-    assert "槽边 1 m 内无堆土" in raised["description"]
-    assert len(raised["photos"]) == 1 and api.blob_status(raised["photos"][0]) == 200
+    assert text["EX02"] in raised["description"]
+    assert raised["photos"] == [sha]  # the action carries the photo of what was found
     assert console_errors == []
 
 

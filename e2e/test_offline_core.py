@@ -6,10 +6,15 @@ records are read back from the server over its API, not from the page.
 """
 from __future__ import annotations
 
+import base64
+import hashlib
+import io
 import json
 import re
+import urllib.request
 from collections import Counter
 
+from PIL import Image
 from playwright.sync_api import expect
 
 DEMO_TASK_TITLE = "DN600 给水管临时管道接驳"  # demo task t2, section B01, status doing
@@ -170,14 +175,24 @@ def test_a_session_revoked_while_offline_asks_for_login_then_pushes_the_queue_un
 
 def test_unsynced_changes_exported_from_one_phone_reach_the_server_once_from_another(
         phones, server_api, tmp_path):
-    # The old phone is offline and stays so (broken radio): its queue leaves as a file.
+    # The old phone is offline and stays so (broken radio): its queue leaves as a file, and so
+    # does the photo it took, which never reached the server.
     old = phones("old phone")
     old.login("foreman1")
     old.go_offline()
     task_id = old.create_task("D01 行道树移植补苗", description="补植 2 株")
-    old.edit_task(task_id, progress=25)
+    old.goto(f"/r/task/{task_id}/edit")
+    old.testid("task-progress").fill("25")
+    old.testid("task-photo").set_input_files(_jpeg())
+    thumb = old.testid("task-photo-list").get_by_test_id("photo-thumb")
+    expect(thumb).to_have_count(1)
+    sha = thumb.get_attribute("data-sha")
+    old.testid("task-save").click()
+    expect(old.page).to_have_url(re.compile(rf"/r/task/{task_id}$"))
+    old.expect_pending(2)
     queued = old.outbox()
     assert len(queued) == 2
+    assert queued[1]["fields"] == {"progress": 25, "photos": {"add": [sha]}}
     old.goto("/more")
     with old.page.expect_download() as download:
         old.testid("export-unsynced").click()
@@ -188,38 +203,76 @@ def test_unsynced_changes_exported_from_one_phone_reach_the_server_once_from_ano
     assert document["format"] == "gridline-unsynced-changes"
     assert document["username"] == "foreman1"
     assert [m["hlc"] for m in document["mutations"]] == [m["hlc"] for m in queued]
+    [blob] = document["blobs"]
+    photo = base64.b64decode(blob["base64"])
+    assert blob["sha256"] == sha == hashlib.sha256(photo).hexdigest()
+    assert blob["content_type"] == "image/jpeg" and photo[:3] == b"\xff\xd8\xff"
     old.assert_no_errors()
     old.context.close()
+    assert server_api("foreman1").request("HEAD", f"/api/blobs/{sha}")[0] == 404  # only in the file
 
-    # A fresh install for the same user imports it; the changes go out from there.
+    # A fresh install for the same user imports it; the changes and the photo go out from there.
     new = phones("new phone")
     new.login("foreman1")
+    uploads = {}
+    new.page.on("request", lambda request: uploads.__setitem__(request.url.rsplit("/", 1)[1], request.post_data_buffer)
+                if request.method == "PUT" and "/api/blobs/" in request.url else None)
     new.goto("/more")
     since = new.now()
     new.testid("import-unsynced").set_input_files(exported)
     result = new.testid("import-result")
     expect(result).to_have_attribute("data-imported", "2")
     expect(result).to_have_attribute("data-skipped", "0")
+    expect(result).to_have_attribute("data-photos", "1")
+    expect(result).to_have_attribute("data-damaged", "0")
     new.wait_synced(since)
+    expect(new.testid("transfer-status")).to_have_attribute("data-photos", "0")  # uploaded, not waiting
+    assert uploads == {sha: photo}  # the bytes of the old phone, sent once by the new one
 
     # Importing the same file again adds nothing: nothing is queued, nothing is sent.
     pushes = len(new.pushes)
     new.testid("import-unsynced").set_input_files(exported)
     expect(result).to_have_attribute("data-skipped", "2")
     expect(result).to_have_attribute("data-imported", "0")
+    expect(result).to_have_attribute("data-photos", "0")
     new.expect_pending(0)
     new.sync_now()
     assert len(new.pushes) == pushes
+    assert list(uploads) == [sha]
 
     record = server_api("foreman1").record("task", task_id)
     assert record["data"]["title"] == "D01 行道树移植补苗"
     assert record["data"]["progress"] == 25
+    assert record["data"]["photos"] == [sha]
     history = server_api("foreman1").history("task", task_id)
     assert [(e["old"], e["new"]) for e in history if e["field"] == "progress"] == [(None, 0), (0, 25)]
     assert [e["new"] for e in history if e["field"] == "title"] == ["D01 行道树移植补苗"]
     sent = new.sent_mutations()
     assert len(sent) == 2 and len({m["mid"] for m in sent}) == 2
     assert [m["fields"] for m in sent] == [m["fields"] for m in queued]
+
+    # The server holds the photo: stored only if the bytes hash to its name, served (stripped of
+    # metadata, re-encoded) as the same picture.
+    assert server_api("foreman1").request("HEAD", f"/api/blobs/{sha}")[0] == 200
+    served = Image.open(io.BytesIO(_get_bytes(server_api("foreman1"), f"/api/blobs/{sha}?variant=original")))
+    assert served.size == Image.open(io.BytesIO(photo)).size
     new.open_record("task", task_id)
     expect(new.testid("record-field-progress")).to_contain_text("25")
+    expect(new.page.locator(f'[data-testid="photo-thumb"][data-sha="{sha}"] img')).to_have_attribute("src", re.compile("^blob:"))
+    expect(new.testid("photo-pending")).to_have_count(0)
     new.assert_no_errors()
+
+
+def _jpeg(width: int = 80, height: int = 60, colour=(40, 120, 200)) -> dict:
+    """A small generated JPEG for the camera input."""
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(out, "JPEG", quality=90)
+    return {"name": "site.jpg", "mimeType": "image/jpeg", "buffer": out.getvalue()}
+
+
+def _get_bytes(api, path: str) -> bytes:
+    """GET `path` on the server as `api`'s user; the raw bytes of a 200 answer."""
+    request = urllib.request.Request(api.base_url + path, headers={"Authorization": f"Bearer {api.token}"})
+    with urllib.request.urlopen(request, timeout=15) as response:
+        assert response.status == 200
+        return response.read()

@@ -6,11 +6,22 @@
 import { announceChange } from './change_feed.js';
 import { inTransaction, readAll, requestResult } from './database.js';
 
+/** A photo as the store keeps it; `extra` adds flags such as `attempted`. */
+export function pendingBlobEntry(sha256, bytes, contentType, extra = {}) {
+  return { sha256, bytes, content_type: contentType, size: bytes.byteLength, created_at: new Date().toISOString(), ...extra };
+}
+
 /** Keeps a photo's bytes until they are uploaded. */
 export async function savePendingBlob(sha256, bytes, contentType) {
   await inTransaction(['pending_blobs'], 'readwrite', ({ pending_blobs: store }) =>
-    requestResult(store.put({ sha256, bytes, content_type: contentType, size: bytes.byteLength, created_at: new Date().toISOString() })));
+    requestResult(store.put(pendingBlobEntry(sha256, bytes, contentType))));
   announceChange('blobs');
+}
+
+/** Lower-case hex SHA-256 of the bytes: the name a photo is kept and uploaded under. */
+export async function sha256Hex(bytes) {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 /** Every photo waiting for upload (including those the server refused, which carry `error`). */

@@ -12,11 +12,17 @@ const REFUSED = new Set([400, 413, 415, 422]);
 /**
  * Uploads every pending photo once. Throws at once on network errors and 401 (nothing else
  * would get through either); a server fault on one photo is thrown after the others were tried.
+ * `onProgress({uploaded, uploads, sentBytes, totalBytes})` is called before each photo and
+ * after the last: photos done (sent, refused or failed) of those tried in this round.
  */
-export async function uploadPendingBlobs(api) {
+export async function uploadPendingBlobs(api, onProgress = () => {}) {
   let laterError = null;
-  for (const entry of await readPendingBlobs()) {
-    if (entry.error) continue;
+  const entries = (await readPendingBlobs()).filter((entry) => !entry.error);
+  const totalBytes = entries.reduce((sum, entry) => sum + (entry.size ?? entry.bytes.byteLength), 0);
+  let sentBytes = 0;
+  for (const [index, entry] of entries.entries()) {
+    onProgress({ uploaded: index, uploads: entries.length, sentBytes, totalBytes });
+    sentBytes += entry.size ?? entry.bytes.byteLength;
     const path = `/api/blobs/${entry.sha256}`;
     try {
       // A retry asks first: the last attempt may have stored the bytes and lost only the answer.
@@ -33,5 +39,6 @@ export async function uploadPendingBlobs(api) {
       else laterError ??= error;
     }
   }
+  if (entries.length) onProgress({ uploaded: entries.length, uploads: entries.length, sentBytes, totalBytes });
   if (laterError) throw laterError;
 }

@@ -37,7 +37,8 @@ export const RECORD_TYPES = {
   safety_check: {
     fields: kinds({
       lww: ['project_id', 'section_id', 'date', 'template', 'likelihood', 'severity', 'notes'],
-      map: ['results'],
+      // Keyed by checklist item code: pass / fail / na, a note, a list of photo sha256 names.
+      map: ['results', 'item_notes', 'item_photos'],
       set: ['photos'],
       state: ['status'],
     }),

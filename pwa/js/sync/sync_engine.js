@@ -7,6 +7,7 @@
  */
 import { onChange } from '../db/change_feed.js';
 import { getMeta, setMeta } from '../db/meta.js';
+import { countPendingBlobs } from '../db/pending_blobs.js';
 import { ApiError } from './api_client.js';
 import { backoffDelay } from './backoff.js';
 import { countPending, observeServerTime } from './outbox.js';
@@ -27,9 +28,14 @@ export class SyncEngine extends EventTarget {
     this.status = {
       online: navigator.onLine, // what the browser believes; a failed request shows as `error`
       pending: 0, // mutations in the outbox
+      photos: 0, // photos on this phone waiting for upload (refused ones left out: they never go)
       lastSyncAt: null, // ISO time of the last cycle that finished without error
       error: null, // {code, message} of the last failed cycle, null once one succeeds
-      phase: 'idle', // 'idle' | 'pushing' | 'pulling'
+      phase: 'idle', // 'idle' | 'uploading' | 'pushing' | 'pulling'
+      uploaded: 0, // photos done of `uploads`, while uploading
+      uploads: 0, // photos this upload round tries
+      sentBytes: 0, // bytes of the photos done, of `totalBytes`, while uploading
+      totalBytes: 0,
       received: 0, // changes received by the pull under way
       pages: 0, // pages received by the pull under way
       loginRequired: false, // the server refused the token; nothing is sent until login
@@ -40,10 +46,10 @@ export class SyncEngine extends EventTarget {
     this.runAgain = false; // a cycle was asked for while one was running
   }
 
-  /** Reads the stored status (pending changes, last sync), so the first screen already shows it true. */
+  /** Reads the stored status (pending changes and photos, last sync), so the first screen already shows it true. */
   async loadStatus() {
-    const [pending, lastSyncAt] = await Promise.all([countPending(), getMeta('last_sync_at')]);
-    this.update({ pending, lastSyncAt: lastSyncAt ?? null });
+    const [pending, photos, lastSyncAt] = await Promise.all([countPending(), countPendingBlobs(), getMeta('last_sync_at')]);
+    this.update({ pending, photos, lastSyncAt: lastSyncAt ?? null });
   }
 
   /** Starts listening and runs a first cycle (which waits for a login if none). */
@@ -61,6 +67,7 @@ export class SyncEngine extends EventTarget {
       if (document.visibilityState === 'visible') this.run(); // timers sleep while the app is hidden
     });
     onChange('outbox', () => this.onOutboxChange());
+    onChange('blobs', () => this.onPhotosChange());
     return this.run();
   }
 
@@ -116,13 +123,13 @@ export class SyncEngine extends EventTarget {
         this.update({ phase: 'pushing' });
         // Photos go up before the records that name them, so others see them at once; a
         // server fault on a photo waits for the end of the cycle and never holds back the push.
-        const uploadError = await uploadCatchingServerFaults(this.api, uploadPendingBlobs);
+        const uploadError = await this.uploadPhotos(uploadPendingBlobs);
         await pushOutbox(this.api, clientId);
         this.update({ phase: 'pulling', received: 0, pages: 0 });
         await pullChanges(this.api, clientId, (progress) => this.update(progress));
         await syncInbox(this.api);
         // Photos taken while this cycle ran.
-        const lateUploadError = await uploadCatchingServerFaults(this.api, uploadPendingBlobs);
+        const lateUploadError = await this.uploadPhotos(uploadPendingBlobs);
         if (uploadError ?? lateUploadError) throw uploadError ?? lateUploadError;
       });
       if (this.api.serverTimeMs) await observeServerTime(this.api.serverTimeMs);
@@ -130,7 +137,9 @@ export class SyncEngine extends EventTarget {
       await setMeta('last_sync_at', lastSyncAt);
       this.failures = 0;
       // navigator.onLine, not true: the phone may have gone offline while the last answers came in.
-      this.update({ phase: 'idle', online: navigator.onLine, error: null, lastSyncAt, pending: await countPending() });
+      this.update({
+        phase: 'idle', online: navigator.onLine, error: null, lastSyncAt, pending: await countPending(), photos: await countPendingBlobs(),
+      });
       this.schedule(INTERVAL_MS);
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) {
@@ -138,8 +147,25 @@ export class SyncEngine extends EventTarget {
         return;
       }
       this.failures += 1;
-      this.update({ phase: 'idle', error: describeError(error), pending: await countPending() });
+      this.update({ phase: 'idle', error: describeError(error), pending: await countPending(), photos: await countPendingBlobs() });
       this.schedule(backoffDelay(this.failures));
+    }
+  }
+
+  /**
+   * The upload step: in phase 'uploading' with its progress while photos wait, then back to the
+   * phase it interrupted. Returns a server fault (see uploadCatchingServerFaults).
+   */
+  async uploadPhotos(uploadPendingBlobs) {
+    const photos = await countPendingBlobs();
+    this.update({ photos });
+    if (photos === 0) return null;
+    const { phase } = this.status;
+    this.update({ phase: 'uploading', uploaded: 0, uploads: photos, sentBytes: 0, totalBytes: 0 });
+    try {
+      return await uploadCatchingServerFaults(this.api, uploadPendingBlobs, (progress) => this.update(progress));
+    } finally {
+      this.update({ phase });
     }
   }
 
@@ -153,7 +179,20 @@ export class SyncEngine extends EventTarget {
     const before = this.status.pending;
     const pending = await countPending();
     this.update({ pending });
-    if (pending <= before || this.failures > 0 || !navigator.onLine) return;
+    if (pending > before) this.soon();
+  }
+
+  /** Keeps the count of photos waiting true (a photo taken, uploaded or refused) and uploads new ones soon. */
+  async onPhotosChange() {
+    const before = this.status.photos;
+    const photos = await countPendingBlobs();
+    this.update({ photos });
+    if (photos > before) this.soon();
+  }
+
+  /** A cycle about a second from now (or right after the one under way), unless offline or backing off. */
+  soon() {
+    if (this.failures > 0 || !navigator.onLine) return;
     if (this.running) this.runAgain = true;
     else this.schedule(AFTER_LOCAL_CHANGE_MS);
   }
@@ -175,9 +214,9 @@ function describeError(error) {
 }
 
 /** Uploads pending photos; returns (rather than throws) a server fault, throws network errors and 401. */
-async function uploadCatchingServerFaults(api, uploadPendingBlobs) {
+async function uploadCatchingServerFaults(api, uploadPendingBlobs, onProgress) {
   try {
-    await uploadPendingBlobs(api);
+    await uploadPendingBlobs(api, onProgress);
     return null;
   } catch (error) {
     if (error instanceof ApiError && error.status !== 401) return error;

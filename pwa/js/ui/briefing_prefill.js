@@ -8,6 +8,7 @@ import { failedItems, isOpenFailedCheck, isOpenFeedback, isOpenTask, isOverdue }
 
 const MAX_TEXT = 4000; // the server's limit for key_tasks and risk_points
 const MAX_LINES = 12;
+const MAX_NOTE = 120; // an item's note, on its one line
 
 /** Sections the user answers for (`owner_id`), in one project. */
 export function sectionsOf(site, userId, projectId) {
@@ -16,7 +17,8 @@ export function sectionsOf(site, userId, projectId) {
 
 /**
  * `{sectionIds, tasks, overdue, previous, failed, complaints, keyTasks, riskPoints}`: the lists for the
- * summary and the text the briefing's fields start with. `failed` holds `{check, code, text}` per failed item.
+ * summary and the text the briefing's fields start with. `failed` holds `{check, code, text, note}` per failed
+ * item (`text`: section and item; `note`: what the checker wrote on the item, or '').
  */
 export function briefingPrefill(site, templates, { sections, today, isMine }) {
   const ids = new Set(sections.map((section) => section.id));
@@ -35,7 +37,8 @@ export function briefingPrefill(site, templates, { sections, today, isMine }) {
     const items = templateOf(check, templates)?.fields.items ?? [];
     return failedItems(check).map((itemCode) => {
       const item = items.find((candidate) => candidate.code === itemCode);
-      return { check, code: itemCode, text: `${tag(check)}${item ? itemText(item) : itemCode}` };
+      const note = oneLine(check.fields.item_notes?.[itemCode], MAX_NOTE);
+      return { check, code: itemCode, text: `${tag(check)}${item ? itemText(item) : itemCode}`, note };
     });
   });
   const complaints = site.feedback.filter((item) => inMine(item) && isOpenFeedback(item));
@@ -54,7 +57,8 @@ export function briefingPrefill(site, templates, { sections, today, isMine }) {
   ].join('\n');
   const riskPoints = [
     ...(previous?.fields.risk_points ? [t('briefing.previousRisks', { date: formatDate(previous.fields.date) }), previous.fields.risk_points] : []),
-    ...(failed.length ? [t('briefing.failedHeading'), ...failed.slice(0, MAX_LINES).map((entry) => `- ${entry.text}`)] : []),
+    ...(failed.length ? [t('briefing.failedHeading'), ...failed.slice(0, MAX_LINES).map((entry) =>
+      `- ${entry.note ? t('briefing.failedItemNote', { item: entry.text, note: entry.note }) : entry.text}`)] : []),
   ].join('\n');
   return {
     sectionIds: [...ids], tasks, overdue, previous, failed, complaints,
@@ -62,7 +66,7 @@ export function briefingPrefill(site, templates, { sections, today, isMine }) {
   };
 }
 
-function oneLine(text) {
+function oneLine(text, max = 60) {
   const flat = String(text ?? '').replace(/\s+/g, ' ').trim();
-  return flat.length > 60 ? `${flat.slice(0, 59)}…` : flat;
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }

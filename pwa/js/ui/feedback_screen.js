@@ -7,7 +7,7 @@ import { loadView } from '../sync/local_view.js';
 import { enqueue } from '../sync/outbox.js';
 import { may, rolesIn } from '../sync/permissions.js';
 import { RECORD_TYPES } from '../sync/record_types.js';
-import { DueChip } from './countdown.js';
+import { DueChip, DueTime } from './countdown.js';
 import { h } from './dom.js';
 import { FieldList } from './field_list.js';
 import { t } from './i18n.js';
@@ -43,6 +43,7 @@ export class FeedbackScreen extends Screen {
       return;
     }
     const status = view.fields.status ?? 'received';
+    const answered = ['resolved', 'closed'].includes(status);
     const mayEdit = may(rolesIn(this.app.session, view.fields.project_id), 'feedback', 'edit');
     if (!this.photos) {
       this.photos = mayEdit
@@ -60,7 +61,8 @@ export class FeedbackScreen extends Screen {
         h('h1', { tabindex: '-1' }, view.fields.description ?? ''),
         h('p', { class: 'record-tags' },
           h('span', { class: `chip chip-${status}`, testid: 'record-status' }, stateLabel(status)),
-          DueChip(view.fields.response_due, { done: ['resolved', 'closed'].includes(status) }),
+          DueChip(view.fields.response_due, { done: answered }),
+          answered ? null : DueTime(view.fields.response_due),
           view.pending ? h('span', { class: 'chip chip-pending', testid: 'record-pending' }, t('record.notSynced')) : null)),
       // Where the complaint is on its way: five segments, and the step in words (long state names
       // would break mid-word in five columns on a phone).
@@ -85,17 +87,25 @@ export class FeedbackScreen extends Screen {
     this.history.load(view.serverSeq);
   }
 
-  /** Closing: the resident's score (five big buttons), then one tap sends score and state together. */
+  /**
+   * Closing: the resident's score (five big buttons), then one tap sends score and state together.
+   * Until a score is picked the button says what it does and is plainly off (outlined, dashed);
+   * what to do first is said in normal text above it, not in a faded button.
+   */
   closing(view) {
+    const picked = this.score != null;
+    const needsScore = picked ? null
+      : h('p', { id: 'feedback-close-needs-score', class: 'close-needs-score', testid: 'feedback-close-needs-score' }, t('feedback.pickScoreFirst'));
     const confirm = h('button', {
-      type: 'button', class: 'button button-primary button-block', testid: 'status-to-closed', disabled: this.score == null,
+      type: 'button', class: 'button button-primary button-block button-close', testid: 'status-to-closed', disabled: !picked,
+      'aria-describedby': picked ? null : 'feedback-close-needs-score',
       onclick: async () => {
         if (this.score == null) return;
         await enqueue([{ op: 'put', type: 'feedback', id: view.id, fields: { satisfaction: this.score, status: 'closed' } }]);
         this.app.notify(t('feedback.closed', { score: this.score }));
         this.score = null;
       },
-    }, this.score == null ? t('feedback.pickScoreFirst') : t('feedback.closeWith', { score: this.score }));
+    }, picked ? t('feedback.closeWith', { score: this.score }) : t('feedback.close'));
     return h('fieldset', { class: 'choices satisfaction', testid: 'feedback-satisfaction' },
       h('legend', {}, t('feedback.satisfaction')),
       h('p', { class: 'hint' }, t('feedback.satisfactionHint')),
@@ -107,6 +117,7 @@ export class FeedbackScreen extends Screen {
           this.render();
         },
       }, h('strong', {}, String(score)), h('span', {}, t(`feedback.scoreWord.${score}`))))),
+      needsScore,
       confirm);
   }
 }

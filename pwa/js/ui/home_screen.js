@@ -8,6 +8,7 @@ import { linksForRoles, localToday, sectionsForRoles } from './home_sections.js'
 import { loadNameDirectory } from './name_directory.js';
 import { RecordListItem } from './record_list_item.js';
 import { Screen } from './screen.js';
+import { OverdueChip } from './task_overdue.js';
 
 const SECTION_LIMIT = 8;
 
@@ -27,7 +28,17 @@ export class HomeScreen extends Screen {
     const [nameOf, ...viewLists] = await Promise.all([loadNameDirectory(this.app), ...types.map((type) => loadViews(type))]);
     const viewsByType = Object.fromEntries(types.map((type, i) => [type, viewLists[i]]));
     const templates = types.includes('safety_check') && memberships[0] ? await loadChecklists(memberships[0].project_id, { all: true }) : [];
-    const itemOptions = (view) => (view.type === 'safety_check' ? { title: checkTitle(view, templates) } : {});
+    const itemOptions = (view) => {
+      if (view.type === 'safety_check') return { title: checkTitle(view, templates) };
+      if (view.type === 'task') return { tags: [OverdueChip(view, today)] };
+      return {};
+    };
+    /** A task past its due date gets the red edge of the task list as well as the chip's words. */
+    const item = (view) => {
+      const li = RecordListItem(view, nameOf, itemOptions(view));
+      if (view.type === 'task' && li.querySelector('[data-testid="task-overdue"]')) li.firstChild.classList.add('is-overdue');
+      return li;
+    };
     // Cache what intake needs offline (response hours) while the network is here.
     for (const membership of memberships) loadProjectSettings(this.app.api, membership.project_id);
 
@@ -53,7 +64,7 @@ export class HomeScreen extends Screen {
           h('h2', { id: `heading-${section.id}` }, t(section.titleKey), h('span', { class: 'count' }, ` (${views.length})`)),
           views.length === 0
             ? h('p', { class: 'empty' }, t('home.nothing'))
-            : h('ul', { class: 'record-list' }, views.slice(0, SECTION_LIMIT).map((view) => RecordListItem(view, nameOf, itemOptions(view)))),
+            : h('ul', { class: 'record-list' }, views.slice(0, SECTION_LIMIT).map(item)),
           h('a', { class: 'see-all', href: section.listPath ?? `/records/${section.type}` }, t('home.seeAll')));
       }));
   }

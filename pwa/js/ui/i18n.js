@@ -53,6 +53,11 @@ export function t(key, params = {}) {
   return text.replace(/\{(\w+)\}/g, (whole, name) => (params[name] === undefined ? whole : String(params[name])));
 }
 
+/** Sentences as one text: a space between them, none after a Chinese full stop. */
+export function joinSentences(sentences) {
+  return sentences.filter(Boolean).join(' ').replace(/([。！？]) /gu, '$1');
+}
+
 /** `t(key)` when the key exists, else `fallback` (for labels of fields a server added). */
 export function tOr(key, fallback) {
   return key in messages ? messages[key] : fallback;

@@ -1,9 +1,11 @@
 /** "More": the user, language, all record lists, moving unsynced changes between phones, logout. */
+import { onChange } from '../db/change_feed.js';
+import { countPendingBlobs } from '../db/pending_blobs.js';
 import { countPending } from '../sync/outbox.js';
 import { RECORD_TYPES } from '../sync/record_types.js';
 import { ConfirmButton } from './confirm_button.js';
 import { h } from './dom.js';
-import { t } from './i18n.js';
+import { joinSentences, t } from './i18n.js';
 import { LanguageSwitch } from './language_switch.js';
 import { Screen } from './screen.js';
 import { UnsyncedExportButton } from './unsynced_export_button.js';
@@ -15,10 +17,19 @@ const LIST_PATHS = {
 };
 
 export class MoreScreen extends Screen {
+  constructor(...args) {
+    super(...args);
+    // The transfer part follows the queue (a sync empties it) without redrawing the import result.
+    for (const topic of ['outbox', 'blobs']) this.onDestroy(onChange(topic, () => this.drawTransfer()));
+  }
+
   async render() {
     const { user, memberships } = this.app.session;
     const pending = await countPending();
     const persisted = await navigator.storage?.persisted?.();
+    this.transferStatus = h('p', { class: 'muted', testid: 'transfer-status' });
+    this.exportButton = UnsyncedExportButton(this.app, user);
+    await this.drawTransfer();
     this.show(
       h('header', { class: 'screen-header' }, h('h1', { tabindex: '-1' }, t('more.title'))),
       h('section', { class: 'stack', testid: 'current-user' },
@@ -29,10 +40,10 @@ export class MoreScreen extends Screen {
         h('h2', {}, t('more.records')),
         h('ul', { class: 'link-list' }, Object.keys(RECORD_TYPES).map((type) =>
           h('li', {}, h('a', { href: LIST_PATHS[type] ?? `/records/${type}`, testid: `records-${type}` }, t(`types.${type}`)))))),
-      h('section', { class: 'stack', 'aria-labelledby': 'transfer-heading' },
+      h('section', { class: 'stack transfer', 'aria-labelledby': 'transfer-heading' },
         h('h2', { id: 'transfer-heading' }, t('transfer.title')),
-        h('p', { class: 'muted' }, t('transfer.intro', { count: pending })),
-        UnsyncedExportButton(this.app, user),
+        this.transferStatus,
+        this.exportButton,
         UnsyncedImportField(this.app)),
       h('section', { class: 'stack' },
         h('h2', {}, t('settings.title')),
@@ -45,6 +56,19 @@ export class MoreScreen extends Screen {
         testid: 'logout', className: 'button button-block',
         onConfirm: () => this.logout(),
       }));
+  }
+
+  /** "Everything is synced", or what waits (changes, photos) with the export button. */
+  async drawTransfer() {
+    if (!this.transferStatus) return;
+    const [changes, photos] = await Promise.all([countPending(), countPendingBlobs()]);
+    const waiting = [
+      changes ? t('transfer.pendingChanges', { count: changes }) : null,
+      photos ? t('transfer.pendingPhotos', { count: photos }) : null,
+    ].filter(Boolean);
+    this.transferStatus.textContent = waiting.length ? joinSentences([...waiting, t('transfer.advice')]) : t('transfer.synced');
+    Object.assign(this.transferStatus.dataset, { changes: String(changes), photos: String(photos) });
+    this.exportButton.hidden = waiting.length === 0;
   }
 
   async logout() {

@@ -12,6 +12,8 @@ import { RecordHistory, lastChange } from './record_history.js';
 import { fieldLabel, formatFieldValue, recordTitle, stateLabel, typeLabel } from './record_text.js';
 import { Screen } from './screen.js';
 import { StatusActions } from './status_actions.js';
+import { localToday } from './home_sections.js';
+import { OverdueChip } from './task_overdue.js';
 
 export class RecordDetailScreen extends Screen {
   constructor(...args) {
@@ -34,20 +36,24 @@ export class RecordDetailScreen extends Screen {
     const titles = view.fields.depends_on?.length ? await taskTitles() : new Map();
     const status = view.fields.status;
     const mayEdit = may(rolesIn(this.app.session, view.fields.project_id), type, 'edit');
+    const hasPhotos = Boolean(RECORD_TYPES[type]?.fields.photos);
     this.show(
       h('header', { class: 'screen-header' },
         h('p', { class: 'eyebrow' }, typeLabel(type)),
         h('h1', { tabindex: '-1' }, recordTitle(view)),
         h('p', { class: 'record-tags' },
           status ? h('span', { class: `chip chip-${status}`, testid: 'record-status' }, stateLabel(status)) : null,
+          type === 'task' ? OverdueChip(view, localToday()) : null,
           view.pending ? h('span', { class: 'chip chip-pending', testid: 'record-pending' }, t('record.notSynced')) : null)),
       StatusActions(this.app, view),
       type === 'task' && mayEdit ? h('a', { class: 'button button-block', href: `/r/task/${id}/edit`, testid: 'edit-record' }, t('record.edit')) : null,
-      h('dl', { class: 'fields', testid: 'record-detail' }, orderedFields(view).map((name) => [
-        h('dt', {}, fieldLabel(name)),
-        h('dd', { testid: `record-field-${name}` }, this.fieldValue(view, name, nameOf, titles)),
-      ])),
-      RECORD_TYPES[type]?.fields.photos ? this.photoSection(view, mayEdit) : null,
+      h('dl', { class: 'fields', testid: 'record-detail' }, orderedFields(view)
+        .filter((name) => !(hasPhotos && name === 'photos')) // shown once, under their own heading below
+        .map((name) => [
+          h('dt', {}, fieldLabel(name)),
+          h('dd', { testid: `record-field-${name}` }, this.fieldValue(view, name, nameOf, titles)),
+        ])),
+      hasPhotos && (mayEdit || view.fields.photos?.length) ? this.photoSection(view, mayEdit) : null,
       view.updatedAt ? h('p', { class: 'muted' }, lastChange(view, nameOf)) : null,
       this.historyPanel.element(nameOf));
     this.historyPanel.load(view.serverSeq);

@@ -1,7 +1,8 @@
 /**
  * A safety check on site: pick a checklist template, mark each item pass / fail / n.a. with big
- * buttons, grade the risk (likelihood × severity), and raise a corrective action for every failed
- * item. Saving queues the check and its actions together, so they sync (or not) as one.
+ * buttons, give an item a note and photos (open under a failed item, a tap away under the others),
+ * grade the risk (likelihood × severity), and raise a corrective action for every failed item.
+ * Saving queues the check and its actions together, so they sync (or not) as one.
  */
 import { randomUuid } from '../db/random_uuid.js';
 import { loadView, loadViews } from '../sync/local_view.js';
@@ -22,6 +23,10 @@ import { Stepper } from './stepper.js';
 
 const RESULTS = ['pass', 'fail', 'na'];
 const DEFAULT_ACTION_DAYS = 1;
+// The server's limits (server/records/safety_check.py).
+const ITEM_NOTE_MAX = 1000;
+const ITEM_PHOTOS_MAX = 10;
+const TEXT_MAX = 4000;
 
 export class SafetyCheckFormScreen extends Screen {
   constructor(...args) {
@@ -29,14 +34,18 @@ export class SafetyCheckFormScreen extends Screen {
     this.template = null;
     this.results = {}; // item code -> pass | fail | na, as picked on this screen
     this.itemPhotos = {}; // item code -> [sha] taken here
+    this.savedNotes = {}; // item code -> note, as the check had them when the form opened
+    this.savedPhotos = {}; // item code -> [sha], likewise
     this.checkPhotos = []; // photos of the whole check taken here
     this.photoFields = [];
+    this.itemPhotoFields = new Map(); // item code -> its PhotoField while shown
     this.onDestroy(() => this.dropPhotoFields());
   }
 
   dropPhotoFields() {
-    for (const field of this.photoFields) field.destroy();
+    for (const field of [...this.photoFields, ...this.itemPhotoFields.values()]) field.destroy();
     this.photoFields = [];
+    this.itemPhotoFields.clear();
   }
 
   async render() {
@@ -67,6 +76,8 @@ export class SafetyCheckFormScreen extends Screen {
     if (this.existing) {
       this.template = templates.find((template) => template.fields.code === fields.template) ?? null;
       this.results = { ...(fields.results ?? {}) };
+      this.savedNotes = { ...(fields.item_notes ?? {}) };
+      this.savedPhotos = { ...(fields.item_photos ?? {}) };
     }
 
     this.itemsBox = h('div', { class: 'stack', testid: 'check-items' });
@@ -109,7 +120,7 @@ export class SafetyCheckFormScreen extends Screen {
       this.riskStepper('likelihood'),
       this.riskStepper('severity'),
       this.badgeSlot),
-    TextareaField({ id: 'check-notes', name: 'notes', label: t('field.notes'), value: fields.notes ?? '', rows: 3 }),
+    TextareaField({ id: 'check-notes', name: 'notes', label: t('field.notes'), value: fields.notes ?? '', rows: 3, maxlength: TEXT_MAX }),
     h('section', { class: 'stack' }, h('h2', {}, t('checks.photos')), checkPhotoField.element),
     this.summaryLine,
     this.error,
@@ -167,6 +178,9 @@ export class SafetyCheckFormScreen extends Screen {
         onclick: () => {
           this.template = null;
           this.results = {};
+          this.itemPhotos = {};
+          for (const field of this.itemPhotoFields.values()) field.destroy();
+          this.itemPhotoFields.clear();
           this.drawTemplate();
         },
       }, t('checks.changeTemplate'))));
@@ -200,8 +214,14 @@ export class SafetyCheckFormScreen extends Screen {
         },
       }),
       detail);
-    this.drawDetail(item, detail, false);
+    // An item that already has a note or photos shows them at once.
+    this.drawDetail(item, detail, Boolean(this.savedNotes[code] || this.savedPhotos[code]?.length));
     return block;
+  }
+
+  /** The item's photos: those it had, then those taken here. */
+  photosOf(code) {
+    return [...new Set([...(this.savedPhotos[code] ?? []), ...(this.itemPhotos[code] ?? [])])];
   }
 
   /** Under a failed item: note, photo and its corrective action. Others: a button that opens note and photo. */
@@ -218,20 +238,25 @@ export class SafetyCheckFormScreen extends Screen {
       return;
     }
     if (wasOpen && detail.dataset.failed === String(failed)) return; // keep what was typed
-    const note = detail.querySelector('textarea')?.value ?? '';
+    const note = detail.querySelector('textarea')?.value ?? this.savedNotes[code] ?? '';
     detail.dataset.open = 'true';
     detail.dataset.failed = String(failed);
+    this.itemPhotoFields.get(code)?.destroy();
     const photoField = new PhotoField(this.app, {
-      id: `check-item-${code}-photo`, label: t('photo.take'), shas: this.itemPhotos[code] ?? [],
+      id: `check-item-${code}-photo`, label: t('photo.take'), shas: this.photosOf(code),
       onAdd: (sha) => {
+        if (this.photosOf(code).length >= ITEM_PHOTOS_MAX) {
+          photoField.status.textContent = t('checks.itemPhotosFull', { count: ITEM_PHOTOS_MAX });
+          return;
+        }
         (this.itemPhotos[code] ??= []).push(sha);
         this.dirty = true;
-        photoField.set(this.itemPhotos[code]);
+        photoField.set(this.photosOf(code));
       },
     });
-    this.photoFields.push(photoField);
+    this.itemPhotoFields.set(code, photoField);
     fill(detail,
-      TextareaField({ id: `check-item-${code}-note`, name: `note-${code}`, label: t('checks.itemNote'), rows: 2, value: note }),
+      TextareaField({ id: `check-item-${code}-note`, name: `note-${code}`, label: t('checks.itemNote'), rows: 2, value: note, maxlength: ITEM_NOTE_MAX }),
       photoField.element,
       failed && isNew ? this.actionBlock(item) : null,
       failed && !isNew ? h('p', { class: 'hint' }, t('checks.actionExists')) : null);
@@ -246,7 +271,7 @@ export class SafetyCheckFormScreen extends Screen {
     return h('fieldset', { class: 'action-box', testid: `action-${code}` },
       h('legend', {}, t('checks.actionTitle')),
       TextareaField({ id: `action-${code}-description`, name: `action-description-${code}`, label: t('checks.actionWhat'), rows: 3,
-        value: t('checks.actionPrefill', { item: itemText(item) }) }),
+        maxlength: TEXT_MAX, value: t('checks.actionPrefill', { item: itemText(item) }) }),
       SelectField({ id: `action-${code}-owner`, name: `action-owner-${code}`, label: t('checks.actionOwner'), value: owner,
         options: [['', t('task.unassigned')], ...people.map((member) => [member.user_id, member.name || member.username])] }),
       FormField({ id: `action-${code}-deadline`, label: t('field.deadline'),
@@ -304,15 +329,17 @@ export class SafetyCheckFormScreen extends Screen {
     if (missing.length) return showError(t('checks.actionRequired'));
     showError('');
 
-    // Item notes have no field of their own: they join the check's notes, one line per item.
-    const itemNotes = items.filter((item) => text(`note-${item.code}`))
-      .map((item) => t('checks.itemNoteLine', { code: item.code, item: itemText(item), note: text(`note-${item.code}`) }));
-    const notes = [text('notes'), ...itemNotes].filter(Boolean).join('\n') || null;
-    const photos = [...this.checkPhotos, ...Object.values(this.itemPhotos).flat()];
+    // Each item's note and photos are keyed by its code; only items whose note or photos
+    // changed here are sent (an item never opened keeps its note; an emptied note is removed).
+    const noteOf = (code) => (data.has(`note-${code}`) ? text(`note-${code}`) || null : this.savedNotes[code] ?? null);
+    const itemNotes = Object.fromEntries(items.map((item) => [item.code, noteOf(item.code)])
+      .filter(([code, note]) => note !== (this.savedNotes[code] ?? null)));
+    const itemPhotos = Object.fromEntries(Object.entries(this.itemPhotos)
+      .filter(([, taken]) => taken.length).map(([code]) => [code, this.photosOf(code)]));
     const id = this.existing?.id ?? randomUuid();
     const values = {
       section_id: text('section_id') || null, date: text('date') || localToday(),
-      likelihood: this.likelihood, severity: this.severity, notes,
+      likelihood: this.likelihood, severity: this.severity, notes: text('notes') || null,
     };
     let fields;
     if (this.existing) {
@@ -324,7 +351,9 @@ export class SafetyCheckFormScreen extends Screen {
       const set = Object.fromEntries(Object.entries(values).filter(([, value]) => value != null));
       fields = { project_id: this.projectId, template: this.template.fields.code, ...set, results: { ...this.results } };
     }
-    if (photos.length) fields.photos = { add: [...new Set(photos)] };
+    if (Object.keys(itemNotes).length) fields.item_notes = itemNotes;
+    if (Object.keys(itemPhotos).length) fields.item_photos = itemPhotos;
+    if (this.checkPhotos.length) fields.photos = { add: [...new Set(this.checkPhotos)] };
     const actions = failedNew.map((item) => ({
       op: 'put', type: 'action', id: randomUuid(),
       fields: {
@@ -332,7 +361,8 @@ export class SafetyCheckFormScreen extends Screen {
         description: text(`action-description-${item.code}`),
         ...(text(`action-owner-${item.code}`) ? { owner_id: text(`action-owner-${item.code}`) } : {}),
         ...(text(`action-deadline-${item.code}`) ? { deadline: text(`action-deadline-${item.code}`) } : {}),
-        ...(this.itemPhotos[item.code]?.length ? { photos: { add: this.itemPhotos[item.code] } } : {}),
+        // The action shows what was found: the failed item's photos.
+        ...(this.photosOf(item.code).length ? { photos: { add: this.photosOf(item.code) } } : {}),
       },
     }));
     const drafts = [];

@@ -1,6 +1,7 @@
 /**
- * One safety check: its items with their results, the risk grade, the corrective actions it
- * raised (each movable open → done → verified by who may), and the check's own state.
+ * One safety check: its items with their results, notes and photos, the risk grade, the
+ * corrective actions it raised (each movable open → done → verified by who may), and the
+ * check's own state.
  */
 import { loadView, loadViews } from '../sync/local_view.js';
 import { may, rolesIn } from '../sync/permissions.js';
@@ -21,10 +22,16 @@ const RESULT_MARK = { pass: '✓', fail: '✗', na: '—' };
 export class SafetyCheckScreen extends Screen {
   constructor(...args) {
     super(...args);
-    this.history = new RecordHistory(this.app, 'safety_check', this.params.id, () => this.scheduleRender());
+    this.history = new RecordHistory(this.app, 'safety_check', this.params.id, () => this.scheduleRender(), {
+      format: { item_photos: (shas) => t('record.photoCount', { count: shas.length }) },
+    });
     this.photos = new PhotoStrip(this.app, { testid: 'check-photo-list' });
+    this.itemPhotos = new Map(); // item code -> PhotoStrip, kept across redraws
     this.refreshOn('records');
-    this.onDestroy(() => this.photos.destroy());
+    this.onDestroy(() => {
+      this.photos.destroy();
+      for (const strip of this.itemPhotos.values()) strip.destroy();
+    });
   }
 
   async render() {
@@ -63,13 +70,7 @@ export class SafetyCheckScreen extends Screen {
         })) : null,
       h('section', { class: 'stack', 'aria-labelledby': 'results-heading' },
         h('h2', { id: 'results-heading' }, t('checks.resultsTitle', { failed: failed.length, total: items.length })),
-        h('ul', { class: 'result-list', testid: 'check-results' }, items.map((item) => {
-          const result = results[item.code];
-          return h('li', { class: `result-row result-${result ?? 'none'}`, testid: 'check-result', dataset: { code: item.code, result: result ?? '' } },
-            h('span', { class: 'result-mark', 'aria-hidden': 'true' }, RESULT_MARK[result] ?? '?'),
-            h('span', { class: 'result-text' }, itemText(item)),
-            h('span', { class: 'result-word' }, result ? t(`result.${result}`) : t('checks.notAnswered')));
-        }))),
+        h('ul', { class: 'result-list', testid: 'check-results' }, items.map((item) => this.resultRow(item, check.fields)))),
       h('section', { class: 'stack', testid: 'check-actions', 'aria-labelledby': 'actions-heading' },
         h('h2', { id: 'actions-heading' }, t('checks.actionsTitle'), h('span', { class: 'count' }, ` (${raised.length})`)),
         raised.length ? h('ul', { class: 'card-list' }, raised.map((action) => this.actionCard(action, items, nameOf)))
@@ -79,6 +80,29 @@ export class SafetyCheckScreen extends Screen {
       check.updatedAt ? h('p', { class: 'muted' }, lastChange(check, nameOf)) : null,
       this.history.element(nameOf));
     this.history.load(check.serverSeq);
+  }
+
+  /** One checklist item: its result, and under it the item's note and photos. */
+  resultRow(item, fields) {
+    const result = fields.results?.[item.code];
+    const note = fields.item_notes?.[item.code];
+    const photos = fields.item_photos?.[item.code] ?? [];
+    return h('li', { class: `result-row result-${result ?? 'none'}`, testid: 'check-result', dataset: { code: item.code, result: result ?? '' } },
+      h('span', { class: 'result-mark', 'aria-hidden': 'true' }, RESULT_MARK[result] ?? '?'),
+      h('span', { class: 'result-text' }, itemText(item)),
+      h('span', { class: 'result-word' }, result ? t(`result.${result}`) : t('checks.notAnswered')),
+      note || photos.length ? h('div', { class: 'result-extra' },
+        note ? h('p', { class: 'result-note' }, h('strong', {}, t('checks.noteLabel')), ' ', h('span', { testid: 'check-result-note' }, note)) : null,
+        photos.length ? this.itemPhotoStrip(item.code, photos).element : null) : null);
+  }
+
+  itemPhotoStrip(code, shas) {
+    if (!this.itemPhotos.has(code)) {
+      this.itemPhotos.set(code, new PhotoStrip(this.app, { testid: 'check-result-photos', label: t('checks.itemPhotos', { code }) }));
+    }
+    const strip = this.itemPhotos.get(code);
+    strip.set(shas);
+    return strip;
   }
 
   /**

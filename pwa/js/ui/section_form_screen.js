@@ -49,19 +49,26 @@ export class SectionFormScreen extends Screen {
       id: 'section-responsible', name: 'owner_id', label: t('sections.owner'), value: fields.owner_id ?? '',
       options: [['', t('sections.noOwner')], ...withCurrent(people.map((m) => [m.user_id, m.name || m.username]), fields.owner_id)],
     }),
-    TextareaField({ id: 'section-description', name: 'description', label: t('field.description'), value: fields.description ?? '' }),
+    TextareaField({ id: 'section-description', name: 'description', label: t('field.description'), value: fields.description ?? '', maxlength: 4000 }),
     h('div', { class: 'form-actions' },
       h('button', { type: 'submit', class: 'button button-primary', testid: 'section-save' }, t('common.save')),
       h('a', { class: 'button', href: this.existing ? `/r/section/${id}` : '/sections', testid: 'section-cancel' }, t('common.cancel'))));
 
+    this.shown = this.formValues(); // an edit sends only what differs from what the form showed
     this.show(h('header', { class: 'screen-header' }, h('h1', { tabindex: '-1' }, title)), this.form);
+  }
+
+  formValues() {
+    const data = new FormData(this.form);
+    const text = (name) => String(data.get(name) ?? '').trim();
+    return { code: text('code'), name: text('name'), owner_id: text('owner_id') || null, description: text('description') || null };
   }
 
   async save(event) {
     event.preventDefault();
     const data = new FormData(this.form);
     const text = (name) => String(data.get(name) ?? '').trim();
-    const values = { code: text('code'), name: text('name'), owner_id: text('owner_id') || null, description: text('description') || null };
+    const values = this.formValues();
     const errors = {
       'section-code': CODE.test(values.code) ? '' : t('sections.codeInvalid'),
       'section-name': values.name ? '' : t('sections.nameRequired'),
@@ -74,7 +81,7 @@ export class SectionFormScreen extends Screen {
     const id = this.existing?.id ?? randomUuid();
     let fields;
     if (this.existing) {
-      fields = Object.fromEntries(Object.entries(values).filter(([name, value]) => (this.existing.fields[name] ?? null) !== value));
+      fields = Object.fromEntries(Object.entries(values).filter(([name, value]) => this.shown[name] !== value));
       if (Object.keys(fields).length === 0) {
         this.app.notify(t('task.noChanges'));
         return;

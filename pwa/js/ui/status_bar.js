@@ -1,10 +1,24 @@
-/** Always-visible sync status: connection, pending changes, last sync, error, pull progress, "Sync now". */
+/**
+ * Always-visible sync status in two short lines: what waits on this phone (changes and photos)
+ * and "Sync now"; below, the connection and the last sync, an error, or the progress of the
+ * photo upload, push or pull under way.
+ */
 import { STATUS_EVENT } from '../sync/sync_engine.js';
 import { h, icon } from './dom.js';
 import { formatNumber, formatRelative, t } from './i18n.js';
 
 const SYNC_ICON = 'M12 4V1L8 5l4 4V6a6 6 0 0 1 6 6 6 6 0 0 1-.7 2.8l1.5 1.5A8 8 0 0 0 12 4zm0 14a6 6 0 0 1-6-6c0-1 .3-2 .7-2.8L5.2 7.7A8 8 0 0 0 12 20v3l4-4-4-4v3z';
 const REFRESH_MS = 30_000;
+
+/** "3 changes to sync", "2 photos waiting", "3 changes · 2 photos", or "All synced" when nothing waits. */
+export function waitingText(pending, photos) {
+  if (photos === 0) return t('status.pending', { count: pending, n: formatNumber(pending) });
+  if (pending === 0) return t('status.photos', { count: photos, n: formatNumber(photos) });
+  return t('status.pendingAndPhotos', {
+    changes: t('status.changes', { count: pending, n: formatNumber(pending) }),
+    photos: t('status.photosShort', { count: photos, n: formatNumber(photos) }),
+  });
+}
 
 export class StatusBar {
   constructor(element, engine) {
@@ -16,42 +30,55 @@ export class StatusBar {
   }
 
   render() {
-    const { online, pending, lastSyncAt, error, phase, received, pages, loginRequired } = this.engine.status;
+    const { online, pending, photos = 0, lastSyncAt, error, phase, loginRequired } = this.engine.status;
     const busy = phase !== 'idle';
     Object.assign(this.element.dataset, { testid: 'status-bar', online: String(online), phase });
 
     const connection = h('span', { class: `connection ${online ? 'is-online' : 'is-offline'}`, testid: 'connection-state' },
-      h('span', { class: 'dot', 'aria-hidden': 'true' }), online ? t('status.online') : t('status.offline'));
+      h('span', { class: 'dot', 'aria-hidden': 'true' }),
+      h('span', { class: 'connection-label' }, online ? t('status.online') : t('status.offline')));
+    const waiting = waitingText(pending, photos);
     const pendingCount = h('span', {
-      class: `pending ${pending > 0 ? 'has-pending' : ''}`, testid: 'pending-count', dataset: { count: String(pending) },
-    }, t('status.pending', { count: pending, n: formatNumber(pending) }));
+      class: `pending ${pending + photos > 0 ? 'has-pending' : ''}`, testid: 'pending-count', title: waiting,
+      dataset: { count: String(pending), photos: String(photos) },
+    }, waiting);
     const syncButton = h('button', {
       type: 'button', class: 'button sync-now', testid: 'sync-now', disabled: busy || loginRequired,
       'aria-label': t('status.syncNow'), onclick: () => this.engine.syncNow(),
     }, icon(SYNC_ICON), h('span', { class: 'sync-now-label' }, t('status.syncNowShort')));
 
-    const details = [];
-    if (busy) details.push(this.progress(phase, received, pages));
-    else if (error) {
-      details.push(h('span', { class: 'sync-error', testid: 'sync-error', role: 'alert', dataset: { code: error.code } },
-        t(`sync.error.${error.code}`, { status: error.status ?? '' })));
+    const details = [connection];
+    // Offline, "can't reach the server" says nothing the connection does not.
+    const shownError = error && !(error.code === 'network' && !online) ? error : null;
+    if (busy) details.push(this.progress(this.engine.status));
+    else if (shownError) {
+      details.push(h('span', { class: 'sync-error', testid: 'sync-error', role: 'alert', dataset: { code: shownError.code } },
+        t(`sync.error.${shownError.code}`, { status: shownError.status ?? '' })));
     }
-    details.push(h('span', { class: 'last-sync', testid: 'last-sync', dataset: { time: lastSyncAt ?? '' } },
+    // Always in the page (tests and scripts read its time); hidden while the progress takes its place.
+    details.push(h('span', { class: 'last-sync', testid: 'last-sync', hidden: busy, dataset: { time: lastSyncAt ?? '' } },
       lastSyncAt ? t('status.lastSync', { when: formatRelative(lastSyncAt) }) : t('status.neverSynced')));
 
     this.element.replaceChildren(
-      h('div', { class: 'status-row' }, connection, pendingCount, syncButton),
-      h('div', { class: 'status-row status-details', 'aria-live': 'polite' }, details),
+      h('div', { class: 'status-row status-main' }, pendingCount, syncButton),
+      h('div', { class: `status-row status-details ${shownError && !busy ? 'has-error' : ''}`, 'aria-live': 'polite' }, details),
     );
   }
 
-  /** Pull progress: the total is unknown, so it counts changes and pages. */
-  progress(phase, received, pages) {
+  /** What the cycle is doing: photos uploaded of how many (by bytes on the bar), sending, or receiving (total unknown). */
+  progress({ phase, received, pages, uploaded, uploads, sentBytes, totalBytes }) {
     let label = t('status.pushing');
-    if (phase === 'pulling') {
-      label = pages === 0 ? t('status.pullingStart') : t('status.pulling', { received: formatNumber(received), pages: formatNumber(pages) });
+    let bar = h('progress', {});
+    const dataset = { phase };
+    if (phase === 'uploading') {
+      label = t('status.uploading', { done: formatNumber(Math.min(uploaded + 1, uploads)), total: formatNumber(uploads) });
+      // Moving (indeterminate) until a first photo is done, then how much of the bytes went.
+      bar = sentBytes > 0 && totalBytes > 0 ? h('progress', { max: String(totalBytes), value: String(sentBytes) }) : h('progress', {});
+      Object.assign(dataset, { uploaded: String(uploaded), uploads: String(uploads) });
+    } else if (phase === 'pulling') {
+      label = pages === 0 ? t('status.pullingStart') : t('status.pulling', { received: formatNumber(received) });
     }
-    return h('span', { class: 'sync-progress', testid: 'sync-progress' },
-      h('progress', { 'aria-label': label }), h('span', {}, label));
+    bar.setAttribute('aria-label', label);
+    return h('span', { class: 'sync-progress', testid: 'sync-progress', dataset }, bar, h('span', { class: 'sync-progress-label' }, label));
   }
 }

@@ -6,7 +6,7 @@ const DISMISSED_KEY = 'gridline.storageWarningDismissed';
 
 export class StorageWarning {
   constructor(container) {
-    this.element = h('div', { class: 'banner banner-warning', testid: 'storage-warning', role: 'status', hidden: true });
+    this.element = h('div', { class: 'banner banner-warning banner-compact', testid: 'storage-warning', role: 'status', hidden: true });
     container.append(this.element);
     this.persisted = null; // true | false | null while unknown
   }
@@ -24,7 +24,8 @@ export class StorageWarning {
     if (!show) return;
     this.element.replaceChildren(
       h('span', {}, t('storage.notPersistedShort')),
-      h('button', { type: 'button', class: 'button button-quiet', testid: 'storage-warning-dismiss', onclick: () => this.dismiss() }, t('common.dismiss')),
+      h('button', { type: 'button', class: 'button banner-button', testid: 'storage-warning-dismiss', onclick: () => this.dismiss() },
+        t('storage.dismiss')),
     );
   }
 

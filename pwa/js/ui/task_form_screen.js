@@ -75,7 +75,7 @@ export class TaskFormScreen extends Screen {
       FormField({ id: CONTROL_IDS.title, label: t('field.title'), control: this.input('title', fields.title, { required: true, maxlength: 200 }) }),
       FormField({
         id: CONTROL_IDS.description, label: t('field.description'),
-        control: h('textarea', { id: CONTROL_IDS.description, name: 'description', testid: CONTROL_IDS.description, rows: 3, value: fields.description ?? '' }),
+        control: h('textarea', { id: CONTROL_IDS.description, name: 'description', testid: CONTROL_IDS.description, rows: 3, maxlength: 4000, value: fields.description ?? '' }),
       }),
       this.select('section_id', t('field.section_id'), [['', t('task.noSection')], ...sections
         .filter((section) => section.fields.project_id === projectId)
@@ -92,6 +92,8 @@ export class TaskFormScreen extends Screen {
         h('button', { type: 'submit', class: 'button button-primary', testid: 'task-save' }, t('common.save')),
         h('a', { class: 'button', href: this.existing ? `/r/task/${id}` : '/tasks', testid: 'task-cancel' }, t('common.cancel'))));
 
+    // What the form showed, defaults included: an edit sends only the fields that differ from it.
+    this.shown = this.formValues();
     const status = this.existing?.fields.status ?? initialState('task');
     this.show(
       h('header', { class: 'screen-header' }, h('h1', { tabindex: '-1' }, this.existing ? t('task.edit') : t('task.new'))),
@@ -167,19 +169,24 @@ export class TaskFormScreen extends Screen {
     return FormField({ id, label, control });
   }
 
-  /** Reads the form into task fields, or returns null after marking invalid fields. */
-  readFields() {
+  /** The form as task fields (an empty text is null). */
+  formValues() {
     const data = new FormData(this.form);
     const text = (name) => String(data.get(name) ?? '').trim();
-    const values = {
+    return {
       title: text('title'),
-      description: text('description'),
+      description: text('description') || null,
       section_id: text('section_id') || null,
       assignee_id: text('assignee_id') || null,
       due_date: text('due_date') || null,
       priority: text('priority') || 'normal',
       progress: Number(text('progress') || 0),
     };
+  }
+
+  /** Reads the form into task fields, or returns null after marking invalid fields. */
+  readFields() {
+    const values = this.formValues();
     const errors = {
       title: values.title ? '' : t('task.titleRequired'),
       progress: Number.isInteger(values.progress) && values.progress >= 0 && values.progress <= 100 ? '' : t('task.progressInvalid'),
@@ -207,9 +214,10 @@ export class TaskFormScreen extends Screen {
     if (dependencies.add.length || dependencies.remove.length) sets.depends_on = dependencies;
     if (this.addedPhotos.length) sets.photos = { add: [...this.addedPhotos] };
     if (this.existing) {
-      // Only changed fields go out: an untouched field must not overwrite someone else's newer value.
-      const cleared = Object.entries(values).map(([name, value]) => [name, value === '' ? null : value]);
-      fields = { ...Object.fromEntries(cleared.filter(([name, value]) => (this.existing.fields[name] ?? null) !== value)), ...sets };
+      // Only what the user changed goes out, compared with what the form showed (not with the
+      // record): an untouched field, or a default the form filled in for a missing value (priority
+      // "normal", progress 0), must not overwrite someone else's concurrent change in the merge.
+      fields = { ...Object.fromEntries(Object.entries(values).filter(([name, value]) => value !== this.shown[name])), ...sets };
       if (Object.keys(fields).length === 0) {
         this.app.notify(t('task.noChanges'));
         return;

@@ -6,6 +6,7 @@ import { formatDate, t } from './i18n.js';
 import { FilterChips } from './filter_chips.js';
 import { localToday } from './home_sections.js';
 import { byCode, isOverdue, sectionLabel } from './site_facts.js';
+import { OverdueChip } from './task_overdue.js';
 import { recordTitle, stateLabel } from './record_text.js';
 import { RecordListScreen } from './record_list_screen.js';
 
@@ -28,14 +29,32 @@ export class TaskListScreen extends RecordListScreen {
     return super.render();
   }
 
+  /**
+   * The list's frame, kept compact so the first tasks show on a phone: "New task" beside the
+   * title, then search, one sideways-scrolling row of state chips, one row with "mine" and the
+   * toggle of the rarer filters, and the count.
+   */
   buildFrame(type) {
-    super.buildFrame(type);
-    const canCreate = may(this.app.session.roles, 'task', 'create');
-    if (!canCreate) this.element.querySelector('[data-testid="new-task"]')?.remove();
+    this.list = h('ul', { class: 'record-list', testid: 'record-list', dataset: { type } });
     this.chips = h('div', { class: 'filters' });
-    this.list.before(this.chips);
     this.count = h('p', { class: 'muted', testid: 'task-count', role: 'status' });
-    this.list.before(this.count);
+    this.show(
+      h('header', { class: 'screen-header screen-header-row' },
+        h('h1', { tabindex: '-1' }, t('types.task')),
+        may(this.app.session.roles, 'task', 'create')
+          ? h('a', { class: 'button button-primary', href: '/tasks/new', testid: 'new-task' }, t('task.new')) : null),
+      h('div', { class: 'field' },
+        h('label', { for: 'record-filter' }, t('list.filter')),
+        h('input', {
+          id: 'record-filter', type: 'search', testid: 'record-filter', value: this.filterText,
+          oninput: (event) => {
+            this.filterText = event.target.value;
+            this.fillList();
+          },
+        })),
+      this.chips,
+      this.count,
+      this.list);
   }
 
   fillList() {
@@ -54,15 +73,31 @@ export class TaskListScreen extends RecordListScreen {
       return !needle || recordTitle(view).toLowerCase().includes(needle);
     });
     shown.sort((a, b) => Number(isOverdue(b, this.today)) - Number(isOverdue(a, this.today)));
-    this.count.textContent = t('tasks.shown', { count: shown.length });
+    this.count.textContent = [t('tasks.shown', { count: shown.length }), ...this.filtersInUse()].join(' · ');
     this.list.replaceChildren(...(shown.length
       ? shown.map((view) => this.item(view))
       : [h('li', { class: 'empty' }, t('tasks.noneMatch'))]));
   }
 
+  /** Names of the filters in use (the count line says what the list is narrowed to). */
+  filtersInUse() {
+    const { state, assignee, section } = this.filters;
+    return [
+      state === 'all' ? null : this.stateOptions().find(([value]) => value === state)?.[1],
+      assignee === 'me' ? t('filter.mine') : null,
+      section !== 'all' ? this.sections.find((s) => s.id === section)?.fields.code : null,
+      !['all', 'me'].includes(assignee) ? this.nameOf(assignee) ?? assignee.slice(0, 8) : null,
+    ].filter(Boolean);
+  }
+
+  stateOptions() {
+    return [['all', t('filter.all')], ['overdue', t('tasks.overdue')], ['open', t('tasks.open')],
+      ...STATES.map((state) => [state, stateLabel(state)])];
+  }
+
   /**
-   * State and "mine" are one tap away; sections and other people (long lists on a big site)
-   * wait behind "More filters", which opens by itself while one of them is in use.
+   * Every state is one tap away in a row that scrolls sideways, and so is "mine"; sections and
+   * other people (long lists on a big site) wait behind a toggle that counts those in use.
    */
   drawChips() {
     const me = this.app.session.user?.id;
@@ -74,33 +109,48 @@ export class TaskListScreen extends RecordListScreen {
       this.fillList();
     };
     const { assignee, section } = this.filters;
-    const moreInUse = section !== 'all' || !['all', 'me'].includes(assignee);
-    const summary = [
-      section !== 'all' ? this.sections.find((s) => s.id === section)?.fields.code : null,
-      !['all', 'me'].includes(assignee) ? this.nameOf(assignee) : null,
-    ].filter(Boolean).join(' · ');
-    const wasOpen = this.chips.querySelector('details')?.open;
+    const moreInUse = Number(section !== 'all') + Number(!['all', 'me'].includes(assignee));
+    const scrolled = this.chips.querySelector('.filter-row-scroll')?.scrollLeft;
+    const focused = this.chips.contains(document.activeElement) ? document.activeElement.dataset.testid : null;
+    this.moreOpen ??= false;
+    const panel = h('div', { class: 'stack more-filters', id: 'task-filters-panel', hidden: !this.moreOpen },
+      FilterChips({
+        label: t('field.section_id'), testid: 'task-filter-section', value: section, onPick: pick('section'),
+        options: [['all', t('filter.allSections')], ...this.sections.map((s) => [s.id, s.fields.code ?? sectionLabel(s)])],
+      }),
+      others.length ? FilterChips({
+        label: t('filter.people'), testid: 'task-filter-assignee', value: assignee, onPick: pick('assignee'),
+        options: others.map((id) => [id, this.nameOf(id) ?? id.slice(0, 8)]),
+      }) : null);
+    const toggle = h('button', {
+      type: 'button', class: `filter-chip filter-toggle ${moreInUse ? 'filter-chip-strong' : ''}`, testid: 'task-filters-more',
+      'aria-expanded': String(this.moreOpen), 'aria-controls': 'task-filters-panel', 'aria-label': `${t('filter.moreLabel')}${moreInUse ? ` (${moreInUse})` : ''}`,
+      onclick: () => {
+        this.moreOpen = !this.moreOpen;
+        panel.hidden = !this.moreOpen;
+        toggle.setAttribute('aria-expanded', String(this.moreOpen));
+      },
+    }, t('filter.more'), moreInUse ? ` (${moreInUse})` : '');
+    const stateRow = FilterChips({
+      label: t('field.status'), testid: 'task-filter-state', value: this.filters.state, onPick: pick('state'),
+      options: this.stateOptions(), scroll: true,
+    });
     this.chips.replaceChildren(
-      FilterChips({
-        label: t('field.status'), testid: 'task-filter-state', value: this.filters.state, onPick: pick('state'),
-        options: [['all', t('filter.all')], ['overdue', t('tasks.overdue')], ['open', t('tasks.open')],
-          ...STATES.map((state) => [state, stateLabel(state)])],
-      }),
-      FilterChips({
-        label: t('field.assignee_id'), testid: 'task-filter-assignee', value: ['all', 'me'].includes(assignee) ? assignee : null,
-        onPick: pick('assignee'), options: [['all', t('filter.everyone')], ['me', t('filter.mine')]],
-      }),
-      h('details', { class: 'field more-filters', testid: 'task-filters-more', open: wasOpen || moreInUse },
-        h('summary', {}, t('filter.more'), summary ? h('span', { class: 'chip chip-mine' }, summary) : null),
-        h('div', { class: 'stack' },
-          FilterChips({
-            label: t('field.section_id'), testid: 'task-filter-section', value: section, onPick: pick('section'),
-            options: [['all', t('filter.allSections')], ...this.sections.map((s) => [s.id, s.fields.code ?? sectionLabel(s)])],
-          }),
-          others.length ? FilterChips({
-            label: t('field.assignee_id'), testid: 'task-filter-assignee', value: assignee, onPick: pick('assignee'),
-            options: others.map((id) => [id, this.nameOf(id) ?? id.slice(0, 8)]),
-          }) : null)));
+      stateRow,
+      h('div', { class: 'filter-bar' },
+        FilterChips({
+          label: t('field.assignee_id'), testid: 'task-filter-assignee', value: ['all', 'me'].includes(assignee) ? assignee : null,
+          onPick: pick('assignee'), options: [['all', t('filter.everyone')], ['me', t('filter.mine')]],
+        }),
+        toggle),
+      panel);
+    if (focused) this.chips.querySelector(`[data-testid="${CSS.escape(focused)}"]`)?.focus({ preventScroll: true });
+    // The row is new: keep it where the thumb left it, or (first time) show the pressed chip.
+    requestAnimationFrame(() => {
+      const pressed = stateRow.querySelector('[aria-pressed="true"]');
+      if (scrolled !== undefined) stateRow.scrollLeft = scrolled;
+      else if (pressed && pressed.offsetLeft + pressed.offsetWidth > stateRow.clientWidth) stateRow.scrollLeft = pressed.offsetLeft - 8;
+    });
   }
 
   /** One task: title, section, who, due (overdue in red), progress bar and status. */
@@ -108,17 +158,18 @@ export class TaskListScreen extends RecordListScreen {
     const { status = 'todo', due_date: due, progress = 0, section_id: sectionId, assignee_id: assigneeId } = view.fields;
     const overdue = isOverdue(view, this.today);
     const section = this.sections.find((s) => s.id === sectionId);
+    const summary = [section?.fields.code, assigneeId ? this.nameOf(assigneeId) : null,
+      due ? t('tasks.due', { date: formatDate(due) }) : null].filter(Boolean).join(' · ');
     return h('li', {},
       h('a', { class: `record-item ${overdue ? 'is-overdue' : ''}`, href: `/r/task/${view.id}`, testid: 'record-item', dataset: { id: view.id, type: 'task' } },
         h('span', { class: 'record-title' }, recordTitle(view)),
-        h('span', { class: 'record-summary' }, [section?.fields.code, assigneeId ? this.nameOf(assigneeId) : null,
-          due ? t('tasks.due', { date: formatDate(due) }) : null].filter(Boolean).join(' · ')),
+        summary ? h('span', { class: 'record-summary' }, summary) : null,
         h('span', { class: 'progress-line' },
           h('progress', { max: 100, value: ['done', 'accepted'].includes(status) ? 100 : Number(progress) || 0, 'aria-hidden': 'true' }),
           h('span', {}, `${['done', 'accepted'].includes(status) ? 100 : Number(progress) || 0}%`)),
         h('span', { class: 'record-tags' },
           h('span', { class: `chip chip-${status}` }, stateLabel(status)),
-          overdue ? h('span', { class: 'chip chip-overdue', testid: 'task-overdue' }, t('tasks.overdue')) : null,
+          OverdueChip(view, this.today),
           view.fields.priority === 'urgent' || view.fields.priority === 'high'
             ? h('span', { class: `chip chip-priority-${view.fields.priority}` }, t(`priority.${view.fields.priority}`)) : null,
           view.pending ? h('span', { class: 'chip chip-pending', testid: 'record-pending' }, t('record.notSynced')) : null)));
