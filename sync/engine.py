@@ -136,7 +136,7 @@ class PushSession:
         if parsed.client_id.lower() != self.client_id.lower():
             raise MutationRejected("invalid", "hlc must end with this device's client_id",
                                    {"hlc": ["must end with this device's client_id"]})
-        hlc, clamped = clamp_hlc(mutation["hlc"], self.now_ms)
+        hlc, clamped = clamp_hlc(mutation["hlc"], self.now_ms, parsed=parsed)
         record = self.store.load(rtype.name, record_id)
         if record is not None and record.deleted:
             if op == "delete":
@@ -155,7 +155,7 @@ class PushSession:
         roles = self._roles_in(record.project_id)
         if not roles or not self.policy.may(roles, rtype, "delete", record, self.user_id):
             raise MutationRejected("forbidden", "you may not delete this record", {})
-        working = record.clone()
+        working = record  # the store's copy (see Records.load)
         working.deleted = True
         self._stamp(working, author)
         self.store.save(working)
@@ -203,7 +203,8 @@ class PushSession:
         plain = [name for name in fields if name != state_field]
 
         # 2. Merge every field into a working copy; nothing is stored until all passed.
-        working = record.clone() if record else RecordState(rtype.name, record_id)
+        # The store's copy (see Records.load): a rejection below leaves the store as it was.
+        working = record if record else RecordState(rtype.name, record_id)
         outcome = Outcome()
         if creating:
             working.values["project_id"] = project_id.lower()

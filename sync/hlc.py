@@ -42,9 +42,11 @@ def parse_hlc(text: object) -> Hlc:
     return Hlc(int(match.group(1)), int(match.group(2)), match.group(3))
 
 
-def clamp_hlc(text: str, now_ms: int, max_drift_ms: int = MAX_DRIFT_MS) -> tuple[str, bool]:
-    """Return (effective hlc, clamped?) with the physical part capped at now + drift."""
-    value = parse_hlc(text)
+def clamp_hlc(text: str, now_ms: int, max_drift_ms: int = MAX_DRIFT_MS, *,
+              parsed: Hlc | None = None) -> tuple[str, bool]:
+    """Return (effective hlc, clamped?) with the physical part capped at now + drift
+    (`parsed`: `text` already parsed)."""
+    value = parsed or parse_hlc(text)
     limit = now_ms + max_drift_ms
     if value.physical <= limit:
         return text, False

@@ -10,7 +10,9 @@ from .state import ConflictEntry, DeviceState, HistoryEntry, RecordState, Reject
 class Records(Protocol):
     """Reading records as one unit of work sees them: its own saves over what was stored."""
 
-    def load(self, type_name: str, record_id: str) -> RecordState | None: ...
+    def load(self, type_name: str, record_id: str) -> RecordState | None:
+        """The record, as a copy of its own: the engine merges into it and may drop it."""
+
     def find(self, type_name: str, field: str, value: Any) -> list[RecordState]:
         """Every record of `type_name` whose `field` equals `value`, deleted ones included."""
 

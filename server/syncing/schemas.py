@@ -4,10 +4,23 @@ from marshmallow import Schema, fields, validate
 from ..records.base import Uuid
 
 
+class Mutations(fields.List):
+    """A push's mutations, passed on as sent: the engine checks each one and answers per
+    mutation, so here only the list itself is checked (not each item again)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(fields.Raw(), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, list):
+            raise self.make_error("invalid")
+        return value
+
+
 class PushRequest(Schema):
     client_id = Uuid(required=True)
     schema_version = fields.Integer(required=True, strict=True, validate=validate.Equal(1))
-    mutations = fields.List(fields.Raw(), required=True)
+    mutations = Mutations(required=True)
 
 
 class MutationResult(Schema):

@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 from operator import itemgetter
 
-from sqlalchemy import JSON, Date, select, update
+from sqlalchemy import JSON, Date, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from sync import DeviceState, FieldKind, RecordState
@@ -36,6 +36,8 @@ class TableCodec:
         # What a pull reads: everything but the merge metadata, which it never sends and
         # which is the largest JSON of a row to transfer and decode.
         self.body_columns = [c for c in self.table.columns if c.name != "meta"]
+        # Whole rows by id, built once: a push's prefetch runs it every time.
+        self.by_ids = select(self.table).where(self.table.c.id.in_(bindparam("ids", expanding=True)))
         # Set and map columns hold an empty collection rather than a JSON null.
         self.empty = {name: ([] if field_kind is FieldKind.SET else {})
                       for name, field_kind in kind.type.fields.items()
@@ -313,9 +315,7 @@ class SqlStore:
             codec = CODECS[type_name]
             for record_id in ids:
                 self._records[(type_name, record_id)] = None
-            rows = self.connection.execute(select(codec.table)
-                                           .where(codec.table.c.id.in_(sorted(ids))))
-            for row in rows:
+            for row in self.connection.execute(codec.by_ids, {"ids": sorted(ids)}):
                 self._records[(type_name, row.id)] = codec.to_state(row)
 
     def load(self, type_name, record_id):
