@@ -8,6 +8,7 @@ from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import event, insert, select, text
 
+from .checkpoints import Checkpointer
 from .extensions import db
 
 
@@ -30,12 +31,22 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _checkpoint_beside_requests(dbapi_connection, _record) -> None:
+    """No checkpoint inside a commit: the Checkpointer runs them (server/checkpoints.py)."""
+    dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
+
+
 def init_app(app: Flask) -> None:
     """Attach the database to `app` and register the schema commands."""
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
+            path = db.engine.url.database
+            if path and path != ":memory:" and not path.startswith("file:"):
+                checkpointer = Checkpointer(path)
+                event.listen(db.engine, "connect", _checkpoint_beside_requests)
+                event.listen(db.engine, "commit", lambda _connection: checkpointer.wrote())
     app.cli.add_command(init_db_command)
 
 
