@@ -135,24 +135,25 @@ def test_the_task_filters_leave_room_for_the_first_tasks(phones, locale, screens
     for size in (PHONE_SIZE, NARROW):
         page.set_viewport_size(size)
         page.evaluate("window.scrollTo(0, 0)")
-        # Measured in one go in the page: a sync finishing may redraw the list in between
-        # two separate reads.
-        expect(first).to_be_visible()
-        nav_top, box, second = page.evaluate("""() => {
+        # Measured in one go in the page, once the list and its chips are drawn: a sync
+        # finishing may redraw the screen between two separate reads.
+        layout = page.wait_for_function("""() => {
             const rect = (element) => element.getBoundingClientRect().toJSON();
             const items = document.querySelectorAll('[data-testid="record-item"]');
-            return [rect(document.querySelector('[data-testid="nav-home"]')).y,
-                    rect(items[0]), rect(items[1])];
-        }""")
+            const nav = document.querySelector('[data-testid="nav-home"]');
+            const chips = document.querySelectorAll('[data-testid="task-filter-state"] button');
+            if (items.length < 2 || !nav || !chips.length) return null;
+            return {nav: rect(nav).y, first: rect(items[0]), second: rect(items[1]),
+                    chipTops: [...new Set([...chips].map((chip) => Math.round(rect(chip).y)))]};
+        }""").json_value()
+        nav_top, box, second = layout["nav"], layout["first"], layout["second"]
         if size is PHONE_SIZE:
             assert box["y"] + box["height"] <= nav_top, f"first task ends at {box['y'] + box['height']}, nav at {nav_top}"
             assert second["y"] < nav_top, "the second task does not start above the nav bar"
         else:
             assert box["y"] + 48 <= nav_top, f"first task starts at {box['y']}, nav at {nav_top}"
         # Every state is in one line that scrolls sideways.
-        tops = {round(b["y"]) for b in phone.testid("task-filter-state").first.locator("button").evaluate_all(
-            "buttons => buttons.map((b) => b.getBoundingClientRect().toJSON())")}
-        assert len(tops) == 1, f"state chips on {len(tops)} lines"
+        assert len(layout["chipTops"]) == 1, f"state chips on {len(layout['chipTops'])} lines"
         screenshot(page, f"details-tasks-{tag}{'' if size is PHONE_SIZE else '-360'}")
     page.set_viewport_size(PHONE_SIZE)
 
