@@ -205,7 +205,7 @@ def test_needs_attention_shows_item_notes_as_lines_and_photos_as_counts(locale, 
     dismiss_storage_warning(phone.page)
     tour = Tour(phone.page, locale, screenshot, prefix="status-", tag=tag_of(locale), who="safety1")
     phone.testid("nav-attention").click()
-    item = phone.testid("attention-item").filter(has=phone.page.locator(f'[data-testid=attention-field-item_notes] li[data-key=EX02]', has_text=note))
+    item = phone.testid("attention-item").filter(has=phone.page.locator('[data-testid=attention-field-item_notes] li[data-key=EX02]', has_text=note))
     expect(item).to_have_count(1)
 
     # The card: one line per item, named by its checklist text; photos counted; no JSON, no photo names.

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from pathlib import Path
 
 from flask import Response, current_app, g, request
@@ -13,16 +12,16 @@ from marshmallow import Schema, fields, validate
 from ..accounts.tokens import login_required
 from ..errors import ApiError
 from ..extensions import db
+from ..records.base import SHA256_RE
 from . import images
 from .models import Blob
 
 bp = Blueprint("blobs", __name__, url_prefix="/api/blobs", description="Photos and drawings")
 SHA = "<sha256>"
-SHA256 = re.compile(r"^[0-9a-f]{64}\Z")
 
 
 def _checked(sha256: str) -> str:
-    if not SHA256.match(sha256):
+    if not SHA256_RE.match(sha256):
         raise ApiError(400, "a blob's name is the lower-case hex SHA-256 of its bytes",
                        "malformed", {"sha256": ["must be 64 lower-case hex digits"]})
     return sha256
@@ -98,7 +97,7 @@ def upload(sha256):
 @bp.alt_response(404, description="not stored yet")
 def exists(sha256):
     """Whether a blob is stored, so a client can skip the upload."""
-    if not SHA256.match(sha256) or db.session.get(Blob, sha256) is None:
+    if not SHA256_RE.match(sha256) or db.session.get(Blob, sha256) is None:
         return Response(status=404)
     return Response(status=200)
 

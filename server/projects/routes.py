@@ -8,13 +8,14 @@ from flask import g
 from flask_smorest import Blueprint
 from sqlalchemy import delete, select
 
+from sync.engine import is_uuid
+
 from ..accounts.models import User
 from ..accounts.passwords import hash_password
 from ..accounts.tokens import admin_of, login_required
 from ..errors import ApiError
 from ..extensions import db
 from ..permissions import allowed
-from ..records.base import UUID_RE
 from ..syncing.service import load_record, write_as
 from . import schemas
 from .models import ROLES, Membership, Project
@@ -40,11 +41,11 @@ def _may_sections(project_id: str, *actions: str) -> None:
 def _user(user_id: str) -> User | None:
     """The user with id `user_id`; None also for a path that is no id (the database
     is never asked about text it may refuse, such as NUL)."""
-    return db.session.get(User, user_id) if UUID_RE.match(user_id) else None
+    return db.session.get(User, user_id) if is_uuid(user_id) else None
 
 
 def _member_of(project_id: str) -> Project:
-    project = db.session.get(Project, project_id) if UUID_RE.match(project_id) else None
+    project = db.session.get(Project, project_id) if is_uuid(project_id) else None
     if project is None or not g.caller.roles_in(project_id):
         raise ApiError(404, "no such project among yours")
     return project
@@ -218,7 +219,7 @@ def update_section(body, project_id, section_id):
     if not body:
         raise ApiError(422, "nothing to change", "invalid", {"_schema": ["empty body"]})
     _may_sections(project_id, *(f"edit:{name}" for name in body))
-    found = load_record("section", section_id) if UUID_RE.match(section_id) else None
+    found = load_record("section", section_id) if is_uuid(section_id) else None
     if found is None or found.project_id != project_id:
         raise ApiError(404, "no such section in this project")
     result = write_as(g.caller, "section", section_id, body)

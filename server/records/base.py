@@ -8,9 +8,13 @@ from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
+from sync.engine import is_uuid
+
 # \Z, not $: `$` also matches before a final newline, so "…\n" would pass.
-UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
 SHA256_RE = re.compile(r"^[0-9a-f]{64}\Z")
+# Text no database column stores: NUL (PostgreSQL refuses it) and lone UTF-16
+# surrogates (not UTF-8 at all; a client that cuts an emoji in half sends one).
+UNSTORABLE_TEXT = re.compile("[\x00\ud800-\udfff]")
 
 
 class RecordMixin:
@@ -38,7 +42,7 @@ class Uuid(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
-        if not UUID_RE.match(text):
+        if not is_uuid(text):
             raise ValidationError("must be a UUID")
         return text.lower()
 
@@ -47,11 +51,9 @@ class StorableString(fields.String):
     """Text every database column can store: no NUL (PostgreSQL refuses it) and no
     unpaired UTF-16 surrogate (not encodable as UTF-8)."""
 
-    UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
-        if self.UNSTORABLE.search(text):
+        if UNSTORABLE_TEXT.search(text):
             raise ValidationError("must not hold NUL or unpaired surrogate characters")
         return text
 
@@ -93,9 +95,14 @@ def set_op(element: fields.Field) -> fields.Nested:
     return fields.Nested(schema)
 
 
+def blob_name() -> fields.String:
+    """The name of a stored blob: the sha256 hex of its bytes."""
+    return fields.String(validate=validate.Regexp(SHA256_RE, error="must be a sha256 hex string"))
+
+
 def photos() -> fields.Nested:
-    """A set of photo blob names (sha256 hex)."""
-    return set_op(fields.String(validate=validate.Regexp(SHA256_RE, error="must be a sha256 hex string")))
+    """A set of photo blob names."""
+    return set_op(blob_name())
 
 
 def uuid_set() -> fields.Nested:

@@ -9,7 +9,7 @@ from sync import FieldKind, RecordState, RecordType, StateMachine
 from sync.store import Records
 
 from ..extensions import db
-from .base import SHA256_RE, IsoDate, RecordMixin, RecordSchema, Uuid, integer, photos, text
+from .base import IsoDate, RecordMixin, RecordSchema, Uuid, blob_name, integer, photos, text
 
 LWW, SET, MAP = FieldKind.LWW, FieldKind.SET, FieldKind.MAP
 RESULTS = ("pass", "fail", "na")
@@ -73,7 +73,7 @@ class SafetyCheckFields(RecordSchema):
                           values=fields.String(validate=validate.OneOf(RESULTS), allow_none=True))
     item_notes = item_map(text(ITEM_NOTE_MAX, allow_none=True, post_load=[_none_if_empty]))
     item_photos = item_map(fields.List(
-        fields.String(validate=validate.Regexp(SHA256_RE, error="must be a sha256 hex string")),
+        blob_name(),
         validate=validate.Length(max=ITEM_PHOTOS_MAX), allow_none=True,
         post_load=[_each_once, _none_if_empty]))
     photos = photos()

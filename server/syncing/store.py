@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections import defaultdict
 from operator import itemgetter
 
@@ -20,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sync import DeviceState, FieldKind, RecordState
 
 from ..records import KINDS
+from ..records.base import UNSTORABLE_TEXT
 from .models import (ChangeLog, Conflict, Device, DeviceResult, FieldHistory,
                      RejectedMutation, SyncCounter)
 
@@ -73,9 +73,6 @@ class TableCodec:
 
 CODECS = {name: TableCodec(kind) for name, kind in KINDS.items()}
 
-# Text no database column stores: NUL (PostgreSQL refuses it) and lone UTF-16
-# surrogates (not UTF-8 at all; a client that cuts an emoji in half sends one).
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def storable(value):
@@ -86,7 +83,7 @@ def storable(value):
     A value with nothing to replace is returned as it is, not copied."""
     if not unstorable(value):
         return value
-    clean = lambda text: _UNSTORABLE.sub("\ufffd", text)  # noqa: E731
+    clean = lambda text: UNSTORABLE_TEXT.sub("\ufffd", text)  # noqa: E731
     root: list = [None]
     stack = [(value, root, 0)]
     while stack:
@@ -110,14 +107,14 @@ def storable(value):
 def unstorable(value) -> bool:
     """Whether `value` holds text no database column stores (see `storable`)."""
     if isinstance(value, str):
-        return _UNSTORABLE.search(value) is not None
+        return UNSTORABLE_TEXT.search(value) is not None
     if not isinstance(value, (dict, list)):
         return False
     stack = [value]
     while stack:
         item = stack.pop()
         if isinstance(item, str):
-            if _UNSTORABLE.search(item):
+            if UNSTORABLE_TEXT.search(item):
                 return True
         elif isinstance(item, dict):
             stack.extend(item.keys())
