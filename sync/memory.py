@@ -18,6 +18,7 @@ class MemoryStore:
         self.rejected: list[RejectedEntry] = []
         self.seq = 0
         self.floor = 0
+        self.project_sets: dict[str, list[str]] = {}
 
     def get_device(self, client_id):
         device = self.devices.get(client_id)
@@ -70,3 +71,10 @@ class MemoryStore:
 
     def tombstone_floor(self):
         return self.floor
+
+    def keep_project_set(self, key, project_ids):
+        self.project_sets.setdefault(key, sorted(project_ids))
+
+    def project_set(self, key):
+        found = self.project_sets.get(key)
+        return list(found) if found is not None else None

@@ -2,7 +2,9 @@
 
 A cursor remembers three things:
   - "s": the highest seq the device has been sent (changes are sent in seq order);
-  - "p": the projects the device was synced for when it got there;
+  - "k": the key of the set of projects the device was synced for when it got there
+    (the store keeps each set under its key, so a cursor's length does not grow with
+    the number of projects; cursors of an older form carry the list itself as "p");
   - "w": work in progress on a project that joined or left the device's set, as
     [project_id, "backfill" | "evict", last seq done].
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 from dataclasses import dataclass
 
@@ -58,6 +61,12 @@ class PullPage:
     seq: int = 0
 
 
+def project_set_key(project_ids) -> str:
+    """The key a set of projects is kept under: the same set always has the same key."""
+    digest = hashlib.sha256("\n".join(sorted(set(project_ids))).encode()).digest()
+    return base64.urlsafe_b64encode(digest[:18]).decode()
+
+
 def encode_cursor(state: dict) -> str:
     """The opaque text form of a cursor."""
     raw = json.dumps(state, separators=(",", ":"), sort_keys=True).encode()
@@ -74,7 +83,9 @@ def decode_cursor(text: str | None) -> dict | None:
     except (binascii.Error, ValueError, UnicodeDecodeError):
         raise CursorError("cursor is not one this server made") from None
     ok = (isinstance(state, dict) and isinstance(state.get("s"), int) and state["s"] >= 0
-          and isinstance(state.get("p"), list) and all(isinstance(p, str) for p in state["p"]))
+          and (isinstance(state.get("k"), str) and "p" not in state
+               or isinstance(state.get("p"), list) and all(isinstance(p, str) for p in state["p"])
+               and "k" not in state))
     work = state.get("w") if isinstance(state, dict) else None
     if ok and work is not None:
         ok = (isinstance(work, list) and len(work) == 3 and isinstance(work[0], str)
@@ -91,7 +102,7 @@ def pull(store: Store, *, project_ids: list[str], cursor: str | None, limit: int
     state = decode_cursor(cursor) or {"s": 0, "p": current}
     if state["s"] and state["s"] < store.tombstone_floor():
         raise ResyncRequired("cursor is older than the tombstones kept")
-    seq, synced, work = state["s"], set(state["p"]), state.get("w")
+    seq, synced, work = state["s"], _synced(store, state, current), state.get("w")
     changes: list[Change] = []
 
     # 1. Close the gap between the projects synced and the caller's projects, one
@@ -112,7 +123,7 @@ def pull(store: Store, *, project_ids: list[str], cursor: str | None, limit: int
         changes.extend(Change(row, evicted=action == "evict") for row in rows)
         if len(rows) == room:
             work = [project_id, action, rows[-1].seq]
-            return _page(store, device, changes, seq, sorted(synced), work, True)
+            return _page(store, device, changes, seq, sorted(synced), work, True, state)
         work = None
         if action == "evict":
             synced.discard(project_id)
@@ -126,15 +137,31 @@ def pull(store: Store, *, project_ids: list[str], cursor: str | None, limit: int
     changes.extend(Change(row) for row in rows)
     if rows:
         seq = rows[-1].seq
-    return _page(store, device, changes, seq, current, None, room <= 0 or len(rows) == room)
+    return _page(store, device, changes, seq, current, None, room <= 0 or len(rows) == room,
+                 state)
+
+
+def _synced(store: Store, state: dict, current: list[str]) -> set[str]:
+    """The projects the cursor was synced for."""
+    if "p" in state:
+        return set(state["p"])
+    if state["k"] == project_set_key(current):
+        return set(current)
+    synced = store.project_set(state["k"])
+    if synced is None:
+        raise CursorError("cursor is not one this server made")
+    return set(synced)
 
 
 def _page(store: Store, device: DeviceState | None, changes: list[Change], seq: int,
-          synced: list[str], work: list | None, has_more: bool) -> PullPage:
+          synced: list[str], work: list | None, has_more: bool, before: dict) -> PullPage:
     if device is not None and seq > device.pulled_seq:
         device.pulled_seq = seq
         store.put_device(device)
-    state = {"s": seq, "p": synced}
+    key = project_set_key(synced)
+    if key != before.get("k"):
+        store.keep_project_set(key, synced)
+    state = {"s": seq, "k": key}
     if work:
         state["w"] = work
     return PullPage(changes, encode_cursor(state), has_more, seq)

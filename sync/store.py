@@ -34,6 +34,10 @@ class Store(Records, Protocol):
     def project_records(self, project_id: str, after_seq: int, upto_seq: int,
                         limit: int) -> list[RecordState]: ...
     def tombstone_floor(self) -> int: ...
+    def keep_project_set(self, key: str, project_ids: list[str]) -> None:
+        """Keep a set of projects under its key (a pull cursor names the set by key)."""
+    def project_set(self, key: str) -> list[str] | None:
+        """The set of projects kept under `key`, or None."""
 
 
 class Policy(Protocol):

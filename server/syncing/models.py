@@ -107,3 +107,12 @@ class RejectedMutation(db.Model):
     error: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     dismissed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ProjectSet(db.Model):
+    """A set of projects a pull cursor was synced for, kept under the key the cursor
+    carries (sync.pull.project_set_key), so cursors stay short however many projects."""
+
+    __tablename__ = "cursor_project_sets"
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    project_ids: Mapped[list] = mapped_column(JSON)

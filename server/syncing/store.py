@@ -20,7 +20,7 @@ from sync import DeviceState, FieldKind, RecordState
 
 from ..records import KINDS
 from ..records.base import UNSTORABLE_TEXT
-from .models import (ChangeLog, Conflict, Device, DeviceResult, FieldHistory,
+from .models import (ChangeLog, Conflict, Device, DeviceResult, FieldHistory, ProjectSet,
                      RejectedMutation, SyncCounter)
 
 
@@ -245,6 +245,7 @@ class SqlStore:
         self._rejected: list[dict] = []
         self._seq: int | None = None
         self._floor = 0
+        self._project_sets: dict[str, list[str]] = {}
 
     # -- the writers' lock and the counter -------------------------------------------
 
@@ -390,6 +391,27 @@ class SqlStore:
                    table.c.seq <= upto_seq)
             .order_by(table.c.seq).limit(limit)).all()
         return self._bodies(rows)
+
+    def keep_project_set(self, key, project_ids):
+        # Written by `write_project_sets`, after the pull's read-only snapshot.
+        self._project_sets[key] = sorted(project_ids)
+
+    def project_set(self, key):
+        table = ProjectSet.__table__
+        return self.connection.execute(select(table.c.project_ids)
+                                       .where(table.c.key == key)).scalar()
+
+    def write_project_sets(self, connection) -> None:
+        """Keep the project sets this pull's cursors name (a set, once kept, never changes,
+        so a set another pull kept first is left as it is)."""
+        if not self._project_sets:
+            return
+        table = ProjectSet.__table__
+        insert = (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)
+        connection.execute(insert(table).on_conflict_do_nothing(index_elements=["key"]),
+                           [{"key": key, "project_ids": ids}
+                            for key, ids in sorted(self._project_sets.items())])
+        self._project_sets.clear()
 
     # -- the end of the unit of work ---------------------------------------------------
 
