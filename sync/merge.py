@@ -81,10 +81,10 @@ def _register(record: RecordState, author: Author, outcome: Outcome, name: str,
             kept_by = current_clock[1]
             outcome.lost.append({"field": name, "yours": value, "kept": current, "by": kept_by})
             outcome.history.append(_history(record, author, name, current, value, lost=True))
-            if current_clock[3] != author.client_id:
-                outcome.conflicts.append(ConflictEntry(
-                    author.user_id, record.type, record.id, name, value, current, kept_by,
-                    author.seq))
+            # Also when the value kept is the same device's: its clock went backwards.
+            outcome.conflicts.append(ConflictEntry(
+                author.user_id, record.type, record.id, name, value, current, kept_by,
+                author.seq))
     return False
 
 
