@@ -6,7 +6,7 @@ import time
 import uuid
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 import sync
@@ -30,9 +30,15 @@ def now_iso() -> str:
     return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+# Every field of each type, empty: a record's data names all of them, so a client that
+# merges `data` into its copy also learns of a field cleared.
+_UNSET = {rtype.name: dict.fromkeys([*rtype.fields, *filter(None, [rtype.state_field])])
+          for rtype in REGISTRY}
+
+
 def present(record: RecordState, roles: frozenset[str]) -> dict:
     """A record's data as a member with `roles` may read it (masked fields masked)."""
-    data = dict(record.values)
+    data = {**_UNSET[record.type], **record.values}
     # Only fields with a rule in UNMASKED can be masked; a pull page has thousands of
     # fields, so look at those alone.
     for name in UNMASKED.get(record.type, ()):
@@ -98,7 +104,8 @@ def run_pull(caller: Caller, client_id: str, cursor: str | None, limit: int) -> 
     """One pull page for the caller, then the device's observed seq moves forward."""
     client_id = client_id.lower()
     device = db.session.get(Device, client_id)
-    if device is not None and device.user_id != caller.user_id:
+    # A device is bound to its user by its first push; before that anyone may pull on it.
+    if device is not None and device.user_id != caller.user_id and device.last_mid > 0:
         raise ApiError(403, "this client_id belongs to another user", "forbidden",
                        {"client_id": ["belongs to another user"]})
     last_mid = device.last_mid if device else 0
@@ -114,6 +121,7 @@ def run_pull(caller: Caller, client_id: str, cursor: str | None, limit: int) -> 
     changes = [change_out(c.record, caller.roles_in(c.record.project_id), c.evicted)
                for c in page.changes]
     db.session.commit()
+    store.write_project_sets(db.session.connection())
     _record_observed(caller.user_id, client_id, page.seq)
     return {"changes": changes, "cursor": page.cursor, "has_more": page.has_more,
             "last_mid": last_mid}
@@ -129,15 +137,22 @@ def _check_cursor_range(cursor: str | None) -> None:
 
 def _record_observed(user_id: str, client_id: str, seq: int) -> None:
     """Remember how far the device has pulled (what its next push had observed); one
-    statement, so two first pulls of one device at once cannot both insert it."""
+    statement, so two first pulls of one device at once cannot both insert it.
+
+    A device no user has pushed from yet is not bound: a pull by another user takes it
+    over, with what that pull observed."""
     table = Device.__table__
     insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
     statement = insert(table).values(client_id=client_id, user_id=user_id, last_mid=0,
                                      pulled_seq=seq)
     newest = (func.greatest if db.engine.dialect.name == "postgresql" else func.max)(
         table.c.pulled_seq, statement.excluded.pulled_seq)
-    db.session.execute(statement.on_conflict_do_update(index_elements=["client_id"],
-                                                       set_={"pulled_seq": newest}))
+    same_user = table.c.user_id == statement.excluded.user_id
+    unbound = table.c.last_mid == 0
+    db.session.execute(statement.on_conflict_do_update(index_elements=["client_id"], set_={
+        "pulled_seq": case((same_user, newest), (unbound, statement.excluded.pulled_seq),
+                           else_=table.c.pulled_seq),
+        "user_id": case((unbound, statement.excluded.user_id), else_=table.c.user_id)}))
     db.session.commit()
 
 

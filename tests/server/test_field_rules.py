@@ -89,7 +89,7 @@ def test_each_item_keeps_its_own_note_and_photos(client, auth, demo):
     check = stored(client, auth, "safety_check", check_id)
     assert check["item_notes"] == {"EX01": "放坡 1:0.5", "EX02": "东侧临边防护缺失约 15 m"}
     assert check["item_photos"] == {"EX02": [PHOTO_A, PHOTO_B]}  # each photo once, in order
-    assert "notes" not in check and check["photos"] == []  # the check's own stay apart
+    assert check["notes"] is None and check["photos"] == []  # the check's own stay apart
 
     # null, an empty note and an empty photo list each remove the item's entry.
     officer.put("safety_check", check_id, {"item_notes": {"EX01": None, "EX02": ""},

@@ -14,7 +14,7 @@ export async function savePulledPage(changes, cursor) {
         type: change.type,
         id: change.id,
         seq: change.seq,
-        data: change.data ?? {},
+        data: withoutNulls(change.data),
         updated_by: change.updated_by,
         updated_at: change.updated_at,
       });
@@ -22,6 +22,11 @@ export async function savePulledPage(changes, cursor) {
     meta.put(cursor, 'cursor');
   });
   if (changes.length > 0) announceChange('records');
+}
+
+/** A record's data without its empty fields: the screens read an unset field as absent. */
+function withoutNulls(data) {
+  return Object.fromEntries(Object.entries(data ?? {}).filter(([, value]) => value !== null));
 }
 
 /** Forgets every pulled record and the cursor (the outbox stays). */
