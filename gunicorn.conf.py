@@ -20,3 +20,9 @@ control_socket_disable = True
 
 # No access log here, so test servers' logs keep to errors; `make run` and the Docker image
 # turn it on with --access-logfile -.
+
+# Errors gunicorn answers itself (a request line over 4094 bytes, headers too large, a
+# request it cannot parse) come back in the API's JSON error shape, not as an HTML page.
+from server.http_errors import install as _json_errors  # noqa: E402
+
+_json_errors()
