@@ -91,6 +91,14 @@ def may_read(roles: frozenset[str], type_name: str, field: str) -> bool:
     return rule is None or bool(roles & rule)
 
 
+def masked_view(roles: frozenset[str]) -> str | None:
+    """The fields a holder of `roles` reads masked, as one name (None when none is): what a
+    pull cursor remembers of how a device saw a project."""
+    hidden = [f"{type_name}.{field}" for type_name, rules in sorted(UNMASKED.items())
+              for field in sorted(rules) if not roles & rules[field]]
+    return ",".join(hidden) or None
+
+
 def mask(value):
     """A masked form that keeps enough to recognise a value: 138****5678, 王**."""
     if not isinstance(value, str) or not value:

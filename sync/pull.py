@@ -2,9 +2,10 @@
 
 A cursor remembers three things:
   - "s": the highest seq the device has been sent (changes are sent in seq order);
-  - "k": the key of the set of projects the device was synced for when it got there
-    (the store keeps each set under its key, so a cursor's length does not grow with
-    the number of projects; cursors of an older form carry the list itself as "p");
+  - "k": the key of the set of projects the device was synced for when it got there,
+    each with the view it was synced through (see `pull`'s `views`); the store keeps
+    each set under its key, so a cursor's length does not grow with the number of
+    projects (cursors of an older form carry the list itself as "p");
   - "w": work in progress on a project that joined or left the device's set, as
     [project_id, "backfill" | "evict", last seq done].
 
@@ -12,10 +13,10 @@ Seqs are handed out in commit order (the server serialises writers, see
 docs/sync-protocol.md), so every change with a seq at or below "s" was visible when
 the page was read, and paging by seq never skips one.
 
-When the caller's projects differ from "p", the gap is closed before new changes go
-out: a project that left is evicted record by record (`{"deleted": true, "evicted":
-true}`), and a project that joined is backfilled with its records up to "s" (those
-above "s" come with the ordinary changes).
+When the caller's projects differ from the set synced, the gap is closed before new
+changes go out: a project that left is evicted record by record (`{"deleted": true,
+"evicted": true}`), and a project that joined, or is now seen through another view, is
+backfilled with its records up to "s" (those above "s" come with the ordinary changes).
 """
 from __future__ import annotations
 
@@ -96,20 +97,29 @@ def decode_cursor(text: str | None) -> dict | None:
 
 
 def pull(store: Store, *, project_ids: list[str], cursor: str | None, limit: int,
-         device: DeviceState | None = None) -> PullPage:
-    """One page of changes for a member of `project_ids` after `cursor`."""
-    current = sorted(set(project_ids))
-    state = decode_cursor(cursor) or {"s": 0, "p": current}
+         device: DeviceState | None = None, views: dict[str, str] | None = None) -> PullPage:
+    """One page of changes for a member of `project_ids` after `cursor`.
+
+    `views` names, per project, how the caller sees its records when that differs from
+    seeing them whole (the server passes the fields masked for the caller's roles there).
+    When a project's view changes, its records are sent again as the new view shows them,
+    so a device never keeps what its user may no longer read."""
+    views = views or {}
+    current = {p: view_entry(p, views.get(p)) for p in set(project_ids)}
+    entries = sorted(current.values())
+    state = decode_cursor(cursor) or {"s": 0, "p": entries}
     if state["s"] and state["s"] < store.tombstone_floor():
         raise ResyncRequired("cursor is older than the tombstones kept")
-    seq, synced, work = state["s"], _synced(store, state, current), state.get("w")
+    seq, work = state["s"], state.get("w")
+    synced = {entry.split(VIEW_MARK, 1)[0]: entry for entry in _synced(store, state, entries)}
     changes: list[Change] = []
 
     # 1. Close the gap between the projects synced and the caller's projects, one
-    #    project at a time: evict what left, backfill what joined (nothing to backfill
-    #    from the start).
-    pending = ([("evict", p) for p in sorted(synced - set(current))]
-               + [("backfill", p) for p in current if p not in synced and seq > 0])
+    #    project at a time: evict what left; backfill what joined, or what is now seen
+    #    through another view (nothing to backfill from the start).
+    pending = ([("evict", p) for p in sorted(synced.keys() - current.keys())]
+               + [("backfill", p) for p in sorted(current)
+                  if synced.get(p) != current[p] and seq > 0])
     if work and (work[1], work[0]) in pending:
         pending.remove((work[1], work[0]))
         pending.insert(0, (work[1], work[0]))
@@ -123,34 +133,43 @@ def pull(store: Store, *, project_ids: list[str], cursor: str | None, limit: int
         changes.extend(Change(row, evicted=action == "evict") for row in rows)
         if len(rows) == room:
             work = [project_id, action, rows[-1].seq]
-            return _page(store, device, changes, seq, sorted(synced), work, True, state)
+            return _page(store, device, changes, seq, sorted(synced.values()), work, True,
+                         state)
         work = None
         if action == "evict":
-            synced.discard(project_id)
+            del synced[project_id]
         else:
-            synced.add(project_id)
-    synced = set(current)
+            synced[project_id] = current[project_id]
 
     # 2. Ordinary changes after `seq` in the caller's projects.
     room = limit - len(changes)
-    rows = store.changes_since(seq, current, room) if room > 0 else []
+    rows = store.changes_since(seq, sorted(current), room) if room > 0 else []
     changes.extend(Change(row) for row in rows)
     if rows:
         seq = rows[-1].seq
-    return _page(store, device, changes, seq, current, None, room <= 0 or len(rows) == room,
+    return _page(store, device, changes, seq, entries, None, room <= 0 or len(rows) == room,
                  state)
 
 
-def _synced(store: Store, state: dict, current: list[str]) -> set[str]:
-    """The projects the cursor was synced for."""
+# Between a project id and its view in an entry of a cursor's project set.
+VIEW_MARK = "|"
+
+
+def view_entry(project_id: str, view: str | None) -> str:
+    """A project as a cursor's set holds it: its id, and its view when there is one."""
+    return f"{project_id}{VIEW_MARK}{view}" if view else project_id
+
+
+def _synced(store: Store, state: dict, current: list[str]) -> list[str]:
+    """The entries of the project set the cursor was synced for."""
     if "p" in state:
-        return set(state["p"])
+        return state["p"]
     if state["k"] == project_set_key(current):
-        return set(current)
+        return current
     synced = store.project_set(state["k"])
     if synced is None:
         raise CursorError("cursor is not one this server made")
-    return set(synced)
+    return synced
 
 
 def _page(store: Store, device: DeviceState | None, changes: list[Change], seq: int,

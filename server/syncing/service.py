@@ -17,7 +17,7 @@ from ..accounts.models import User
 from ..accounts.tokens import Caller
 from ..errors import ApiError
 from ..extensions import db
-from ..permissions import UNMASKED, mask, may_read
+from ..permissions import UNMASKED, mask, masked_view, may_read
 from ..records import REGISTRY
 from .models import Device, FieldHistory
 from .policy import ServerPolicy
@@ -113,7 +113,9 @@ def run_pull(caller: Caller, client_id: str, cursor: str | None, limit: int) -> 
     store = SqlStore(read_snapshot(db.session))
     try:
         _check_cursor_range(cursor)
-        page = sync.pull(store, project_ids=list(caller.projects), cursor=cursor, limit=limit)
+        page = sync.pull(store, project_ids=list(caller.projects), cursor=cursor, limit=limit,
+                         views={project_id: masked_view(caller.roles_in(project_id))
+                                for project_id in caller.projects})
     except sync.CursorError as error:
         raise ApiError(400, str(error), "malformed", {"cursor": [str(error)]})
     except sync.ResyncRequired as error:

@@ -593,3 +593,49 @@ def test_each_set_of_projects_is_kept_once(site):
         kept = db.session.query(ProjectSet).all()
     assert len(kept) - before <= 1
     assert any(row.project_ids == [PROJECT] for row in kept)
+
+
+def _member(site: Site, role: str) -> tuple[str, str]:
+    """A new member of the demo project with `role`: (user id, token)."""
+    with site.app.app_context():
+        user = User(username=f"role-{uuid.uuid4().hex[:8]}", name="Role", password_hash="-")
+        db.session.add(user)
+        db.session.flush()
+        db.session.add(Membership(project_id=PROJECT, user_id=user.id, role=role))
+        token, _ = issue_token(user)
+        db.session.commit()
+        return user.id, token
+
+
+def _set_role(site: Site, user_id: str, role: str) -> None:
+    with site.app.app_context():
+        db.session.query(Membership).filter_by(project_id=PROJECT, user_id=user_id).update(
+            {"role": role})
+        db.session.commit()
+
+
+def test_a_role_change_sends_the_projects_records_again_as_the_new_role_reads_them(site):
+    """"fields the caller's role may not read come back masked": also on a device that
+    pulled them while its user could read them."""
+    liaison = site.device("liaison1")
+    feedback_id = str(uuid.uuid4())
+    liaison.put("feedback", feedback_id, {"project_id": PROJECT, "category": "noise",
+                                          "description": "Night work", "channel": "phone",
+                                          "resident_name": "王小明",
+                                          "resident_phone": "13812345678"})
+    assert results(liaison.push())[0]["status"] == "applied"
+    user_id, token = _member(site, "liaison")
+    device = Device(site.transport, token)
+    device.pull_all()
+    assert device.records[("feedback", feedback_id)]["resident_phone"] == "13812345678"
+
+    _set_role(site, user_id, "foreman")
+    again = device.pull_all()
+    assert ("feedback", feedback_id) in {(c["type"], c["id"]) for c in again}
+    assert not any(c.get("evicted") for c in again)
+    assert device.records[("feedback", feedback_id)]["resident_phone"] == "138****5678"
+    assert device.pull_all() == []  # once, not on every pull
+
+    _set_role(site, user_id, "supervisor")
+    device.pull_all()
+    assert device.records[("feedback", feedback_id)]["resident_phone"] == "13812345678"

@@ -87,3 +87,39 @@ def test_a_cursor_of_the_older_form_that_lists_its_projects_still_pulls(store, p
 def test_a_cursor_naming_no_kept_set_is_refused(store, state):
     with pytest.raises(CursorError):
         pull(store, project_ids=[PROJECT], cursor=encode_cursor(state), limit=10)
+
+
+def test_a_project_seen_through_another_view_is_sent_again_not_evicted(store, policy):
+    writer = EngineDevice(store, policy, "writer", new_id())
+    ids = sorted(new_id() for _ in range(5))
+    for record_id in ids:
+        writer.put("note", record_id, {"project_id": PROJECT, "title": "x"})
+    writer.push()
+    first = pull(store, project_ids=[PROJECT], cursor=None, limit=10, views={PROJECT: "masked"})
+    assert sorted(c.record.id for c in first.changes) == ids
+    same = pull(store, project_ids=[PROJECT], cursor=first.cursor, limit=10,
+                views={PROJECT: "masked"})
+    assert same.changes == []
+    cursor, resent = same.cursor, []
+    while True:  # pages of 2: the resend pages like a backfill
+        page = pull(store, project_ids=[PROJECT], cursor=cursor, limit=2)
+        resent.extend(page.changes)
+        cursor = page.cursor
+        if not page.has_more:
+            break
+    assert sorted(c.record.id for c in resent) == ids
+    assert not any(c.evicted for c in resent)
+    assert pull(store, project_ids=[PROJECT], cursor=cursor, limit=10).changes == []
+
+
+def test_a_view_change_of_one_project_leaves_the_others_alone(store, policy):
+    writer = EngineDevice(store, policy, "writer", new_id())
+    mine, other = new_id(), new_id()
+    writer.put("note", mine, {"project_id": PROJECT, "title": "a"})
+    writer.put("note", other, {"project_id": OTHER_PROJECT, "title": "b"})
+    writer.push()
+    both = [PROJECT, OTHER_PROJECT]
+    start = pull(store, project_ids=both, cursor=None, limit=10)
+    page = pull(store, project_ids=both, cursor=start.cursor, limit=10,
+                views={OTHER_PROJECT: "masked"})
+    assert [c.record.id for c in page.changes] == [other]
