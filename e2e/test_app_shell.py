@@ -46,3 +46,52 @@ def test_manifest_names_the_app_and_its_icons(page):
     assert manifest["start_url"] == "/"
     assert manifest["display"] == "standalone"
     assert {"192x192", "512x512"} <= {icon["sizes"] for icon in manifest["icons"]}
+
+
+# Records each time nodes of the bottom navigation are replaced: the path shown and what it drew.
+NAV_DRAWS = """
+window.navDraws = [];
+document.addEventListener('DOMContentLoaded', () => {
+  const nav = document.getElementById('nav-bar');
+  new MutationObserver((records) => {
+    if (records.some((record) => record.removedNodes.length > 0 || record.addedNodes.length > 0)) {
+      window.navDraws.push({ path: location.pathname, html: nav.innerHTML });
+    }
+  }).observe(nav, { childList: true, subtree: true });
+});
+"""
+SETTLE_MS = 500  # longer than anything the app does right after the profile comes back
+
+
+def test_the_nav_bar_is_not_redrawn_when_nothing_it_shows_changes(phones):
+    # Regression: the profile refreshed after login (GET /api/me) redrew the whole nav bar, a
+    # visible flicker, though nothing on it had changed; so did opening a screen under the same entry.
+    phone = phones("foreman1")
+    page = phone.page
+    page.add_init_script(NAV_DRAWS)
+    # The profile is held on its way until the home screen has drawn the bar, as on a slow network.
+    held = []
+    page.route("**/api/me", lambda route: held.append(route))
+    phone.login("foreman1")
+    expect(phone.testid("nav-home")).to_have_attribute("aria-current", "page")
+    assert held, "no profile refresh after login"
+    with page.expect_response(lambda response: response.url.endswith("/api/me")) as profile:
+        held[0].fallback()
+    assert profile.value.json()["user"]["username"] == "foreman1"  # the same profile as at login
+    page.unroute("**/api/me")
+    page.wait_for_timeout(SETTLE_MS)
+
+    # Another entry becoming current redraws it; a screen under the same entry does not.
+    phone.testid("nav-tasks").click()
+    expect(phone.testid("nav-tasks")).to_have_attribute("aria-current", "page")
+    expect(phone.testid("nav-home")).not_to_have_attribute("aria-current", "page")
+    phone.testid("new-task").click()
+    expect(phone.testid("task-form")).to_be_visible()
+    page.wait_for_timeout(SETTLE_MS)
+
+    # Every draw after the login screen showed something new (a badge count may legitimately change).
+    draws = page.evaluate("window.navDraws.filter((draw) => draw.path !== '/login')")
+    assert [draw["path"] for draw in draws][:1] == ["/"] and "/tasks" in [draw["path"] for draw in draws], draws
+    same = [later["path"] for earlier, later in zip(draws, draws[1:]) if later["html"] == earlier["html"]]
+    assert same == [], f"the nav bar was redrawn unchanged on {same}"
+    phone.assert_no_errors()

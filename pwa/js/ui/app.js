@@ -60,7 +60,7 @@ export class App {
     this.loginDeferred = false;
     this.loginBanner.hide();
     if (fresh) this.engine.resumeAfterLogin();
-    if (navigator.onLine) this.session.refreshUser(this.api).then(() => this.navBar.render(), () => {});
+    if (navigator.onLine) this.session.refreshUser(this.api).catch(() => {});
     this.storageWarning.requestPersistence();
   }
 
