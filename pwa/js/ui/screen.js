@@ -13,6 +13,7 @@ export class Screen {
     this.cleanups = [];
     this.renderTimer = null;
     this.dirty = false; // a form screen sets this while it holds unsaved typing
+    this.shownValues = {}; // what a form screen showed when drawn, for changedFields
   }
 
   /** Fills `this.element`; screens override this. */
@@ -26,6 +27,19 @@ export class Screen {
   /** Unsaved typing that a forced navigation (e.g. to login) would lose. */
   isDirty() {
     return this.dirty;
+  }
+
+  /** Remembers the values a form shows as it is drawn, its defaults included. */
+  rememberShown(values) {
+    this.shownValues = values;
+  }
+
+  /**
+   * The values that differ from what the form showed: all an edit sends. Compared with the form,
+   * not the record, so a default it filled in never overwrites someone else's concurrent change.
+   */
+  changedFields(values) {
+    return Object.fromEntries(Object.entries(values).filter(([name, value]) => value !== this.shownValues[name]));
   }
 
   /** Re-renders (once per burst) whenever stored data of `topic` changes. */

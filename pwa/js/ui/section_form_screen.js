@@ -54,7 +54,7 @@ export class SectionFormScreen extends Screen {
       h('button', { type: 'submit', class: 'button button-primary', testid: 'section-save' }, t('common.save')),
       h('a', { class: 'button', href: this.existing ? `/r/section/${id}` : '/sections', testid: 'section-cancel' }, t('common.cancel'))));
 
-    this.shown = this.formValues(); // an edit sends only what differs from what the form showed
+    this.rememberShown(this.formValues());
     this.show(h('header', { class: 'screen-header' }, h('h1', { tabindex: '-1' }, title)), this.form);
   }
 
@@ -81,7 +81,7 @@ export class SectionFormScreen extends Screen {
     const id = this.existing?.id ?? randomUuid();
     let fields;
     if (this.existing) {
-      fields = Object.fromEntries(Object.entries(values).filter(([name, value]) => this.shown[name] !== value));
+      fields = this.changedFields(values);
       if (Object.keys(fields).length === 0) {
         this.app.notify(t('task.noChanges'));
         return;

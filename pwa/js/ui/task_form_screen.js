@@ -92,8 +92,7 @@ export class TaskFormScreen extends Screen {
         h('button', { type: 'submit', class: 'button button-primary', testid: 'task-save' }, t('common.save')),
         h('a', { class: 'button', href: this.existing ? `/r/task/${id}` : '/tasks', testid: 'task-cancel' }, t('common.cancel'))));
 
-    // What the form showed, defaults included: an edit sends only the fields that differ from it.
-    this.shown = this.formValues();
+    this.rememberShown(this.formValues());
     const status = this.existing?.fields.status ?? initialState('task');
     this.show(
       h('header', { class: 'screen-header' }, h('h1', { tabindex: '-1' }, this.existing ? t('task.edit') : t('task.new'))),
@@ -214,10 +213,7 @@ export class TaskFormScreen extends Screen {
     if (dependencies.add.length || dependencies.remove.length) sets.depends_on = dependencies;
     if (this.addedPhotos.length) sets.photos = { add: [...this.addedPhotos] };
     if (this.existing) {
-      // Only what the user changed goes out, compared with what the form showed (not with the
-      // record): an untouched field, or a default the form filled in for a missing value (priority
-      // "normal", progress 0), must not overwrite someone else's concurrent change in the merge.
-      fields = { ...Object.fromEntries(Object.entries(values).filter(([name, value]) => value !== this.shown[name])), ...sets };
+      fields = { ...this.changedFields(values), ...sets }; // a default shown (priority "normal", progress 0) stays out
       if (Object.keys(fields).length === 0) {
         this.app.notify(t('task.noChanges'));
         return;
