@@ -4,8 +4,9 @@ field screens).
 `Tour.visit` lays a screen out at the phone's own size (conftest.PHONE, 390×844) and at 360×800,
 the narrowest phones on site, screenshots it at both and measures what a site foreman would trip
 over: sideways scrolling, controls under 44 px (gloves), controls off screen, text cut off, text
-too faint to read in sunlight (WCAG AA contrast), and, on a Chinese screen, interface words left
-in English. Screenshots go to e2e/screenshots/<name>.png and <name>-360.png.
+too faint to read in sunlight (WCAG AA contrast), status-bar text squeezed onto more lines than it
+needs, a bar of filter chips wrapping, and, on a Chinese screen, interface words left in English.
+Screenshots go to e2e/screenshots/<name>.png and <name>-360.png.
 """
 from __future__ import annotations
 
@@ -73,6 +74,28 @@ AUDIT = """(zh) => {
     const style = getComputedStyle(el);
     const clips = style.overflow === 'hidden' || style.textOverflow === 'ellipsis';
     if (clips && el.scrollWidth > el.clientWidth + 1) problems.push(`text cut off "${el.textContent.trim().slice(0, 30)}"`);
+  }
+  // The status bar keeps to short lines: a text there on more lines than it needs was squeezed
+  // beside something else (one longer than the bar is wide, e.g. an error asking for action, may wrap).
+  for (const el of document.querySelectorAll('.status-bar *')) {
+    if (!visible(el) || el.children.length > 0 || !el.textContent.trim()) continue;
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    const boxes = [...range.getClientRects()].sort((a, b) => a.top - b.top);
+    const style = getComputedStyle(el);
+    let lines = 0;
+    for (let i = 0, top = -Infinity; i < boxes.length; i += 1) {
+      if (boxes[i].top > top + parseFloat(style.lineHeight) / 2) [lines, top] = [lines + 1, boxes[i].top];
+    }
+    const needs = boxes.reduce((sum, box) => sum + box.width, 0) + parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+    if (lines > 1 && needs <= el.closest('.status-row').clientWidth) {
+      problems.push(`text squeezed onto ${lines} lines "${el.textContent.trim().slice(0, 30)}"`);
+    }
+  }
+  // A bar of filter chips stays one line under the row that scrolls.
+  for (const bar of document.querySelectorAll('.filter-bar')) {
+    const tops = new Set([...bar.querySelectorAll('.filter-chip')].filter(visible).map((chip) => Math.round(chip.getBoundingClientRect().top)));
+    if (tops.size > 1) problems.push(`filter chips on ${tops.size} lines "${bar.textContent.trim().slice(0, 40)}"`);
   }
   if (zh) {
     // Interface text in English on a Chinese screen. What people typed (titles, values, history) may be in

@@ -86,6 +86,35 @@ def test_an_edit_sends_only_what_was_changed_so_a_default_never_overwrites_a_con
     phone.assert_no_errors()
 
 
+def test_a_section_edit_sends_only_what_was_changed_too(phones, server_api):
+    # The section form shares the task form's rule (Screen.changedFields): only what was changed goes out.
+    admin = server_api("admin1")
+    section_id = str(uuid.uuid4())
+    admin.put("section", section_id, project_id=admin.project_id, code="E07", name="东段人行道")
+    phone = phones("supervisor1")
+    phone.login("supervisor1")
+    phone.go_offline()
+    phone.goto(f"/r/section/{section_id}/edit")
+    expect(phone.testid("section-name")).to_have_value("东段人行道")
+    phone.testid("section-description").fill("含公交站台两处")
+
+    # Meanwhile the admin names the responsible foreman on the server.
+    owner = server_api("foreman2").user["id"]
+    admin.put("section", section_id, owner_id=owner)
+
+    phone.testid("section-save").click()
+    expect(phone.page).to_have_url(re.compile(rf"/r/section/{section_id}$"))
+    phone.expect_pending(1)
+    [queued] = phone.outbox()
+    assert queued["fields"] == {"description": "含公交站台两处"}
+    phone.go_online()
+
+    data = server_api("supervisor1").record("section", section_id)["data"]
+    assert data["description"] == "含公交站台两处"
+    assert data["owner_id"] == owner  # the admin's change stands
+    phone.assert_no_errors()
+
+
 # ---- 2. Text fields stop at the server's limits -------------------------------------------------
 
 LIMITS = {  # form → (control testid, server schema, field)
@@ -178,6 +207,17 @@ def test_the_task_filters_leave_room_for_the_first_tasks(phones, locale, screens
     expect(phone.testid("task-filters-more")).to_contain_text("(1)")
     expect(phone.testid("task-count")).to_contain_text(code)
     screenshot(page, f"details-tasks-more-{tag}")
+
+    # Regression: with a "More" filter in use the toggle ("More (1)") wrapped onto a third line of
+    # chips at 360 px in English. Assignee chips and the toggle stay one line at both widths.
+    phone.testid("task-filters-more").click()
+    expect(panel).to_be_hidden()
+    for size in (NARROW, PHONE_SIZE):
+        page.set_viewport_size(size)
+        tops = page.evaluate("""() => [...new Set([...document.querySelectorAll('.filter-bar .filter-chip')]
+            .map((chip) => Math.round(chip.getBoundingClientRect().top)))]""")
+        assert len(tops) == 1, f"assignee chips and the toggle on {len(tops)} lines at {size['width']}px"
+        screenshot(page, f"details-tasks-more-in-use-{tag}{'' if size is PHONE_SIZE else '-360'}")
     phone.assert_no_errors()
 
 

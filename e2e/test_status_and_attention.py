@@ -3,7 +3,8 @@ Chinese and English, at 390 px and 360 px (the layout audit of layout_audit.py a
 
 - the status bar counts a photo still waiting for upload as not synced (offline, and when the
   push went through but the photo's upload failed), shows the upload's progress, and clears once
-  the photo is on the server; it stays two short lines with a Sync button ≥ 44 px tall;
+  the photo is on the server; it stays two short lines with a Sync button ≥ 44 px tall; an error
+  it retries is one line of its own between them, and many changes and photos waiting are never cut;
 - the storage warning is one compact row;
 - a refused safety-check change shows its item notes as "item: note" lines and its photos as
   how many, in the card and in the editor, and the corrected change goes out with its photos;
@@ -172,6 +173,119 @@ def test_the_status_bar_and_the_storage_warning_stay_short_on_a_narrow_phone(loc
         dismiss.click()
         expect(warning).to_be_hidden()
     phone.assert_no_errors()
+
+
+# What the status bar shows of an error and of what waits, measured in one read in the page.
+STATUS_LAYOUT = """() => {
+  const lines = (el) => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    const tops = [...range.getClientRects()].map((box) => box.top).sort((a, b) => a - b);
+    return tops.filter((top, i) => i === 0 || top > tops[i - 1] + 8).length;
+  };
+  const box = (el) => el.getBoundingClientRect().toJSON();
+  const error = document.querySelector('[data-testid=sync-error]');
+  const pending = document.querySelector('[data-testid=pending-count]');
+  const leaves = [...pending.querySelectorAll('span:not(.pending-separator)')].concat(pending.children.length ? [] : [pending]);
+  return {
+    bar: box(document.querySelector('[data-testid=status-bar]')),
+    row: error ? box(error.parentElement) : null,
+    error: error ? { ...box(error), lines: lines(error), text: error.textContent } : null,
+    lastSync: box(document.querySelector('[data-testid=last-sync]')),
+    waiting: leaves.map((el) => ({ text: el.textContent, lines: lines(el), cut: el.scrollWidth > el.clientWidth + 1 })),
+    sync: box(document.querySelector('[data-testid=sync-now]')),
+  };
+}"""
+
+# A way to make each error the bar retries by itself happen on the next pull.
+PULL_FAILURES = {
+    "server": lambda route: route.fulfill(status=503, content_type="application/json",
+                                          body='{"error": {"code": "unavailable", "message": "down"}}'),
+    "http": lambda route: route.fulfill(status=409, content_type="application/json",
+                                        body='{"error": {"code": "conflict", "message": "no"}}'),
+    "network": lambda route: route.abort("connectionreset"),
+    "client": lambda route: route.fulfill(status=200, content_type="application/json", body="not json"),
+    "forbidden": lambda route: route.fulfill(status=403, content_type="application/json",
+                                             body='{"error": {"code": "forbidden", "message": "no"}}'),
+}
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_an_error_the_app_retries_is_one_line_of_its_own_in_the_status_bar(locale, phones, screenshot):
+    # Regression: at 360 px "Server problem (503). Will retry." wrapped onto two lines beside the last sync.
+    phone = phones("foreman1")
+    phone.login("foreman1")
+    dismiss_storage_warning(phone.page)
+    page = phone.page
+    tour = Tour(page, locale, screenshot, prefix="status-", tag=tag_of(locale), who="foreman1")
+    phone_size = page.viewport_size
+
+    # One line above the connection and last sync, at both widths; an error that asks for action
+    # (forbidden) may take more lines, the bar's full width.
+    for code, fail in PULL_FAILURES.items():
+        page.route("**/api/sync/pull*", fail)
+        phone.testid("sync-now").click()
+        expect(phone.testid("sync-error")).to_have_attribute("data-code", code, timeout=20_000)
+        expect(phone.testid("status-bar")).to_have_attribute("data-phase", "idle")
+        page.unroute("**/api/sync/pull*")
+        for size in (NARROW, phone_size):
+            page.set_viewport_size(size)
+            layout = page.evaluate(STATUS_LAYOUT)
+            error, where = layout["error"], f"{code} error at {size['width']}px"
+            assert error["text"] == ui(locale, f"sync.error.{code}", status={"server": 503, "http": 409}.get(code, ""))
+            if code != "forbidden":
+                assert error["lines"] == 1, f"{where} on {error['lines']} lines: {error['text']}"
+                assert layout["bar"]["height"] <= 110, f"status bar {layout['bar']['height']}px tall with the {where}"
+            assert abs(error["width"] - layout["row"]["width"]) <= 1, f"{where} shares its line: {layout}"
+            assert layout["lastSync"]["top"] >= error["bottom"] - 1, f"the last sync beside the {where}"
+        page.set_viewport_size(phone_size)
+        if code in ("server", "forbidden"):
+            tour.visit(f"error-{code}")
+    # The failures were made on purpose; the next sync clears the error.
+    phone.errors[:] = [e for e in phone.errors if "/api/sync/pull" not in e]
+    phone.sync_now()
+    expect(phone.testid("sync-error")).to_have_count(0)
+    phone.assert_no_errors()
+    assert_no_problems(tour)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_many_changes_and_photos_waiting_are_never_cut_in_the_status_bar(locale, phones, screenshot):
+    # Regression: at 360 px "128 changes · 12 photos" was cut to "128 changes · 12 ph…".
+    phone = phones("foreman1")
+    phone.login("foreman1")
+    dismiss_storage_warning(phone.page)
+    page = phone.page
+    tour = Tour(page, locale, screenshot, prefix="status-", tag=tag_of(locale), who="foreman1")
+    phone_size = page.viewport_size
+    phone.go_offline()
+    page.evaluate("""async () => {
+      const { enqueue } = await import('/js/sync/outbox.js');
+      const { savePendingBlob } = await import('/js/db/pending_blobs.js');
+      await enqueue(Array.from({ length: 128 }, (_, i) => ({
+        op: 'put', type: 'task', id: crypto.randomUUID(), fields: { title: `C${i} 路缘石安装` } })));
+      for (let i = 0; i < 12; i += 1) await savePendingBlob(`${i}`.padStart(64, 'f'), new Uint8Array([i]).buffer, 'image/jpeg');
+    }""")
+    count = phone.testid("pending-count")
+    expect(count).to_have_attribute("data-count", "128")
+    expect(count).to_have_attribute("data-photos", "12")
+    changes, photos = ui(locale, "status.changes", count=128, n=128), ui(locale, "status.photosShort", count=12, n=12)
+    expect(count).to_have_text(ui(locale, "status.pendingAndPhotos", changes=changes, photos=photos))
+
+    # Both counts in full beside "Sync", each on one line, and the bar no taller than usual.
+    for size in (NARROW, phone_size):
+        page.set_viewport_size(size)
+        layout = page.evaluate(STATUS_LAYOUT)
+        cut = [line["text"] for line in layout["waiting"] if line["cut"] or line["lines"] > 1]
+        assert cut == [], f"cut or wrapped at {size['width']}px: {cut}"
+        shown = " ".join(line["text"] for line in layout["waiting"])
+        assert changes in shown and photos in shown, shown
+        assert layout["bar"]["height"] <= 90, f"status bar {layout['bar']['height']}px tall at {size['width']}px"
+        assert layout["sync"]["height"] >= 44 and layout["sync"]["width"] >= 44, layout["sync"]
+    page.set_viewport_size(phone_size)
+    tour.visit("waiting-many")
+    phone.assert_no_errors()
+    assert_no_problems(tour)
 
 
 # ---- 2. "Needs attention": item notes as lines, photos as counts --------------------------------

@@ -1,7 +1,7 @@
 /**
  * Always-visible sync status in two short lines: what waits on this phone (changes and photos)
- * and "Sync now"; below, the connection and the last sync, an error, or the progress of the
- * photo upload, push or pull under way.
+ * and "Sync now"; below, the connection and the last sync, or the progress of the photo upload,
+ * push or pull under way. An error takes a line of its own between the two.
  */
 import { STATUS_EVENT } from '../sync/sync_engine.js';
 import { h, icon } from './dom.js';
@@ -18,6 +18,15 @@ export function waitingText(pending, photos) {
     changes: t('status.changes', { count: pending, n: formatNumber(pending) }),
     photos: t('status.photosShort', { count: photos, n: formatNumber(photos) }),
   });
+}
+
+/** "3 changes" and "2 photos" as two lines; a hidden separator keeps the text "3 changes · 2 photos". */
+function waitingLines(pending, photos) {
+  return [
+    h('span', {}, t('status.changes', { count: pending, n: formatNumber(pending) })),
+    h('span', { class: 'pending-separator' }, t('status.pendingAndPhotos', { changes: '', photos: '' })),
+    h('span', {}, t('status.photosShort', { count: photos, n: formatNumber(photos) })),
+  ];
 }
 
 export class StatusBar {
@@ -38,10 +47,12 @@ export class StatusBar {
       h('span', { class: 'dot', 'aria-hidden': 'true' }),
       h('span', { class: 'connection-label' }, online ? t('status.online') : t('status.offline')));
     const waiting = waitingText(pending, photos);
+    // Changes and photos both waiting: one count a line, so a long one ("128 changes") is never cut.
+    const both = pending > 0 && photos > 0;
     const pendingCount = h('span', {
-      class: `pending ${pending + photos > 0 ? 'has-pending' : ''}`, testid: 'pending-count', title: waiting,
+      class: `pending ${pending + photos > 0 ? 'has-pending' : ''} ${both ? 'pending-both' : ''}`, testid: 'pending-count', title: waiting,
       dataset: { count: String(pending), photos: String(photos) },
-    }, waiting);
+    }, both ? waitingLines(pending, photos) : waiting);
     const syncButton = h('button', {
       type: 'button', class: 'button sync-now', testid: 'sync-now', disabled: busy || loginRequired,
       'aria-label': t('status.syncNow'), onclick: () => this.engine.syncNow(),
