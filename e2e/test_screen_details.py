@@ -115,6 +115,36 @@ def test_a_section_edit_sends_only_what_was_changed_too(phones, server_api):
     phone.assert_no_errors()
 
 
+def test_a_safety_check_edit_sends_only_what_was_changed_too(phones, server_api):
+    # The check form shares the rule (Screen.changedFields): its own fields go out only when changed.
+    safety = server_api("safety1")
+    check_id = str(uuid.uuid4())
+    safety.put("safety_check", check_id, project_id=safety.project_id, template="excavation",
+               date="2026-11-23", likelihood=2, severity=2,
+               results={"EX01": "pass", "EX02": "pass", "EX03": "pass", "EX04": "pass", "EX05": "pass"})
+    phone = phones("safety1")
+    phone.login("safety1")
+    phone.go_offline()
+    phone.goto(f"/r/safety_check/{check_id}/edit")
+    expect(phone.testid("check-date")).to_have_value("2026-11-23")
+    phone.page.locator("#check-notes").fill("复查：支护完好")
+
+    # Meanwhile the supervisor grades the risk higher on the server.
+    server_api("supervisor1").put("safety_check", check_id, severity=4)
+
+    phone.testid("check-save").click()
+    expect(phone.page).to_have_url(re.compile(rf"/r/safety_check/{check_id}$"))
+    phone.expect_pending(1)
+    [queued] = phone.outbox()
+    assert queued["fields"] == {"notes": "复查：支护完好"}
+    phone.go_online()
+
+    data = server_api("safety1").record("safety_check", check_id)["data"]
+    assert data["notes"] == "复查：支护完好"
+    assert data["severity"] == 4  # the supervisor's change stands
+    phone.assert_no_errors()
+
+
 # ---- 2. Text fields stop at the server's limits -------------------------------------------------
 
 LIMITS = {  # form → (control testid, server schema, field)

@@ -131,6 +131,17 @@ export class SafetyCheckFormScreen extends Screen {
     this.show(h('header', { class: 'screen-header' }, h('h1', { tabindex: '-1' }, title)), this.form);
     this.drawTemplate();
     this.drawBadge();
+    this.rememberShown(this.formValues());
+  }
+
+  /** The check's own fields as the form holds them (defaults filled in included). */
+  formValues() {
+    const data = new FormData(this.form);
+    const text = (name) => String(data.get(name) ?? '').trim();
+    return {
+      section_id: text('section_id') || null, date: text('date') || localToday(),
+      likelihood: this.likelihood, severity: this.severity, notes: text('notes') || null,
+    };
   }
 
   riskStepper(name) {
@@ -337,13 +348,10 @@ export class SafetyCheckFormScreen extends Screen {
     const itemPhotos = Object.fromEntries(Object.entries(this.itemPhotos)
       .filter(([, taken]) => taken.length).map(([code]) => [code, this.photosOf(code)]));
     const id = this.existing?.id ?? randomUuid();
-    const values = {
-      section_id: text('section_id') || null, date: text('date') || localToday(),
-      likelihood: this.likelihood, severity: this.severity, notes: text('notes') || null,
-    };
+    const values = this.formValues();
     let fields;
     if (this.existing) {
-      fields = Object.fromEntries(Object.entries(values).filter(([name, value]) => (this.existing.fields[name] ?? null) !== value));
+      fields = this.changedFields(values); // a default shown (today's date, the linked section) stays out
       const before = this.existing.fields.results ?? {};
       const changed = Object.fromEntries(Object.entries(this.results).filter(([code, result]) => before[code] !== result));
       if (Object.keys(changed).length) fields.results = changed;
