@@ -5,7 +5,7 @@ field screens).
 the narrowest phones on site, screenshots it at both and measures what a site foreman would trip
 over: sideways scrolling, controls under 44 px (gloves), controls off screen, text cut off, text
 too faint to read in sunlight (WCAG AA contrast), status-bar text squeezed onto more lines than it
-needs, a bar of filter chips wrapping, and, on a Chinese screen, interface words left in English.
+needs, a bar of filter chips wrapping, an item of a summary line split across lines, and, on a Chinese screen, interface words left in English.
 Screenshots go to e2e/screenshots/<name>.png and <name>-360.png.
 """
 from __future__ import annotations
@@ -96,6 +96,26 @@ AUDIT = """(zh) => {
   for (const bar of document.querySelectorAll('.filter-bar')) {
     const tops = new Set([...bar.querySelectorAll('.filter-chip')].filter(visible).map((chip) => Math.round(chip.getBoundingClientRect().top)));
     if (tops.size > 1) problems.push(`filter chips on ${tops.size} lines "${bar.textContent.trim().slice(0, 40)}"`);
+  }
+  // An item of a summary line ("Progress: 0%%", a name: the text between " · ") breaks onto the next line
+  // whole, never in its middle, unless it is wider than the line.
+  for (const summary of document.querySelectorAll('.record-summary')) {
+    if (!visible(summary)) continue;
+    const room = summary.getBoundingClientRect().width;
+    const walker = document.createTreeWalker(summary, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      let start = 0;
+      for (const item of node.textContent.split(' · ')) {
+        const range = document.createRange();
+        range.setStart(node, start);
+        range.setEnd(node, start + item.length);
+        start += item.length + 3;
+        const rects = [...range.getClientRects()].filter((r) => r.width > 0);
+        const lines = new Set(rects.map((r) => Math.round(r.top))).size;
+        const wide = rects.reduce((sum, r) => sum + r.width, 0);
+        if (lines > 1 && wide < room - 1) problems.push(`summary item split "${item.trim().slice(0, 30)}"`);
+      }
+    }
   }
   if (zh) {
     // Interface text in English on a Chinese screen. What people typed (titles, values, history) may be in

@@ -1,7 +1,7 @@
 /** Past briefings by date, newest first; a date field jumps to one day. */
 import { loadViews } from '../sync/local_view.js';
 import { may } from '../sync/permissions.js';
-import { h } from './dom.js';
+import { h, summaryParts } from './dom.js';
 import { formatDate, t } from './i18n.js';
 import { loadNameDirectory } from './name_directory.js';
 import { stateLabel } from './record_text.js';
@@ -58,7 +58,7 @@ export class BriefingListScreen extends Screen {
             class: 'record-item', href: `/r/briefing/${briefing.id}`, testid: 'record-item', dataset: { id: briefing.id, type: 'briefing' },
           },
           h('span', { class: 'record-title' }, (briefing.fields.section_ids ?? []).map((id) => codes.get(id)).filter(Boolean).join(' · ') || t('briefing.noSections')),
-          h('span', { class: 'record-summary' }, [briefing.fields.weather, t('briefing.people', { count: people }), who].filter(Boolean).join(' · ')),
+          h('span', { class: 'record-summary' }, summaryParts([briefing.fields.weather, t('briefing.people', { count: people }), who].filter(Boolean))),
           h('span', { class: 'record-tags' },
             h('span', { class: `chip chip-${status}` }, stateLabel(status)),
             briefing.pending ? h('span', { class: 'chip chip-pending', testid: 'record-pending' }, t('record.notSynced')) : null)));

@@ -24,6 +24,14 @@ export function h(tag, props = {}, ...children) {
   return node;
 }
 
+/**
+ * The items of a summary line with " · " between them. Each item breaks onto the next line as
+ * a whole ("Progress: 0%", a person's name), never in its middle, unless it is wider than a line.
+ */
+export function summaryParts(items) {
+  return items.flatMap((item, index) => [index ? ' · ' : null, h('span', { class: 'summary-part' }, item)]);
+}
+
 /** A small inline SVG icon from a 24×24 path, hidden from screen readers. */
 export function icon(pathData) {
   const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');

@@ -2,7 +2,7 @@
 import { loadViews } from '../sync/local_view.js';
 import { may } from '../sync/permissions.js';
 import { DueChip, dueState } from './countdown.js';
-import { h } from './dom.js';
+import { h, summaryParts } from './dom.js';
 import { FilterChips } from './filter_chips.js';
 import { t } from './i18n.js';
 import { loadNameDirectory } from './name_directory.js';
@@ -54,7 +54,7 @@ export class FeedbackListScreen extends Screen {
           class: `record-item ${late ? 'is-overdue' : ''}`, href: `/r/feedback/${item.id}`, testid: 'record-item', dataset: { id: item.id, type: 'feedback' },
         },
         h('span', { class: 'record-title' }, item.fields.description ?? ''),
-        h('span', { class: 'record-summary' }, [t(`category.${item.fields.category}`), nameOf(item.fields.section_id), item.fields.location].filter(Boolean).join(' · ')),
+        h('span', { class: 'record-summary' }, summaryParts([t(`category.${item.fields.category}`), nameOf(item.fields.section_id), item.fields.location].filter(Boolean))),
         h('span', { class: 'record-tags' },
           h('span', { class: `chip chip-${state}` }, stateLabel(state)),
           DueChip(item.fields.response_due, { done: FINISHED.includes(state) }),

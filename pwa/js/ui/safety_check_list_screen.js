@@ -2,7 +2,7 @@
 import { loadViews } from '../sync/local_view.js';
 import { may } from '../sync/permissions.js';
 import { loadChecklists, templateName, templateOf } from './checklist_text.js';
-import { h } from './dom.js';
+import { h, summaryParts } from './dom.js';
 import { FilterChips } from './filter_chips.js';
 import { formatDate, t } from './i18n.js';
 import { loadNameDirectory } from './name_directory.js';
@@ -49,7 +49,7 @@ export class SafetyCheckListScreen extends Screen {
         const template = templateOf(check, templates);
         return h('li', {}, h('a', { class: `record-item ${fails && status !== 'closed' ? 'is-overdue' : ''}`, href: `/r/safety_check/${check.id}`, testid: 'record-item', dataset: { id: check.id, type: 'safety_check' } },
           h('span', { class: 'record-title' }, template ? templateName(template) : (check.fields.template ?? t('type.safety_check'))),
-          h('span', { class: 'record-summary' }, [formatDate(check.fields.date), nameOf(check.fields.section_id)].filter(Boolean).join(' · ')),
+          h('span', { class: 'record-summary' }, summaryParts([formatDate(check.fields.date), nameOf(check.fields.section_id)].filter(Boolean))),
           h('span', { class: 'record-tags' },
             h('span', { class: `chip chip-${status}` }, stateLabel(status)),
             check.fields.likelihood && check.fields.severity ? RiskBadge(check.fields.likelihood, check.fields.severity, { testid: null }) : null,

@@ -1,7 +1,7 @@
 /** Tasks with filter chips (state, overdue, assignee, section) kept in the address, overdue first. */
 import { loadViews } from '../sync/local_view.js';
 import { may } from '../sync/permissions.js';
-import { h } from './dom.js';
+import { h, summaryParts } from './dom.js';
 import { formatDate, t } from './i18n.js';
 import { FilterChips } from './filter_chips.js';
 import { localToday } from './home_sections.js';
@@ -159,11 +159,11 @@ export class TaskListScreen extends RecordListScreen {
     const overdue = isOverdue(view, this.today);
     const section = this.sections.find((s) => s.id === sectionId);
     const summary = [section?.fields.code, assigneeId ? this.nameOf(assigneeId) : null,
-      due ? t('tasks.due', { date: formatDate(due) }) : null].filter(Boolean).join(' · ');
+      due ? t('tasks.due', { date: formatDate(due) }) : null].filter(Boolean);
     return h('li', {},
       h('a', { class: `record-item ${overdue ? 'is-overdue' : ''}`, href: `/r/task/${view.id}`, testid: 'record-item', dataset: { id: view.id, type: 'task' } },
         h('span', { class: 'record-title' }, recordTitle(view)),
-        summary ? h('span', { class: 'record-summary' }, summary) : null,
+        summary.length ? h('span', { class: 'record-summary' }, summaryParts(summary)) : null,
         h('span', { class: 'progress-line' },
           h('progress', { max: 100, value: ['done', 'accepted'].includes(status) ? 100 : Number(progress) || 0, 'aria-hidden': 'true' }),
           h('span', {}, `${['done', 'accepted'].includes(status) ? 100 : Number(progress) || 0}%`)),
