@@ -249,6 +249,24 @@ def test_an_error_the_app_retries_is_one_line_of_its_own_in_the_status_bar(local
     assert_no_problems(tour)
 
 
+def test_an_error_the_app_retries_gives_way_to_offline_but_one_asking_for_action_stays(phones):
+    # Regression: "Server error (503). Will retry." stayed on screen after the phone went offline.
+    phone = phones("foreman1")
+    phone.login("foreman1")
+    page = phone.page
+    for code, stays in (("server", False), ("forbidden", True)):
+        page.route("**/api/sync/pull*", PULL_FAILURES[code])
+        phone.testid("sync-now").click()
+        expect(phone.testid("sync-error")).to_have_attribute("data-code", code, timeout=20_000)
+        page.unroute("**/api/sync/pull*")
+        phone.go_offline()
+        expect(phone.testid("sync-error")).to_have_count(1 if stays else 0)
+        phone.go_online()
+        expect(phone.testid("sync-error")).to_have_count(0)
+    phone.errors[:] = [e for e in phone.errors if "/api/sync/pull" not in e]
+    phone.assert_no_errors()
+
+
 @pytest.mark.parametrize("locale", LOCALES)
 def test_many_changes_and_photos_waiting_are_never_cut_in_the_status_bar(locale, phones, screenshot):
     # Regression: at 360 px "128 changes · 12 photos" was cut to "128 changes · 12 ph…".

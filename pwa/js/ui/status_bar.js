@@ -29,6 +29,9 @@ function waitingLines(pending, photos) {
   ];
 }
 
+/** Sync errors the app retries by itself (the others ask the user to act). */
+const RETRIED = new Set(['network', 'server', 'http', 'client']);
+
 export class StatusBar {
   constructor(element, engine) {
     this.element = element;
@@ -60,7 +63,8 @@ export class StatusBar {
 
     const details = [connection];
     // Offline, "can't reach the server" says nothing the connection does not.
-    const shownError = error && !(error.code === 'network' && !online) ? error : null;
+    // Offline, an error the app retries says nothing the offline dot does not; one asking for action stays.
+    const shownError = error && !(RETRIED.has(error.code) && !online) ? error : null;
     if (busy) details.push(this.progress(this.engine.status));
     else if (shownError) {
       details.push(h('span', { class: 'sync-error', testid: 'sync-error', role: 'alert', dataset: { code: shownError.code } },
