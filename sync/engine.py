@@ -11,7 +11,7 @@ from typing import Any
 
 from .errors import ClockFormatError, MutationRejected, SyncError
 from .hlc import clamp_hlc, parse_hlc
-from .merge import Author, Outcome, merge_lww, merge_map, merge_set
+from .merge import Author, Outcome, leaves_as_is, merge_lww, merge_map, merge_set
 from .records import FieldKind, RecordType, Registry
 from .state import DeviceState, HistoryEntry, RecordState, RejectedEntry
 from .store import Policy, Store
@@ -75,7 +75,10 @@ class PushSession:
         """Apply the batch and return `{"results": [...], "last_mid": n}`."""
         ordered = check_envelope(mutations)
         device = self.store.get_device(self.client_id)
-        if device is None:
+        # A client_id is bound to its user by its first push (protocol, "Ids and clocks").
+        # A device that has never pushed (one the server only remembers pulls of) is
+        # anyone's: it starts afresh for this user, with nothing assumed observed.
+        if device is None or (device.last_mid == 0 and device.user_id != self.user_id):
             device = DeviceState(self.client_id, self.user_id)
         elif device.user_id != self.user_id:
             raise DeviceOwnedByOther("this client_id belongs to another user")
@@ -185,14 +188,12 @@ class PushSession:
             raise MutationRejected("forbidden", f"your role may not create a {rtype.name}", {})
         # Each field is judged on its own (`edit:<field>`; the policy may fall back to `edit`);
         # a put that only moves the state is judged by the transition rules below.
-        if not creating:
-            refused = sorted(name for name in plain
-                             if not self.policy.may(roles, rtype, f"edit:{name}", record,
-                                                    self.user_id))
-            if refused:
-                raise MutationRejected("forbidden", f"your role may not change this {rtype.name}",
-                                       {name: ["your role may not change it"] for name in refused})
+        refused = [] if creating else [
+            name for name in plain
+            if not self.policy.may(roles, rtype, f"edit:{name}", record, self.user_id)]
         fields, errors = self.policy.clean(rtype, fields, creating, record)
+        if refused:
+            fields = self._drop_unchanged(rtype, record, refused, fields, errors)
         if not creating:
             errors.update({name: ["cannot be changed after creation"] for name in fields
                            if name in rtype.immutable and fields[name] != record.values.get(name)})
@@ -222,7 +223,7 @@ class PushSession:
             else:
                 merge_lww(working, author, outcome, name, fields[name])
         if state_field in fields:
-            self._transition(rtype, working, roles, author, outcome, fields[state_field], creating)
+            self._transition(rtype, working, roles, author, outcome, fields[state_field])
 
         # 3. Store the record (if anything changed) and what the merge produced.
         if outcome.changed or creating:
@@ -236,14 +237,34 @@ class PushSession:
             result["conflicts"] = outcome.lost
         return result
 
+    def _drop_unchanged(self, rtype: RecordType, record: RecordState, refused: list[str],
+                        fields: dict, errors: dict) -> dict:
+        """The put's cleaned fields without those the role may not edit but leaves as they
+        are (a client sending the whole record repeats them); forbidden if it changes one.
+
+        Judged after the policy's normal form (a UUID in capitals is the same UUID); a
+        field the policy found invalid cannot be the stored value, so it is a change, and
+        `forbidden` still comes before `invalid`. A dropped field writes nothing: no merge,
+        no clock, no history."""
+        changed = sorted(name for name in refused
+                         if name in errors or name not in fields
+                         or not leaves_as_is(record, rtype.kind(name), name, fields[name]))
+        if changed:
+            raise MutationRejected("forbidden", f"your role may not change this {rtype.name}",
+                                   {name: ["your role may not change it"] for name in changed})
+        return {name: value for name, value in fields.items() if name not in refused}
+
     def _transition(self, rtype: RecordType, working: RecordState, roles: frozenset[str],
-                    author: Author, outcome: Outcome, target: str, creating: bool):
-        """Move the state field, legal only from the current state and for the role."""
+                    author: Author, outcome: Outcome, target: str):
+        """Move the state field, legal only from the current state and for the role.
+
+        A put that creates a record starts from the machine's initial state, so it may
+        name any state one legal move away, judged like any later move."""
         name = rtype.state_field
         source = working.values.get(name)
         if target == source:
             return
-        if creating or not rtype.machine.allows(source, target):
+        if not rtype.machine.allows(source, target):
             raise MutationRejected("invalid_transition",
                                    f"a {rtype.name} cannot go from {source} to {target}",
                                    {name: [f"cannot go from {source} to {target}"]})

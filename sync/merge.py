@@ -11,9 +11,11 @@ for the add-wins observed-remove set and per-key last-writer-wins maps.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from .records import FieldKind
 from .state import ConflictEntry, HistoryEntry, RecordState
 
 
@@ -57,6 +59,11 @@ def _history(record: RecordState, author: Author, name: str, old: Any, new: Any,
                         author.client_id, author.seq, author.original_hlc, lost)
 
 
+def _canonical(value: Any) -> str:
+    """A value's canonical JSON text: equal values give equal texts, and texts sort."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def _register(record: RecordState, author: Author, outcome: Outcome, name: str,
               current: Any, current_clock: list | None, value: Any) -> bool:
     """Last-writer-wins for one slot; True when `value` wins and must be written.
@@ -65,27 +72,58 @@ def _register(record: RecordState, author: Author, outcome: Outcome, name: str,
        If the old value's author wrote it concurrently (this author had not seen it),
        that author lost a race and is told in their conflict inbox.
     2. A lower hlc: the new value loses; it goes to history and to this author's inbox.
-    3. The same hlc: the same write seen again; nothing changes.
+    3. The same hlc (one device stamped two writes alike; the client id in the hlc
+       keeps devices apart): the same value changes nothing. Of two different values
+       the one whose canonical JSON text sorts higher wins, whichever came first, so
+       every order of arrival keeps the same one. Neither write had seen the other:
+       the loser is told as in 1 (the value kept loses) or 2 (the new value loses).
     """
+    tie = False
     if current_clock is None or author.hlc > current_clock[0]:
+        wins = True
+    elif author.hlc < current_clock[0]:
+        wins = False
+    else:
+        if current == value:
+            return False
+        mine, kept = _canonical(value), _canonical(current)
+        if mine == kept:
+            return False
+        tie, wins = True, mine > kept
+    if wins:
         if current_clock is not None and current != value:
-            if not author.has_observed(current_clock):
+            if tie or not author.has_observed(current_clock):
                 outcome.conflicts.append(ConflictEntry(
                     current_clock[1], record.type, record.id, name, current, value,
                     author.user_id, author.seq))
         if current != value or current_clock is None:
             outcome.history.append(_history(record, author, name, current, value))
         return True
-    if author.hlc < current_clock[0]:
-        if current != value:
-            kept_by = current_clock[1]
-            outcome.lost.append({"field": name, "yours": value, "kept": current, "by": kept_by})
-            outcome.history.append(_history(record, author, name, current, value, lost=True))
-            # Also when the value kept is the same device's: its clock went backwards.
-            outcome.conflicts.append(ConflictEntry(
-                author.user_id, record.type, record.id, name, value, current, kept_by,
-                author.seq))
+    if current != value:
+        kept_by = current_clock[1]
+        outcome.lost.append({"field": name, "yours": value, "kept": current, "by": kept_by})
+        outcome.history.append(_history(record, author, name, current, value, lost=True))
+        # Also when the value kept is the same device's: its clock went backwards.
+        outcome.conflicts.append(ConflictEntry(
+            author.user_id, record.type, record.id, name, value, current, kept_by,
+            author.seq))
     return False
+
+
+def leaves_as_is(record: RecordState, kind: FieldKind, name: str, value: Any) -> bool:
+    """Whether a put's value (in the policy's normal form) for field `name` leaves the
+    record's value as it is: for `lww` the same value; for `map` every key's value the
+    current one (null: the key is absent); for `set` every add already an element and
+    every remove already not one."""
+    current = record.values.get(name)
+    if kind is FieldKind.SET:
+        elements = set(current or ())
+        return (all(element in elements for element in value.get("add", ()))
+                and not any(element in elements for element in value.get("remove", ())))
+    if kind is FieldKind.MAP:
+        current = current or {}
+        return all(current.get(key) == item for key, item in value.items())
+    return current == value
 
 
 def merge_lww(record: RecordState, author: Author, outcome: Outcome, name: str, value: Any):

@@ -379,9 +379,6 @@ def test_a_cursor_the_server_made_is_accepted_for_a_member_of_many_projects(sqli
     assert status == 200, body
 
 
-@pytest.mark.xfail(strict=True, reason="a put that creates a record may not also move its "
-                   "state: todo → doing on creation is rejected invalid_transition, with the "
-                   "message 'cannot go from todo to doing' although that move is legal")
 def test_a_new_record_may_be_created_in_a_state_legal_from_its_first_one(sqlite_site):
     """"the transition must be legal from the current state for the author's role"."""
     foreman, liaison = sqlite_site.device("foreman1"), sqlite_site.device("liaison1")
@@ -395,9 +392,6 @@ def test_a_new_record_may_be_created_in_a_state_legal_from_its_first_one(sqlite_
     assert results(liaison.push())[0]["status"] == "applied"
 
 
-@pytest.mark.xfail(strict=True, reason="a role that may decide an approval but not edit it is "
-                   "refused 'forbidden' when the put also carries an unchanged field "
-                   "(project_id), as a client sending the whole record does")
 def test_a_supervisor_decides_an_approval_with_a_put_that_repeats_its_project(sqlite_site):
     """"supervisor: ... deciding approvals"; a put's fields may include unchanged ones."""
     foreman, supervisor = sqlite_site.device("foreman1"), sqlite_site.device("supervisor1")
@@ -452,9 +446,6 @@ def test_a_rejected_mutation_with_a_number_beyond_a_double_is_kept_and_listed_as
     assert strict_json(listed.get_data(as_text=True))["rejected"]
 
 
-@pytest.mark.xfail(strict=True, reason="a second put of one device under the same hlc is "
-                   "answered 'applied' but nothing is written, nor kept in history or the "
-                   "conflict inbox: the write is lost without a trace")
 def test_a_write_answered_applied_is_written(sqlite_site):
     """"applied: every field written"; "No acknowledged write is ever lost"."""
     device = sqlite_site.device("foreman1")
@@ -470,8 +461,6 @@ def test_a_write_answered_applied_is_written(sqlite_site):
         assert answers[1]["status"] in ("merged", "rejected"), answers
 
 
-@pytest.mark.xfail(strict=True, reason="the first pull already binds a client_id to its user, "
-                   "so another user's first push with it is 403 although nothing was pushed")
 def test_a_client_id_is_bound_on_its_first_push(sqlite_site):
     """"client_id ... bound to the user on first push; a push with another user's
     client_id is 403"."""

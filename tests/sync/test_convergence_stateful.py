@@ -81,6 +81,12 @@ class FlakyDevices(RuleBasedStateMachine):
     def clock(self, index, ms):
         self._device(index).clock_ms += ms
 
+    @rule(index=st.integers(0, 7))
+    def stall(self, index):
+        """The device's next write repeats its last hlc (its counter did not move)."""
+        device = self._device(index)
+        device.counter = max(device.counter - 1, 0)
+
     @precondition(lambda self: any(d.outbox for d in self.devices))
     @rule(index=st.integers(0, 7), start=st.integers(0, 5), size=st.integers(1, 6),
           lose_answer=st.booleans(), twice=st.booleans())
