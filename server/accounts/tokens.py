@@ -13,7 +13,8 @@ from sqlalchemy import select
 from ..errors import ApiError
 from ..extensions import db
 from ..projects.models import Membership
-from .models import Token, User, utcnow
+from ..timestamps import utcnow
+from .models import Token, User
 
 
 def digest(token: str) -> str:
@@ -45,10 +46,6 @@ class Caller:
         return self.projects.get(project_id, frozenset())
 
 
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
-
-
 def authenticate() -> Caller:
     """The caller of this request, or ApiError 401."""
     header = request.headers.get("Authorization", "")
@@ -66,7 +63,7 @@ def authenticate() -> Caller:
     if not rows:
         raise ApiError(401, "this session is not known; log in again", "unauthorized")
     row = rows[0]
-    if row.revoked_at is not None or _aware(row.expires_at) <= utcnow():
+    if row.revoked_at is not None or row.expires_at <= utcnow():
         raise ApiError(401, "this session has ended; log in again", "unauthorized")
     if not row.active:
         raise ApiError(401, "this account is disabled", "account_disabled")

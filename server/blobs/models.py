@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, BigInteger, DateTime, String
+from sqlalchemy import JSON, BigInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..accounts.models import utcnow
 from ..extensions import db
+from ..timestamps import UtcDateTime, utcnow
 
 
 class Blob(db.Model):
@@ -20,4 +20,4 @@ class Blob(db.Model):
     # Capture time and place read from the photo's EXIF before it is stripped.
     meta: Mapped[dict] = mapped_column(JSON, default=dict)
     created_by: Mapped[str | None] = mapped_column(String(36))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, Boolean, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..accounts.models import utcnow
 from ..extensions import db
+from ..timestamps import UtcDateTime, utcnow
 
 
 class SyncCounter(db.Model):
@@ -41,7 +41,7 @@ class Device(db.Model):
     last_mid: Mapped[int] = mapped_column(BigInteger, default=0)
     # The seq of the device's latest pull: what it had observed when it pushed.
     pulled_seq: Mapped[int] = mapped_column(BigInteger, default=0)
-    last_seen_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
 
 class DeviceResult(db.Model):
@@ -87,8 +87,8 @@ class Conflict(db.Model):
     kept: Mapped[object] = mapped_column(JSON, nullable=True)
     by: Mapped[str] = mapped_column(String(36))
     seq: Mapped[int] = mapped_column(BigInteger)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    dismissed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    dismissed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
 
 class RejectedMutation(db.Model):
@@ -105,8 +105,8 @@ class RejectedMutation(db.Model):
     op: Mapped[str] = mapped_column(String(16))
     payload: Mapped[dict] = mapped_column(JSON)
     error: Mapped[dict] = mapped_column(JSON)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    dismissed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    dismissed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
 
 class ProjectSet(db.Model):
