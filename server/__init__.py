@@ -7,13 +7,14 @@ from . import config as config_module
 from .database import engine_options, init_app as init_database
 from .errors import register_error_handlers
 from .extensions import api, db, limiter, migrate
+from .json_body import JsonRequest, StrictJSONProvider
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app; `config` overrides settings read from the environment."""
     app = Flask(__name__, instance_relative_config=True, static_folder=None)
     register_config(app, config)
-    app.json.ensure_ascii = False
+    register_json(app)
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
@@ -43,6 +44,13 @@ def register_config(app: Flask, overrides: dict | None) -> None:
     app.config.update(overrides or {})
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS",
                           engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
+
+
+def register_json(app: Flask) -> None:
+    """Read request bodies strictly (server/json_body.py); write answers as UTF-8."""
+    app.request_class = JsonRequest
+    app.json = StrictJSONProvider(app)
+    app.json.ensure_ascii = False
 
 
 def register_extensions(app: Flask) -> None:

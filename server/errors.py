@@ -25,12 +25,14 @@ class ApiError(Exception):
     """An error answered as JSON with `status`."""
 
     def __init__(self, status: int, message: str, code: str | None = None,
-                 fields: dict | None = None):
+                 fields: dict | None = None, headers: dict | None = None):
         super().__init__(message)
         self.status = status
         self.code = code or CODES.get(status, "error")
         self.message = message
         self.fields = fields or {}
+        # Sent with the answer, such as Retry-After on a 503.
+        self.headers = headers or {}
 
 
 def error_response(status: int, code: str, message: str, fields: dict | None = None):
@@ -53,7 +55,9 @@ def _flatten(messages) -> dict:
 
 
 def handle_api_error(error: ApiError):
-    return error_response(error.status, error.code, error.message, error.fields)
+    response = error_response(error.status, error.code, error.message, error.fields)
+    response.headers.update(error.headers)
+    return response
 
 
 def api_methods(path: str) -> set[str]:
@@ -80,8 +84,6 @@ def handle_http_exception(error: HTTPException):
     message = error.description if isinstance(error.description, str) else error.name
     if status == 422 and fields:
         message = "some fields are not valid"
-    if status == 400 and "json" in f"{message} {fields}".lower():
-        message, fields = "the body is not valid JSON", {}
     response = error_response(status, CODES.get(status, "error"), message, fields)
     for header in ("Retry-After", "Allow"):
         value = error.get_response().headers.get(header)

@@ -1,9 +1,8 @@
 """`GET /api/health`: whether the server and its database answer (for load balancers)."""
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import text
 
-from .extensions import db
+from .extensions import Blueprint, db
 
 bp = Blueprint("health", __name__, url_prefix="/api", description="Operations")
 

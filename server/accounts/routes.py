@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from flask import current_app, g
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from ..errors import ApiError
-from ..extensions import db, limiter
+from ..extensions import Blueprint, db, limiter
 from ..projects.models import ROLES, Membership, Project
+from ..timestamps import utcnow
 from . import schemas
-from .models import Token, User, utcnow
+from .models import Token, User
 from .passwords import check_password
 from .tokens import issue_token, login_required
 

@@ -5,7 +5,6 @@ import uuid
 from dataclasses import replace
 
 from flask import g
-from flask_smorest import Blueprint
 from sqlalchemy import delete, select
 
 from sync.engine import is_uuid
@@ -14,7 +13,7 @@ from ..accounts.models import User
 from ..accounts.passwords import hash_password
 from ..accounts.tokens import admin_of, login_required
 from ..errors import ApiError
-from ..extensions import db
+from ..extensions import Blueprint, db
 from ..permissions import allowed
 from ..syncing.service import load_record, write_as
 from . import schemas
