@@ -24,8 +24,10 @@ import base64
 import binascii
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 
+from .engine import is_uuid
 from .errors import SyncError
 from .state import DeviceState, RecordState
 from .store import Store
@@ -62,6 +64,10 @@ class PullPage:
     seq: int = 0
 
 
+# What `project_set_key` makes: 18 bytes of a sha256 in base64url.
+_KEY = re.compile(r"\A[A-Za-z0-9_-]{24}\Z")
+
+
 def project_set_key(project_ids) -> str:
     """The key a set of projects is kept under: the same set always has the same key."""
     digest = hashlib.sha256("\n".join(sorted(set(project_ids))).encode()).digest()
@@ -84,8 +90,9 @@ def decode_cursor(text: str | None) -> dict | None:
     except (binascii.Error, ValueError, UnicodeDecodeError):
         raise CursorError("cursor is not one this server made") from None
     ok = (isinstance(state, dict) and isinstance(state.get("s"), int) and state["s"] >= 0
-          and (isinstance(state.get("k"), str) and "p" not in state
-               or isinstance(state.get("p"), list) and all(isinstance(p, str) for p in state["p"])
+          and (isinstance(state.get("k"), str) and _KEY.match(state["k"]) is not None
+               and "p" not in state
+               or isinstance(state.get("p"), list) and all(is_uuid(p) for p in state["p"])
                and "k" not in state))
     work = state.get("w") if isinstance(state, dict) else None
     if ok and work is not None:

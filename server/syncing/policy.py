@@ -46,7 +46,7 @@ class ServerPolicy:
             try:
                 cleaned[name] = kind.schema.fields[name].deserialize(value, name, plain)
             except ValidationError as error:
-                errors[name] = error.messages
+                errors[name] = _messages(error.messages)
             if unstorable(value):
                 errors.setdefault(name, []).append(
                     "must not hold NUL or unpaired surrogate characters")

@@ -17,6 +17,7 @@ from sqlalchemy import JSON, Date, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from sync import DeviceState, FieldKind, RecordState
+from sync.engine import is_uuid
 
 from ..records import KINDS
 from ..records.base import UNSTORABLE_TEXT
@@ -301,11 +302,15 @@ class SqlStore:
     # -- records -----------------------------------------------------------------------
 
     def prefetch(self, mutations: list) -> None:
-        """Load every record a batch names in one query per type."""
+        """Load every record a batch names in one query per type.
+
+        Runs before the engine checks each mutation, so only ids that are UUIDs reach the
+        database: a client's id may hold text no database takes (a lone surrogate; NUL on
+        PostgreSQL). The engine then rejects the others `invalid`."""
         wanted: dict[str, set[str]] = defaultdict(set)
         for mutation in mutations:
             if isinstance(mutation, dict) and isinstance(mutation.get("type"), str) \
-                    and mutation["type"] in CODECS and isinstance(mutation.get("id"), str):
+                    and mutation["type"] in CODECS and is_uuid(mutation.get("id")):
                 record_id = mutation["id"].lower()
                 if (mutation["type"], record_id) not in self._records:
                     wanted[mutation["type"]].add(record_id)

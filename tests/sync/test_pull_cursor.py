@@ -80,6 +80,11 @@ def test_a_cursor_of_the_older_form_that_lists_its_projects_still_pulls(store, p
 
 @pytest.mark.parametrize("state", [
     {"s": 3, "k": "not-a-kept-set"},
+    {"s": 3, "k": "AAAAAAAAAAAAAAAAAAAAAAAA"},
+    {"s": 3, "k": "AAAAAAAAAAAAAAAAAAAAAA\x00A"},
+    {"s": 3, "k": "AAAAAAAAAAAAAAAAAAAAAA\ud800A"},
+    {"s": 3, "p": [PROJECT[:-1] + "\x00"]},
+    {"s": 3, "p": ["\ud800"]},
     {"s": 3, "k": 7},
     {"s": 3, "k": "x", "p": [PROJECT]},
     {"s": 3},
