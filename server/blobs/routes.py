@@ -2,29 +2,36 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
+import secrets
 from pathlib import Path
 
 from flask import Response, current_app, g, request
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
+from sqlalchemy.exc import IntegrityError
 
 from ..accounts.tokens import login_required
 from ..errors import ApiError
-from ..extensions import db
+from ..extensions import Blueprint, db
 from ..records.base import SHA256_RE
 from . import images
 from .models import Blob
 
+log = logging.getLogger(__name__)
 bp = Blueprint("blobs", __name__, url_prefix="/api/blobs", description="Photos and drawings")
 SHA = "<sha256>"
+# Seconds a client waits before retrying an upload the disk refused (full, over quota,
+# failing): an operator has to act, so not the database's few seconds.
+DISK_RETRY_AFTER = 60
 
 
 def _checked(sha256: str) -> str:
+    """The blob name in the URL, lower-case (either case is accepted), or ApiError 400."""
     if not SHA256_RE.match(sha256):
-        raise ApiError(400, "a blob's name is the lower-case hex SHA-256 of its bytes",
-                       "malformed", {"sha256": ["must be 64 lower-case hex digits"]})
-    return sha256
+        raise ApiError(400, "a blob's name is the hex SHA-256 of its bytes",
+                       "malformed", {"sha256": ["must be 64 hex digits"]})
+    return sha256.lower()
 
 
 class BlobOut(Schema):
@@ -48,23 +55,45 @@ def _path(sha256: str, variant: str = "original") -> Path:
 
 
 def _write(path: Path, data: bytes) -> None:
-    """Write atomically: a crash leaves the old file or none, never half of one."""
+    """Write atomically: a crash leaves the old file or none, never half of one. A
+    failing write (disk full, over quota, I/O error) removes its partial file and raises
+    the OSError."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + f".{os.getpid()}.part")
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
+    # A name of its own per write: two requests may store the same blob at once.
+    temporary = path.with_name(f"{path.name}.{secrets.token_hex(8)}.part")
+    try:
+        with open(temporary, "xb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            temporary.unlink(missing_ok=True)
+        except OSError:
+            log.warning("could not remove the partial blob file %s", temporary)
+        raise
+
+
+def _store(path: Path, data: bytes) -> None:
+    """`_write`, a disk that refuses the bytes answered as the server fault it is: 503."""
+    try:
+        _write(path, data)
+    except OSError as error:
+        log.error("could not store blob %s: %s", path.name, error)
+        raise ApiError(503, "the server could not store the file; try again later",
+                       "unavailable", headers={"Retry-After": str(DISK_RETRY_AFTER)}) from error
 
 
 @bp.route(f"/{SHA}", methods=["PUT"])
 @login_required
 @bp.response(201, BlobOut)
 @bp.alt_response(200, schema=BlobOut, description="already stored")
+@bp.alt_response(503, description="the disk refused the bytes (full, over quota, failing); "
+                 "nothing was stored: retry after Retry-After seconds")
 def upload(sha256):
     """Store a blob under the SHA-256 of its bytes (idempotent)."""
-    _checked(sha256)
+    sha256 = _checked(sha256)
     existing = db.session.get(Blob, sha256)
     if existing is not None:
         return existing, 200
@@ -82,12 +111,21 @@ def upload(sha256):
     except images.NotAllowed as error:
         raise ApiError(415, f"{error}; allowed: JPEG, PNG, WebP, PDF")
     width, height = images.size_of(data) if content_type != "application/pdf" else (None, None)
-    _write(_path(sha256), data)
+    _store(_path(sha256), data)
     blob = Blob(sha256=sha256, content_type=content_type, size=len(data), width=width,
                 height=height, meta=images.read_metadata(data) if width else {},
                 created_by=g.caller.user_id)
     db.session.add(blob)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The same bytes uploaded twice at once (a retry racing its first try): the first
+        # commit stored them, so this upload is one of "already stored".
+        db.session.rollback()
+        existing = db.session.get(Blob, sha256)
+        if existing is None:
+            raise
+        return existing, 200
     return blob, 201
 
 
@@ -97,7 +135,7 @@ def upload(sha256):
 @bp.alt_response(404, description="not stored yet")
 def exists(sha256):
     """Whether a blob is stored, so a client can skip the upload."""
-    if not SHA256_RE.match(sha256) or db.session.get(Blob, sha256) is None:
+    if not SHA256_RE.match(sha256) or db.session.get(Blob, sha256.lower()) is None:
         return Response(status=404)
     return Response(status=200)
 
@@ -109,7 +147,8 @@ def exists(sha256):
 def download(query, sha256):
     """A blob's bytes: a thumbnail, a display size, or the original, metadata stripped
     (an original without any is served as uploaded)."""
-    blob = db.session.get(Blob, _checked(sha256))
+    sha256 = _checked(sha256)
+    blob = db.session.get(Blob, sha256)
     if blob is None:
         raise ApiError(404, "no blob with that name")
     name = query["variant"]
@@ -127,7 +166,10 @@ def download(query, sha256):
             content_type = "image/jpeg" if found == cached else "image/png"
         else:
             data, content_type = images.variant(_path(sha256).read_bytes(), name)
-            _write(cached if content_type == "image/jpeg" else cached_png, data)
+            try:
+                _write(cached if content_type == "image/jpeg" else cached_png, data)
+            except OSError as error:  # the copy is only a cache: serve the variant anyway
+                log.warning("could not cache a variant of blob %s: %s", sha256, error)
     response = Response(data, content_type=content_type)
     response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
     return response

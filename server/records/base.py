@@ -10,8 +10,9 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from sync.engine import is_uuid
 
-# \Z, not $: `$` also matches before a final newline, so "…\n" would pass.
-SHA256_RE = re.compile(r"^[0-9a-f]{64}\Z")
+# A blob's name, in either case. \Z, not $: `$` also matches before a final newline,
+# so "…\n" would pass.
+SHA256_RE = re.compile(r"^[0-9a-fA-F]{64}\Z")
 # Text no database column stores: NUL (PostgreSQL refuses it) and lone UTF-16
 # surrogates (not UTF-8 at all; a client that cuts an emoji in half sends one).
 UNSTORABLE_TEXT = re.compile("[\x00\ud800-\udfff]")
@@ -95,9 +96,20 @@ def set_op(element: fields.Field) -> fields.Nested:
     return fields.Nested(schema)
 
 
-def blob_name() -> fields.String:
-    """The name of a stored blob: the sha256 hex of its bytes."""
-    return fields.String(validate=validate.Regexp(SHA256_RE, error="must be a sha256 hex string"))
+class BlobName(fields.String):
+    """The name of a stored blob: the sha256 hex of its bytes, in either case (.NET's
+    Convert.ToHexString writes upper case), kept lower-case so a photo has one name."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if not SHA256_RE.match(text):
+            raise ValidationError("must be a sha256 hex string")
+        return text.lower()
+
+
+def blob_name() -> BlobName:
+    """A photo's blob name (see BlobName)."""
+    return BlobName()
 
 
 def photos() -> fields.Nested:
