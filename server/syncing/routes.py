@@ -1,10 +1,7 @@
 """Sync endpoints: push, pull, conflicts, rejected mutations and record history."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Response, g, jsonify, request
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from sync.engine import is_uuid
@@ -12,8 +9,9 @@ from sync.engine import is_uuid
 from ..accounts.models import User
 from ..accounts.tokens import login_required
 from ..errors import ApiError
-from ..extensions import db
+from ..extensions import Blueprint, db
 from ..permissions import mask, may_read
+from ..timestamps import utcnow
 from . import schemas
 from .models import Conflict, RejectedMutation
 from .qr import qr_image, record_link
@@ -89,11 +87,14 @@ def dismiss_rejected(rejected_id):
 
 
 def _dismiss(model, row_id: int) -> None:
+    """Dismiss one of the caller's entries; again is a no-op, so a DELETE retried after
+    its answer was lost is 204 too."""
     row = db.session.get(model, row_id) if 0 < row_id < 2 ** 63 else None
-    if row is None or row.user_id != g.caller.user_id or row.dismissed_at is not None:
+    if row is None or row.user_id != g.caller.user_id:
         raise ApiError(404, "nothing to dismiss with that id")
-    row.dismissed_at = dt.datetime.now(dt.timezone.utc)
-    db.session.commit()
+    if row.dismissed_at is None:
+        row.dismissed_at = utcnow()
+        db.session.commit()
 
 
 def _readable(type_name: str, record_id: str):

@@ -404,9 +404,6 @@ def test_a_supervisor_decides_an_approval_with_a_put_that_repeats_its_project(sq
     assert decided["status"] == "applied", decided
 
 
-@pytest.mark.xfail(strict=True, reason="SQLite (the default database) gives back naive times: "
-                   "conflicts' and rejections' created_at and login's expires_at carry no Z or "
-                   "offset, so a client parses them as local time")
 def test_times_in_the_inboxes_and_at_login_are_utc(sqlite_site):
     """"times ISO 8601 UTC" (pull's updated_at is "2026-11-24T08:01:02Z")."""
     marked_utc = re.compile(r"(Z|[+-]00:00)\Z")
@@ -428,22 +425,24 @@ def test_times_in_the_inboxes_and_at_login_are_utc(sqlite_site):
     assert all(marked_utc.search(moment) for moment in times), times
 
 
-@pytest.mark.xfail(strict=True, reason="1e400 is valid JSON but parses as Infinity: the kept "
-                   "payload breaks PostgreSQL's json column (a 500 on every retry, the queue "
-                   "stuck) and on SQLite GET /api/sync/rejected answers 'Infinity', not JSON")
-def test_a_rejected_mutation_with_a_number_beyond_a_double_is_kept_and_listed_as_json(site):
-    """"A rejected mutation still advances last_mid (it never blocks the queue); its
-    payload stays on the server"; every answer is JSON."""
+@pytest.mark.parametrize("number", ["1e400", "-1e400", "NaN", "Infinity"])
+def test_a_push_with_a_number_no_client_reads_back_is_malformed_and_writes_nothing(site, number):
+    """Bad JSON is `400 malformed` (docs/sync-protocol.md, "Where the contract is silent"):
+    1e400 parses as Infinity, which no JSON writer gives back, so it could not be kept for
+    its author as sent; the batch writes nothing and `last_mid` stays."""
     device = site.device("foreman1")
-    mutation = device.put("task", str(uuid.uuid4()), {"project_id": PROJECT, "title": "x"})
+    task_id = str(uuid.uuid4())
+    mutation = device.put("task", task_id, {"project_id": PROJECT, "title": "x"})
     text = json.dumps({"client_id": device.client_id, "schema_version": 1,
                        "mutations": [mutation]}).replace('"title": "x"',
-                                                         '"title": "x", "progress": 1e400')
-    response = site.push_raw("foreman1", text)
-    assert response.status_code == 200, response.get_data(as_text=True)[:300]
-    assert response.get_json()["results"][0]["status"] == "rejected"
+                                                         f'"title": "x", "progress": {number}')
+    error = assert_error(site.push_raw("foreman1", text), 400)
+    assert error["code"] == "malformed"
+    status, body = device.push([])
+    assert status == 200 and body["last_mid"] == 0, body
     listed = site.client.get("/api/sync/rejected", headers=site.headers("foreman1"))
-    assert strict_json(listed.get_data(as_text=True))["rejected"]
+    assert all(r["record_id"] != task_id for r in strict_json(listed.get_data(as_text=True))["rejected"])
+    assert results(device.push())[0]["status"] == "applied"  # the same put without it
 
 
 def test_a_write_answered_applied_is_written(sqlite_site):
@@ -473,8 +472,6 @@ def test_a_client_id_is_bound_on_its_first_push(sqlite_site):
     assert status == 200, body
 
 
-@pytest.mark.xfail(strict=True, reason="an integer of more than 4300 digits makes Python's JSON "
-                   "parser raise ValueError, answered 500 on every JSON endpoint")
 @pytest.mark.parametrize("path", ["/api/auth/login", "/api/sync/push", "/api/admin/users"])
 def test_a_very_long_integer_is_a_client_error_not_a_500(sqlite_site, path):
     """"No error is a 500 for bad input"."""
@@ -485,9 +482,6 @@ def test_a_very_long_integer_is_a_client_error_not_a_500(sqlite_site, path):
     assert_error(response, response.status_code)
 
 
-@pytest.mark.xfail(strict=True, reason="the push loads the records a batch names before checking "
-                   "their ids: an id no database stores (a lone surrogate; NUL on PostgreSQL) "
-                   "reaches the driver and is answered 500")
 def test_a_mutation_id_that_is_a_lone_surrogate_is_rejected_invalid(site):
     """"Validation is per mutation: one bad mutation is rejected, the rest of the batch goes on"."""
     device = site.device("foreman1")
@@ -501,8 +495,6 @@ def test_a_mutation_id_that_is_a_lone_surrogate_is_rejected_invalid(site):
     assert second["status"] == "applied", second
 
 
-@pytest.mark.xfail(strict=True, reason="NUL in a mutation id reaches PostgreSQL, which refuses "
-                   "it: a DataError answered 500")
 def test_a_mutation_id_holding_nul_is_rejected_invalid(site):
     """"No error is a 500 for bad input" (PostgreSQL stores no NUL; SQLite does, and passes)."""
     if site.engine().dialect.name != "postgresql":
@@ -515,8 +507,6 @@ def test_a_mutation_id_holding_nul_is_rejected_invalid(site):
     assert response.get_json()["results"][0]["error"]["code"] == "invalid"
 
 
-@pytest.mark.xfail(strict=True, reason="a blob upload that meets a full disk is answered 500 "
-                   "(and leaves a .part file), not the 503 a server fault is")
 def test_a_blob_upload_that_meets_a_full_disk_is_503(sqlite_site, monkeypatch):
     """"A fault of the server (database down, disk full) is a 503"; the client retries."""
     data = png((200, 30, 30))
@@ -628,3 +618,17 @@ def test_a_role_change_sends_the_projects_records_again_as_the_new_role_reads_th
     _set_role(site, user_id, "supervisor")
     device.pull_all()
     assert device.records[("feedback", feedback_id)]["resident_phone"] == "13812345678"
+
+
+@pytest.mark.parametrize("state", [
+    {"s": 1, "k": "AAAAAAAAAAAAAAAAAAAAAA\x00A"},
+    {"s": 1, "k": "AAAAAAAAAAAAAAAAAAAAAA\ud800A"},
+    {"s": 1, "p": ["00000000-0000-4000-8000-00000000000\x00"]},
+    {"s": 1, "p": ["\ud800"]},
+])
+def test_a_forged_cursor_holding_text_no_database_stores_is_400(site, state):
+    """"A cursor the server did not make is 400" (docs/sync-protocol.md), never a 500."""
+    from sync.pull import encode_cursor
+    response = site.client.get(f"/api/sync/pull?client_id={uuid.uuid4()}&cursor={encode_cursor(state)}",
+                               headers=site.headers("foreman1"))
+    assert assert_error(response, 400)["code"] == "malformed"
