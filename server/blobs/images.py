@@ -1,6 +1,7 @@
 """Checking uploads and making the served variants, with Pillow."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 import warnings
 
@@ -40,6 +41,23 @@ def _rational(value) -> float:
     return float(value[0]) / float(value[1]) if isinstance(value, tuple) else float(value)
 
 
+def capture_time(taken, offset=None) -> str | None:
+    """EXIF's "2026:11:24 08:01:02" as ISO 8601: in UTC ("2026-11-24T00:01:02Z") when the
+    photo records its offset from UTC ("+08:00"), else the camera's own clock without an
+    offset ("2026-11-24T08:01:02"). None when the camera wrote no real time."""
+    try:
+        moment = dt.datetime.strptime(str(taken).strip().rstrip("\x00"), "%Y:%m:%d %H:%M:%S")
+    except ValueError:
+        return None
+    try:
+        zone = dt.datetime.strptime(str(offset).strip().rstrip("\x00"), "%z").tzinfo if offset else None
+    except ValueError:
+        zone = None
+    if zone is None:
+        return moment.isoformat()
+    return moment.replace(tzinfo=zone).astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def read_metadata(data: bytes) -> dict:
     """Capture time and GPS position from a photo's EXIF, when present."""
     try:
@@ -48,10 +66,14 @@ def read_metadata(data: bytes) -> dict:
     except (OSError, SyntaxError, ValueError):
         return {}
     meta: dict = {}
-    taken = exif.get_ifd(ExifTags.IFD.Exif).get(ExifTags.Base.DateTimeOriginal) or exif.get(
-        ExifTags.Base.DateTime)
+    details = exif.get_ifd(ExifTags.IFD.Exif)
+    if details.get(ExifTags.Base.DateTimeOriginal):
+        taken = capture_time(details[ExifTags.Base.DateTimeOriginal],
+                             details.get(ExifTags.Base.OffsetTimeOriginal))
+    else:
+        taken = capture_time(exif.get(ExifTags.Base.DateTime), details.get(ExifTags.Base.OffsetTime))
     if taken:
-        meta["taken_at"] = str(taken)
+        meta["taken_at"] = taken
     gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
     try:
         lat = sum(_rational(v) / 60 ** i for i, v in enumerate(gps[2]))

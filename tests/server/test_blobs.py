@@ -156,7 +156,7 @@ def test_upload_is_201_then_200_and_stored_once(site):
 
 def test_capture_time_and_place_are_kept_as_metadata(site):
     body = site.put(jpeg_with_exif(size=(60, 40))).get_json()
-    assert body["meta"]["taken_at"] == TAKEN
+    assert body["meta"]["taken_at"] == "2026-11-24T08:01:02"  # the camera's clock, zone unknown
     location = body["meta"]["location"]
     assert location == {"lat": pytest.approx(31.24, abs=1e-4), "lon": pytest.approx(121.47, abs=1e-4)}
 
@@ -338,3 +338,28 @@ def test_a_comment_or_profile_is_in_no_variant(site, info):
         assert sha(served) != sha(data)
         with Image.open(io.BytesIO(served)) as image:
             assert not {"comment", "icc_profile"} & set(image.info), variant
+
+
+def jpeg_taken(taken: str, offset: str | None) -> bytes:
+    image = Image.new("RGB", (20, 10), (10, 120, 40))
+    exif = Image.Exif()
+    details = exif.get_ifd(ExifTags.IFD.Exif)
+    details[ExifTags.Base.DateTimeOriginal] = taken
+    if offset:
+        details[ExifTags.Base.OffsetTimeOriginal] = offset
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("taken, offset, expected", [
+    ("2026:11:24 08:01:02", "+08:00", "2026-11-24T00:01:02Z"),
+    ("2026:11:24 08:01:02", "-05:30", "2026-11-24T13:31:02Z"),
+    ("2026:11:24 08:01:02", None, "2026-11-24T08:01:02"),
+    ("2026:11:24 08:01:02", "garbage", "2026-11-24T08:01:02"),
+    ("0000:00:00 00:00:00", "+08:00", None),
+])
+def test_the_capture_time_is_iso_8601_and_utc_when_the_photo_gives_its_offset(site, taken, offset,
+                                                                            expected):
+    body = site.put(jpeg_taken(taken, offset)).get_json()
+    assert body["meta"].get("taken_at") == expected
