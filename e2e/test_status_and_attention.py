@@ -74,11 +74,8 @@ def row_box(locator) -> dict:
 @pytest.mark.parametrize("locale", LOCALES)
 def test_the_status_bar_counts_a_waiting_photo_until_it_is_uploaded(locale, phones, server_api, screenshot):
     task_id = server_api("admin1").create_task(f"A01 围挡立柱加固（{locale}）")
-    phone = phones("foreman1")
-    phone.login("foreman1")
-    dismiss_storage_warning(phone.page)
+    phone, tour = status_tour(phones, locale, screenshot)
     page, count = phone.page, phone.testid("pending-count")
-    tour = Tour(page, locale, screenshot, prefix="status-", tag=tag_of(locale), who="foreman1")
     phone.open_record("task", task_id)
     expect(count).to_have_text(ui(locale, "status.pending", count=0, n=0))
 
@@ -210,22 +207,32 @@ PULL_FAILURES = {
 }
 
 
-@pytest.mark.parametrize("locale", LOCALES)
-def test_an_error_the_app_retries_is_one_line_of_its_own_in_the_status_bar(locale, phones, screenshot):
-    # Regression: at 360 px "Server problem (503). Will retry." wrapped onto two lines beside the last sync.
+def status_tour(phones, locale, screenshot):
+    """foreman1 logged in on a phone, the storage warning out of the way, and a Tour of it."""
     phone = phones("foreman1")
     phone.login("foreman1")
     dismiss_storage_warning(phone.page)
-    page = phone.page
-    tour = Tour(page, locale, screenshot, prefix="status-", tag=tag_of(locale), who="foreman1")
-    phone_size = page.viewport_size
+    return phone, Tour(phone.page, locale, screenshot, prefix="status-", tag=tag_of(locale), who="foreman1")
+
+
+def fail_a_sync(phone, code: str) -> None:
+    """Syncs with the pull failing as PULL_FAILURES[code] says, until the status bar shows it
+    (the failure stays in place until the caller unroutes it)."""
+    phone.page.route("**/api/sync/pull*", PULL_FAILURES[code])
+    phone.testid("sync-now").click()
+    expect(phone.testid("sync-error")).to_have_attribute("data-code", code, timeout=20_000)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_an_error_the_app_retries_is_one_line_of_its_own_in_the_status_bar(locale, phones, screenshot):
+    # Regression: at 360 px "Server problem (503). Will retry." wrapped onto two lines beside the last sync.
+    phone, tour = status_tour(phones, locale, screenshot)
+    page, phone_size = phone.page, phone.page.viewport_size
 
     # One line above the connection and last sync, at both widths; an error that asks for action
     # (forbidden) may take more lines, the bar's full width.
-    for code, fail in PULL_FAILURES.items():
-        page.route("**/api/sync/pull*", fail)
-        phone.testid("sync-now").click()
-        expect(phone.testid("sync-error")).to_have_attribute("data-code", code, timeout=20_000)
+    for code in PULL_FAILURES:
+        fail_a_sync(phone, code)
         expect(phone.testid("status-bar")).to_have_attribute("data-phase", "idle")
         page.unroute("**/api/sync/pull*")
         for size in (NARROW, phone_size):
@@ -255,9 +262,7 @@ def test_an_error_the_app_retries_gives_way_to_offline_but_one_asking_for_action
     phone.login("foreman1")
     page = phone.page
     for code, stays in (("server", False), ("forbidden", True)):
-        page.route("**/api/sync/pull*", PULL_FAILURES[code])
-        phone.testid("sync-now").click()
-        expect(phone.testid("sync-error")).to_have_attribute("data-code", code, timeout=20_000)
+        fail_a_sync(phone, code)
         page.unroute("**/api/sync/pull*")
         phone.go_offline()
         expect(phone.testid("sync-error")).to_have_count(1 if stays else 0)
@@ -270,12 +275,8 @@ def test_an_error_the_app_retries_gives_way_to_offline_but_one_asking_for_action
 @pytest.mark.parametrize("locale", LOCALES)
 def test_many_changes_and_photos_waiting_are_never_cut_in_the_status_bar(locale, phones, screenshot):
     # Regression: at 360 px "128 changes · 12 photos" was cut to "128 changes · 12 ph…".
-    phone = phones("foreman1")
-    phone.login("foreman1")
-    dismiss_storage_warning(phone.page)
-    page = phone.page
-    tour = Tour(page, locale, screenshot, prefix="status-", tag=tag_of(locale), who="foreman1")
-    phone_size = page.viewport_size
+    phone, tour = status_tour(phones, locale, screenshot)
+    page, phone_size = phone.page, phone.page.viewport_size
     phone.go_offline()
     page.evaluate("""async () => {
       const { enqueue } = await import('/js/sync/outbox.js');

@@ -2,6 +2,8 @@
 (no Argon2 per user), raw requests for bodies the test client cannot write."""
 from __future__ import annotations
 
+import uuid
+
 from server.accounts.models import User
 from server.accounts.tokens import issue_token
 from server.demo import demo_id
@@ -58,3 +60,21 @@ def assert_error(response, status: int, code: str | None = None) -> dict:
     if code:
         assert body["error"]["code"] == code, body
     return body["error"]
+
+
+def conflict_and_rejection(site: DemoSite) -> tuple[dict, dict]:
+    """A conflict and a rejection of foreman2's, as the inboxes list them: foreman2's
+    title loses to foreman1's newer one, and foreman2 may not accept the task."""
+    winner = site.device("foreman1")
+    loser = site.device("foreman2", clock_offset_ms=-60_000)
+    task_id = str(uuid.uuid4())
+    winner.put("task", task_id, {"project_id": PROJECT, "title": "kept"})
+    assert winner.push()[0] == 200
+    loser.put("task", task_id, {"title": "lost"})
+    loser.put("task", task_id, {"status": "accepted"})  # a foreman may not accept
+    status, body = loser.push()
+    assert [r["status"] for r in body["results"]] == ["merged", "rejected"], body
+    headers = site.headers("foreman2")
+    conflict = site.client.get("/api/sync/conflicts", headers=headers).get_json()["conflicts"][0]
+    rejected = site.client.get("/api/sync/rejected", headers=headers).get_json()["rejected"][0]
+    return conflict, rejected

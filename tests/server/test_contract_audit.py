@@ -29,34 +29,14 @@ from server.extensions import db
 from server.projects.models import Membership, Project
 
 from .conftest import DEMO_PASSWORD, demo_app
-from .sync_client import Device, FlaskTransport
+from .demo_site import PROJECT, DemoSite, assert_error
+from .sync_client import Device
 
-PROJECT = demo_id("project")
 PHOTO = "c" * 64
 
 
-class Site:
-    """The demo project on one app; tokens are issued directly (no Argon2 per user)."""
-
-    def __init__(self, app):
-        self.app = app
-        self.client = app.test_client()
-        self.transport = FlaskTransport(self.client)
-        self._tokens: dict[str, str] = {}
-
-    def token(self, username: str) -> str:
-        if username not in self._tokens:
-            with self.app.app_context():
-                token, _ = issue_token(db.session.get(User, demo_id(username)))
-                db.session.commit()
-            self._tokens[username] = token
-        return self._tokens[username]
-
-    def headers(self, username: str) -> dict:
-        return {"Authorization": f"Bearer {self.token(username)}"}
-
-    def device(self, username: str, **kwargs) -> Device:
-        return Device(self.transport, self.token(username), **kwargs)
+class Site(DemoSite):
+    """The demo project on one app (tokens issued directly, no Argon2 per user)."""
 
     def record(self, type_name: str, record_id: str, username: str = "admin1") -> dict:
         response = self.client.get(f"/api/records/{type_name}/{record_id}",
@@ -66,8 +46,7 @@ class Site:
 
     def push_raw(self, username: str, text: str):
         """A push whose body is `text` as sent (for JSON the test client cannot write)."""
-        return self.client.post("/api/sync/push", data=text, content_type="application/json",
-                                headers=self.headers(username))
+        return self.send("POST", "/api/sync/push", text, username)
 
     def engine(self):
         with self.app.app_context():
@@ -92,15 +71,6 @@ def results(pushed: tuple[int, dict]) -> list[dict]:
     status, body = pushed
     assert status == 200, body
     return body["results"]
-
-
-def assert_error(response, status: int) -> dict:
-    """The contract's error shape: `{"error": {"code", "message", "fields"}}` as JSON."""
-    assert response.status_code == status, response.get_data(as_text=True)[:300]
-    assert response.mimetype == "application/json", response.get_data(as_text=True)[:200]
-    body = response.get_json()
-    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "fields"}, body
-    return body["error"]
 
 
 def strict_json(text: str):

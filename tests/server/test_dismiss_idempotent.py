@@ -4,12 +4,10 @@ id stays `404`, dismissed or not.
 """
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
 from .conftest import demo_app
-from .demo_site import PROJECT, DemoSite, assert_error
+from .demo_site import DemoSite, assert_error, conflict_and_rejection
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -20,18 +18,7 @@ def site(request, tmp_path_factory):
 
 def inbox_entries(site: DemoSite) -> tuple[int, int]:
     """A conflict and a rejection of foreman2's: their ids."""
-    winner = site.device("foreman1")
-    loser = site.device("foreman2", clock_offset_ms=-60_000)
-    task_id = str(uuid.uuid4())
-    winner.put("task", task_id, {"project_id": PROJECT, "title": "kept"})
-    assert winner.push()[0] == 200
-    loser.put("task", task_id, {"title": "lost"})
-    loser.put("task", task_id, {"status": "accepted"})  # a foreman may not accept
-    status, body = loser.push()
-    assert [r["status"] for r in body["results"]] == ["merged", "rejected"], body
-    headers = site.headers("foreman2")
-    conflict = site.client.get("/api/sync/conflicts", headers=headers).get_json()["conflicts"][0]
-    rejected = site.client.get("/api/sync/rejected", headers=headers).get_json()["rejected"][0]
+    conflict, rejected = conflict_and_rejection(site)
     return conflict["id"], rejected["id"]
 
 

@@ -11,8 +11,6 @@ import uuid
 import pytest
 from sqlalchemy import event, func, select
 
-from server.accounts.models import User
-from server.accounts.tokens import issue_token
 from server.demo import demo_id
 from server.extensions import db
 from server.syncing.maintenance import prune_tombstones
@@ -22,6 +20,7 @@ from server.records import KINDS
 from sync.hlc import MAX_DRIFT_MS, parse_hlc
 from sync.pull import encode_cursor
 
+from .demo_site import DemoSite
 from .sync_client import Device, FlaskTransport
 
 BOTH = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
@@ -33,31 +32,12 @@ PHOTO_B = "b" * 64
 
 # -- helpers -----------------------------------------------------------------------------
 
-class Tokens:
-    """Bearer tokens for demo users, issued directly (logging in costs an Argon2 check
-    per user per test, and login is not what these tests are about)."""
-
-    def __init__(self, app):
-        self.app = app
-        self._tokens: dict[str, str] = {}
-
-    def token(self, username: str) -> str:
-        if username not in self._tokens:
-            with self.app.app_context():
-                token, _ = issue_token(db.session.get(User, demo_id(username)))
-                db.session.commit()
-                db.session.remove()
-            self._tokens[username] = token
-        return self._tokens[username]
-
-    def headers(self, username: str) -> dict:
-        return {"Authorization": f"Bearer {self.token(username)}"}
-
-
 @pytest.fixture
 def auth(app, demo):
-    """Replaces conftest's login-based `auth` in this module."""
-    return Tokens(app)
+    """Replaces conftest's login-based `auth` in this module: tokens issued directly
+    (logging in costs an Argon2 check per user per test, and login is not what these tests
+    are about)."""
+    return DemoSite(app)
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from server.extensions import db
 from server.timestamps import UtcDateTime
 
 from .conftest import DEMO_PASSWORD, PgDatabase, demo_app, make_app, require_pg
-from .demo_site import PROJECT, DemoSite
+from .demo_site import DemoSite, conflict_and_rejection
 
 UTC_MARK = re.compile(r"(Z|\+00:00)\Z")
 
@@ -32,21 +32,10 @@ def site(request, tmp_path_factory):
 def api_times(site: DemoSite) -> dict[str, str]:
     """One time of each kind the API gives: a conflict's and a rejection's created_at, and
     login's expires_at."""
-    winner = site.device("foreman1")
-    loser = site.device("foreman2", clock_offset_ms=-60_000)
-    task_id = str(uuid.uuid4())
-    winner.put("task", task_id, {"project_id": PROJECT, "title": "kept"})
-    assert winner.push()[0] == 200
-    loser.put("task", task_id, {"title": "lost"})
-    loser.put("task", task_id, {"status": "accepted"})  # a foreman may not accept
-    status, body = loser.push()
-    assert [r["status"] for r in body["results"]] == ["merged", "rejected"], body
-    headers = site.headers("foreman2")
-    conflicts = site.client.get("/api/sync/conflicts", headers=headers).get_json()["conflicts"]
-    rejected = site.client.get("/api/sync/rejected", headers=headers).get_json()["rejected"]
+    conflict, rejected = conflict_and_rejection(site)
     login = site.client.post("/api/auth/login", json={"username": "foreman2",
                                                       "password": DEMO_PASSWORD}).get_json()
-    return {"conflict": conflicts[0]["created_at"], "rejected": rejected[0]["created_at"],
+    return {"conflict": conflict["created_at"], "rejected": rejected["created_at"],
             "login": login["expires_at"]}
 
 
