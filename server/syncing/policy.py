@@ -22,6 +22,9 @@ class ServerPolicy:
 
     def __init__(self, caller: Caller):
         self.caller = caller
+        # Field checks of this push by (type, field, value): a batch repeats values (its
+        # project, sections, priorities), and a field's check depends on its value alone.
+        self._checked: dict[tuple, tuple[object, list[str] | None]] = {}
 
     def roles(self, user_id: str, project_id: str) -> frozenset[str]:
         return self.caller.roles_in(project_id)
@@ -43,13 +46,17 @@ class ServerPolicy:
         # Each field through its own marshmallow field: the schema's rules without the
         # schema's per-load machinery, which a push would pay for every mutation.
         for name, value in plain.items():
-            try:
-                cleaned[name] = kind.schema.fields[name].deserialize(value, name, plain)
-            except ValidationError as error:
-                errors[name] = _messages(error.messages)
-            if unstorable(value):
-                errors.setdefault(name, []).append(
-                    "must not hold NUL or unpaired surrogate characters")
+            known = (rtype.name, name, type(value), value) if type(value) in _SCALARS else None
+            if known is not None and known in self._checked:
+                result, messages = self._checked[known]
+            else:
+                result, messages = self._check(kind.schema.fields[name], name, value)
+                if known is not None:
+                    self._checked[known] = result, messages
+            if messages is None:
+                cleaned[name] = result
+            else:
+                errors[name] = list(messages)
         if creating:
             for name in kind.schema.required_on_create:
                 if fields.get(name) in (None, ""):
@@ -59,6 +66,17 @@ class ServerPolicy:
         if creating and not errors and rtype.name == "feedback" and not cleaned.get("response_due"):
             cleaned["response_due"] = self._response_due(cleaned["project_id"], cleaned["category"])
         return cleaned, {name: _messages(value) for name, value in errors.items()}
+
+    @staticmethod
+    def _check(field, name: str, value) -> tuple[object, list[str] | None]:
+        """A field's value in its normal form and None, or None and its error messages."""
+        try:
+            result, messages = field.deserialize(value, name, {name: value}), None
+        except ValidationError as error:
+            result, messages = None, _messages(error.messages)
+        if unstorable(value):
+            messages = (messages or []) + ["must not hold NUL or unpaired surrogate characters"]
+        return result, messages
 
     def _response_due(self, project_id: str, category: str) -> str:
         """When feedback logged now must be answered: the project's hours for its category."""
@@ -72,6 +90,10 @@ class ServerPolicy:
               records: Records) -> dict:
         kind = KINDS[rtype.name]
         return kind.guard(source, target, record, records) if kind.guard else {}
+
+
+# Values a check can be remembered for: immutable, and equal only to values of their type.
+_SCALARS = frozenset({str, int, bool, type(None)})
 
 
 def _messages(value) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from json.encoder import encode_basestring_ascii
 from collections import defaultdict
 from operator import itemgetter
 
@@ -152,6 +153,8 @@ def json_text(value) -> str:
         return "true" if value else "false"
     if kind is int:
         return int.__repr__(value)
+    if kind is str:
+        return encode_basestring_ascii(value)  # what json.dumps does with a str
     return json.dumps(value)
 
 

@@ -43,6 +43,29 @@ def test_a_deadline_the_liaison_gave_is_kept(client, auth, demo):
     assert record["data"]["response_due"] == "2026-12-01T08:00:00Z"
 
 
+def test_mutations_of_one_push_sharing_a_value_each_get_their_own_answer(client, auth, demo):
+    """A push checks a value once and answers every mutation that repeats it alike, and
+    one mutation's further errors never reach another's."""
+    foreman = Device(FlaskTransport(client), auth.token("foreman1"))
+    project = demo["project_id"]
+    no_title = foreman.put("task", str(uuid.uuid4()), {"project_id": project, "priority": "soon"})
+    titled = foreman.put("task", str(uuid.uuid4()), {"project_id": project, "priority": "soon",
+                                                      "title": "Kerb stones"})
+    fine = foreman.put("task", str(uuid.uuid4()), {"project_id": project, "priority": "high",
+                                                    "title": "Kerb stones", "progress": 1})
+    truthy = foreman.put("task", str(uuid.uuid4()), {"project_id": project, "title": "Kerb stones",
+                                                      "progress": True})
+    status, body = foreman.push()
+    first, second, third, fourth = body["results"]
+    assert first["status"] == second["status"] == "rejected", body
+    assert set(first["error"]["fields"]) == {"priority", "title"}
+    assert set(second["error"]["fields"]) == {"priority"}
+    assert second["error"]["fields"]["priority"] == first["error"]["fields"]["priority"]
+    assert third["status"] == "applied"
+    assert fourth["status"] == "rejected" and set(fourth["error"]["fields"]) == {"progress"}
+    assert [no_title["mid"], titled["mid"], fine["mid"], truthy["mid"]] == [1, 2, 3, 4]
+
+
 def test_pulled_records_say_who_created_them(client, auth, demo):
     foreman = Device(FlaskTransport(client), auth.token("foreman1"))
     record_id = str(uuid.uuid4())
