@@ -62,7 +62,6 @@ export class StatusBar {
     }, icon(SYNC_ICON), h('span', { class: 'sync-now-label' }, t('status.syncNowShort')));
 
     const details = [connection];
-    // Offline, "can't reach the server" says nothing the connection does not.
     // Offline, an error the app retries says nothing the offline dot does not; one asking for action stays.
     const shownError = error && !(RETRIED.has(error.code) && !online) ? error : null;
     if (busy) details.push(this.progress(this.engine.status));
