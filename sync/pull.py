@@ -118,7 +118,7 @@ def pull(store: Store, *, project_ids: list[str], cursor: str | None, limit: int
     if state["s"] and state["s"] < store.tombstone_floor():
         raise ResyncRequired("cursor is older than the tombstones kept")
     seq, work = state["s"], state.get("w")
-    synced = {entry.split(VIEW_MARK, 1)[0]: entry for entry in _synced(store, state, entries)}
+    synced = {entry_project(entry): entry for entry in _synced(store, state, entries)}
     changes: list[Change] = []
 
     # 1. Close the gap between the projects synced and the caller's projects, one
@@ -165,6 +165,11 @@ VIEW_MARK = "|"
 def view_entry(project_id: str, view: str | None) -> str:
     """A project as a cursor's set holds it: its id, and its view when there is one."""
     return f"{project_id}{VIEW_MARK}{view}" if view else project_id
+
+
+def entry_project(entry: str) -> str:
+    """The project id of an entry `view_entry` made."""
+    return entry.split(VIEW_MARK, 1)[0]
 
 
 def _synced(store: Store, state: dict, current: list[str]) -> list[str]:

@@ -65,7 +65,7 @@ class ServerPolicy:
             cleaned[state] = fields[state]
         if creating and not errors and rtype.name == "feedback" and not cleaned.get("response_due"):
             cleaned["response_due"] = self._response_due(cleaned["project_id"], cleaned["category"])
-        return cleaned, {name: _messages(value) for name, value in errors.items()}
+        return cleaned, errors  # each a flat list of messages already (see _check)
 
     @staticmethod
     def _check(field, name: str, value) -> tuple[object, list[str] | None]:
