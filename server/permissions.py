@@ -106,3 +106,15 @@ def mask(value):
     if value[-1].isdigit() and len(value) >= 7:
         return value[:3] + "*" * (len(value) - 7) + value[-4:]
     return value[0] + "*" * max(len(value) - 1, 1)
+
+
+def permission_table() -> dict:
+    """The table as the wire carries it to clients (`user.permissions`): roles as sorted
+    lists, `author` naming the stand-in for a record's creator."""
+    return {
+        "author": AUTHOR,
+        "rules": {type_name: {action: sorted(roles) for action, roles in actions.items()}
+                  for type_name, actions in PERMISSIONS.items()},
+        "unmasked": {type_name: {name: sorted(roles) for name, roles in fields.items()}
+                     for type_name, fields in UNMASKED.items()},
+    }

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from ..errors import ApiError
 from ..extensions import Blueprint, db, limiter
+from ..permissions import permission_table
 from ..projects.models import ROLES, Membership, Project
 from ..timestamps import utcnow
 from . import schemas
@@ -17,7 +18,7 @@ bp = Blueprint("auth", __name__, url_prefix="/api", description="Accounts")
 
 
 def user_out(user_id: str) -> dict:
-    """A user with their roles per project."""
+    """A user with their roles per project, and the permission table the roles are read by."""
     user = db.session.get(User, user_id)
     rows = db.session.execute(
         select(Project, Membership.role).join(Membership, Membership.project_id == Project.id)
@@ -32,7 +33,7 @@ def user_out(user_id: str) -> dict:
         entry["roles"].sort(key=ROLES.index)
     roles = sorted({r for m in memberships.values() for r in m["roles"]}, key=ROLES.index)
     return {"id": user.id, "username": user.username, "name": user.name, "roles": roles,
-            "memberships": list(memberships.values())}
+            "memberships": list(memberships.values()), "permissions": permission_table()}
 
 
 def _login_limit() -> str:

@@ -16,12 +16,25 @@ class MembershipOut(Schema):
     roles = fields.List(fields.String())
 
 
+class PermissionTable(Schema):
+    author = fields.String(metadata={"description": "the role name standing for a record's creator"})
+    rules = fields.Dict(keys=fields.String(), values=fields.Dict(
+        keys=fields.String(), values=fields.List(fields.String())), metadata={
+        "description": "record type -> action (create, edit, edit:<field>, delete, "
+                       "status:<from>-><to>) -> roles granted it"})
+    unmasked = fields.Dict(keys=fields.String(), values=fields.Dict(
+        keys=fields.String(), values=fields.List(fields.String())), metadata={
+        "description": "record type -> field -> roles that read it unmasked"})
+
+
 class UserOut(Schema):
     id = fields.String()
     username = fields.String()
     name = fields.String()
     roles = fields.List(fields.String(), metadata={"description": "roles held in any project"})
     memberships = fields.List(fields.Nested(MembershipOut))
+    permissions = fields.Nested(PermissionTable, metadata={
+        "description": "who may do what, as the server enforces it (server/permissions.py)"})
 
 
 class LoginResponse(Schema):

@@ -17,6 +17,7 @@ export async function savePulledPage(changes, cursor) {
         data: withoutNulls(change.data),
         updated_by: change.updated_by,
         updated_at: change.updated_at,
+        created_by: change.created_by,
       });
     }
     meta.put(cursor, 'cursor');

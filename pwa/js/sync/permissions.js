@@ -1,60 +1,35 @@
 /**
- * Who may do what, mirrored from server/permissions.py so screens offer only the actions a
- * role may take. The server still decides: a refused change lands in "Needs attention".
+ * Who may do what, as the server's permission table says: it comes with the user at login
+ * and from /api/me (`user.permissions`), and is kept with the session so it holds offline.
+ * Screens offer only what the table allows; the server still decides, and a refused change
+ * lands in "Needs attention".
  */
 
-const FOREMAN = 'foreman';
-const LIAISON = 'liaison';
-const SAFETY = 'safety';
-const SUPERVISOR = 'supervisor';
-const ADMIN = 'admin';
+/** `{author, rules: {type: {action: [roles]}}, unmasked}` from the server, or null before it is known. */
+let table = null;
 
-const EVERYONE = [FOREMAN, LIAISON, SAFETY, SUPERVISOR, ADMIN];
-const SITE = [FOREMAN, SUPERVISOR, ADMIN];
-const CHECKERS = [FOREMAN, SAFETY, SUPERVISOR, ADMIN];
-const SAFETY_LEADS = [SAFETY, SUPERVISOR, ADMIN];
-const LIAISONS = [LIAISON, ADMIN];
-const DECIDERS = [SUPERVISOR, ADMIN];
+/** Takes the table the server sent with the user (called by the session). */
+export function usePermissionTable(permissions) {
+  table = permissions ?? null;
+}
 
-/** type -> action -> roles; actions are `create`, `edit`, `delete` and `status:<from>-><to>`. */
-const PERMISSIONS = {
-  section: { create: [ADMIN, SUPERVISOR], edit: [ADMIN, SUPERVISOR], delete: [ADMIN] },
-  task: {
-    create: SITE, edit: SITE, delete: DECIDERS,
-    'status:todo->doing': SITE, 'status:doing->done': SITE, 'status:done->doing': SITE,
-    'status:done->accepted': DECIDERS,
-  },
-  briefing: {
-    create: SITE, edit: SITE, delete: DECIDERS,
-    'status:draft->submitted': SITE, 'status:submitted->acknowledged': DECIDERS,
-  },
-  safety_check: {
-    create: CHECKERS, edit: CHECKERS, delete: SAFETY_LEADS,
-    'status:open->rectifying': CHECKERS, 'status:rectifying->verified': SAFETY_LEADS,
-    'status:verified->closed': SAFETY_LEADS,
-  },
-  action: {
-    create: CHECKERS, edit: CHECKERS, delete: SAFETY_LEADS,
-    'status:open->done': CHECKERS, 'status:done->verified': [SAFETY, ADMIN],
-  },
-  feedback: {
-    create: LIAISONS, edit: LIAISONS, delete: LIAISONS,
-    'status:received->acknowledged': LIAISONS, 'status:acknowledged->in_progress': LIAISONS,
-    'status:in_progress->resolved': LIAISONS, 'status:resolved->closed': LIAISONS,
-  },
-  approval: {
-    create: EVERYONE, edit: [ADMIN], delete: [ADMIN],
-    'status:pending->approved': DECIDERS, 'status:pending->rejected': DECIDERS, 'status:pending->withdrawn': [ADMIN],
-  },
-  checklist: { create: [ADMIN], edit: [ADMIN], delete: [ADMIN] },
-  comment: { create: EVERYONE, delete: [ADMIN] },
-};
+/**
+ * Whether a holder of `roles` may do `action` (`create`, `edit`, `edit:<field>`, `delete`,
+ * `status:<from>-><to>`) on a record of `type`; `isAuthor` when the user created the record.
+ * Before the table is known, or for a type it does not name, the answer is yes: the server decides.
+ */
+export function may(roles, type, action, { isAuthor = false } = {}) {
+  const rules = table?.rules?.[type];
+  if (!rules) return true;
+  const key = action.startsWith('edit:') && !(action in rules) ? 'edit' : action;
+  const granted = rules[key] ?? [];
+  return granted.some((role) => roles.includes(role))
+    || (isAuthor && roles.length > 0 && granted.includes(table.author));
+}
 
-/** Whether a holder of `roles` may do `action` on a record of `type` (unknown types: yes, the server decides). */
-export function may(roles, type, action) {
-  const table = PERMISSIONS[type];
-  if (!table) return true;
-  return (table[action] ?? []).some((role) => roles.includes(role));
+/** Whether the user created `view` (a record made on this device and not yet pulled is theirs). */
+export function isAuthorOf(session, view) {
+  return view.createdBy ? view.createdBy === session.user?.id : view.serverSeq == null;
 }
 
 /** The user's roles in one project, or over every project when the record names none. */

@@ -3,6 +3,7 @@ import { getMeta, setMeta } from '../db/meta.js';
 import { resetDevice } from '../db/device_reset.js';
 import { countPendingBlobs } from '../db/pending_blobs.js';
 import { countPending } from './outbox.js';
+import { usePermissionTable } from './permissions.js';
 
 /** Thrown when another user tries to log in while this device holds someone else's unsynced changes. */
 export class UnsyncedChangesOfOtherUserError extends Error {
@@ -28,6 +29,7 @@ export class Session {
     ]);
     this.token ??= null;
     this.user ??= null;
+    usePermissionTable(this.user?.permissions);
   }
 
   /** A user is known and has a token (it may have expired: the server will say so). */
@@ -68,6 +70,7 @@ export class Session {
   async refreshUser(api) {
     const { user } = await api.get('/api/me');
     this.user = user;
+    usePermissionTable(user.permissions);
     await setMeta('user', user);
   }
 
@@ -85,6 +88,7 @@ export class Session {
 
   async save(token, user, expiresAt) {
     Object.assign(this, { token, user, expiresAt });
+    usePermissionTable(user?.permissions);
     await Promise.all([setMeta('token', token), setMeta('user', user), setMeta('token_expires_at', expiresAt)]);
   }
 }

@@ -1,7 +1,7 @@
 /** One record (deep link /r/<type>/<id>): every field, its status actions, photos, and its history when online. */
 import { loadView, loadViews } from '../sync/local_view.js';
 import { enqueue } from '../sync/outbox.js';
-import { may, rolesIn } from '../sync/permissions.js';
+import { isAuthorOf, may, rolesIn } from '../sync/permissions.js';
 import { RECORD_TYPES } from '../sync/record_types.js';
 import { h } from './dom.js';
 import { t } from './i18n.js';
@@ -35,7 +35,7 @@ export class RecordDetailScreen extends Screen {
     }
     const titles = view.fields.depends_on?.length ? await taskTitles() : new Map();
     const status = view.fields.status;
-    const mayEdit = may(rolesIn(this.app.session, view.fields.project_id), type, 'edit');
+    const mayEdit = may(rolesIn(this.app.session, view.fields.project_id), type, 'edit', { isAuthor: isAuthorOf(this.app.session, view) });
     const hasPhotos = Boolean(RECORD_TYPES[type]?.fields.photos);
     this.show(
       h('header', { class: 'screen-header' },

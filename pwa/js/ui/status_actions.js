@@ -1,6 +1,6 @@
 /** Buttons for the state changes a record can make next and the user's role may make (the server checks again). */
 import { enqueue } from '../sync/outbox.js';
-import { may, rolesIn } from '../sync/permissions.js';
+import { isAuthorOf, may, rolesIn } from '../sync/permissions.js';
 import { initialState, nextStates } from '../sync/record_types.js';
 import { h } from './dom.js';
 import { t } from './i18n.js';
@@ -11,8 +11,9 @@ export function allowedTargets(app, view) {
   const current = view.fields.status ?? initialState(view.type);
   if (!current) return [];
   const roles = rolesIn(app.session, view.fields.project_id);
-  return nextStates(view.type, current, roles)
-    .filter((state) => may(roles, view.type, `status:${current}->${state}`));
+  const isAuthor = isAuthorOf(app.session, view);
+  return nextStates(view.type, current)
+    .filter((state) => may(roles, view.type, `status:${current}->${state}`, { isAuthor }));
 }
 
 /**

@@ -6,6 +6,7 @@ import { randomUuid } from '../db/random_uuid.js';
 import { loadView, loadViews } from '../sync/local_view.js';
 import { enqueue } from '../sync/outbox.js';
 import { loadMembers } from '../sync/project_members.js';
+import { isAuthorOf, may, rolesIn } from '../sync/permissions.js';
 import { initialState, TASK_PRIORITIES } from '../sync/record_types.js';
 import { ConfirmButton } from './confirm_button.js';
 import { h } from './dom.js';
@@ -102,7 +103,7 @@ export class TaskFormScreen extends Screen {
           StatusActions(this.app, this.existing))
         : null,
       this.form,
-      this.existing
+      this.existing && may(rolesIn(this.app.session, this.existing.fields.project_id), 'task', 'delete', { isAuthor: isAuthorOf(this.app.session, this.existing) })
         ? ConfirmButton({
           label: t('task.delete'), confirmLabel: t('task.confirmDelete'), testid: 'task-delete',
           className: 'button button-danger button-block', onConfirm: () => this.remove(),
