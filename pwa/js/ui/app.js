@@ -4,15 +4,15 @@ import { ApiClient } from '../sync/api_client.js';
 import { Session } from '../sync/session.js';
 import { LOGIN_REQUIRED_EVENT, SyncEngine } from '../sync/sync_engine.js';
 import { chooseLocale, loadLocale, switchLocale } from './i18n.js';
-import { LoginRequiredBanner } from './login_required_banner.js';
-import { NavBar } from './nav_bar.js';
+import { LoginRequiredBanner } from './components/login_required_banner.js';
+import { NavBar } from './components/nav_bar.js';
 import { Router } from './router.js';
 import { ROUTES } from './routes.js';
 import { registerServiceWorker } from './service_worker_registration.js';
-import { StatusBar } from './status_bar.js';
-import { StorageWarning } from './storage_warning.js';
-import { Toast } from './toast.js';
-import { UpdateBanner } from './update_banner.js';
+import { StatusBar } from './components/status_bar.js';
+import { StorageWarning } from './components/storage_warning.js';
+import { Toast } from './components/toast.js';
+import { UpdateBanner } from './components/update_banner.js';
 
 export class App {
   constructor(root) {

@@ -20,28 +20,28 @@ const ICONS = {
 /** A screen class from a module loaded on first use. */
 const lazy = (load, name) => () => load().then((module) => module[name]);
 
-const Login = lazy(() => import('./login_screen.js'), 'LoginScreen');
-const Home = lazy(() => import('./home_screen.js'), 'HomeScreen');
-const Record = lazy(() => import('./record_detail_screen.js'), 'RecordDetailScreen');
-const Records = lazy(() => import('./record_list_screen.js'), 'RecordListScreen');
-const Attention = lazy(() => import('./attention_screen.js'), 'AttentionScreen');
-const Conflicts = lazy(() => import('./conflicts_screen.js'), 'ConflictsScreen');
-const More = lazy(() => import('./more_screen.js'), 'MoreScreen');
-const Today = lazy(() => import('./briefing_screen.js'), 'BriefingScreen');
-const Briefings = lazy(() => import('./briefing_list_screen.js'), 'BriefingListScreen');
-const Sections = lazy(() => import('./section_list_screen.js'), 'SectionListScreen');
-const Section = lazy(() => import('./section_screen.js'), 'SectionScreen');
-const SectionForm = lazy(() => import('./section_form_screen.js'), 'SectionFormScreen');
-const Tasks = lazy(() => import('./task_list_screen.js'), 'TaskListScreen');
-const TaskForm = lazy(() => import('./task_form_screen.js'), 'TaskFormScreen');
-const Checks = lazy(() => import('./safety_check_list_screen.js'), 'SafetyCheckListScreen');
-const Check = lazy(() => import('./safety_check_screen.js'), 'SafetyCheckScreen');
-const CheckForm = lazy(() => import('./safety_check_form_screen.js'), 'SafetyCheckFormScreen');
-const Checklists = lazy(() => import('./checklist_screen.js'), 'ChecklistListScreen');
-const ChecklistForm = lazy(() => import('./checklist_screen.js'), 'ChecklistFormScreen');
-const FeedbackList = lazy(() => import('./feedback_list_screen.js'), 'FeedbackListScreen');
-const Feedback = lazy(() => import('./feedback_screen.js'), 'FeedbackScreen');
-const FeedbackIntake = lazy(() => import('./feedback_intake_screen.js'), 'FeedbackIntakeScreen');
+const Login = lazy(() => import('./account/login_screen.js'), 'LoginScreen');
+const Home = lazy(() => import('./home/home_screen.js'), 'HomeScreen');
+const Record = lazy(() => import('./records/record_detail_screen.js'), 'RecordDetailScreen');
+const Records = lazy(() => import('./records/record_list_screen.js'), 'RecordListScreen');
+const Attention = lazy(() => import('./inbox/attention_screen.js'), 'AttentionScreen');
+const Conflicts = lazy(() => import('./inbox/conflicts_screen.js'), 'ConflictsScreen');
+const More = lazy(() => import('./account/more_screen.js'), 'MoreScreen');
+const Today = lazy(() => import('./briefing/briefing_screen.js'), 'BriefingScreen');
+const Briefings = lazy(() => import('./briefing/briefing_list_screen.js'), 'BriefingListScreen');
+const Sections = lazy(() => import('./sections/section_list_screen.js'), 'SectionListScreen');
+const Section = lazy(() => import('./sections/section_screen.js'), 'SectionScreen');
+const SectionForm = lazy(() => import('./sections/section_form_screen.js'), 'SectionFormScreen');
+const Tasks = lazy(() => import('./tasks/task_list_screen.js'), 'TaskListScreen');
+const TaskForm = lazy(() => import('./tasks/task_form_screen.js'), 'TaskFormScreen');
+const Checks = lazy(() => import('./safety/safety_check_list_screen.js'), 'SafetyCheckListScreen');
+const Check = lazy(() => import('./safety/safety_check_screen.js'), 'SafetyCheckScreen');
+const CheckForm = lazy(() => import('./safety/safety_check_form_screen.js'), 'SafetyCheckFormScreen');
+const Checklists = lazy(() => import('./safety/checklist_screen.js'), 'ChecklistListScreen');
+const ChecklistForm = lazy(() => import('./safety/checklist_screen.js'), 'ChecklistFormScreen');
+const FeedbackList = lazy(() => import('./feedback/feedback_list_screen.js'), 'FeedbackListScreen');
+const Feedback = lazy(() => import('./feedback/feedback_screen.js'), 'FeedbackScreen');
+const FeedbackIntake = lazy(() => import('./feedback/feedback_intake_screen.js'), 'FeedbackIntakeScreen');
 
 export const ROUTES = [
   { name: 'login', path: '/login', load: Login, public: true, chrome: false },

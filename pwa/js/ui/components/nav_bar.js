@@ -1,0 +1,47 @@
+/** Bottom navigation built from the routes that declare a `nav` entry, with badges for inbox counts. */
+import { onChange } from '../../db/change_feed.js';
+import { CONFLICTS, readInbox, REJECTED } from '../../db/inbox.js';
+import { h, icon } from '../dom.js';
+import { t } from '../i18n.js';
+
+export class NavBar {
+  constructor(element, routes) {
+    this.element = element;
+    this.items = routes.filter((route) => route.nav).sort((a, b) => a.nav.order - b.nav.order);
+    this.active = null;
+    this.drawn = null; // what the bar shows now (labels, current entry, counts), to skip redraws that change nothing
+    this.counts = { [REJECTED]: 0, [CONFLICTS]: 0 };
+    onChange('inbox', () => this.loadCounts());
+    this.loadCounts();
+  }
+
+  async loadCounts() {
+    const [rejected, conflicts] = await Promise.all([readInbox(REJECTED), readInbox(CONFLICTS)]);
+    this.counts = { [REJECTED]: rejected.length, [CONFLICTS]: conflicts.length };
+    this.render();
+  }
+
+  setActive(route) {
+    this.active = route;
+    this.render();
+  }
+
+  /** Draws the bar, unless it already shows the same labels, current entry and counts (a redraw flickers). */
+  render() {
+    const entries = this.items.map((route) => ({
+      route,
+      label: t(route.nav.labelKey),
+      current: this.active?.name === route.name || this.active?.section === route.name,
+      count: route.nav.badge ? this.counts[route.nav.badge] : 0,
+    }));
+    const drawing = JSON.stringify([t('nav.label'), entries.map(({ label, current, count }) => [label, current, count])]);
+    if (drawing === this.drawn) return;
+    this.drawn = drawing;
+    this.element.setAttribute('aria-label', t('nav.label'));
+    this.element.replaceChildren(h('ul', {}, entries.map(({ route, label, current, count }) => h('li', {},
+      h('a', { href: route.path, testid: `nav-${route.name}`, 'aria-current': current ? 'page' : null },
+        icon(route.nav.icon),
+        h('span', { class: 'nav-label' }, label),
+        count > 0 ? h('span', { class: 'badge', testid: `nav-${route.name}-count` }, String(count)) : null)))));
+  }
+}

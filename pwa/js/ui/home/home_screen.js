@@ -1,0 +1,71 @@
+/** Home: the user's role decides what comes first (today's briefing, complaints, safety, approvals). */
+import { loadViews } from '../../sync/local_view.js';
+import { loadProjectSettings } from '../../sync/project_settings.js';
+import { checkTitle, loadChecklists } from '../safety/checklist_text.js';
+import { h } from '../dom.js';
+import { t } from '../i18n.js';
+import { linksForRoles, localToday, sectionsForRoles } from './home_sections.js';
+import { loadNameDirectory } from '../components/name_directory.js';
+import { RecordListItem } from '../components/record_list_item.js';
+import { Screen } from '../screen.js';
+import { OverdueChip } from '../tasks/task_overdue.js';
+
+const SECTION_LIMIT = 8;
+
+export class HomeScreen extends Screen {
+  constructor(...args) {
+    super(...args);
+    this.refreshOn('records');
+  }
+
+  async render() {
+    const { user, roles, memberships } = this.app.session;
+    const sections = sectionsForRoles(roles);
+    const links = linksForRoles(roles);
+    const today = localToday();
+    const types = [...new Set([...sections.map((section) => section.type),
+      ...links.flatMap((link) => [link.countType, link.alsoLoad]).filter(Boolean)])];
+    const [nameOf, ...viewLists] = await Promise.all([loadNameDirectory(this.app), ...types.map((type) => loadViews(type))]);
+    const viewsByType = Object.fromEntries(types.map((type, i) => [type, viewLists[i]]));
+    const templates = types.includes('safety_check') && memberships[0] ? await loadChecklists(memberships[0].project_id, { all: true }) : [];
+    const itemOptions = (view) => {
+      if (view.type === 'safety_check') return { title: checkTitle(view, templates) };
+      if (view.type === 'task') return { tags: [OverdueChip(view, today)] };
+      return {};
+    };
+    /** A task past its due date gets the red edge of the task list as well as the chip's words. */
+    const item = (view) => {
+      const li = RecordListItem(view, nameOf, itemOptions(view));
+      if (view.type === 'task' && li.querySelector('[data-testid="task-overdue"]')) li.firstChild.classList.add('is-overdue');
+      return li;
+    };
+    // Cache what intake needs offline (response hours) while the network is here.
+    for (const membership of memberships) loadProjectSettings(this.app.api, membership.project_id);
+
+    this.show(
+      h('header', { class: 'screen-header' },
+        h('h1', { tabindex: '-1' }, t('home.greeting', { name: user.name || user.username })),
+        h('p', { class: 'muted' }, memberships.map((m) => m.project_name || m.project_code).join(' · '))),
+      links.length ? h('nav', { class: 'home-links', 'aria-label': t('home.quickLinks') }, links.map((link) => {
+        const views = viewsByType[link.countType] ?? [];
+        const count = link.count ? link.count(views, today, user) : null;
+        const note = link.note ? link.note(views, today, user, viewsByType[link.alsoLoad] ?? []) : null;
+        return h('a', {
+          class: `home-link ${link.primary ? 'home-link-primary' : ''}`, href: link.href, testid: link.testid ?? `home-link-${link.id}`,
+        }, h('span', {}, t(link.labelKey)),
+        count ? h('span', { class: 'home-link-count', dataset: { count: String(count) } }, String(count)) : null,
+        note ? h('span', { class: 'home-link-note', testid: `home-link-${link.id}-note` }, t(note)) : null);
+      })) : null,
+      sections.length === 0 ? h('p', { class: 'empty' }, t('home.noRole')) : null,
+      sections.map((section) => {
+        const views = viewsByType[section.type].filter((view) => section.filter(view, today, user));
+        if (section.sort) views.sort(section.sort);
+        return h('section', { class: 'home-section', testid: `home-${section.id}`, 'aria-labelledby': `heading-${section.id}` },
+          h('h2', { id: `heading-${section.id}` }, t(section.titleKey), h('span', { class: 'count' }, ` (${views.length})`)),
+          views.length === 0
+            ? h('p', { class: 'empty' }, t('home.nothing'))
+            : h('ul', { class: 'record-list' }, views.slice(0, SECTION_LIMIT).map(item)),
+          h('a', { class: 'see-all', href: section.listPath ?? `/records/${section.type}` }, t('home.seeAll')));
+      }));
+  }
+}

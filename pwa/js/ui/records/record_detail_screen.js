@@ -1,0 +1,98 @@
+/** One record (deep link /r/<type>/<id>): every field, its status actions, photos, and its history when online. */
+import { loadView, loadViews } from '../../sync/local_view.js';
+import { enqueue } from '../../sync/outbox.js';
+import { isAuthorOf, may, rolesIn } from '../../sync/permissions.js';
+import { RECORD_TYPES } from '../../sync/record_types.js';
+import { h } from '../dom.js';
+import { t } from '../i18n.js';
+import { loadNameDirectory } from '../components/name_directory.js';
+import { PhotoField } from '../components/photo_field.js';
+import { PhotoStrip } from '../components/photo_strip.js';
+import { RecordHistory, lastChange } from './record_history.js';
+import { fieldLabel, formatFieldValue, recordTitle, stateLabel, typeLabel } from '../components/record_text.js';
+import { Screen } from '../screen.js';
+import { StatusActions } from '../components/status_actions.js';
+import { localToday } from '../home/home_sections.js';
+import { OverdueChip } from '../tasks/task_overdue.js';
+
+export class RecordDetailScreen extends Screen {
+  constructor(...args) {
+    super(...args);
+    this.historyPanel = new RecordHistory(this.app, this.params.type, this.params.id, () => this.scheduleRender());
+    this.photos = null; // PhotoField or PhotoStrip, kept across redraws
+    this.refreshOn('records');
+    this.onDestroy(() => this.photos?.destroy());
+  }
+
+  async render() {
+    const { type, id } = this.params;
+    const [view, nameOf] = await Promise.all([loadView(type, id), loadNameDirectory(this.app)]);
+    if (!view) {
+      this.show(
+        h('h1', { tabindex: '-1' }, typeLabel(type)),
+        h('p', { class: 'empty', testid: 'record-missing' }, t('record.missing')));
+      return;
+    }
+    const titles = view.fields.depends_on?.length ? await taskTitles() : new Map();
+    const status = view.fields.status;
+    const mayEdit = may(rolesIn(this.app.session, view.fields.project_id), type, 'edit', { isAuthor: isAuthorOf(this.app.session, view) });
+    const hasPhotos = Boolean(RECORD_TYPES[type]?.fields.photos);
+    this.show(
+      h('header', { class: 'screen-header' },
+        h('p', { class: 'eyebrow' }, typeLabel(type)),
+        h('h1', { tabindex: '-1' }, recordTitle(view)),
+        h('p', { class: 'record-tags' },
+          status ? h('span', { class: `chip chip-${status}`, testid: 'record-status' }, stateLabel(status)) : null,
+          type === 'task' ? OverdueChip(view, localToday()) : null,
+          view.pending ? h('span', { class: 'chip chip-pending', testid: 'record-pending' }, t('record.notSynced')) : null)),
+      StatusActions(this.app, view),
+      type === 'task' && mayEdit ? h('a', { class: 'button button-block', href: `/r/task/${id}/edit`, testid: 'edit-record' }, t('record.edit')) : null,
+      h('dl', { class: 'fields', testid: 'record-detail' }, orderedFields(view)
+        .filter((name) => !(hasPhotos && name === 'photos')) // shown once, under their own heading below
+        .map((name) => [
+          h('dt', {}, fieldLabel(name)),
+          h('dd', { testid: `record-field-${name}` }, this.fieldValue(view, name, nameOf, titles)),
+        ])),
+      hasPhotos && (mayEdit || view.fields.photos?.length) ? this.photoSection(view, mayEdit) : null,
+      view.updatedAt ? h('p', { class: 'muted' }, lastChange(view, nameOf)) : null,
+      this.historyPanel.element(nameOf));
+    this.historyPanel.load(view.serverSeq);
+  }
+
+  /** A field's value; dependencies by task title, a check by a link to it. */
+  fieldValue(view, name, nameOf, titles) {
+    const value = view.fields[name];
+    if (name === 'depends_on') return (value ?? []).map((taskId) => titles.get(taskId) ?? taskId.slice(0, 8)).join('、') || '—';
+    if (name === 'check_id' && value) return h('a', { href: `/r/safety_check/${value}` }, t('record.openCheck'));
+    if (name === 'section_id' && value) return h('a', { href: `/r/section/${value}` }, formatFieldValue(name, value, nameOf));
+    return formatFieldValue(name, value, nameOf);
+  }
+
+  /** The record's photos; people who may edit it can add one at once (the photo uploads when it can). */
+  photoSection(view, mayEdit) {
+    if (!this.photos) {
+      this.photos = mayEdit
+        ? new PhotoField(this.app, {
+          id: 'record-photo', label: t('photo.add'),
+          onAdd: (sha) => enqueue([{ op: 'put', type: view.type, id: view.id, fields: { photos: { add: [sha] } } }]),
+        })
+        : new PhotoStrip(this.app, { testid: 'record-photo-list' });
+    }
+    this.photos.set(view.fields.photos ?? []);
+    return h('section', { class: 'stack', 'aria-labelledby': 'photos-heading' },
+      h('h2', { id: 'photos-heading' }, fieldLabel('photos')),
+      this.photos.element);
+  }
+}
+
+/** Task titles by id, to name dependencies. */
+async function taskTitles() {
+  return new Map((await loadViews('task')).map((task) => [task.id, recordTitle(task)]));
+}
+
+/** The type's known fields in declared order, then any the server added. */
+function orderedFields(view) {
+  const known = Object.keys(RECORD_TYPES[view.type]?.fields ?? {});
+  const present = Object.keys(view.fields);
+  return [...known.filter((name) => present.includes(name)), ...present.filter((name) => !known.includes(name))];
+}
