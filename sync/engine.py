@@ -191,9 +191,17 @@ class PushSession:
         refused = [] if creating else [
             name for name in plain
             if not self.policy.may(roles, rtype, f"edit:{name}", record, self.user_id)]
-        fields, errors = self.policy.clean(rtype, fields, creating, record)
-        if refused:
-            fields = self._drop_unchanged(rtype, record, refused, fields, errors)
+        # A field the caller reads masked is never compared with its stored value: the
+        # answer would tell whether a guess was right (see `_hidden_changes`).
+        hidden = [] if creating else [name for name in plain
+                                      if self.policy.hides(roles, rtype, name)]
+        hidden_changed = self._hidden_changes(rtype, record, hidden, fields)
+        fields, errors = self.policy.clean(
+            rtype, {name: value for name, value in fields.items() if name not in hidden},
+            creating, record)
+        if refused or hidden:
+            fields = self._drop_unchanged(rtype, record, [n for n in refused if n not in hidden],
+                                          fields, errors, hidden_changed)
         if not creating:
             errors.update({name: ["cannot be changed after creation"] for name in fields
                            if name in rtype.immutable and fields[name] != record.values.get(name)})
@@ -237,8 +245,19 @@ class PushSession:
             result["conflicts"] = outcome.lost
         return result
 
+    def _hidden_changes(self, rtype: RecordType, record: RecordState, hidden: list[str],
+                        fields: dict) -> list[str]:
+        """The fields the caller reads masked that this put would change.
+
+        Such a field is writable by no one who cannot read it: a put that repeats what the
+        caller reads (the masked form, as its pull gave it) leaves it as it is, and any
+        other value is a change, refused. The answer depends on the masked form alone, so
+        trying candidate values tells nothing of the stored one."""
+        return [name for name in hidden
+                if fields[name] != self.policy.mask(rtype, name, record.values.get(name))]
+
     def _drop_unchanged(self, rtype: RecordType, record: RecordState, refused: list[str],
-                        fields: dict, errors: dict) -> dict:
+                        fields: dict, errors: dict, hidden_changed: list[str] = ()) -> dict:
         """The put's cleaned fields without those the role may not edit but leaves as they
         are (a client sending the whole record repeats them); forbidden if it changes one.
 
@@ -246,9 +265,10 @@ class PushSession:
         field the policy found invalid cannot be the stored value, so it is a change, and
         `forbidden` still comes before `invalid`. A dropped field writes nothing: no merge,
         no clock, no history."""
-        changed = sorted(name for name in refused
-                         if name in errors or name not in fields
-                         or not leaves_as_is(record, rtype.kind(name), name, fields[name]))
+        changed = sorted({*hidden_changed, *(
+            name for name in refused
+            if name in errors or name not in fields
+            or not leaves_as_is(record, rtype.kind(name), name, fields[name]))})
         if changed:
             raise MutationRejected("forbidden", f"your role may not change this {rtype.name}",
                                    {name: ["your role may not change it"] for name in changed})
