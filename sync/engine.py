@@ -308,7 +308,9 @@ class PushSession:
         """Field names known, values of the right shape for their kind, immutables kept."""
         errors: dict[str, list[str]] = {}
         if rtype.append_only and record is not None:
-            raise MutationRejected("invalid", f"a {rtype.name} cannot be edited once created", {})
+            raise MutationRejected("invalid", f"a {rtype.name} cannot be edited once created",
+                                   {name: ["cannot be changed after creation"]
+                                    for name in fields if rtype.kind(name) is not None})
         for name, value in fields.items():
             kind = rtype.kind(name)
             if kind is None:
