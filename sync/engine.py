@@ -11,7 +11,7 @@ from typing import Any
 
 from .errors import ClockFormatError, MutationRejected, SyncError
 from .hlc import clamp_hlc, parse_hlc
-from .merge import Author, Outcome, leaves_as_is, merge_lww, merge_map, merge_set
+from .merge import Author, Outcome, canonical, leaves_as_is, merge_lww, merge_map, merge_set
 from .records import FieldKind, RecordType, Registry
 from .state import DeviceState, HistoryEntry, RecordState, RejectedEntry
 from .store import Policy, Store
@@ -232,6 +232,8 @@ class PushSession:
                 merge_lww(working, author, outcome, name, fields[name])
         if state_field in fields:
             self._transition(rtype, working, roles, author, outcome, fields[state_field])
+        if outcome.changed:
+            _check_size(rtype, working, plain)
 
         # 3. Store the record (if anything changed) and what the merge produced.
         if outcome.changed or creating:
@@ -316,13 +318,15 @@ class PushSession:
             if kind is None:
                 errors[name] = ["unknown field"]
             elif kind is FieldKind.SET:
-                problem = _set_problem(value)
+                problem = _set_problem(value, rtype.limit(name))
                 if problem:
                     errors[name] = [problem]
             elif kind is FieldKind.MAP:
                 if not isinstance(value, dict) or not all(isinstance(k, str) and 0 < len(k) <= 64
                                                           for k in value):
                     errors[name] = ["must be an object of keys to values (null removes a key)"]
+                elif len(value) > rtype.limit(name):
+                    errors[name] = [f"may hold at most {rtype.limit(name)} keys"]
             elif kind is FieldKind.STATE:
                 if value not in rtype.machine.states:
                     errors[name] = [f"must be one of {', '.join(rtype.machine.states)}"]
@@ -335,15 +339,47 @@ class PushSession:
         working.updated_at = self.now_iso
 
 
-def _set_problem(value: Any) -> str | None:
-    """Why `value` is not a set operation, or None."""
+def _set_problem(value: Any, limit: int) -> str | None:
+    """Why `value` is not a set operation on a set of at most `limit` elements, or None."""
     if not isinstance(value, dict) or not value or set(value) - {"add", "remove"}:
         return 'must be {"add": [...], "remove": [...]}'
     for part in value.values():
-        if not isinstance(part, list) or not all(
-                isinstance(e, str) and 0 < len(e) <= MAX_SET_ELEMENT for e in part):
+        if not isinstance(part, list):
+            return f"add and remove must be lists of strings of 1–{MAX_SET_ELEMENT} characters"
+        if len(part) > limit:
+            return f"may hold at most {limit} elements"
+        if not all(isinstance(e, str) and 0 < len(e) <= MAX_SET_ELEMENT for e in part):
             return f"add and remove must be lists of strings of 1–{MAX_SET_ELEMENT} characters"
     return None
+
+
+def _check_size(rtype: RecordType, working: RecordState, written: list[str]):
+    """Refuse a put that leaves a set or map over its limit, or the record over its size.
+
+    Judged on the merged record: a set grows by adds of several puts, and every member's
+    device receives the whole record."""
+    errors = {}
+    for name in written:
+        kind = rtype.kind(name)
+        if kind is FieldKind.SET or kind is FieldKind.MAP:
+            held = len(working.values.get(name) or ())
+            if held > rtype.limit(name):
+                noun = "elements" if kind is FieldKind.SET else "keys"
+                errors[name] = [f"may hold at most {rtype.limit(name)} {noun}; "
+                                f"this would make {held}"]
+            elif kind is FieldKind.MAP and len(working.meta.get("m", {}).get(name, ())) > 4 * rtype.limit(name):
+                # Removed keys keep their clocks; so many of them is churn, not a checklist.
+                errors[name] = [f"too many keys set and removed (at most {4 * rtype.limit(name)})"]
+    if errors:
+        raise MutationRejected("invalid", "some fields hold too many items", errors)
+    size = len(canonical(working.values))
+    if size > rtype.max_chars:
+        largest = max(written, key=lambda n: len(canonical(working.values.get(n))),
+                      default="fields")
+        raise MutationRejected("invalid", f"a {rtype.name} may hold at most {rtype.max_chars} "
+                               f"characters; this would make {size}",
+                               {largest: [f"the record would hold {size} characters "
+                                          f"(at most {rtype.max_chars})"]})
 
 
 def push(store: Store, registry: Registry, policy: Policy, *, user_id: str, client_id: str,
