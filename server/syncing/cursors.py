@@ -24,11 +24,14 @@ class CursorOfOtherKey(sync.SyncError):
 
 
 def _b64(raw: bytes) -> str:
+    """base64url without padding (a cursor travels in a query string)."""
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 def _key() -> bytes:
-    return hashlib.sha256(b"gridline pull cursor\0" + current_app.config["SECRET_KEY"].encode()).digest()
+    """The cursors' own key, derived from SECRET_KEY (which also serves other uses)."""
+    secret = current_app.config["SECRET_KEY"].encode()
+    return hashlib.sha256(b"gridline pull cursor\0" + secret).digest()
 
 
 def _key_id(key: bytes) -> str:

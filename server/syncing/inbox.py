@@ -36,6 +36,7 @@ class Page:
     before: int | None = None
 
     def answer(self, key: str) -> dict:
+        """The wire's answer, the entries listed under `key`."""
         return {key: self.entries, "has_more": self.before is not None, "before": self.before}
 
 

@@ -16,11 +16,12 @@ OTHER_TASK = demo_id("t4")
 SUBJECT = {"subject_type": "task", "subject_id": demo_id("t2")}
 
 # (type, fields it is created with, a field that names what it is about, another value)
+APPROVAL = {**SUBJECT, "kind": "acceptance"}
 FIXED = {
-    "approval project": ("approval", {**SUBJECT, "kind": "acceptance"}, "project_id", str(uuid.uuid4())),
-    "approval subject": ("approval", {**SUBJECT, "kind": "acceptance"}, "subject_id", OTHER_TASK),
-    "approval subject type": ("approval", {**SUBJECT, "kind": "acceptance"}, "subject_type", "briefing"),
-    "approval kind": ("approval", {**SUBJECT, "kind": "acceptance"}, "kind", "closure"),
+    "approval project": ("approval", APPROVAL, "project_id", str(uuid.uuid4())),
+    "approval subject": ("approval", APPROVAL, "subject_id", OTHER_TASK),
+    "approval subject type": ("approval", APPROVAL, "subject_type", "briefing"),
+    "approval kind": ("approval", APPROVAL, "kind", "closure"),
     "action check": ("action", {"description": "Fence it", "check_id": demo_id("c1")},
                      "check_id", demo_id("c2")),
     "action item": ("action", {"description": "Fence it", "check_id": demo_id("c1"),

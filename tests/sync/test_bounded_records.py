@@ -10,13 +10,14 @@ from .device import EngineDevice
 SMALL = RecordType("small", {"project_id": FieldKind.LWW, "text": FieldKind.LWW,
                              "tags": FieldKind.SET, "marks": FieldKind.MAP},
                    max_items={"tags": 3, "marks": 2}, max_chars=300)
+RECORD = "00000000-0000-4000-8000-0000000000a1"
 
 
 def push(store, *mutations):
     session = PushSession(store, Registry([SMALL]), OpenPolicy(), user_id="u",
                           client_id="00000000-0000-4000-8000-0000000000c1", now_ms=NOW_MS,
                           now_iso="2026-09-21T00:00:00Z")
-    batch = [{"mid": mid, "op": "put", "type": "small", "id": "00000000-0000-4000-8000-0000000000a1",
+    batch = [{"mid": mid, "op": "put", "type": "small", "id": RECORD,
               "hlc": f"{NOW_MS:015d}:{mid:05d}:00000000-0000-4000-8000-0000000000c1",
               "fields": fields} for mid, fields in enumerate(mutations, start=1)]
     return session.run(batch)["results"]
@@ -45,7 +46,7 @@ def test_sets_and_maps_stop_at_their_declared_limits():
     assert results[1]["error"]["fields"]["tags"][0].startswith("may hold at most 3")
     assert results[2]["error"]["fields"]["tags"] == ["may hold at most 3 elements"]
     assert "marks" in results[4]["error"]["fields"]
-    record = store.records[("small", "00000000-0000-4000-8000-0000000000a1")]
+    record = store.records[("small", RECORD)]
     assert record.values["tags"] == ["a", "b", "c"] and record.values["marks"] == {"k2": 2}
 
 
