@@ -107,7 +107,7 @@ def test_a_status_move_overtaken_by_acceptance_waits_under_needs_attention_and_c
     expect(item.get_by_test_id("attention-fields")).to_contain_text(foreman.text("state.doing"))
     [refused] = [r for r in server_api("foreman1").rejected() if r["record_id"] == task_id]
     assert refused["error"]["code"] == "invalid_transition"
-    assert refused["fields"] == {"status": "doing"}
+    assert refused["payload"]["fields"] == {"status": "doing"}
 
     # Discarding takes two taps (gloves slip) and also clears it on the server.
     item.get_by_test_id("attention-discard").click()

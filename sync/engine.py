@@ -11,13 +11,15 @@ from typing import Any
 
 from .errors import ClockFormatError, MutationRejected, SyncError
 from .hlc import clamp_hlc, parse_hlc
-from .merge import Author, Outcome, leaves_as_is, merge_lww, merge_map, merge_set
+from .merge import Author, Outcome, canonical, leaves_as_is, merge_lww, merge_map, merge_set
 from .records import FieldKind, RecordType, Registry
 from .state import DeviceState, HistoryEntry, RecordState, RejectedEntry
 from .store import Policy, Store
 
 _UUID = re.compile(r"\A[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
 MAX_SET_ELEMENT = 200
+# Text longer than this makes a put measure the whole record (see `_check_size`).
+LONG_TEXT = 256
 
 
 class DeviceOwnedByOther(SyncError):
@@ -191,9 +193,17 @@ class PushSession:
         refused = [] if creating else [
             name for name in plain
             if not self.policy.may(roles, rtype, f"edit:{name}", record, self.user_id)]
-        fields, errors = self.policy.clean(rtype, fields, creating, record)
-        if refused:
-            fields = self._drop_unchanged(rtype, record, refused, fields, errors)
+        # A field the caller reads masked is never compared with its stored value: the
+        # answer would tell whether a guess was right (see `_hidden_changes`).
+        hidden = [] if creating else [name for name in plain
+                                      if self.policy.hides(roles, rtype, name)]
+        hidden_changed = self._hidden_changes(rtype, record, hidden, fields)
+        fields, errors = self.policy.clean(
+            rtype, {name: value for name, value in fields.items() if name not in hidden},
+            creating, record)
+        if refused or hidden:
+            fields = self._drop_unchanged(rtype, record, [n for n in refused if n not in hidden],
+                                          fields, errors, hidden_changed)
         if not creating:
             errors.update({name: ["cannot be changed after creation"] for name in fields
                            if name in rtype.immutable and fields[name] != record.values.get(name)})
@@ -224,6 +234,8 @@ class PushSession:
                 merge_lww(working, author, outcome, name, fields[name])
         if state_field in fields:
             self._transition(rtype, working, roles, author, outcome, fields[state_field])
+        if outcome.changed:
+            _check_size(rtype, working, plain)
 
         # 3. Store the record (if anything changed) and what the merge produced.
         if outcome.changed or creating:
@@ -237,8 +249,19 @@ class PushSession:
             result["conflicts"] = outcome.lost
         return result
 
+    def _hidden_changes(self, rtype: RecordType, record: RecordState, hidden: list[str],
+                        fields: dict) -> list[str]:
+        """The fields the caller reads masked that this put would change.
+
+        Such a field is writable by no one who cannot read it: a put that repeats what the
+        caller reads (the masked form, as its pull gave it) leaves it as it is, and any
+        other value is a change, refused. The answer depends on the masked form alone, so
+        trying candidate values tells nothing of the stored one."""
+        return [name for name in hidden
+                if fields[name] != self.policy.mask(rtype, name, record.values.get(name))]
+
     def _drop_unchanged(self, rtype: RecordType, record: RecordState, refused: list[str],
-                        fields: dict, errors: dict) -> dict:
+                        fields: dict, errors: dict, hidden_changed: list[str] = ()) -> dict:
         """The put's cleaned fields without those the role may not edit but leaves as they
         are (a client sending the whole record repeats them); forbidden if it changes one.
 
@@ -246,9 +269,10 @@ class PushSession:
         field the policy found invalid cannot be the stored value, so it is a change, and
         `forbidden` still comes before `invalid`. A dropped field writes nothing: no merge,
         no clock, no history."""
-        changed = sorted(name for name in refused
-                         if name in errors or name not in fields
-                         or not leaves_as_is(record, rtype.kind(name), name, fields[name]))
+        changed = sorted({*hidden_changed, *(
+            name for name in refused
+            if name in errors or name not in fields
+            or not leaves_as_is(record, rtype.kind(name), name, fields[name]))})
         if changed:
             raise MutationRejected("forbidden", f"your role may not change this {rtype.name}",
                                    {name: ["your role may not change it"] for name in changed})
@@ -288,19 +312,23 @@ class PushSession:
         """Field names known, values of the right shape for their kind, immutables kept."""
         errors: dict[str, list[str]] = {}
         if rtype.append_only and record is not None:
-            raise MutationRejected("invalid", f"a {rtype.name} cannot be edited once created", {})
+            raise MutationRejected("invalid", f"a {rtype.name} cannot be edited once created",
+                                   {name: ["cannot be changed after creation"]
+                                    for name in fields if rtype.kind(name) is not None})
         for name, value in fields.items():
             kind = rtype.kind(name)
             if kind is None:
                 errors[name] = ["unknown field"]
             elif kind is FieldKind.SET:
-                problem = _set_problem(value)
+                problem = _set_problem(value, rtype.limit(name))
                 if problem:
                     errors[name] = [problem]
             elif kind is FieldKind.MAP:
                 if not isinstance(value, dict) or not all(isinstance(k, str) and 0 < len(k) <= 64
                                                           for k in value):
                     errors[name] = ["must be an object of keys to values (null removes a key)"]
+                elif len(value) > rtype.limit(name):
+                    errors[name] = [f"may hold at most {rtype.limit(name)} keys"]
             elif kind is FieldKind.STATE:
                 if value not in rtype.machine.states:
                     errors[name] = [f"must be one of {', '.join(rtype.machine.states)}"]
@@ -313,15 +341,62 @@ class PushSession:
         working.updated_at = self.now_iso
 
 
-def _set_problem(value: Any) -> str | None:
-    """Why `value` is not a set operation, or None."""
+def _set_problem(value: Any, limit: int) -> str | None:
+    """Why `value` is not a set operation on a set of at most `limit` elements, or None."""
     if not isinstance(value, dict) or not value or set(value) - {"add", "remove"}:
         return 'must be {"add": [...], "remove": [...]}'
     for part in value.values():
-        if not isinstance(part, list) or not all(
-                isinstance(e, str) and 0 < len(e) <= MAX_SET_ELEMENT for e in part):
+        if not isinstance(part, list):
+            return f"add and remove must be lists of strings of 1–{MAX_SET_ELEMENT} characters"
+        if len(part) > limit:
+            return f"may hold at most {limit} elements"
+        if not all(isinstance(e, str) and 0 < len(e) <= MAX_SET_ELEMENT for e in part):
             return f"add and remove must be lists of strings of 1–{MAX_SET_ELEMENT} characters"
     return None
+
+
+def _remembered_keys(working: RecordState, name: str) -> int:
+    """Keys map field `name` has a clock for: those it holds and those removed."""
+    return len(working.meta.get("m", {}).get(name, ()))
+
+
+def _may_grow(value: Any) -> bool:
+    """Whether a written value may take its record past its size: a collection or long text."""
+    return isinstance(value, (list, dict)) or isinstance(value, str) and len(value) > LONG_TEXT
+
+
+def _check_size(rtype: RecordType, working: RecordState, written: list[str]):
+    """Refuse a put that leaves a set or map over its limit, or the record over its size.
+
+    Judged on the merged record: a set grows by adds of several puts, and every member's
+    device receives the whole record."""
+    errors = {}
+    for name in written:
+        kind = rtype.kind(name)
+        if kind is FieldKind.SET or kind is FieldKind.MAP:
+            held = len(working.values.get(name) or ())
+            if held > rtype.limit(name):
+                noun = "elements" if kind is FieldKind.SET else "keys"
+                errors[name] = [f"may hold at most {rtype.limit(name)} {noun}; "
+                                f"this would make {held}"]
+            elif kind is FieldKind.MAP and _remembered_keys(working, name) > 4 * rtype.limit(name):
+                # Removed keys keep their clocks; so many of them is churn, not a checklist.
+                errors[name] = [f"too many keys set and removed (at most {4 * rtype.limit(name)})"]
+    if errors:
+        raise MutationRejected("invalid", "some fields hold too many items", errors)
+    # Every field is bounded on its own (text by its schema, sets and maps above), so only
+    # a put that writes a collection or a long text can take the record past its size;
+    # measuring each record costs a push of 50 puts some 5 %.
+    if not any(_may_grow(working.values.get(name)) for name in written):
+        return
+    size = len(canonical(working.values))
+    if size > rtype.max_chars:
+        largest = max(written, key=lambda n: len(canonical(working.values.get(n))),
+                      default="fields")
+        raise MutationRejected("invalid", f"a {rtype.name} may hold at most {rtype.max_chars} "
+                               f"characters; this would make {size}",
+                               {largest: [f"the record would hold {size} characters "
+                                          f"(at most {rtype.max_chars})"]})
 
 
 def push(store: Store, registry: Registry, policy: Policy, *, user_id: str, client_id: str,

@@ -59,7 +59,7 @@ def _history(record: RecordState, author: Author, name: str, old: Any, new: Any,
                         author.client_id, author.seq, author.original_hlc, lost)
 
 
-def _canonical(value: Any) -> str:
+def canonical(value: Any) -> str:
     """A value's canonical JSON text: equal values give equal texts, and texts sort."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
@@ -86,7 +86,7 @@ def _register(record: RecordState, author: Author, outcome: Outcome, name: str,
     else:
         if current == value:
             return False
-        mine, kept = _canonical(value), _canonical(current)
+        mine, kept = canonical(value), canonical(current)
         if mine == kept:
             return False
         tie, wins = True, mine > kept
@@ -159,7 +159,8 @@ def merge_set(record: RecordState, author: Author, outcome: Outcome, name: str,
               value: dict):
     """Apply `{"add": [...], "remove": [...]}` to add-wins set field `name`.
 
-    1. Each element keeps the tags of the adds that put it there: [seq, client_id].
+    1. Each element keeps the tags of the adds that put it there: [seq, client_id]; an
+       add replaces the tags its author had observed.
     2. A remove drops only the tags its author had observed; a concurrent add's tag
        survives, so a concurrent add and remove keep the element.
     3. An add in the same mutation as a remove of the same element wins.
@@ -176,7 +177,13 @@ def merge_set(record: RecordState, author: Author, outcome: Outcome, name: str,
         else:
             tags.pop(element, None)
     for element in value.get("add", []):
-        tags.setdefault(element, []).append([author.seq, author.client_id])
+        # The new tag stands for the tags its author had observed: whoever observes it
+        # has observed those too, so no remove could drop them and spare it. Keeping only
+        # the concurrent ones bounds the tags of an element a client re-adds with every
+        # put of the whole record.
+        kept = [tag for tag in tags.get(element, [])
+                if not (tag[1] == author.client_id or tag[0] <= author.observed_seq)]
+        tags[element] = [*kept, [author.seq, author.client_id]]
     after = sorted(tags)
     record.values[name] = after
     if tags != before_tags:

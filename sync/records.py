@@ -11,6 +11,10 @@ from enum import Enum
 from functools import cached_property
 
 
+# The most elements of a set field, or keys of a map field, unless its type says otherwise.
+DEFAULT_MAX_ITEMS = 100
+
+
 class FieldKind(str, Enum):
     """How a field merges (protocol, "Field kinds")."""
 
@@ -54,11 +58,20 @@ class RecordType:
     # Fields fixed at creation: a later put may not change them (the project a record
     # belongs to decides who may read it, so it never moves).
     immutable: frozenset[str] = field(default_factory=lambda: frozenset({"project_id"}))
+    # The most elements a `set` field, or keys a `map` field, may hold; fields not named
+    # here hold at most DEFAULT_MAX_ITEMS. A record goes to every member of its project,
+    # so its size is bounded too: `max_chars` characters of its values as JSON.
+    max_items: dict[str, int] = field(default_factory=dict)
+    max_chars: int = 256 * 1024
 
     @cached_property
     def append_only(self) -> bool:
         """Whether records of this type are created once and never edited."""
         return any(kind is FieldKind.APPEND for kind in self.fields.values())
+
+    def limit(self, name: str) -> int:
+        """The most elements (set) or keys (map) field `name` may hold."""
+        return self.max_items.get(name, DEFAULT_MAX_ITEMS)
 
     def kind(self, name: str) -> FieldKind | None:
         """The kind of field `name`, or None when the type has no such field."""

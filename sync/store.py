@@ -51,6 +51,12 @@ class Policy(Protocol):
         """Whether a holder of `roles` may do `action` (create, `edit:<field>`, delete,
         or `status:<from>-><to>`) on a record of `rtype`."""
 
+    def hides(self, roles: frozenset[str], rtype: RecordType, field: str) -> bool:
+        """Whether a holder of `roles` reads `field` of a `rtype` record masked."""
+
+    def mask(self, rtype: RecordType, field: str, value: Any) -> Any:
+        """`value` of `field` as those who read it masked see it."""
+
     def clean(self, rtype: RecordType, fields: dict[str, Any], creating: bool,
               record: RecordState | None) -> tuple[dict[str, Any], dict[str, list[str]]]:
         """A put's fields in their normal form (plus any the policy derives, such as a

@@ -18,7 +18,7 @@ TYPE = RecordType("action", {
 }, state_field="status", machine=StateMachine("open", {
     "open": ("done",),
     "done": ("verified",),
-}))
+}), immutable=frozenset({"project_id", "check_id", "item"}))
 
 
 class Action(RecordMixin, db.Model):

@@ -16,7 +16,7 @@ TYPE = RecordType("approval", {
     "decision_comment": LWW,
 }, state_field="status", machine=StateMachine("pending", {
     "pending": ("approved", "rejected", "withdrawn"),
-}))
+}), immutable=frozenset({"project_id", "subject_type", "subject_id", "kind"}))
 
 
 class Approval(RecordMixin, db.Model):

@@ -18,7 +18,7 @@ TYPE = RecordType("briefing", {
 }, state_field="status", machine=StateMachine("draft", {
     "draft": ("submitted",),
     "submitted": ("acknowledged",),
-}))
+}), max_items={"attendees": 300})
 
 
 class Briefing(RecordMixin, db.Model):

@@ -17,7 +17,7 @@ LWW = FieldKind.LWW
 TYPE = RecordType("checklist", {
     "project_id": LWW, "code": LWW, "name": LWW, "name_en": LWW, "items": LWW,
     "builtin": LWW, "active": LWW,
-})
+}, immutable=frozenset({"project_id", "code"}))
 
 
 class Checklist(RecordMixin, db.Model):

@@ -12,7 +12,7 @@ SUBJECT_TYPES = ("section", "briefing", "task", "safety_check", "action", "feedb
 
 TYPE = RecordType("comment", {
     "project_id": APPEND, "subject_type": APPEND, "subject_id": APPEND, "body": APPEND,
-})
+}, immutable=frozenset({"project_id", "subject_type", "subject_id", "body"}))
 
 
 class Comment(RecordMixin, db.Model):

@@ -10,7 +10,7 @@ from sync.store import Records
 
 from ..accounts.tokens import Caller
 from ..extensions import db
-from ..permissions import allowed
+from ..permissions import allowed, mask, may_read
 from ..projects.models import Project
 from ..records.feedback import DEFAULT_RESPONSE_HOURS
 from ..records import KINDS
@@ -33,6 +33,12 @@ class ServerPolicy:
             user_id: str) -> bool:
         is_author = record is not None and record.created_by == user_id
         return allowed(roles, rtype.name, action, is_author)
+
+    def hides(self, roles, rtype: RecordType, field: str) -> bool:
+        return not may_read(roles, rtype.name, field)
+
+    def mask(self, rtype: RecordType, field: str, value):
+        return mask(value)
 
     def clean(self, rtype: RecordType, fields: dict, creating: bool,
               record: RecordState | None) -> tuple[dict, dict]:

@@ -2,17 +2,15 @@
 from __future__ import annotations
 
 from flask import Response, g, jsonify, request
-from sqlalchemy import select
 
 from sync.engine import is_uuid
 
-from ..accounts.models import User
 from ..accounts.tokens import login_required
 from ..errors import ApiError
 from ..extensions import Blueprint, db
 from ..permissions import mask, may_read
 from ..timestamps import utcnow
-from . import schemas
+from . import inbox, schemas
 from .models import Conflict, RejectedMutation
 from .qr import qr_image, record_link
 from .service import change_out, history_rows, load_record, run_pull, run_push
@@ -42,17 +40,11 @@ def pull(query):
 
 @bp.route("/sync/conflicts", methods=["GET"])
 @login_required
+@bp.arguments(schemas.InboxQuery, location="query")
 @bp.response(200, schemas.ConflictList)
-def conflicts():
-    """The caller's values that lost, each with the value kept."""
-    rows = db.session.execute(
-        select(Conflict, User.name).outerjoin(User, User.id == Conflict.by)
-        .where(Conflict.user_id == g.caller.user_id, Conflict.dismissed_at.is_(None))
-        .order_by(Conflict.id.desc()).limit(500)).all()
-    return {"conflicts": [{
-        "id": c.id, "type": c.type, "record_id": c.record_id, "field": c.field,
-        "yours": c.yours, "kept": c.kept, "by": c.by, "by_name": name, "seq": c.seq,
-        "created_at": c.created_at} for c, name in rows]}
+def conflicts(query):
+    """The caller's values that lost, each with the value kept, newest first, a page at a time."""
+    return inbox.conflicts_page(g.caller, query.get("before"), query["limit"]).answer("conflicts")
 
 
 @bp.route("/sync/conflicts/<int:conflict_id>", methods=["DELETE"])
@@ -65,17 +57,11 @@ def dismiss_conflict(conflict_id):
 
 @bp.route("/sync/rejected", methods=["GET"])
 @login_required
+@bp.arguments(schemas.InboxQuery, location="query")
 @bp.response(200, schemas.RejectedList)
-def rejected():
-    """The caller's rejected mutations, with payload and reason."""
-    rows = db.session.execute(
-        select(RejectedMutation).where(RejectedMutation.user_id == g.caller.user_id,
-                                       RejectedMutation.dismissed_at.is_(None))
-        .order_by(RejectedMutation.id.desc()).limit(500)).scalars()
-    return {"rejected": [{
-        "id": r.id, "mid": r.mid, "client_id": r.client_id, "type": r.type,
-        "record_id": r.record_id, "op": r.op, "fields_": (r.payload or {}).get("fields"),
-        "payload": r.payload, "error": r.error, "created_at": r.created_at} for r in rows]}
+def rejected(query):
+    """The caller's rejected mutations, with payload and reason, newest first, a page at a time."""
+    return inbox.rejected_page(g.caller, query.get("before"), query["limit"]).answer("rejected")
 
 
 @bp.route("/sync/rejected/<int:rejected_id>", methods=["DELETE"])

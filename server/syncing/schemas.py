@@ -76,7 +76,19 @@ class ConflictOut(Schema):
     created_at = fields.DateTime()
 
 
-class ConflictList(Schema):
+class InboxQuery(Schema):
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+    before = fields.Integer(validate=validate.Range(min=1, max=2 ** 63 - 1),
+                            metadata={"description": "the `before` of the previous page"})
+
+
+class InboxPage(Schema):
+    has_more = fields.Boolean()
+    before = fields.Integer(allow_none=True,
+                            metadata={"description": "ask for the next page with this"})
+
+
+class ConflictList(InboxPage):
     conflicts = fields.List(fields.Nested(ConflictOut))
 
 
@@ -87,13 +99,12 @@ class RejectedOut(Schema):
     type = fields.String()
     record_id = fields.String()
     op = fields.String()
-    fields_ = fields.Raw(data_key="fields", allow_none=True)
     payload = fields.Dict()
     error = fields.Dict()
     created_at = fields.DateTime()
 
 
-class RejectedList(Schema):
+class RejectedList(InboxPage):
     rejected = fields.List(fields.Nested(RejectedOut))
 
 

@@ -19,6 +19,7 @@ from ..errors import ApiError
 from ..extensions import db
 from ..permissions import UNMASKED, mask, masked_view, may_read
 from ..records import REGISTRY
+from . import cursors
 from .models import Device, FieldHistory
 from .policy import ServerPolicy
 from .store import SqlStore, read_snapshot, storable
@@ -112,20 +113,22 @@ def run_pull(caller: Caller, client_id: str, cursor: str | None, limit: int) -> 
     db.session.commit()
     store = SqlStore(read_snapshot(db.session))
     try:
+        cursor = cursors.verify(cursor, caller.user_id, client_id)
         _check_cursor_range(cursor)
         page = sync.pull(store, project_ids=list(caller.projects), cursor=cursor, limit=limit,
                          views={project_id: masked_view(caller.roles_in(project_id))
                                 for project_id in caller.projects})
     except sync.CursorError as error:
         raise ApiError(400, str(error), "malformed", {"cursor": [str(error)]})
-    except sync.ResyncRequired as error:
+    except (sync.ResyncRequired, cursors.CursorOfOtherKey) as error:
         raise ApiError(410, str(error), "resync")
     changes = [change_out(c.record, caller.roles_in(c.record.project_id), c.evicted)
                for c in page.changes]
     db.session.commit()
     store.write_project_sets(db.session.connection())
     _record_observed(caller.user_id, client_id, page.seq)
-    return {"changes": changes, "cursor": page.cursor, "has_more": page.has_more,
+    return {"changes": changes, "cursor": cursors.sign(page.cursor, caller.user_id, client_id),
+            "has_more": page.has_more,
             "last_mid": last_mid}
 
 

@@ -39,6 +39,12 @@ class OpenPolicy:
             return "boss" in roles
         return True
 
+    def hides(self, roles, rtype, field):
+        return False
+
+    def mask(self, rtype, field, value):
+        return value
+
     def clean(self, rtype, fields, creating, record):
         size = fields.get("size")
         if size is not None and not (isinstance(size, int) and 0 <= size <= 100):

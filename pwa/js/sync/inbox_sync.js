@@ -2,18 +2,29 @@
 import { CONFLICTS, markDismissing, readDismissing, REJECTED, removeEntry, replaceWithServerList } from '../db/inbox.js';
 import { ApiError } from './api_client.js';
 
+// A rejected entry carries its mutation once, as `payload`; the screens read its fields.
 const ENDPOINTS = {
-  [REJECTED]: { path: '/api/sync/rejected', listKey: 'rejected' },
-  [CONFLICTS]: { path: '/api/sync/conflicts', listKey: 'conflicts' },
+  [REJECTED]: { path: '/api/sync/rejected', listKey: 'rejected', entry: (item) => ({ ...item, fields: item.payload?.fields ?? {} }) },
+  [CONFLICTS]: { path: '/api/sync/conflicts', listKey: 'conflicts', entry: (item) => item },
 };
+
+/** Every entry of one server list, page by page (newest first). */
+async function fetchList(api, { path, listKey, entry }) {
+  const items = [];
+  let before = null;
+  do {
+    const body = await api.get(before == null ? path : `${path}?before=${encodeURIComponent(before)}`);
+    items.push(...(body?.[listKey] ?? []).map(entry));
+    before = body?.has_more ? body.before : null;
+  } while (before != null);
+  return items;
+}
 
 /** Fetches both lists, then deletes on the server what the user dismissed while offline. */
 export async function syncInbox(api) {
   for (const kind of [REJECTED, CONFLICTS]) {
-    const { path, listKey } = ENDPOINTS[kind];
     // 1. The server's list replaces the cache; local entries hand over their "dismissed" flag.
-    const body = await api.get(path);
-    await replaceWithServerList(kind, body?.[listKey] ?? []);
+    await replaceWithServerList(kind, await fetchList(api, ENDPOINTS[kind]));
     // 2. Dismissals made offline reach the server now.
     for (const entry of await readDismissing(kind)) await deleteOnServer(api, kind, entry);
   }
