@@ -106,3 +106,12 @@ def mask(value):
     if value[-1].isdigit() and len(value) >= 7:
         return value[:3] + "*" * (len(value) - 7) + value[-4:]
     return value[0] + "*" * max(len(value) - 1, 1)
+
+
+def table_as_json() -> dict:
+    """The permission table as the API gives it (`GET /api/me`), so clients apply the same
+    rules as the server instead of keeping a copy: role lists sorted, `AUTHOR` as is."""
+    def listed(table):
+        return {type_name: {key: sorted(roles) for key, roles in rules.items()}
+                for type_name, rules in table.items()}
+    return {"author": AUTHOR, "actions": listed(PERMISSIONS), "unmasked": listed(UNMASKED)}

@@ -2,6 +2,9 @@
 from marshmallow import Schema, fields, validate
 
 from ..records.base import StorableString
+from .passwords import MAX_LENGTH, MIN_LENGTH
+
+NEW_PASSWORD = validate.Length(min=MIN_LENGTH, max=MAX_LENGTH)
 
 
 class LoginRequest(Schema):
@@ -22,6 +25,8 @@ class UserOut(Schema):
     name = fields.String()
     roles = fields.List(fields.String(), metadata={"description": "roles held in any project"})
     memberships = fields.List(fields.Nested(MembershipOut))
+    server_admin = fields.Boolean(metadata={
+        "description": "manages accounts and creates projects (granted from the command line)"})
 
 
 class LoginResponse(Schema):
@@ -30,5 +35,39 @@ class LoginResponse(Schema):
     user = fields.Nested(UserOut)
 
 
+class PermissionTable(Schema):
+    author = fields.String(metadata={
+        "description": "the name that stands for the record's author in a role list"})
+    actions = fields.Dict(
+        keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.List(fields.String())),
+        metadata={"description": "per record type, per action (`create`, `edit`, `edit:<field>`, "
+                                 "`delete`, `status:<from>-><to>`): the roles allowed, and the "
+                                 "author name when its author may too; a field without its own "
+                                 "`edit:<field>` follows `edit`"})
+    unmasked = fields.Dict(
+        keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.List(fields.String())),
+        metadata={"description": "per record type, per field: the roles that read it unmasked; "
+                                 "every other role reads it masked"})
+
+
 class MeResponse(Schema):
     user = fields.Nested(UserOut)
+    permissions = fields.Nested(PermissionTable, metadata={
+        "description": "the server's permission table (server/permissions.py)"})
+
+
+class PasswordChange(Schema):
+    current_password = StorableString(required=True, validate=validate.Length(min=1, max=256))
+    new_password = StorableString(required=True, validate=NEW_PASSWORD)
+
+
+class SessionOut(Schema):
+    id = fields.String()
+    created_at = fields.DateTime()
+    expires_at = fields.DateTime()
+    address = fields.String(allow_none=True, metadata={"description": "where the login came from"})
+    current = fields.Boolean(metadata={"description": "the session of this request"})
+
+
+class SessionList(Schema):
+    sessions = fields.List(fields.Nested(SessionOut))
