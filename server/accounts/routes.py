@@ -38,6 +38,16 @@ def user_out(user_id: str) -> dict:
             "memberships": list(memberships.values()), "server_admin": user.is_server_admin}
 
 
+def _admit(user: User | None, username: str, address: str | None) -> None:
+    """Count the attempt (committed before the slow password check, so every worker sees
+    it), or refuse it with 429 (server/accounts/throttle.py)."""
+    refused = throttle.admit(user, username, address)
+    if refused is not None:
+        db.session.rollback()
+        raise refused
+    db.session.commit()
+
+
 @bp.route("/auth/login", methods=["POST"])
 @bp.doc(security=[])
 @bp.arguments(schemas.LoginRequest)
@@ -46,16 +56,15 @@ def login(body):
     """Exchange a username and password for a bearer token (failed logins are throttled)."""
     address = request.remote_addr
     user = db.session.execute(select(User).where(User.username == body["username"])).scalar()
-    refused = throttle.refusal(user, body["username"], address)
-    if refused is not None:
-        raise refused
+    _admit(user, body["username"], address)
     if not check_password(user.password_hash if user else None, body["password"]):
-        throttle.record_failure(body["username"], address)
+        throttle.record_failure(body["username"])
         db.session.commit()
         raise ApiError(401, "wrong username or password", "invalid_credentials")
+    throttle.record_success(body["username"], address)
     if not user.active:
+        db.session.commit()
         raise ApiError(401, "this account is disabled", "account_disabled")
-    throttle.record_success(body["username"])
     token, row = issue_token(user, address)
     db.session.commit()
     return {"token": token, "expires_at": row.expires_at, "user": user_out(user.id)}
@@ -87,14 +96,13 @@ def change_password(body):
     """Change your own password: this session goes on, every other one ends."""
     user = db.session.get(User, g.caller.user_id)
     # A stolen token must not become a way around the login throttle.
-    refused = throttle.refusal(user, user.username, request.remote_addr)
-    if refused is not None:
-        raise refused
+    _admit(user, user.username, request.remote_addr)
     if not check_password(user.password_hash, body["current_password"]):
-        throttle.record_failure(user.username, request.remote_addr)
+        throttle.record_failure(user.username)
         db.session.commit()
         raise ApiError(422, "the current password is wrong", "invalid",
                        {"current_password": ["wrong password"]})
+    throttle.record_success(user.username, request.remote_addr)
     require_good_password(body["new_password"], user.username, "new_password")
     user.password_hash = hash_password(body["new_password"])
     end_sessions(user.id, keep=g.caller.token_id)

@@ -14,9 +14,11 @@ Two counters, with one rule each:
   who log in from that address every day, still get in; only a login new to the address
   waits for the window to pass. The account rule above still holds for every account.
 
-Correct logins do not count against the address. The check and the count are separate
-steps, so requests in flight at the same moment (one per worker) can each pass the check
-before any of them is counted; sequential attempts are counted exactly.
+Every attempt is counted against its address before its password is checked, and the
+count committed at once (`admit`), so workers checking passwords side by side cannot all pass
+a limit that only one more attempt would reach; a correct login then gives its count back
+(`record_success`). The account's count is taken after the check, so an attack spread over
+W workers may get W - 1 guesses past `LOGIN_LOCK_AFTER` before the lock holds.
 """
 from __future__ import annotations
 
@@ -70,17 +72,18 @@ def _known_at(user: User | None, address: str | None) -> bool:
         Token.user_id == user.id, Token.address == address).limit(1)).first() is not None
 
 
-def refusal(user: User | None, username: str, address: str | None) -> ApiError | None:
-    """The 429 to answer a login of `username` from `address` with, or None to go on."""
+def admit(user: User | None, username: str, address: str | None) -> ApiError | None:
+    """Count a login attempt of `username` from `address`, then the 429 to answer it with,
+    or None to go on and check its password. The caller commits the count at once on None,
+    and rolls it back with a refusal (a refused attempt is not counted)."""
     now = utcnow()
     account = db.session.get(LoginCounter, _account_key(username))
     if account is not None and account.locked_until is not None and account.locked_until > now:
         return _too_many(account.locked_until - now,
                          "too many failed logins for this account; try again later")
     amount, window = parse_limit(current_app.config["LOGIN_RATE_LIMIT"])
-    place = db.session.get(LoginCounter, _address_key(address))
-    if (place is not None and place.failures >= amount and place.window_start > now - window
-            and not _known_at(user, address)):
+    place = _count(_address_key(address), window, now)
+    if place.failures > amount and not _known_at(user, address):
         return _too_many(place.window_start + window - now,
                          "too many failed logins from this address; try again later")
     return None
@@ -102,11 +105,10 @@ def _count(key: str, window: dt.timedelta, now: dt.datetime) -> LoginCounter:
     return db.session.get(LoginCounter, key, populate_existing=True)
 
 
-def record_failure(username: str, address: str | None) -> None:
-    """Count a failed login against the account and the address (the caller commits)."""
+def record_failure(username: str) -> None:
+    """Count a failed login against the account, locking it past `LOGIN_LOCK_AFTER` (the
+    caller commits); the address counted the attempt already."""
     now = utcnow()
-    _, window = parse_limit(current_app.config["LOGIN_RATE_LIMIT"])
-    _count(_address_key(address), window, now)
     account = _count(_account_key(username), ACCOUNT_WINDOW, now)
     over = account.failures - current_app.config["LOGIN_LOCK_AFTER"]
     if over >= 0:
@@ -116,6 +118,10 @@ def record_failure(username: str, address: str | None) -> None:
                            .values(locked_until=now + lock))
 
 
-def record_success(username: str) -> None:
-    """A correct login clears the account's failures (the caller commits)."""
+def record_success(username: str, address: str | None) -> None:
+    """A correct login clears the account's failures and gives back the attempt counted
+    against the address (the caller commits)."""
     db.session.execute(delete(LoginCounter).where(LoginCounter.key == _account_key(username)))
+    counter = LoginCounter.__table__.c
+    db.session.execute(update(LoginCounter).where(LoginCounter.key == _address_key(address))
+                       .values(failures=case((counter.failures > 0, counter.failures - 1), else_=0)))

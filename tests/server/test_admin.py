@@ -347,10 +347,8 @@ def _project_with_admin(site, code: str, admin: str) -> str:
                                 json={"code": code, "name": f"{code} works"})
     assert response.status_code == 201, response.get_json()
     project = response.get_json()["id"]
-    response = site.client.post(f"/api/projects/{project}/members", headers=site.headers("admin1"),
-                                json={"username": admin, "name": admin, "password": DEMO_PASSWORD,
-                                      "roles": ["admin"]})
-    assert response.status_code == 201, response.get_json()
+    user_id = site.create_user(admin).get_json()["id"]
+    assert site.set_roles(user_id, ["admin"], project=project).status_code == 200
     return project
 
 

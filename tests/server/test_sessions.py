@@ -32,10 +32,14 @@ class Site:
         return response.get_json()["token"]
 
     def add_user(self, username: str) -> str:
-        response = self.client.post(f"/api/projects/{PROJECT}/members", headers=self.admin, json={
-            "username": username, "name": username, "password": DEMO_PASSWORD, "roles": ["foreman"]})
+        response = self.client.post("/api/admin/users", headers=self.admin, json={
+            "username": username, "name": username, "password": DEMO_PASSWORD})
         assert response.status_code == 201, response.get_json()
-        return {m["username"]: m["user_id"] for m in response.get_json()["members"]}[username]
+        user_id = response.get_json()["id"]
+        response = self.client.put(f"/api/projects/{PROJECT}/members/{user_id}", headers=self.admin,
+                                   json={"roles": ["foreman"]})
+        assert response.status_code == 200, response.get_json()
+        return user_id
 
     def status(self, token: str) -> int:
         return self.client.get("/api/me", headers=self.bearer(token)).status_code
