@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from sqlalchemy import update
 
 from server.accounts.models import LoginCounter
@@ -17,14 +18,15 @@ from .conftest import DEMO_PASSWORD, make_app
 from .live_server import LiveServer, live_database
 
 WRONG = "not-the-password"
+BOTH = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 
 
 def login(client, username, password=DEMO_PASSWORD):
     return client.post("/api/auth/login", json={"username": username, "password": password})
 
 
-def demo_client(tmp_path, **settings):
-    app = make_app(f"sqlite:///{tmp_path / 'throttle.db'}", tmp_path, **settings)
+def demo_client(database_url, tmp_path, **settings):
+    app = make_app(database_url, tmp_path, **settings)
     with app.app_context():
         load_demo(DEMO_PASSWORD)
     return app, app.test_client()
@@ -36,8 +38,9 @@ def test_the_limit_reads_like_flask_limiters():
     assert parse_limit("30 per 5 minutes") == (30, dt.timedelta(minutes=5))
 
 
-def test_an_account_is_locked_after_repeated_failures_with_a_doubling_backoff(tmp_path):
-    app, client = demo_client(tmp_path, LOGIN_LOCK_AFTER=3, LOGIN_LOCK_SECONDS=60)
+@BOTH
+def test_an_account_is_locked_after_repeated_failures_with_a_doubling_backoff(database_url, tmp_path):
+    app, client = demo_client(database_url, tmp_path, LOGIN_LOCK_AFTER=3, LOGIN_LOCK_SECONDS=60)
     assert [login(client, "foreman1", WRONG).status_code for _ in range(3)] == [401] * 3
     # Locked: even the right password waits, and says for how long.
     response = login(client, "foreman1")
@@ -69,8 +72,9 @@ def test_an_account_is_locked_after_repeated_failures_with_a_doubling_backoff(tm
         db.engine.dispose()
 
 
-def test_a_colleague_behind_the_same_address_still_logs_in(tmp_path):
-    app, client = demo_client(tmp_path, LOGIN_RATE_LIMIT="5 per minute")
+@BOTH
+def test_a_colleague_behind_the_same_address_still_logs_in(database_url, tmp_path):
+    app, client = demo_client(database_url, tmp_path, LOGIN_RATE_LIMIT="5 per minute")
     assert login(client, "foreman2").status_code == 200  # logged in from this site before
     # Correct logins do not use up the address's allowance.
     assert all(login(client, "foreman2").status_code == 200 for _ in range(8))
