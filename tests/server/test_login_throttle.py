@@ -119,3 +119,8 @@ def test_login_limits_hold_across_four_gunicorn_workers(tmp_path):
             server.stop()
             if server._group_alive():
                 server.kill()
+
+
+def test_a_login_limit_that_does_not_parse_stops_the_app_at_start(tmp_path):
+    with pytest.raises(ValueError, match="LOGIN_RATE_LIMIT"):
+        make_app(f"sqlite:///{tmp_path / 'x.db'}", tmp_path, LOGIN_RATE_LIMIT="lots")
