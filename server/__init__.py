@@ -6,7 +6,7 @@ from flask import Flask
 from . import config as config_module
 from .database import engine_options, init_app as init_database
 from .errors import register_error_handlers
-from .extensions import api, db, limiter, migrate
+from .extensions import api, db, migrate
 from .json_body import JsonRequest, StrictJSONProvider
 
 
@@ -44,6 +44,9 @@ def register_config(app: Flask, overrides: dict | None) -> None:
     app.config.update(overrides or {})
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS",
                           engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
+    # A limit that does not parse stops the app here, not at every login.
+    from .accounts.throttle import parse_limit
+    parse_limit(app.config["LOGIN_RATE_LIMIT"])
 
 
 def register_json(app: Flask) -> None:
@@ -57,7 +60,6 @@ def register_extensions(app: Flask) -> None:
     from .database import _migrations_dir
     init_database(app)
     migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True)
-    limiter.init_app(app)
     api.init_app(app)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "token from /api/auth/login"})
@@ -76,7 +78,9 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from .accounts.cli import create_admin_command
     from .demo import seed_demo_command
     from .syncing.maintenance import prune_tombstones_command
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(create_admin_command)
     app.cli.add_command(prune_tombstones_command)

@@ -36,9 +36,13 @@ def from_environment(instance_path: str, given: dict | None = None) -> dict:
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)),
         "BLOB_MAX_BYTES": int(env.get("BLOB_MAX_BYTES", 15 * 1024 * 1024)),
         "PUSH_MAX_MUTATIONS": int(env.get("PUSH_MAX_MUTATIONS", 500)),
+        # Failed logins from one client address per window (server/accounts/throttle.py);
+        # counted in the database, so shared by every worker and app server.
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
-        "RATELIMIT_HEADERS_ENABLED": True,
+        # Failed logins in a row after which an account is locked, and the first lock's length
+        # (doubled at each further failure, up to an hour).
+        "LOGIN_LOCK_AFTER": int(env.get("LOGIN_LOCK_AFTER", 5)),
+        "LOGIN_LOCK_SECONDS": int(env.get("LOGIN_LOCK_SECONDS", 60)),
         # How many reverse proxies (setting X-Forwarded-For/-Proto/-Host) stand in front.
         "PROXY_COUNT": int(env.get("PROXY_COUNT", 0)),
         "PWA_DIR": env.get("PWA_DIR") or str(Path(__file__).resolve().parent.parent / "pwa"),

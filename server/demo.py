@@ -50,11 +50,15 @@ def _caller(user: User, project: Project, role: str) -> Caller:
 
 
 @click.command("seed-demo")
-@click.option("--password", required=True, help="password of every demo user")
+@click.option("--password", required=True,
+              help="password of every demo user (not checked like a real one: it is shared)")
 @click.option("--if-empty", is_flag=True,
               help="load only into a database without any user (never beside real accounts)")
 def seed_demo_command(password: str, if_empty: bool):
-    """Load the demo project DEMO and its users (once; a second run changes nothing)."""
+    """Load the demo project DEMO and its users (once; a second run changes nothing).
+
+    admin1 is made a server administrator as well as the project's admin, so the demo shows
+    creating projects and accounts; on a real server use `flask create-admin` instead."""
     if db.session.execute(select(Project.id).where(Project.code == "DEMO")).first():
         click.echo("demo project DEMO is already loaded")
         return
@@ -75,7 +79,8 @@ def load_demo(password: str, today: dt.date | None = None) -> None:
     users, callers = {}, {}
     secret = hash_password(password)
     for username, name, role in USERS:
-        user = User(id=demo_id(username), username=username, name=name, password_hash=secret)
+        user = User(id=demo_id(username), username=username, name=name, password_hash=secret,
+                    is_server_admin=username == "admin1")
         users[username] = user
         db.session.add(user)
         db.session.add(Membership(project=project, user=user, role=role))

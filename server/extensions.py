@@ -1,6 +1,4 @@
 """Flask extensions, created unbound and attached in create_app."""
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 import flask_smorest
 from flask_smorest import Api
@@ -26,7 +24,6 @@ class JsonBodyParser(FlaskParser):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
 api = Api()
 
 

@@ -2,6 +2,9 @@
 from marshmallow import Schema, fields, validate
 
 from ..records.base import StorableString
+from .passwords import MAX_LENGTH, MIN_LENGTH
+
+NEW_PASSWORD = validate.Length(min=MIN_LENGTH, max=MAX_LENGTH)
 
 
 class LoginRequest(Schema):
@@ -33,6 +36,8 @@ class UserOut(Schema):
     name = fields.String()
     roles = fields.List(fields.String(), metadata={"description": "roles held in any project"})
     memberships = fields.List(fields.Nested(MembershipOut))
+    server_admin = fields.Boolean(metadata={
+        "description": "manages accounts and creates projects (granted from the command line)"})
     permissions = fields.Nested(PermissionTable, metadata={
         "description": "who may do what, as the server enforces it (server/permissions.py)"})
 
@@ -45,3 +50,20 @@ class LoginResponse(Schema):
 
 class MeResponse(Schema):
     user = fields.Nested(UserOut)
+
+
+class PasswordChange(Schema):
+    current_password = StorableString(required=True, validate=validate.Length(min=1, max=256))
+    new_password = StorableString(required=True, validate=NEW_PASSWORD)
+
+
+class SessionOut(Schema):
+    id = fields.String()
+    created_at = fields.DateTime()
+    expires_at = fields.DateTime()
+    address = fields.String(allow_none=True, metadata={"description": "where the login came from"})
+    current = fields.Boolean(metadata={"description": "the session of this request"})
+
+
+class SessionList(Schema):
+    sessions = fields.List(fields.Nested(SessionOut))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import wraps
 
 from flask import current_app, g, request
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..errors import ApiError
 from ..extensions import db
@@ -22,13 +22,24 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(user: User) -> tuple[str, Token]:
-    """A new token for `user` (the caller commits)."""
+def issue_token(user: User, address: str | None = None) -> tuple[str, Token]:
+    """A new token for `user`, logged in from `address` (the caller commits)."""
     token = secrets.token_urlsafe(32)
     ttl = dt.timedelta(seconds=current_app.config["TOKEN_TTL_SECONDS"])
-    row = Token(user_id=user.id, digest=digest(token), expires_at=utcnow() + ttl)
+    row = Token(user_id=user.id, digest=digest(token), expires_at=utcnow() + ttl,
+                address=address)
     db.session.add(row)
     return token, row
+
+
+def end_sessions(user_id: str, keep: str | None = None) -> None:
+    """Revoke every live token of `user_id` but the one with id `keep` (the caller commits):
+    after a password change or reset, or when the account is disabled. A revoked token stays
+    revoked, so enabling the account again brings none back."""
+    statement = update(Token).where(Token.user_id == user_id, Token.revoked_at.is_(None))
+    if keep is not None:
+        statement = statement.where(Token.id != keep)
+    db.session.execute(statement.values(revoked_at=utcnow()))
 
 
 @dataclass(frozen=True)
@@ -41,6 +52,8 @@ class Caller:
     token_id: str
     # Roles per project id.
     projects: dict[str, frozenset[str]]
+    # Manages accounts and creates projects (a flag on the user, set from the CLI).
+    server_admin: bool = False
 
     def roles_in(self, project_id: str) -> frozenset[str]:
         return self.projects.get(project_id, frozenset())
@@ -56,23 +69,25 @@ def authenticate() -> Caller:
     # per membership (one with NULLs for a user without any).
     rows = db.session.execute(
         select(Token.id, Token.revoked_at, Token.expires_at, User.id.label("user_id"),
-               User.username, User.name, User.active, Membership.project_id, Membership.role)
+               User.username, User.name, User.active, User.is_server_admin,
+               Membership.project_id, Membership.role)
         .join(User, Token.user_id == User.id)
         .outerjoin(Membership, Membership.user_id == User.id)
         .where(Token.digest == digest(token.strip()))).all()
     if not rows:
         raise ApiError(401, "this session is not known; log in again", "unauthorized")
     row = rows[0]
-    if row.revoked_at is not None or row.expires_at <= utcnow():
-        raise ApiError(401, "this session has ended; log in again", "unauthorized")
+    # Disabling also revokes the user's tokens: say why, rather than "session ended".
     if not row.active:
         raise ApiError(401, "this account is disabled", "account_disabled")
+    if row.revoked_at is not None or row.expires_at <= utcnow():
+        raise ApiError(401, "this session has ended; log in again", "unauthorized")
     projects: dict[str, set[str]] = {}
     for membership in rows:
         if membership.project_id is not None:
             projects.setdefault(membership.project_id, set()).add(membership.role)
     return Caller(row.user_id, row.username, row.name, row.id,
-                  {p: frozenset(r) for p, r in projects.items()})
+                  {p: frozenset(r) for p, r in projects.items()}, bool(row.is_server_admin))
 
 
 def login_required(view):
@@ -82,6 +97,14 @@ def login_required(view):
         g.caller = authenticate()
         return view(*args, **kwargs)
     return wrapper
+
+
+def server_admin() -> Caller:
+    """The caller, if they are a server administrator; else ApiError 403."""
+    caller: Caller = g.caller
+    if not caller.server_admin:
+        raise ApiError(403, "only a server administrator may do this")
+    return caller
 
 
 def admin_of(project_id: str) -> Caller:

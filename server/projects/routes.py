@@ -10,8 +10,8 @@ from sqlalchemy import delete, select
 from sync.engine import is_uuid
 
 from ..accounts.models import User
-from ..accounts.passwords import hash_password
-from ..accounts.tokens import admin_of, login_required
+from ..accounts.passwords import hash_password, require_good_password
+from ..accounts.tokens import admin_of, end_sessions, login_required, server_admin
 from ..errors import ApiError
 from ..extensions import Blueprint, db
 from ..permissions import allowed
@@ -22,11 +22,6 @@ from ..records.feedback import DEFAULT_RESPONSE_HOURS
 from .setup import add_builtin_checklists
 
 bp = Blueprint("admin", __name__, url_prefix="/api", description="Projects and administration")
-
-
-def _any_admin() -> None:
-    if not any("admin" in roles for roles in g.caller.projects.values()):
-        raise ApiError(403, "only a project admin may do this")
 
 
 def _may_sections(project_id: str, *actions: str) -> None:
@@ -50,18 +45,50 @@ def _member_of(project_id: str) -> Project:
     return project
 
 
+def _new_user(body) -> User:
+    """A new account from `body`, its password checked (the caller commits)."""
+    if db.session.execute(select(User.id).where(User.username == body["username"])).first():
+        raise ApiError(409, "that username is taken", "conflict", {"username": ["taken"]})
+    require_good_password(body["password"], body["username"])
+    user = User(username=body["username"], name=body["name"], phone=body.get("phone"),
+                password_hash=hash_password(body["password"]))
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def _manageable(user_id: str) -> User:
+    """The user `user_id`, if the caller may manage their account: a server administrator
+    may manage any; a project admin only one whose every membership is in a project they
+    administer (so no admin of one project takes over a user of another). 404 for a user
+    the caller shares no project with; 403 for one that also belongs elsewhere."""
+    caller = g.caller
+    if not caller.server_admin and not any("admin" in r for r in caller.projects.values()):
+        raise ApiError(403, "only an administrator may do this")
+    user = _user(user_id)
+    if user is None:
+        raise ApiError(404, "no such user")
+    if caller.server_admin:
+        return user
+    theirs = set(db.session.execute(select(Membership.project_id)
+                                    .where(Membership.user_id == user.id)).scalars())
+    mine = {p for p, roles in caller.projects.items() if "admin" in roles}
+    if not theirs & mine:
+        raise ApiError(404, "no such user in your projects")
+    if theirs - mine or user.is_server_admin:
+        raise ApiError(403, "this account also belongs to projects you do not administer; "
+                            "a server administrator manages it")
+    return user
+
+
 @bp.route("/admin/users", methods=["POST"])
 @login_required
 @bp.arguments(schemas.UserCreate)
 @bp.response(201, schemas.AdminUserOut)
 def create_user(body):
-    """Create a user account (project admins only)."""
-    _any_admin()
-    if db.session.execute(select(User.id).where(User.username == body["username"])).first():
-        raise ApiError(409, "that username is taken", "conflict", {"username": ["taken"]})
-    user = User(username=body["username"], name=body["name"], phone=body.get("phone"),
-                password_hash=hash_password(body["password"]))
-    db.session.add(user)
+    """Create a user account in no project (server administrators only)."""
+    server_admin()
+    user = _new_user(body)
     db.session.commit()
     return user
 
@@ -71,18 +98,20 @@ def create_user(body):
 @bp.arguments(schemas.UserUpdate)
 @bp.response(200, schemas.AdminUserOut)
 def update_user(body, user_id):
-    """Rename, reset the password of, disable or enable a user (project admins only)."""
-    _any_admin()
-    user = _user(user_id)
-    if user is None:
-        raise ApiError(404, "no such user")
+    """Rename, reset the password of, disable or enable a user (server administrators; a
+    project admin only for a user of their own projects alone). A reset or a disable ends
+    every session of the user."""
+    user = _manageable(user_id)
     if user.id == g.caller.user_id and body.get("active") is False:
         raise ApiError(409, "you cannot disable yourself", "conflict", {"active": ["your own account"]})
+    if "password" in body:
+        require_good_password(body["password"], user.username)
+        user.password_hash = hash_password(body["password"])
     for name in ("name", "phone", "active"):
         if name in body:
             setattr(user, name, body[name])
-    if "password" in body:
-        user.password_hash = hash_password(body["password"])
+    if "password" in body or body.get("active") is False:
+        end_sessions(user.id)
     db.session.commit()
     return user
 
@@ -104,8 +133,8 @@ def projects():
 @bp.arguments(schemas.ProjectCreate)
 @bp.response(201, schemas.ProjectOut)
 def create_project(body):
-    """Create a project; its creator becomes its admin (project admins only)."""
-    _any_admin()
+    """Create a project; its creator becomes its admin (server administrators only)."""
+    server_admin()
     if db.session.execute(select(Project.id).where(Project.code == body["code"])).first():
         raise ApiError(409, "that project code is taken", "conflict", {"code": ["taken"]})
     project = Project(code=body["code"], name=body["name"],
@@ -168,6 +197,31 @@ def _members_of(project_id: str) -> dict:
     for entry in found.values():
         entry["roles"].sort(key=ROLES.index)
     return {"members": list(found.values())}
+
+
+@bp.route("/projects/<project_id>/members", methods=["POST"])
+@login_required
+@bp.arguments(schemas.MemberAdd)
+@bp.response(201, schemas.MemberList)
+def add_member(body, project_id):
+    """Add a user to a project with roles: a new account when a password is given, else the
+    existing user of that username (project admins of the project)."""
+    _member_of(project_id)
+    admin_of(project_id)
+    if "password" in body:
+        user = _new_user(body)
+    else:
+        user = db.session.execute(select(User).where(User.username == body["username"])).scalar()
+        if user is None:
+            raise ApiError(404, "no such user", "not_found", {"username": ["no such user"]})
+        if db.session.execute(select(Membership.id).where(
+                Membership.project_id == project_id, Membership.user_id == user.id)).first():
+            raise ApiError(409, "already a member; change their roles instead", "conflict",
+                           {"username": ["already a member"]})
+    for role in sorted(set(body["roles"]), key=ROLES.index):
+        db.session.add(Membership(project_id=project_id, user_id=user.id, role=role))
+    db.session.commit()
+    return _members_of(project_id)
 
 
 @bp.route("/projects/<project_id>/members/<user_id>", methods=["PUT"])

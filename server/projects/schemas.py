@@ -1,6 +1,7 @@
 """Wire schemas of the admin endpoints."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from ..accounts.schemas import NEW_PASSWORD
 from ..records import section
 from ..records.base import StorableString, Uuid
 from ..records.feedback import CATEGORIES
@@ -13,13 +14,13 @@ USERNAME = validate.Regexp(r"^[a-z0-9][a-z0-9_.-]{1,63}\Z",
 class UserCreate(Schema):
     username = StorableString(required=True, validate=USERNAME)
     name = StorableString(required=True, validate=validate.Length(min=1, max=100))
-    password = StorableString(required=True, validate=validate.Length(min=8, max=256))
+    password = StorableString(required=True, validate=NEW_PASSWORD)
     phone = StorableString(validate=validate.Length(max=32), allow_none=True)
 
 
 class UserUpdate(Schema):
     name = StorableString(validate=validate.Length(min=1, max=100))
-    password = StorableString(validate=validate.Length(min=8, max=256))
+    password = StorableString(validate=NEW_PASSWORD)
     phone = StorableString(validate=validate.Length(max=32), allow_none=True)
     active = fields.Boolean()
 
@@ -53,6 +54,22 @@ class ProjectList(Schema):
 class RolesUpdate(Schema):
     roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), required=True,
                         validate=validate.Length(max=len(ROLES)))
+
+
+class MemberAdd(Schema):
+    username = StorableString(required=True, validate=USERNAME)
+    roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), required=True,
+                        validate=validate.Length(min=1, max=len(ROLES)))
+    # Given a password, a new account is made; without one, an existing user is added.
+    password = StorableString(validate=NEW_PASSWORD, metadata={
+        "description": "makes a new account with this password; leave out to add an existing user"})
+    name = StorableString(validate=validate.Length(min=1, max=100))
+    phone = StorableString(validate=validate.Length(max=32), allow_none=True)
+
+    @validates_schema
+    def _a_new_account_needs_a_name(self, data, **kwargs):
+        if "password" in data and "name" not in data:
+            raise ValidationError({"name": ["required for a new account"]})
 
 
 class MemberOut(Schema):

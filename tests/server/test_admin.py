@@ -336,3 +336,95 @@ def test_updating_a_deleted_section_is_409_and_leaves_no_rejected_mutation(site)
     rejected = site.client.get("/api/sync/rejected", headers=site.headers("admin1")).get_json()
     assert [r for r in rejected["rejected"] if r["record_id"] == section] == []
     assert site.snapshot() == before
+
+
+# -- server administrators and project admins --------------------------------------------
+
+def _project_with_admin(site, code: str, admin: str) -> str:
+    """A new project (made by admin1, a server administrator in the demo) administered by a
+    new user `admin`, who is in no other project."""
+    response = site.client.post("/api/projects", headers=site.headers("admin1"),
+                                json={"code": code, "name": f"{code} works"})
+    assert response.status_code == 201, response.get_json()
+    project = response.get_json()["id"]
+    user_id = site.create_user(admin).get_json()["id"]
+    assert site.set_roles(user_id, ["admin"], project=project).status_code == 200
+    return project
+
+
+def test_cross_tenant_takeover_an_admin_of_another_project_may_not_touch_a_user_of_this_one(site):
+    _project_with_admin(site, "RIVAL", "rival-admin")
+    site.headers("rival-admin")
+    before = site.snapshot()
+    target = demo_id("foreman1")
+    for body in ({"password": "taken-over-by-rival"}, {"active": False}, {"name": "Renamed"}):
+        response = site.client.patch(f"/api/admin/users/{target}",
+                                     headers=site.headers("rival-admin"), json=body)
+        assert response.status_code == 404, response.get_json()
+    assert site.snapshot() == before
+    # The target still logs in with their own password, and nobody with the attacker's.
+    assert site.client.post("/api/auth/login", json={
+        "username": "foreman1", "password": DEMO_PASSWORD}).status_code == 200
+    assert site.client.post("/api/auth/login", json={
+        "username": "foreman1", "password": "taken-over-by-rival"}).status_code == 401
+
+
+def test_a_project_admin_manages_accounts_only_wholly_within_their_projects(site):
+    project = _project_with_admin(site, "EAST", "east-admin")
+    response = site.client.post(f"/api/projects/{project}/members", headers=site.headers("east-admin"),
+                                json={"username": "east-worker", "name": "East worker",
+                                      "password": DEMO_PASSWORD, "roles": ["foreman"]})
+    assert response.status_code == 201, response.get_json()
+    worker = {m["username"]: m for m in response.get_json()["members"]}["east-worker"]
+    assert worker["roles"] == ["foreman"]
+    # Their own user, in their project alone: a reset is theirs to do.
+    response = site.client.patch(f"/api/admin/users/{worker['user_id']}",
+                                 headers=site.headers("east-admin"), json={"name": "East foreman"})
+    assert response.status_code == 200, response.get_json()
+
+    # Once the user also belongs to the demo project, only a server administrator may.
+    assert site.set_roles(worker["user_id"], ["foreman"]).status_code == 200
+    response = site.client.patch(f"/api/admin/users/{worker['user_id']}",
+                                 headers=site.headers("east-admin"), json={"password": "not-yours-now-9"})
+    assert response.status_code == 403, response.get_json()
+    response = site.client.patch(f"/api/admin/users/{worker['user_id']}",
+                                 headers=site.headers("admin1"), json={"name": "Both sites"})
+    assert response.status_code == 200, response.get_json()
+
+
+def test_only_a_server_administrator_creates_accounts_and_projects(site):
+    _project_with_admin(site, "WEST2", "west2-admin")
+    headers = site.headers("west2-admin")
+    before = site.snapshot()
+    response = site.client.post("/api/admin/users", headers=headers, json={
+        "username": "stray1", "name": "Stray", "password": DEMO_PASSWORD})
+    assert response.status_code == 403, response.get_json()
+    response = site.client.post("/api/projects", headers=headers, json={"code": "W3", "name": "x"})
+    assert response.status_code == 403, response.get_json()
+    assert site.snapshot() == before
+    me = site.client.get("/api/me", headers=headers).get_json()["user"]
+    assert me["server_admin"] is False
+    assert site.client.get("/api/me", headers=site.headers("admin1")).get_json()["user"]["server_admin"]
+
+
+def test_a_project_admin_adds_an_existing_user_by_username(site):
+    project = _project_with_admin(site, "NORTH2", "north2-admin")
+    headers = site.headers("north2-admin")
+    response = site.client.post(f"/api/projects/{project}/members", headers=headers,
+                                json={"username": "foreman2", "roles": ["foreman", "safety"]})
+    assert response.status_code == 201, response.get_json()
+    assert {m["username"]: m["roles"] for m in response.get_json()["members"]}["foreman2"] == [
+        "foreman", "safety"]
+    again = site.client.post(f"/api/projects/{project}/members", headers=headers,
+                             json={"username": "foreman2", "roles": ["foreman"]})
+    assert again.status_code == 409, again.get_json()
+    unknown = site.client.post(f"/api/projects/{project}/members", headers=headers,
+                               json={"username": "nobody-here", "roles": ["foreman"]})
+    assert unknown.status_code == 404 and "username" in unknown.get_json()["error"]["fields"]
+    # Not into a project they do not administer, nor as a plain member.
+    response = site.client.post(f"/api/projects/{PROJECT}/members", headers=headers,
+                                json={"username": "north2-admin", "roles": ["admin"]})
+    assert response.status_code == 404, response.get_json()
+    response = site.client.post(f"/api/projects/{PROJECT}/members", headers=site.headers("foreman1"),
+                                json={"username": "north2-admin", "roles": ["admin"]})
+    assert response.status_code == 403, response.get_json()

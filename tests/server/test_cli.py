@@ -129,3 +129,58 @@ def test_the_demo_has_what_a_walkthrough_needs(fresh_app):
     assert len({f["status"] for f in records["feedback"]}) >= 3
     # Every record belongs to the demo project.
     assert {r["project_id"] for rows in records.values() for r in rows} == {demo_id("project")}
+
+
+def _user(app, username):
+    from server.accounts.models import User
+    with app.app_context():
+        user = db.session.execute(select(User).where(User.username == username)).scalar()
+        db.session.expunge_all()
+        return user
+
+
+def test_create_admin_makes_a_server_administrator_once(fresh_app):
+    run(fresh_app, "init-db")
+    runner = fresh_app.test_cli_runner()
+    # The password is asked for twice when left out, and hidden.
+    result = runner.invoke(flask_cli(fresh_app), ["create-admin", "chief"],
+                           input="site office 2027\nsite office 2027\n")
+    assert result.exit_code == 0, (result.output, result.exception)
+    assert "site office 2027" not in result.output
+    first = _user(fresh_app, "chief")
+    assert first.is_server_admin and first.active
+    client = fresh_app.test_client()
+    response = client.post("/api/auth/login", json={"username": "chief", "password": "site office 2027"})
+    token = response.get_json()["token"]
+    assert response.get_json()["user"]["server_admin"] is True
+    response = client.post("/api/projects", headers={"Authorization": f"Bearer {token}"},
+                           json={"code": "FIRST", "name": "First site"})
+    assert response.status_code == 201, response.get_json()
+
+    # Again: nothing changes, the password and the session stay.
+    before = snapshot(fresh_app)
+    assert "already a server administrator" in run(fresh_app, "create-admin", "chief")
+    assert snapshot(fresh_app) == before
+    assert client.get("/api/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+
+def test_create_admin_grants_an_existing_user_and_refuses_weak_passwords(fresh_app):
+    run(fresh_app, "init-db")
+    run(fresh_app, "seed-demo", "--password", PASSWORD)
+    assert not _user(fresh_app, "foreman1").is_server_admin
+    assert "granted" in run(fresh_app, "create-admin", "foreman1")
+    assert _user(fresh_app, "foreman1").is_server_admin
+    before = snapshot(fresh_app)
+    for args in (["create-admin", "newboss", "--password", "12345678"],
+                 ["create-admin", "newboss", "--password", "newboss-pass"],
+                 ["create-admin", "Not A Username", "--password", "site office 2027"]):
+        result = fresh_app.test_cli_runner().invoke(flask_cli(fresh_app), args)
+        assert result.exit_code == 2, (args, result.output)
+    assert snapshot(fresh_app) == before
+
+
+def test_seed_demo_makes_admin1_a_server_administrator(fresh_app):
+    run(fresh_app, "init-db")
+    run(fresh_app, "seed-demo", "--password", PASSWORD)
+    assert _user(fresh_app, "admin1").is_server_admin
+    assert not any(_user(fresh_app, name).is_server_admin for name in USERS if name != "admin1")
