@@ -90,7 +90,9 @@ def _body(sha256: str) -> bytes:
     limit = current_app.config["BLOB_MAX_BYTES"]
     if (request.content_length or 0) > limit:
         raise ApiError(413, f"a blob may be at most {limit} bytes")
-    request.max_content_length = limit
+    # A chunked body has no length to check first, and its stream stops quietly at the
+    # limit given: one byte more tells a body over the limit from one just at it.
+    request.max_content_length = limit + 1
     data = request.get_data(cache=False)
     if len(data) > limit:
         raise ApiError(413, f"a blob may be at most {limit} bytes")
