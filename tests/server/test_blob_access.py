@@ -213,3 +213,28 @@ def test_a_record_naming_a_photo_before_it_is_uploaded_shares_it_on_arrival(site
     assert "location" in uploaded.get_json()["meta"]
     assert site.get("supervisor1", name).status_code == 200
     assert site.head("other-member", name) == 404
+
+
+def test_photos_named_before_the_upgrade_stay_readable_by_their_projects(site):
+    """Migration 0007 finds the photos records already name, so upgrading takes no photo
+    away from its project (a deleted record's photos excepted)."""
+    from flask_migrate import downgrade, upgrade
+
+    from server.database import _migrations_dir
+
+    kept, item, gone = (photo_with_gps() for _ in range(3))
+    for data, name in (kept, item, gone):
+        assert site.put("foreman1", name, data).status_code == 201
+    site.name_in("task", "photos", kept[1])
+    site.name_in("safety_check", "item_photos", item[1])
+    deleted = site.name_in("action", "photos", gone[1])
+    site.admin_device.delete("action", deleted)
+    assert site.admin_device.push()[1]["results"][0]["status"] == "applied"
+    with site.app.app_context():
+        downgrade(directory=_migrations_dir(), revision="0004")
+        upgrade(directory=_migrations_dir())
+        db.session.remove()
+    assert site.get("supervisor1", kept[1]).status_code == 200
+    assert site.get("supervisor1", item[1]).status_code == 200
+    assert site.get("supervisor1", gone[1]).status_code == 404
+    assert site.get("other-member", kept[1]).status_code == 404
