@@ -122,7 +122,15 @@ def check(data: bytes) -> Checked:
             _decode(image, None)
         except (OSError, SyntaxError, ValueError):
             raise NotAllowed(f"the {image.format} file does not decode; {ALLOWED}") from None
-        if _orientation(image) in (5, 6, 7, 8):
+        orientation = _orientation(image)
+        try:  # what will be served as the original must be made from it, too
+            if image.format in _DRAFTABLE:
+                stripping.jpeg(data, orientation)
+            elif image.format == "PNG":
+                stripping.png(data)
+        except stripping.Unreadable as error:
+            raise NotAllowed(f"the {image.format} file is damaged ({error}); {ALLOWED}") from None
+        if orientation in (5, 6, 7, 8):
             width, height = height, width
         return Checked(KINDS[image.format], width, height, read_metadata(image))
 

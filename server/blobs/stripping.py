@@ -52,19 +52,22 @@ def jpeg(data: bytes, orientation: int | None = None) -> bytes:
     if data[:2] != b"\xff\xd8":
         raise Unreadable("no JPEG start marker")
     out = [b"\xff\xd8"]
-    if orientation in range(2, 9):
-        out.append(_orientation_segment(orientation))
     pos, end = 2, len(data)
     try:
         while True:
             if data[pos] != 0xFF:
-                raise Unreadable(f"no marker at byte {pos}")
+                # Stray bytes between segments: decoders skip them to the next marker.
+                pos = data.index(b"\xff", pos)
             while data[pos] == 0xFF:  # fill bytes may precede a marker
                 pos += 1
             marker = data[pos]
             pos += 1
             if marker == 0xD9:  # EOI: the image ends; anything after it is not served
                 out.append(b"\xff\xd9")
+                if orientation in range(2, 9):
+                    # After the JFIF header when there is one: it comes first by its spec.
+                    at = 2 if out[1].startswith(b"\xff\xe0") else 1
+                    out.insert(at, _orientation_segment(orientation))
                 return b"".join(out)
             if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # markers without a length
                 continue

@@ -44,6 +44,8 @@ CORPUS = {
     "jpeg-app4-gps-text": (corpus.jpeg_app4_gps, "image/jpeg", 201, "image/jpeg"),
     "jpeg-html-comment": (corpus.jpeg_comment_html, "image/jpeg", 201, "image/jpeg"),
     "jpeg-trailing-script": (corpus.jpeg_trailing_script, "image/jpeg", 201, "image/jpeg"),
+    "jpeg-script-between-segments": (corpus.jpeg_stray_script, "image/jpeg", 201, "image/jpeg"),
+    "png-without-its-end": (lambda: corpus.raw_png(32, 24, 8, 2)[:-12], "image/png", 415, None),
     "png-text-and-trailing-script": (corpus.png_with_text_and_trailer, "image/png", 201,
                                      "image/png"),
     "truncated-jpeg": (corpus.truncated_jpeg, "image/jpeg", 415, None),

@@ -85,6 +85,13 @@ def jpeg_comment_html() -> bytes:
     return with_segment(image("JPEG"), 0xFE, SCRIPT)
 
 
+def jpeg_stray_script() -> bytes:
+    """A script between two segments, where decoders skip to the next marker."""
+    data = image("JPEG")
+    jfif_end = 4 + int.from_bytes(data[4:6], "big")
+    return data[:jfif_end] + b"\x00" + SCRIPT + data[jfif_end:]
+
+
 def jpeg_trailing_script() -> bytes:
     return image("JPEG") + SCRIPT
 
