@@ -15,7 +15,7 @@ from ..accounts.tokens import login_required
 from ..errors import ApiError
 from ..extensions import Blueprint, db
 from ..records.base import SHA256_RE
-from . import images
+from . import images, references, stripping
 from .models import Blob
 
 log = logging.getLogger(__name__)
@@ -85,35 +85,67 @@ def _store(path: Path, data: bytes) -> None:
                        "unavailable", headers={"Retry-After": str(DISK_RETRY_AFTER)}) from error
 
 
-@bp.route(f"/{SHA}", methods=["PUT"])
-@login_required
-@bp.response(201, BlobOut)
-@bp.alt_response(200, schema=BlobOut, description="already stored")
-@bp.alt_response(503, description="the disk refused the bytes (full, over quota, failing); "
-                 "nothing was stored: retry after Retry-After seconds")
-def upload(sha256):
-    """Store a blob under the SHA-256 of its bytes (idempotent)."""
-    sha256 = _checked(sha256)
-    existing = db.session.get(Blob, sha256)
-    if existing is not None:
-        return existing, 200
+def _body(sha256: str) -> bytes:
+    """The request's bytes, within the size limit and hashing to the name; else 413/400."""
     limit = current_app.config["BLOB_MAX_BYTES"]
     if (request.content_length or 0) > limit:
         raise ApiError(413, f"a blob may be at most {limit} bytes")
-    request.max_content_length = limit
+    # A chunked body has no length to check first, and its stream stops quietly at the
+    # limit given: one byte more tells a body over the limit from one just at it.
+    request.max_content_length = limit + 1
     data = request.get_data(cache=False)
     if len(data) > limit:
         raise ApiError(413, f"a blob may be at most {limit} bytes")
     if hashlib.sha256(data).hexdigest() != sha256:
         raise ApiError(400, "the bytes do not hash to the name", "hash_mismatch")
+    return data
+
+
+def _described(blob: Blob, access: str | None) -> dict:
+    """A blob as the caller may learn of it: where a photo was taken only for members of a
+    project that uses it."""
+    meta = dict(blob.meta or {})
+    if access != "member":
+        meta.pop("location", None)
+    return {"sha256": blob.sha256, "content_type": blob.content_type, "size": blob.size,
+            "width": blob.width, "height": blob.height, "meta": meta}
+
+
+def _readable(sha256: str) -> Blob | None:
+    """The stored blob, if the caller may read it."""
+    blob = db.session.get(Blob, sha256)
+    if blob is None or references.access(g.caller, blob) is None:
+        return None
+    return blob
+
+
+@bp.route(f"/{SHA}", methods=["PUT"])
+@login_required
+@bp.response(201, BlobOut)
+@bp.alt_response(200, schema=BlobOut, description="already stored")
+@bp.alt_response(413, description="over the size limit, or an image with more pixels "
+                 "than the server decodes")
+@bp.alt_response(415, description="not an allowed kind of file")
+@bp.alt_response(503, description="the disk refused the bytes (full, over quota, failing); "
+                 "nothing was stored: retry after Retry-After seconds")
+def upload(sha256):
+    """Store a blob under the SHA-256 of its bytes (idempotent)."""
+    sha256 = _checked(sha256)
+    # The bytes are sent and checked even when the blob is stored: the answer then tells
+    # only what those bytes show, to someone who has them.
+    data = _body(sha256)
+    existing = db.session.get(Blob, sha256)
+    if existing is not None:
+        return _described(existing, references.access(g.caller, existing)), 200
     try:
-        content_type = images.sniff(data)
+        checked = images.check(data)
+    except images.TooLarge as error:
+        raise ApiError(413, str(error), "too_large")
     except images.NotAllowed as error:
-        raise ApiError(415, f"{error}; allowed: JPEG, PNG, WebP, PDF")
-    width, height = images.size_of(data) if content_type != "application/pdf" else (None, None)
+        raise ApiError(415, str(error))
     _store(_path(sha256), data)
-    blob = Blob(sha256=sha256, content_type=content_type, size=len(data), width=width,
-                height=height, meta=images.read_metadata(data) if width else {},
+    blob = Blob(sha256=sha256, content_type=checked.content_type, size=len(data),
+                width=checked.width, height=checked.height, meta=checked.meta or {},
                 created_by=g.caller.user_id)
     db.session.add(blob)
     try:
@@ -125,51 +157,67 @@ def upload(sha256):
         existing = db.session.get(Blob, sha256)
         if existing is None:
             raise
-        return existing, 200
-    return blob, 201
+        return _described(existing, references.access(g.caller, existing)), 200
+    return _described(blob, references.access(g.caller, blob)), 201
 
 
 @bp.route(f"/{SHA}", methods=["HEAD"])
 @login_required
 @bp.response(200)
-@bp.alt_response(404, description="not stored yet")
+@bp.alt_response(404, description="not stored, or not readable by the caller")
 def exists(sha256):
-    """Whether a blob is stored, so a client can skip the upload."""
-    if not SHA256_RE.match(sha256) or db.session.get(Blob, sha256.lower()) is None:
+    """Whether a blob the caller may read is stored, so a client can skip the upload."""
+    if not SHA256_RE.match(sha256) or _readable(sha256.lower()) is None:
         return Response(status=404)
     return Response(status=200)
+
+
+# No browser runs or sniffs what is served: a PDF is downloaded, never shown in the app's
+# origin; an image is only an image.
+SERVED_HEADERS = {"X-Content-Type-Options": "nosniff",
+                  "Content-Security-Policy": "default-src 'none'; sandbox",
+                  "Cache-Control": "private, max-age=31536000, immutable"}
+
+
+def _variant(sha256: str, name: str) -> tuple[bytes, str]:
+    """A cleaned variant of a stored image, from the cache or made and cached."""
+    for suffix, content_type in ((".jpg", "image/jpeg"), (".png", "image/png")):
+        cached = _path(sha256, name + suffix)
+        if cached.exists():
+            return cached.read_bytes(), content_type
+    try:
+        data, content_type = images.variant(_path(sha256).read_bytes(), name)
+    except images.TooLarge as error:
+        raise ApiError(413, str(error), "too_large")
+    except (images.NotAllowed, stripping.Unreadable, OSError, SyntaxError, ValueError) as error:
+        log.warning("blob %s has no %s variant: %s", sha256, name, error)
+        raise ApiError(415, "this file cannot be served as an image", "unsupported_media_type")
+    cached = _path(sha256, name + (".jpg" if content_type == "image/jpeg" else ".png"))
+    try:
+        _write(cached, data)
+    except OSError as error:  # the copy is only a cache: serve the variant anyway
+        log.warning("could not cache a variant of blob %s: %s", sha256, error)
+    return data, content_type
 
 
 @bp.route(f"/{SHA}", methods=["GET"])
 @login_required
 @bp.arguments(VariantQuery, location="query")
 @bp.response(200, description="the bytes, without EXIF or GPS")
+@bp.alt_response(404, description="not stored, or not readable by the caller")
 def download(query, sha256):
-    """A blob's bytes: a thumbnail, a display size, or the original, metadata stripped
-    (an original without any is served as uploaded)."""
+    """A blob's bytes: a thumbnail, a display size, or the original, cleaned of metadata;
+    a PDF as an attachment."""
     sha256 = _checked(sha256)
-    blob = db.session.get(Blob, sha256)
+    blob = _readable(sha256)
     if blob is None:
         raise ApiError(404, "no blob with that name")
-    name = query["variant"]
     if blob.content_type == "application/pdf":
-        data, content_type = _path(sha256).read_bytes(), blob.content_type
-    elif name == "original" and not images.carries_metadata(data := _path(sha256).read_bytes()):
-        # Nothing to strip (what the app uploads): the bytes as stored, which hash to the name.
-        content_type = blob.content_type
+        response = Response(_path(sha256).read_bytes(), content_type=blob.content_type)
+        response.headers["Content-Disposition"] = f'attachment; filename="{sha256}.pdf"'
     else:
-        cached = _path(sha256, name + ".jpg")
-        cached_png = _path(sha256, name + ".png")
-        if cached.exists() or cached_png.exists():
-            found = cached if cached.exists() else cached_png
-            data = found.read_bytes()
-            content_type = "image/jpeg" if found == cached else "image/png"
-        else:
-            data, content_type = images.variant(_path(sha256).read_bytes(), name)
-            try:
-                _write(cached if content_type == "image/jpeg" else cached_png, data)
-            except OSError as error:  # the copy is only a cache: serve the variant anyway
-                log.warning("could not cache a variant of blob %s: %s", sha256, error)
-    response = Response(data, content_type=content_type)
-    response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
+        data, content_type = _variant(sha256, query["variant"])
+        response = Response(data, content_type=content_type)
+        response.headers["Content-Disposition"] = "inline"
+    response.headers.update(SERVED_HEADERS)
     return response

@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sync import DeviceState, FieldKind, RecordState
 from sync.engine import is_uuid
 
+from ..blobs.references import keep_references
 from ..records import KINDS
 from ..records.base import UNSTORABLE_TEXT
 from .models import (ChangeLog, Conflict, Device, DeviceResult, FieldHistory, ProjectSet,
@@ -437,6 +438,8 @@ class SqlStore:
         # A record's change-log row moves to its new seq (one row per record: the
         # buffer holds each record once, so no two rows of a batch share a key or a seq).
         BulkInsert.run(connection, ChangeLog.__table__, log_rows, ("type", "record_id"))
+        # Who may read a photo follows the records that name it.
+        keep_references(connection, self._dirty.values())
         BulkInsert.run(connection, FieldHistory.__table__, self._history)
         now = dt.datetime.now(dt.timezone.utc)
         BulkInsert.run(connection, Conflict.__table__,

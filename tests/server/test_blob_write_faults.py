@@ -132,7 +132,7 @@ def test_an_upload_racing_another_of_the_same_bytes_is_200_already_stored(site, 
     from server.extensions import db
 
     data, name = fresh_png()
-    sniff = images.sniff
+    check = images.check
 
     def first_upload_commits_meanwhile(body):
         with db.engine.begin() as other:  # another request's connection
@@ -140,9 +140,9 @@ def test_an_upload_racing_another_of_the_same_bytes_is_200_already_stored(site, 
                 sha256=name, content_type="image/png", size=len(body), width=40, height=30,
                 meta={}, created_by=demo_id("foreman1"),
                 created_at=dt.datetime.now(dt.timezone.utc)))
-        return sniff(body)
+        return check(body)
 
-    monkeypatch.setattr(images, "sniff", first_upload_commits_meanwhile)
+    monkeypatch.setattr(images, "check", first_upload_commits_meanwhile)
     response = site.client.put(f"/api/blobs/{name}", data=data, headers=site.headers("foreman1"))
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     assert response.get_json()["sha256"] == name
