@@ -8,6 +8,7 @@ from .database import engine_options, init_app as init_database
 from .errors import register_error_handlers
 from .extensions import api, db, limiter, migrate
 from .json_body import JsonRequest, StrictJSONProvider
+from .security_headers import register_security_headers
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -18,6 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
+    register_security_headers(app)
     register_commands(app)
     register_proxy(app)
     return app
