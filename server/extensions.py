@@ -3,10 +3,11 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 import flask_smorest
-from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase
 from webargs.flaskparser import FlaskParser
+
+from .openapi import GridlineApi
 
 
 class Base(DeclarativeBase):
@@ -27,7 +28,7 @@ class JsonBodyParser(FlaskParser):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
-api = Api()
+api = GridlineApi()
 
 
 class Blueprint(flask_smorest.Blueprint):
