@@ -77,7 +77,6 @@ def server_env(tmp_path_factory) -> dict:
         "SECRET_KEY": "e2e-secret-key",
         # Tests log in often from one address; the limit itself is tested in tests/server.
         "LOGIN_RATE_LIMIT": "1000 per minute",
-        "RATELIMIT_STORAGE_URI": "memory://",
     }
 
 
@@ -116,6 +115,38 @@ def base_url(live_server) -> str:
 def browser_type_launch_args(browser_type_launch_args) -> dict:
     """Debian's Chromium, quiet on the network; pytest-playwright's --headed etc. still apply."""
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+# Reports every Content-Security-Policy violation of a page to the test (see `new_context`).
+CSP_LISTENER = """
+document.addEventListener('securitypolicyviolation', (event) => {
+  window.__reportCspViolation(
+    `${event.effectiveDirective} blocked ${event.blockedURI || 'inline'} at ${event.sourceFile}:${event.lineNumber}`);
+}, true);
+"""
+
+
+@pytest.fixture
+def csp_violations() -> list[str]:
+    """Content-Security-Policy violations of the test's pages; none may be left at its end."""
+    violations: list[str] = []
+    yield violations
+    assert not violations, f"Content-Security-Policy violations: {violations}"
+
+
+@pytest.fixture
+def new_context(new_context, csp_violations):
+    """pytest-playwright's `new_context` (so also `context` and `page`), its pages reporting
+    every Content-Security-Policy violation to `csp_violations`."""
+    def _new_context(**kwargs):
+        context = new_context(**kwargs)
+        context.expose_binding(
+            "__reportCspViolation",
+            lambda source, text: csp_violations.append(f"{text} (page {source['page'].url})"))
+        context.add_init_script(CSP_LISTENER)
+        return context
+
+    return _new_context
 
 
 @pytest.fixture

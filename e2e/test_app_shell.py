@@ -95,3 +95,26 @@ def test_the_nav_bar_is_not_redrawn_when_nothing_it_shows_changes(phones):
     same = [later["path"] for earlier, later in zip(draws, draws[1:]) if later["html"] == earlier["html"]]
     assert same == [], f"the nav bar was redrawn unchanged on {same}"
     phone.assert_no_errors()
+
+
+def test_the_page_runs_under_a_csp_that_refuses_inline_code(page, csp_violations):
+    """The server's policy is in force (inline script and style refused) and the check that
+    every e2e page keeps to it sees a violation when one happens."""
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/login"))
+    assert csp_violations == []
+    page.evaluate("""() => {
+        const script = document.createElement('script');
+        script.textContent = 'window.inlineRan = true';
+        document.body.append(script);
+        const box = document.createElement('div');
+        box.setAttribute('style', 'color: red');
+        document.body.append(box);
+    }""")
+    # The violation events are dispatched asynchronously.
+    page.wait_for_function("() => document.readyState === 'complete'")
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.inlineRan === undefined")
+    directives = sorted(v.split()[0] for v in csp_violations)
+    assert directives == ["script-src-elem", "style-src-attr"], csp_violations
+    csp_violations.clear()

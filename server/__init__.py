@@ -1,23 +1,39 @@
 """Gridline's sync server: `create_app()` composes it from small register steps."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
 
 from . import config as config_module
 from .database import engine_options, init_app as init_database
-from .errors import register_error_handlers
+from .errors import api_methods, register_error_handlers
 from .extensions import api, db, migrate
 from .json_body import JsonRequest, StrictJSONProvider
+from .security_headers import register_security_headers
+
+
+class GridlineFlask(Flask):
+    """Flask, answering OPTIONS on an API path with the API's methods alone: the PWA's
+    catch-all GET rule matches every path, but the API serves no GET there."""
+
+    def make_default_options_response(self):
+        response = super().make_default_options_response()
+        if request.path.startswith("/api/"):
+            methods = api_methods(request.path)
+            if methods:
+                response.allow.clear()
+                response.allow.update(methods)
+        return response
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app; `config` overrides settings read from the environment."""
-    app = Flask(__name__, instance_relative_config=True, static_folder=None)
+    app = GridlineFlask(__name__, instance_relative_config=True, static_folder=None)
     register_config(app, config)
     register_json(app)
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
+    register_security_headers(app)
     register_commands(app)
     register_proxy(app)
     return app

@@ -45,5 +45,11 @@ def from_environment(instance_path: str, given: dict | None = None) -> dict:
         "LOGIN_LOCK_SECONDS": int(env.get("LOGIN_LOCK_SECONDS", 60)),
         # How many reverse proxies (setting X-Forwarded-For/-Proto/-Host) stand in front.
         "PROXY_COUNT": int(env.get("PROXY_COUNT", 0)),
+        # The address people reach the app at, for links in QR codes (https://site.example).
+        "PUBLIC_URL": env.get("PUBLIC_URL", "").strip() or None,
+        # Host names the server answers to (comma-separated); Flask refuses any other Host
+        # with a 400. Unset, any host is served, and links need PUBLIC_URL or a local host.
+        "TRUSTED_HOSTS": [host.strip() for host in env.get("TRUSTED_HOSTS", "").split(",")
+                          if host.strip()] or None,
         "PWA_DIR": env.get("PWA_DIR") or str(Path(__file__).resolve().parent.parent / "pwa"),
     }

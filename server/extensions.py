@@ -1,10 +1,11 @@
 """Flask extensions, created unbound and attached in create_app."""
 from flask_migrate import Migrate
 import flask_smorest
-from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase
 from webargs.flaskparser import FlaskParser
+
+from .openapi import GridlineApi
 
 
 class Base(DeclarativeBase):
@@ -24,7 +25,7 @@ class JsonBodyParser(FlaskParser):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
-api = Api()
+api = GridlineApi()
 
 
 class Blueprint(flask_smorest.Blueprint):

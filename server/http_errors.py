@@ -14,10 +14,13 @@ CODES = {400: "malformed", 413: "too_large", 414: "too_large", 431: "too_large"}
 def write_json_error(sock, status_int: int, reason: str, mesg: str) -> None:
     """Write an error response as `{"error": {"code", "message", "fields"}}` and close."""
     from gunicorn.util import write_nonblock
+
+    from .security_headers import HEADERS
     body = json.dumps({"error": {"code": CODES.get(status_int, "error"),
                                  "message": f"{reason}: {mesg}" if mesg else reason,
                                  "fields": {}}}).encode()
-    head = (f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\n"
+    security = "".join(f"{name}: {value}\r\n" for name, value in HEADERS.items())
+    head = (f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\n{security}"
             f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n")
     write_nonblock(sock, head.encode("latin-1") + body)
 

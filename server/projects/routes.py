@@ -248,7 +248,7 @@ def set_roles(body, project_id, user_id):
 
 @bp.route("/projects/<project_id>/sections", methods=["POST"])
 @login_required
-@bp.arguments(schemas.SectionWrite)
+@bp.arguments(schemas.SectionCreate)
 @bp.response(201, schemas.SectionResult)
 def create_section(body, project_id):
     """Create a grid section (admins and supervisors), as a synced record."""
@@ -264,7 +264,7 @@ def create_section(body, project_id):
 
 @bp.route("/projects/<project_id>/sections/<section_id>", methods=["PATCH"])
 @login_required
-@bp.arguments(schemas.SectionWrite)
+@bp.arguments(schemas.SectionChange)
 @bp.response(200, schemas.SectionResult)
 def update_section(body, project_id, section_id):
     """Rename a section or assign its responsible person (admins and supervisors)."""

@@ -90,6 +90,20 @@ class SectionWrite(Schema):
     description = StorableString(validate=validate.Length(max=4000), allow_none=True)
 
 
+class SectionCreate(SectionWrite):
+    """A new section: its code and name are required."""
+
+    code = StorableString(required=True, validate=section.CODE)
+    name = StorableString(required=True, validate=validate.Length(min=1, max=200))
+
+
+class SectionChange(SectionWrite):
+    """A change to a section: at least one of its fields."""
+
+    class Meta:
+        min_properties = 1
+
+
 class SectionResult(Schema):
     id = fields.String()
     seq = fields.Integer()

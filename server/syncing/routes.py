@@ -1,7 +1,7 @@
 """Sync endpoints: push, pull, conflicts, rejected mutations and record history."""
 from __future__ import annotations
 
-from flask import Response, g, jsonify, request
+from flask import Response, g, jsonify
 
 from sync.engine import is_uuid
 
@@ -12,7 +12,7 @@ from ..permissions import mask, may_read
 from ..timestamps import utcnow
 from . import inbox, schemas
 from .models import Conflict, RejectedMutation
-from .qr import qr_image, record_link
+from .qr import public_root, qr_image, record_link
 from .service import change_out, history_rows, load_record, run_pull, run_push
 
 bp = Blueprint("sync", __name__, url_prefix="/api", description="Sync protocol v1")
@@ -125,6 +125,6 @@ def history(type_name, record_id):
 def record_qr(query, type_name, record_id):
     """A QR code for a site sign that opens the record and its history."""
     found = _readable(type_name, record_id)
-    data, content_type = qr_image(record_link(request.host_url, type_name, found.id),
+    data, content_type = qr_image(record_link(public_root(), type_name, found.id),
                                   query["format"])
     return Response(data, content_type=content_type)

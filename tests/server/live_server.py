@@ -145,6 +145,10 @@ class LiveServer:
 
     # -- talking to it -------------------------------------------------------------------
 
+    @property
+    def base_url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
     def transport(self, timeout: float = 60) -> HttpTransport:
         return HttpTransport(HOST, self.port, timeout=timeout)
 

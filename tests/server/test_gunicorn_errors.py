@@ -40,6 +40,8 @@ def test_gunicorns_own_errors_are_json(server, request_bytes, status):
     got, headers, body = raw_request(server.port, request_bytes)
     assert got == status, body[:200]
     assert headers["Content-Type"] == "application/json"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert int(headers["Content-Length"]) == len(body)
     error = json.loads(body)["error"]
     assert set(error) == {"code", "message", "fields"} and error["message"]

@@ -108,3 +108,63 @@ def test_the_coverage_check_notices_a_route_left_out(tmp_path):
     from server.extensions import db
     with app.app_context():
         db.engine.dispose()
+
+
+def resolve(spec, node: dict) -> dict:
+    """`node`, or what its $ref points to."""
+    while "$ref" in node:
+        *_, kind, name = node["$ref"].split("/")
+        node = spec["components"][kind][name]
+    return node
+
+
+def test_error_answers_are_documented_as_the_server_sends_them(served):
+    """`{"error": {"code", "message", "fields"}}`, not flask-smorest's {code, status, message}."""
+    app, spec = served
+    for path, method in [("/api/sync/push", "post"), ("/api/me", "get"), ("/api/blobs/{sha256}", "put")]:
+        for status in ("default", "422"):
+            answer = spec["paths"][path][method]["responses"].get(status)
+            if answer is None:
+                continue
+            body = resolve(spec, resolve(spec, answer)["content"]["application/json"]["schema"])
+            assert body["required"] == ["error"] and set(body["properties"]) == {"error"}, body
+            error = resolve(spec, body["properties"]["error"])
+            assert set(error["properties"]) == set(error["required"]) == {"code", "message", "fields"}
+    sent = app.test_client().get("/api/me").get_json()
+    assert set(sent) == {"error"} and set(sent["error"]) == {"code", "message", "fields"}
+
+
+def path_parameter(spec, path: str, name: str) -> dict:
+    [param] = [p for p in spec["paths"][path].get("parameters", []) if p["name"] == name]
+    return param["schema"]
+
+
+def test_path_parameters_say_what_the_protocol_says(served):
+    _, spec = served
+    sha = path_parameter(spec, "/api/blobs/{sha256}", "sha256")
+    assert re.fullmatch(sha["pattern"], "ab" * 32) and not re.fullmatch(sha["pattern"], "x" * 64)
+    record = path_parameter(spec, "/api/records/{type_name}/{record_id}", "record_id")
+    assert record["format"] == "uuid"
+    assert re.fullmatch(record["pattern"], "8f2c0d0e-0000-4000-8000-000000000000")
+    types = path_parameter(spec, "/api/records/{type_name}/{record_id}", "type_name")["enum"]
+    assert {"task", "section", "feedback", "safety_check"} <= set(types)
+    assert path_parameter(spec, "/api/projects/{project_id}/members/{user_id}", "user_id")["format"] == "uuid"
+    assert path_parameter(spec, "/api/sync/rejected/{rejected_id}", "rejected_id")["minimum"] == 1
+
+
+def test_request_fields_say_what_the_server_checks(served):
+    _, spec = served
+    schemas = spec["components"]["schemas"]
+    assert schemas["PushRequest"]["properties"]["client_id"]["format"] == "uuid"
+    assert schemas["PushRequest"]["properties"]["mutations"]["items"]["required"] == ["mid"]
+    assert schemas["SectionCreate"]["required"] == ["code", "name"]
+    assert schemas["SectionChange"]["minProperties"] == 1
+    hours = schemas["ProjectSettings"]["properties"]["feedback_response_hours"]
+    assert hours["additionalProperties"] is False and "noise" in hours["properties"]
+
+
+def test_options_on_an_api_path_names_only_the_api_methods(served):
+    """The PWA's GET-any-path rule is not one of the API's methods."""
+    app, _ = served
+    allow = app.test_client().options("/api/sync/push").headers["Allow"]
+    assert {m.strip() for m in allow.split(",")} == {"POST", "OPTIONS"}

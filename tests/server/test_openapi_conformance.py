@@ -1,0 +1,94 @@
+"""schemathesis against the OpenAPI document, as an admin with a token: every check on,
+a bounded number of examples per operation. No server error, no answer outside its
+documented schema, no valid-looking request refused."""
+from __future__ import annotations
+
+import time
+
+import pytest
+import schemathesis
+from schemathesis.config import SchemathesisConfig
+from schemathesis.engine import events, from_schema
+
+from .live_server import running_server
+
+# Per operation and phase; the whole run stays well under a minute on a shared machine.
+MAX_EXAMPLES = 6
+MAX_SECONDS = 55
+SEED = 20261204
+LOGOUT = "/api/auth/logout"
+POSITIVE = ["2xx", "401", "403", "404", "409", "429"]
+CHECKS = {
+    # A request line past gunicorn's limit (a cursor far over its maxLength) is a 414.
+    "negative_data_rejection": {"expected-statuses": [
+        "400", "401", "403", "404", "405", "406", "409", "413", "414", "415", "422", "428", "429"]},
+    "positive_data_acceptance": {"expected-statuses": POSITIVE},
+}
+# No schema can say "bytes that hash to the name": schema-valid random bytes are a 400.
+BLOB_UPLOAD = {"include-path": "/api/blobs/{sha256}", "include-method": "PUT",
+               "checks": {"positive_data_acceptance": {"expected-statuses": [*POSITIVE, "400"]}}}
+# Mids must be distinct within a push, which no JSON schema can say: such a push is a 400.
+PUSH = {"include-path": "/api/sync/push", "include-method": "POST",
+        "checks": {"positive_data_acceptance": {"expected-statuses": [*POSITIVE, "400"]}}}
+# A cursor is opaque: any text is schema-valid, and one this server did not make is a 400.
+PULL = {"include-path": "/api/sync/pull", "include-method": "GET",
+        "checks": {"positive_data_acceptance": {"expected-statuses": [*POSITIVE, "400"]}}}
+
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """gunicorn with two workers on SQLite, the demo loaded."""
+    tmp_path = tmp_path_factory.mktemp("openapi-conformance")
+    with running_server(f"sqlite:///{tmp_path / 'live.db'}", tmp_path, workers=2) as live:
+        yield live
+
+
+def run_schemathesis(base_url: str, token: str, max_seconds: int = MAX_SECONDS,
+                     phases: dict | None = None, **filters) -> tuple[list[str], list[str]]:
+    """Run every phase and check; (failures, engine errors) as text."""
+    config = SchemathesisConfig.from_dict({
+        "seed": SEED, "max-time": max_seconds, "color": False, "phases": phases or {},
+        "cache": {"enabled": False},
+        "headers": {"Authorization": f"Bearer {token}"},
+        "generation": {"max-examples": MAX_EXAMPLES, "database": "none"},
+        "checks": CHECKS, "operations": [BLOB_UPLOAD, PUSH, PULL],
+    })
+    schema = schemathesis.openapi.from_url(f"{base_url}/api/openapi.json", config=config)
+    schema = schema.include(**filters) if filters.get("path") else schema.exclude(path=LOGOUT)
+    failures, errors = [], []
+    for event in from_schema(schema).execute():
+        if isinstance(event, events.NonFatalError):
+            errors.append(f"{event.label}: {event.value!r}")
+        elif isinstance(event, events.FatalError):
+            errors.append(f"fatal: {event.exception!r}")
+        elif isinstance(event, events.ScenarioFinished):
+            recorder = event.recorder
+            for case_id, checks in recorder.checks.items():
+                for result in checks:
+                    if result.failure_info is None:
+                        continue
+                    response = getattr(recorder.interactions.get(case_id), "response", None)
+                    answer = (f"[{response.status_code}] {response.content[:200]!r}"
+                              if response is not None else "no answer")
+                    failures.append(f"{recorder.label}: {result.failure_info.failure.title}: "
+                                    f"{answer}\n    {result.failure_info.code_sample[:600]}")
+    return failures, errors
+
+
+def test_the_api_answers_as_its_openapi_document_says(server):
+    started = time.monotonic()
+    failures, errors = run_schemathesis(server.base_url, server.login("admin1"))
+    assert not errors, errors
+    assert not failures, "\n".join(sorted(set(failures)))
+    assert time.monotonic() - started < MAX_SECONDS + 20
+
+
+def test_logout_answers_as_documented(server):
+    """Logout revokes the token it is sent with: it runs alone, so the others keep theirs."""
+    failures, errors = run_schemathesis(server.base_url, server.login("foreman2"), max_seconds=15,
+                                        phases={"stateful": {"enabled": False}}, path=LOGOUT)
+    assert not errors, errors
+    assert not failures, "\n".join(sorted(set(failures)))
