@@ -184,7 +184,8 @@ def test_every_form_gives_its_typing_back_after_an_offline_reload_a_return_and_a
     drafts = phone.testid("home-drafts")
     expect(drafts).to_contain_text(phone.text("draft.listTitle"))
     expect(drafts.get_by_test_id("home-draft")).to_have_count(len(FORMS))
-    phone.page.evaluate("document.querySelector('[data-testid=home-drafts]').scrollIntoView()")
+    # Scrolled so the list's heading shows below the status bar.
+    phone.page.evaluate("window.scrollTo(0, document.querySelector('[data-testid=home-drafts]').offsetTop - 160)")
     _expect_fits_a_thumb(phone, f"draft-home-list-{locale}", screenshot)
     drafts.locator('[data-route="/feedback/new"]').click()
     expect(phone.page).to_have_url(re.compile(r"/feedback/new$"))

@@ -1,6 +1,6 @@
 /** "Unfinished drafts" on the home screen: every form this user left half-typed, one tap back to it. */
 import { readDrafts } from '../../db/drafts.js';
-import { h } from '../dom.js';
+import { h, summaryParts } from '../dom.js';
 import { formatRelative, t } from '../i18n.js';
 
 /** The list, or null when nothing is left unfinished (the section then takes no room). */
@@ -12,6 +12,6 @@ export async function DraftList(session) {
     h('ul', { class: 'record-list' }, drafts.map((draft) => h('li', {},
       h('a', { class: 'record-item draft-item', href: draft.route, testid: 'home-draft', dataset: { route: draft.route } },
         h('span', { class: 'record-title' }, t(draft.heading)),
-        draft.summary ? h('span', { class: 'record-summary' }, draft.summary) : null,
-        h('span', { class: 'record-summary' }, t('draft.keptAt', { when: formatRelative(draft.updated_at) })))))));
+        h('span', { class: 'record-summary' },
+          summaryParts([draft.summary, t('draft.keptAt', { when: formatRelative(draft.updated_at) })].filter(Boolean))))))));
 }
