@@ -1,18 +1,27 @@
 /** IndexedDB schema for the device and the promise helpers every store module uses. */
 
 const DB_NAME = 'gridline';
-const DB_VERSION = 1;
 
-/** Object stores: key path (none = out-of-line keys) and indexes. */
-const SCHEMA = {
-  records: { keyPath: ['type', 'id'], indexes: { by_type: 'type' } },
-  outbox: { keyPath: 'mid', indexes: { by_record: ['type', 'id'] } },
-  meta: {},
-  pending_blobs: { keyPath: 'sha256' },
-  rejected: { keyPath: 'key' },
-  conflicts: { keyPath: 'key' },
-  imported: { keyPath: ['source_client_id', 'source_mid'] },
-};
+/**
+ * The stores each version of the schema adds: key path (none = out-of-line keys) and indexes.
+ * An upgrade runs every step after the version the device has, so stores and their data
+ * survive an app update; never edit a released step, add the next one.
+ */
+const VERSIONS = [
+  /* 1 */ {
+    records: { keyPath: ['type', 'id'], indexes: { by_type: 'type' } },
+    outbox: { keyPath: 'mid', indexes: { by_record: ['type', 'id'] } },
+    meta: {},
+    pending_blobs: { keyPath: 'sha256' },
+    rejected: { keyPath: 'key' },
+    conflicts: { keyPath: 'key' },
+    imported: { keyPath: ['source_client_id', 'source_mid'] },
+  },
+  /* 2: forms kept as they are typed, per user and form route (drafts.js) */ {
+    drafts: { keyPath: ['user_id', 'route'], indexes: { by_user: 'user_id' } },
+  },
+];
+const DB_VERSION = VERSIONS.length;
 
 let opening = null;
 
@@ -20,7 +29,9 @@ let opening = null;
 export function openDatabase() {
   opening ??= new Promise((resolve, reject) => {
     const request = indexedDB.open(DB_NAME, DB_VERSION);
-    request.onupgradeneeded = () => createStores(request.result);
+    request.onupgradeneeded = (event) => {
+      for (const stores of VERSIONS.slice(event.oldVersion)) createStores(request.result, stores);
+    };
     request.onsuccess = () => {
       const db = request.result;
       // A newer version of the app wants to upgrade the schema: step aside for it.
@@ -38,8 +49,8 @@ export function openDatabase() {
   return opening;
 }
 
-function createStores(db) {
-  for (const [name, { keyPath, indexes = {} }] of Object.entries(SCHEMA)) {
+function createStores(db, stores) {
+  for (const [name, { keyPath, indexes = {} }] of Object.entries(stores)) {
     if (db.objectStoreNames.contains(name)) continue;
     const store = db.createObjectStore(name, keyPath ? { keyPath } : undefined);
     for (const [indexName, indexPath] of Object.entries(indexes)) store.createIndex(indexName, indexPath);

@@ -3,6 +3,8 @@ import { announceChange } from './change_feed.js';
 import { inTransaction } from './database.js';
 import { ensureClientId } from './meta.js';
 
+// `drafts` stays: each draft names the user who typed it, only that user is shown it, and it
+// holds typing that exists nowhere else (like a queue that waits for its owner's next login).
 const USER_STORES = ['records', 'outbox', 'meta', 'pending_blobs', 'rejected', 'conflicts', 'imported'];
 
 /**

@@ -14,6 +14,7 @@ export class Screen {
     this.renderTimer = null;
     this.dirty = false; // a form screen sets this while it holds unsaved typing
     this.shownValues = {}; // what a form screen showed when drawn, for changedFields
+    this.draft = null; // a form screen's FormDraft, keeping its typing on the device
   }
 
   /** Fills `this.element`; screens override this. */
@@ -27,6 +28,12 @@ export class Screen {
   /** Unsaved typing that a forced navigation (e.g. to login) would lose. */
   isDirty() {
     return this.dirty;
+  }
+
+  /** The user changed the form: it holds unsaved work, and its draft is written shortly. */
+  touch() {
+    this.dirty = true;
+    this.draft?.changed();
   }
 
   /** Remembers the values a form shows as it is drawn, its defaults included. */

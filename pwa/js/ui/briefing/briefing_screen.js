@@ -13,6 +13,7 @@ import { briefingPrefill, sectionsOf } from './briefing_prefill.js';
 import { loadChecklists } from '../safety/checklist_text.js';
 import { fill, h } from '../dom.js';
 import { FieldList } from '../components/field_list.js';
+import { FormDraft } from '../components/form_draft.js';
 import { FormField } from '../components/form_field.js';
 import { formatDate, t } from '../i18n.js';
 import { localToday } from '../home/home_sections.js';
@@ -45,6 +46,14 @@ export class BriefingScreen extends Screen {
     this.onDestroy(() => {
       this.flushHeadcount();
       this.photos?.destroy();
+    });
+    // Text is queued when a field is left; the draft keeps what is typed before that.
+    this.draft = new FormDraft(this, {
+      heading: 'briefing.draftHeading',
+      summary: () => formatDate(this.date),
+      capture: () => ({ date: this.date }),
+      restore: (extra) => extra?.date === this.date,
+      unsaved: () => Object.keys(this.textChanges()).length > 0 || this.headcount !== (this.saved.headcount ?? 0),
     });
   }
 
@@ -154,6 +163,7 @@ export class BriefingScreen extends Screen {
     h('p', { class: 'hint' }, t('briefing.autosaveHint')));
 
     this.show(this.header(date), this.form, h('a', { class: 'button button-block', href: '/briefings', testid: 'briefing-history' }, t('briefing.past')));
+    this.draft.attach(this.form);
   }
 
   header(date) {
@@ -358,6 +368,7 @@ export class BriefingScreen extends Screen {
       if (name in fields) this.saved[name] = fields[name];
     }
     await enqueue([{ op: 'put', type: 'briefing', id: this.id, fields }]);
+    this.draft.changed(); // what was queued no longer needs the draft
     await this.refreshState();
   }
 
@@ -386,6 +397,7 @@ export class BriefingScreen extends Screen {
     }
     error.hidden = true;
     await this.commit({ ...this.textChanges(), status: 'submitted' });
+    await this.draft.saved();
     this.app.notify(navigator.onLine ? t('briefing.submitted') : t('briefing.submittedOffline'));
     window.scrollTo(0, 0);
   }

@@ -9,6 +9,7 @@ import { enqueue } from '../../sync/outbox.js';
 import { may } from '../../sync/permissions.js';
 import { loadProjectSettings, responseDue } from '../../sync/project_settings.js';
 import { ChoiceChips, chosenValue } from '../components/choice_chips.js';
+import { FormDraft } from '../components/form_draft.js';
 import { formatSpan } from '../components/countdown.js';
 import { h } from '../dom.js';
 import { InputField, SelectField, TextareaField, setFieldError } from '../components/form_field.js';
@@ -37,6 +38,18 @@ export class FeedbackIntakeScreen extends Screen {
       this.photoField?.destroy();
       clearInterval(this.clock);
     });
+    this.draft = new FormDraft(this, {
+      heading: 'feedback.new',
+      summary: () => {
+        const category = this.form && chosenValue(this.form, 'category');
+        return [category ? t(`category.${category}`) : null, this.form?.querySelector('#feedback-description')?.value].filter(Boolean).join(' · ');
+      },
+      capture: () => ({ photos: [...this.photos] }),
+      restore: (extra) => {
+        this.photos = [...(extra?.photos ?? [])];
+        this.photoField?.set(this.photos);
+      },
+    });
   }
 
   async render() {
@@ -55,7 +68,7 @@ export class FeedbackIntakeScreen extends Screen {
       id: 'feedback-photo',
       onAdd: (sha) => {
         this.photos.push(sha);
-        this.dirty = true;
+        this.touch();
         this.photoField.set(this.photos);
       },
     });
@@ -63,7 +76,7 @@ export class FeedbackIntakeScreen extends Screen {
     this.form = h('form', {
       class: 'stack', novalidate: true, testid: 'feedback-form',
       oninput: () => {
-        this.dirty = true;
+        this.touch();
       },
       onsubmit: (event) => this.save(event),
     },
@@ -97,6 +110,7 @@ export class FeedbackIntakeScreen extends Screen {
     this.showDue();
     clearInterval(this.clock);
     this.clock = setInterval(() => this.showDue(), 30_000);
+    await this.draft.attach(this.form);
   }
 
   /** "Reply by 18:30 (within 4 h)" for the chosen category. */
@@ -147,6 +161,7 @@ export class FeedbackIntakeScreen extends Screen {
     if (this.photos.length) fields.photos = { add: [...this.photos] };
     const id = randomUuid();
     await enqueue([{ op: 'put', type: 'feedback', id, fields }]);
+    await this.draft.saved();
     this.dirty = false;
     this.photos = [];
     this.app.notify(navigator.onLine ? t('feedback.saved') : t('feedback.savedOffline'));

@@ -3,6 +3,7 @@ import { loadViews } from '../../sync/local_view.js';
 import { loadProjectSettings } from '../../sync/project_settings.js';
 import { checkTitle, loadChecklists } from '../safety/checklist_text.js';
 import { h } from '../dom.js';
+import { DraftList } from './home_drafts.js';
 import { t } from '../i18n.js';
 import { linksForRoles, localToday, sectionsForRoles } from './home_sections.js';
 import { loadNameDirectory } from '../components/name_directory.js';
@@ -16,6 +17,7 @@ export class HomeScreen extends Screen {
   constructor(...args) {
     super(...args);
     this.refreshOn('records');
+    this.refreshOn('drafts');
   }
 
   async render() {
@@ -25,7 +27,8 @@ export class HomeScreen extends Screen {
     const today = localToday();
     const types = [...new Set([...sections.map((section) => section.type),
       ...links.flatMap((link) => [link.countType, link.alsoLoad]).filter(Boolean)])];
-    const [nameOf, ...viewLists] = await Promise.all([loadNameDirectory(this.app), ...types.map((type) => loadViews(type))]);
+    const [nameOf, drafts, ...viewLists] = await Promise.all([
+      loadNameDirectory(this.app), DraftList(this.app.session), ...types.map((type) => loadViews(type))]);
     const viewsByType = Object.fromEntries(types.map((type, i) => [type, viewLists[i]]));
     const templates = types.includes('safety_check') && memberships[0] ? await loadChecklists(memberships[0].project_id, { all: true }) : [];
     const itemOptions = (view) => {
@@ -56,6 +59,7 @@ export class HomeScreen extends Screen {
         count ? h('span', { class: 'home-link-count', dataset: { count: String(count) } }, String(count)) : null,
         note ? h('span', { class: 'home-link-note', testid: `home-link-${link.id}-note` }, t(note)) : null);
       })) : null,
+      drafts,
       sections.length === 0 ? h('p', { class: 'empty' }, t('home.noRole')) : null,
       sections.map((section) => {
         const views = viewsByType[section.type].filter((view) => section.filter(view, today, user));

@@ -9,6 +9,7 @@ import { may, rolesIn } from '../../sync/permissions.js';
 import { itemText, templateName } from './checklist_text.js';
 import { ConfirmButton } from '../components/confirm_button.js';
 import { h } from '../dom.js';
+import { FormDraft } from '../components/form_draft.js';
 import { InputField, TextareaField, setFieldError } from '../components/form_field.js';
 import { t } from '../i18n.js';
 import { Screen } from '../screen.js';
@@ -58,6 +59,11 @@ export class ChecklistListScreen extends Screen {
 
 /** `/checklists/new`: a template from a code, names and one item per line ("text | English text"). */
 export class ChecklistFormScreen extends Screen {
+  constructor(...args) {
+    super(...args);
+    this.draft = new FormDraft(this, { heading: 'checklists.new', summary: () => this.form?.querySelector('#checklist-name')?.value });
+  }
+
   async render() {
     const membership = this.app.session.memberships.find((m) => may(m.roles, 'checklist', 'create'));
     if (!membership) {
@@ -68,7 +74,7 @@ export class ChecklistFormScreen extends Screen {
     this.form = h('form', {
       class: 'stack', novalidate: true, testid: 'checklist-form',
       oninput: () => {
-        this.dirty = true;
+        this.touch();
       },
       onsubmit: (event) => this.save(event),
     },
@@ -80,6 +86,7 @@ export class ChecklistFormScreen extends Screen {
       h('button', { type: 'submit', class: 'button button-primary', testid: 'checklist-save' }, t('common.save')),
       h('a', { class: 'button', href: '/checklists', testid: 'checklist-cancel' }, t('common.cancel'))));
     this.show(h('header', { class: 'screen-header' }, h('h1', { tabindex: '-1' }, t('checklists.new'))), this.form);
+    await this.draft.attach(this.form);
   }
 
   async save(event) {
@@ -102,6 +109,7 @@ export class ChecklistFormScreen extends Screen {
     const fields = { project_id: this.projectId, code, name: text('name'), items, builtin: false, active: true };
     if (text('name_en')) fields.name_en = text('name_en');
     await enqueue([{ op: 'put', type: 'checklist', id: randomUuid(), fields }]);
+    await this.draft.saved();
     this.dirty = false;
     this.app.notify(t('checklists.saved'));
     this.app.router.navigate('/checklists', { replace: true });

@@ -12,6 +12,7 @@ import { loadMembers } from '../../sync/project_members.js';
 import { ChoiceChips } from '../components/choice_chips.js';
 import { itemText, loadChecklists, templateName } from './checklist_text.js';
 import { fill, h } from '../dom.js';
+import { FormDraft } from '../components/form_draft.js';
 import { FormField, SelectField, TextareaField } from '../components/form_field.js';
 import { t } from '../i18n.js';
 import { localToday } from '../home/home_sections.js';
@@ -39,7 +40,30 @@ export class SafetyCheckFormScreen extends Screen {
     this.checkPhotos = []; // photos of the whole check taken here
     this.photoFields = [];
     this.itemPhotoFields = new Map(); // item code -> its PhotoField while shown
+    this.openItems = new Set(); // item codes whose note and photo are open (kept in the draft)
     this.onDestroy(() => this.dropPhotoFields());
+    this.draft = new FormDraft(this, {
+      heading: this.params.id ? 'checks.edit' : 'checks.new',
+      summary: () => (this.template ? templateName(this.template) : ''),
+      capture: () => ({
+        template: this.template?.fields.code ?? null,
+        photos: [...this.checkPhotos],
+        item_photos: structuredClone(this.itemPhotos),
+        open: [...this.openItems],
+      }),
+      restore: (extra) => this.restoreDraft(extra),
+    });
+  }
+
+  /** Puts back what a draft holds beside the controls; the item results come back with the controls. */
+  restoreDraft(extra) {
+    if (!extra) return;
+    if (!this.existing && extra.template) this.template = this.templates.find((template) => template.fields.code === extra.template) ?? null;
+    this.checkPhotos = [...(extra.photos ?? [])];
+    this.checkPhotoField.set([...(this.existing?.fields.photos ?? []), ...this.checkPhotos]);
+    this.itemPhotos = structuredClone(extra.item_photos ?? {});
+    this.openItems = new Set(extra.open ?? []);
+    this.drawTemplate();
   }
 
   dropPhotoFields() {
@@ -89,11 +113,11 @@ export class SafetyCheckFormScreen extends Screen {
     this.badgeSlot = h('div', { class: 'risk-slot', 'aria-live': 'polite' });
 
     this.dropPhotoFields();
-    const checkPhotoField = new PhotoField(this.app, {
+    const checkPhotoField = this.checkPhotoField = new PhotoField(this.app, {
       id: 'check-photo', shas: fields.photos ?? [],
       onAdd: (sha) => {
         this.checkPhotos.push(sha);
-        this.dirty = true;
+        this.touch();
         checkPhotoField.set([...(fields.photos ?? []), ...this.checkPhotos]);
       },
     });
@@ -102,7 +126,7 @@ export class SafetyCheckFormScreen extends Screen {
     this.form = h('form', {
       class: 'stack', novalidate: true, testid: 'check-form',
       oninput: () => {
-        this.dirty = true;
+        this.touch();
       },
       onsubmit: (event) => this.save(event),
     },
@@ -132,6 +156,7 @@ export class SafetyCheckFormScreen extends Screen {
     this.drawTemplate();
     this.drawBadge();
     this.rememberShown(this.formValues());
+    await this.draft.attach(this.form);
   }
 
   /** The check's own fields as the form holds them (defaults filled in included). */
@@ -154,7 +179,7 @@ export class SafetyCheckFormScreen extends Screen {
       id: `check-${name}`, label: t(`field.${name}`), value: this[name], min: 1, max: 5, describedBy: meaning.id, after: meaning,
       onChange: (value) => {
         this[name] = value;
-        this.dirty = true;
+        this.touch();
         describe(value);
         this.drawBadge();
       },
@@ -174,7 +199,7 @@ export class SafetyCheckFormScreen extends Screen {
           options: this.templates.map((template) => [template.fields.code, `${templateName(template)} (${(template.fields.items ?? []).length})`]),
           onChange: (code) => {
             this.template = this.templates.find((template) => template.fields.code === code);
-            this.dirty = true;
+            this.touch();
             this.drawTemplate();
           },
         })
@@ -190,6 +215,8 @@ export class SafetyCheckFormScreen extends Screen {
           this.template = null;
           this.results = {};
           this.itemPhotos = {};
+          this.openItems.clear();
+          this.touch();
           for (const field of this.itemPhotoFields.values()) field.destroy();
           this.itemPhotoFields.clear();
           this.drawTemplate();
@@ -218,7 +245,7 @@ export class SafetyCheckFormScreen extends Screen {
         options: RESULTS.map((result) => [result, t(`result.${result}`)]),
         onChange: (result) => {
           this.results[code] = result;
-          this.dirty = true;
+          this.touch();
           block.className = `check-item result-${result}`;
           this.drawDetail(item, detail, false);
           this.updateSummary();
@@ -226,7 +253,7 @@ export class SafetyCheckFormScreen extends Screen {
       }),
       detail);
     // An item that already has a note or photos shows them at once.
-    this.drawDetail(item, detail, Boolean(this.savedNotes[code] || this.savedPhotos[code]?.length));
+    this.drawDetail(item, detail, Boolean(this.savedNotes[code] || this.savedPhotos[code]?.length || this.openItems.has(code)));
     return block;
   }
 
@@ -252,6 +279,7 @@ export class SafetyCheckFormScreen extends Screen {
     const note = detail.querySelector('textarea')?.value ?? this.savedNotes[code] ?? '';
     detail.dataset.open = 'true';
     detail.dataset.failed = String(failed);
+    this.openItems.add(code);
     this.itemPhotoFields.get(code)?.destroy();
     const photoField = new PhotoField(this.app, {
       id: `check-item-${code}-photo`, label: t('photo.take'), shas: this.photosOf(code),
@@ -261,7 +289,7 @@ export class SafetyCheckFormScreen extends Screen {
           return;
         }
         (this.itemPhotos[code] ??= []).push(sha);
-        this.dirty = true;
+        this.touch();
         photoField.set(this.photosOf(code));
       },
     });
@@ -306,7 +334,7 @@ export class SafetyCheckFormScreen extends Screen {
       if (input) input.checked = true;
       input?.closest('.check-item')?.classList.replace('result-none', 'result-pass');
     }
-    this.dirty = true;
+    this.touch();
     this.updateSummary();
   }
 
@@ -381,6 +409,7 @@ export class SafetyCheckFormScreen extends Screen {
       return;
     }
     await enqueue(drafts);
+    await this.draft.saved();
     this.dirty = false;
     this.checkPhotos = [];
     this.itemPhotos = {};

@@ -6,12 +6,21 @@ import { may } from '../../sync/permissions.js';
 import { loadMembers } from '../../sync/project_members.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
+import { FormDraft } from '../components/form_draft.js';
 import { InputField, SelectField, TextareaField, setFieldError } from '../components/form_field.js';
 import { Screen } from '../screen.js';
 
 const CODE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
 
 export class SectionFormScreen extends Screen {
+  constructor(...args) {
+    super(...args);
+    this.draft = new FormDraft(this, {
+      heading: this.params.id ? 'sections.edit' : 'sections.new',
+      summary: () => [this.form?.querySelector('#section-code')?.value, this.form?.querySelector('#section-name')?.value].filter(Boolean).join(' '),
+    });
+  }
+
   async render() {
     const id = this.params.id;
     this.existing = id ? await loadView('section', id) : null;
@@ -34,7 +43,7 @@ export class SectionFormScreen extends Screen {
     this.form = h('form', {
       class: 'stack', novalidate: true, testid: 'section-form',
       oninput: () => {
-        this.dirty = true;
+        this.touch();
       },
       onsubmit: (event) => this.save(event),
     },
@@ -56,6 +65,7 @@ export class SectionFormScreen extends Screen {
 
     this.rememberShown(this.formValues());
     this.show(h('header', { class: 'screen-header' }, h('h1', { tabindex: '-1' }, title)), this.form);
+    await this.draft.attach(this.form);
   }
 
   formValues() {
@@ -91,6 +101,7 @@ export class SectionFormScreen extends Screen {
       fields = { project_id: projectId, ...Object.fromEntries(Object.entries(values).filter(([, value]) => value)) };
     }
     await enqueue([{ op: 'put', type: 'section', id, fields }]);
+    await this.draft.saved();
     this.dirty = false;
     this.app.notify(navigator.onLine ? t('task.saved') : t('task.savedOffline'));
     this.app.router.navigate(`/r/section/${id}`, { replace: !this.existing });

@@ -11,6 +11,7 @@ import { initialState, TASK_PRIORITIES } from '../../sync/record_types.js';
 import { ConfirmButton } from '../components/confirm_button.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
+import { FormDraft } from '../components/form_draft.js';
 import { FormField, setFieldError } from '../components/form_field.js';
 import { PhotoField } from '../components/photo_field.js';
 import { recordTitle, stateLabel } from '../components/record_text.js';
@@ -35,6 +36,15 @@ export class TaskFormScreen extends Screen {
     super(...args);
     this.addedPhotos = []; // photos taken in this form, sent with Save
     this.onDestroy(() => this.photoField?.destroy());
+    this.draft = new FormDraft(this, {
+      heading: this.params.id ? 'task.edit' : 'task.new',
+      summary: () => this.form?.querySelector('#task-title')?.value || this.existing?.fields.title,
+      capture: () => ({ photos: [...this.addedPhotos] }),
+      restore: (extra) => {
+        this.addedPhotos = [...(extra?.photos ?? [])];
+        this.photoField?.set([...(this.existing?.fields.photos ?? []), ...this.addedPhotos]);
+      },
+    });
   }
 
   async render() {
@@ -58,7 +68,7 @@ export class TaskFormScreen extends Screen {
       shas: [...(fields.photos ?? []), ...this.addedPhotos],
       onAdd: (sha) => {
         this.addedPhotos.push(sha);
-        this.dirty = true;
+        this.touch();
         this.photoField.set([...(this.existing?.fields.photos ?? []), ...this.addedPhotos]);
       },
     });
@@ -66,7 +76,7 @@ export class TaskFormScreen extends Screen {
     this.form = h('form', {
       class: 'stack', novalidate: true, testid: 'task-form',
       oninput: () => {
-        this.dirty = true;
+        this.touch();
       },
       onsubmit: (event) => this.save(event),
     },
@@ -109,6 +119,7 @@ export class TaskFormScreen extends Screen {
           className: 'button button-danger button-block', onConfirm: () => this.remove(),
         })
         : null);
+    await this.draft.attach(this.form);
   }
 
   /** A big-thumbed slider in steps of 5 beside the exact number; each follows the other. */
@@ -224,6 +235,7 @@ export class TaskFormScreen extends Screen {
       fields = { project_id: projectId, ...Object.fromEntries(Object.entries(values).filter(([, value]) => value !== null && value !== '')), ...sets };
     }
     await enqueue([{ op: 'put', type: 'task', id, fields }]);
+    await this.draft.saved();
     this.dirty = false;
     this.addedPhotos = [];
     this.app.notify(navigator.onLine ? t('task.saved') : t('task.savedOffline'));
@@ -232,6 +244,7 @@ export class TaskFormScreen extends Screen {
 
   async remove() {
     await enqueue([{ op: 'delete', type: 'task', id: this.existing.id }]);
+    await this.draft.saved();
     this.dirty = false;
     this.app.notify(t('task.deleted'));
     this.app.router.navigate('/tasks', { replace: true });

@@ -1,0 +1,341 @@
+"""Nothing typed is lost: every form keeps a draft on the phone as it is typed (IndexedDB), gives
+it back after a reload offline, a return from another tab, a logout and login, an expired login
+and an app update, lists it on the home screen, and forgets it when saved or discarded.
+"""
+from __future__ import annotations
+
+import io
+import re
+import time
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+
+PASSWORD = "demo-pass-1"
+DRAFT_WRITE_SECONDS = 3  # the form writes its draft ~0.6 s after the last change; slack for a busy machine
+
+
+def _jpeg() -> dict:
+    out = io.BytesIO()
+    Image.new("RGB", (320, 240), (30, 120, 200)).save(out, "JPEG", quality=90)
+    return {"name": "site.jpg", "mimeType": "image/jpeg", "buffer": out.getvalue()}
+
+
+def _drafts(phone) -> list[dict]:
+    """Every draft on the phone ([] where the app has no drafts store at all)."""
+    return phone.page.evaluate("""() => new Promise((resolve, reject) => {
+        const open = indexedDB.open('gridline');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('drafts')) { db.close(); resolve([]); return; }
+          const request = db.transaction('drafts').objectStore('drafts').getAll();
+          request.onsuccess = () => { db.close(); resolve(request.result); };
+          request.onerror = () => reject(request.error);
+        };
+    })""")
+
+
+def _wait_for_draft(phone, route: str, contains: str) -> dict:
+    """The draft of `route` once it holds `contains` (written by the debounce, not by leaving)."""
+    deadline = time.monotonic() + DRAFT_WRITE_SECONDS
+    while time.monotonic() < deadline:
+        for draft in _drafts(phone):
+            if draft["route"] == route and contains in repr(draft["state"]):
+                return draft
+        time.sleep(0.1)
+    raise AssertionError(f"no draft of {route} holding {contains!r}: {_drafts(phone)}")
+
+
+def _radio(page, name: str, value: str):
+    return page.locator(f'input[name="{name}"][value="{value}"]')
+
+
+# Each form: its route, what is typed into it, and how to see that the typing is back.
+def _type_task(page):
+    page.get_by_test_id("task-title").fill("D-17 排水沟清淤 draft")
+    page.get_by_test_id("task-description").fill("先清东侧 20 m")
+    page.get_by_test_id("task-priority").select_option("high")
+    page.get_by_test_id("task-photo").set_input_files(_jpeg())
+    expect(page.get_by_test_id("task-photo-list").get_by_test_id("photo-thumb")).to_have_count(1)
+    return "D-17"
+
+
+def _task_is_back(page):
+    expect(page.get_by_test_id("task-title")).to_have_value("D-17 排水沟清淤 draft")
+    expect(page.get_by_test_id("task-description")).to_have_value("先清东侧 20 m")
+    expect(page.get_by_test_id("task-priority")).to_have_value("high")
+    expect(page.get_by_test_id("task-photo-list").get_by_test_id("photo-thumb")).to_have_count(1)
+
+
+def _type_feedback(page):
+    page.get_by_test_id("feedback-category-dust").click()
+    page.get_by_test_id("feedback-description").fill("工地扬尘 draft，3 号楼住户")
+    page.get_by_test_id("feedback-resident-phone").fill("13812345678")
+    return "扬尘 draft"
+
+
+def _feedback_is_back(page):
+    expect(_radio(page, "category", "dust")).to_be_checked()
+    expect(page.get_by_test_id("feedback-description")).to_have_value("工地扬尘 draft，3 号楼住户")
+    expect(page.get_by_test_id("feedback-resident-phone")).to_have_value("13812345678")
+
+
+def _type_check(page):
+    page.get_by_test_id("check-template-excavation").click()
+    page.get_by_test_id("check-item-EX02-fail").click()
+    page.get_by_test_id("check-item-EX02-note").fill("槽边堆土 draft")
+    page.get_by_test_id("check-item-EX04-more").click()
+    page.get_by_test_id("check-item-EX04-note").fill("管线已插旗 draft")
+    page.get_by_test_id("check-likelihood-plus").click()
+    return "槽边堆土 draft"
+
+
+def _check_is_back(page):
+    expect(page.get_by_test_id("check-template-chosen")).to_have_attribute("data-code", "excavation")
+    expect(_radio(page, "result-EX02", "fail")).to_be_checked()
+    expect(page.get_by_test_id("check-item-EX02-note")).to_have_value("槽边堆土 draft")
+    expect(page.get_by_test_id("action-EX02")).to_be_visible()
+    expect(page.get_by_test_id("check-item-EX04-note")).to_have_value("管线已插旗 draft")
+    expect(page.get_by_test_id("check-likelihood")).to_have_value("1")
+
+
+def _type_section(page):
+    page.get_by_test_id("section-code").fill("DR9")
+    page.get_by_test_id("section-name").fill("草稿网格 draft")
+    return "草稿网格 draft"
+
+
+def _section_is_back(page):
+    expect(page.get_by_test_id("section-code")).to_have_value("DR9")
+    expect(page.get_by_test_id("section-name")).to_have_value("草稿网格 draft")
+
+
+def _type_checklist(page):
+    page.get_by_test_id("checklist-code").fill("scaffold-draft")
+    page.get_by_test_id("checklist-name").fill("脚手架 draft")
+    page.get_by_test_id("checklist-items").fill("立杆垫板\n剪刀撑")
+    return "剪刀撑"
+
+
+def _checklist_is_back(page):
+    expect(page.get_by_test_id("checklist-code")).to_have_value("scaffold-draft")
+    expect(page.get_by_test_id("checklist-name")).to_have_value("脚手架 draft")
+    expect(page.get_by_test_id("checklist-items")).to_have_value("立杆垫板\n剪刀撑")
+
+
+def _type_briefing(page):
+    # Typed but not yet left: the briefing queues a field only when it is left.
+    page.get_by_test_id("briefing-key-tasks").fill("1. 吊装 draft\n2. 管沟回填")
+    return "吊装 draft"
+
+
+def _briefing_is_back(page):
+    expect(page.get_by_test_id("briefing-key-tasks")).to_have_value("1. 吊装 draft\n2. 管沟回填")
+
+
+FORMS = {
+    "/tasks/new": (_type_task, _task_is_back, "task-title"),
+    "/feedback/new": (_type_feedback, _feedback_is_back, "feedback-description"),
+    "/checks/new": (_type_check, _check_is_back, "check-form"),
+    "/sections/new": (_type_section, _section_is_back, "section-name"),
+    "/checklists/new": (_type_checklist, _checklist_is_back, "checklist-name"),
+    "/today": (_type_briefing, _briefing_is_back, "briefing-key-tasks"),
+}
+
+
+def _expect_fits_a_thumb(phone, name: str, screenshot) -> None:
+    """At 390 and 360 px: no sideways scroll, the discard button and draft links ≥ 44 px tall; a screenshot of each."""
+    page = phone.page
+    for width, height in ((390, 844), (360, 740)):
+        page.set_viewport_size({"width": width, "height": height})
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{name} at {width} px scrolls sideways by {overflow} px"
+        boxes = page.evaluate("""() => [...document.querySelectorAll(
+            '[data-testid=draft-discard], [data-testid=home-draft]')].map((el) => el.getBoundingClientRect().toJSON())""")
+        assert boxes, f"{name}: nothing to tap"
+        for box in boxes:
+            assert box["height"] >= 44 and box["width"] >= 44, f"{name} at {width} px: a {box} tap target"
+        screenshot(page, f"{name}-{width}")
+    page.set_viewport_size({"width": 390, "height": 844})
+
+
+def _open_form(phone, route: str) -> None:
+    phone.goto(route)
+    expect(phone.testid(FORMS[route][2])).to_be_visible()
+
+
+def _expect_restored(phone, route: str) -> None:
+    expect(phone.testid(FORMS[route][2])).to_be_visible()
+    banner = phone.testid("draft-banner")
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text(phone.text("draft.restored"))
+    expect(phone.testid("draft-discard")).to_have_text(phone.text("draft.discard"))
+    FORMS[route][1](phone.page)
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_every_form_gives_its_typing_back_after_an_offline_reload_a_return_and_a_new_login(phones, locale, screenshot):
+    phone = phones("admin")  # admins may use every form; the locale fixture sets the language
+    phone.login("admin1")
+
+    for route, (type_into, _, _) in FORMS.items():
+        _open_form(phone, route)
+        marker = type_into(phone.page)
+        _wait_for_draft(phone, route, marker)
+
+    # A reload with no network: each form comes back as typed, and says so.
+    phone.go_offline()
+    for route in FORMS:
+        phone.goto(route)
+        _expect_restored(phone, route)
+        if route == "/tasks/new":
+            _expect_fits_a_thumb(phone, f"draft-restored-task-{locale}", screenshot)
+
+    # Home lists every unfinished draft, each a link back to its form.
+    phone.testid("nav-home").click()
+    drafts = phone.testid("home-drafts")
+    expect(drafts).to_contain_text(phone.text("draft.listTitle"))
+    expect(drafts.get_by_test_id("home-draft")).to_have_count(len(FORMS))
+    # Scrolled so the list's heading shows below the status bar.
+    phone.page.evaluate("window.scrollTo(0, document.querySelector('[data-testid=home-drafts]').offsetTop - 160)")
+    _expect_fits_a_thumb(phone, f"draft-home-list-{locale}", screenshot)
+    drafts.locator('[data-route="/feedback/new"]').click()
+    expect(phone.page).to_have_url(re.compile(r"/feedback/new$"))
+    _expect_restored(phone, "/feedback/new")
+
+    # Leaving a half-filled form for another tab keeps it; Back shows it again.
+    phone.testid("feedback-description").fill("工地扬尘 draft，3 号楼住户，又补一句")
+    phone.testid("nav-tasks").click()
+    expect(phone.page).to_have_url(re.compile(r"/tasks$"))
+    phone.page.go_back()
+    expect(phone.testid("feedback-description")).to_have_value("工地扬尘 draft，3 号楼住户，又补一句")
+    expect(phone.testid("draft-banner")).to_be_visible()
+
+    # Logging out and in again (same user) keeps every draft.
+    phone.go_online()
+    phone.goto("/more")
+    phone.testid("logout").click()
+    phone.testid("logout").click()
+    expect(phone.page).to_have_url(re.compile(r"/login"))
+    phone.login("admin1")
+    for route in FORMS:
+        if route != "/feedback/new":
+            phone.goto(route)
+            _expect_restored(phone, route)
+
+    # Discard (a second tap confirms): the form starts afresh and the draft is gone everywhere.
+    for route in FORMS:
+        phone.goto(route)
+        expect(phone.testid("draft-banner")).to_be_visible()
+        phone.testid("draft-discard").click()
+        expect(phone.testid("draft-discard")).to_have_text(phone.text("draft.discardConfirm"))
+        phone.testid("draft-discard").click()
+        expect(phone.testid("draft-banner")).to_have_count(0)
+    expect(phone.testid("task-title")).to_have_count(0)  # the last one was the briefing
+    phone.goto("/tasks/new")
+    expect(phone.testid("task-title")).to_have_value("")
+    expect(phone.testid("task-photo-list").get_by_test_id("photo-thumb")).to_have_count(0)
+    assert _drafts(phone) == []
+    phone.goto("/")
+    expect(phone.testid("home-drafts")).to_have_count(0)
+    phone.assert_no_errors()
+
+
+def test_a_draft_belongs_to_the_user_who_typed_it_and_outlives_an_update_and_another_users_login(phones):
+    # The phone ran the app before drafts existed (database version 1): the update keeps its data.
+    phone = phones("shared phone")
+    phone.goto("/manifest.webmanifest")  # the app's origin, without the app running
+    phone.page.evaluate("""() => new Promise((resolve, reject) => {
+        const open = indexedDB.open('gridline', 1);
+        open.onupgradeneeded = () => {
+          const db = open.result;
+          db.createObjectStore('records', { keyPath: ['type', 'id'] }).createIndex('by_type', 'type');
+          db.createObjectStore('outbox', { keyPath: 'mid' }).createIndex('by_record', ['type', 'id']);
+          db.createObjectStore('meta');
+          db.createObjectStore('pending_blobs', { keyPath: 'sha256' });
+          db.createObjectStore('rejected', { keyPath: 'key' });
+          db.createObjectStore('conflicts', { keyPath: 'key' });
+          db.createObjectStore('imported', { keyPath: ['source_client_id', 'source_mid'] });
+          open.transaction.objectStore('meta').put('0b8e1f0a-8a3b-4c55-9d7e-000000000001', 'client_id');
+        };
+        open.onsuccess = () => { open.result.close(); resolve(); };
+        open.onerror = () => reject(open.error);
+    })""")
+    phone.login("foreman1")
+    assert phone.idb("meta", "client_id") == "0b8e1f0a-8a3b-4c55-9d7e-000000000001"
+    _open_form(phone, "/tasks/new")
+    phone.testid("task-title").fill("foreman1 的草稿 draft")
+    _wait_for_draft(phone, "/tasks/new", "foreman1")
+
+    # foreman2 logs in on the same phone (nothing is queued, so the device is reset for him).
+    phone.goto("/more")
+    phone.testid("logout").click()
+    phone.testid("logout").click()
+    expect(phone.page).to_have_url(re.compile(r"/login"))
+    phone.login("foreman2")
+    expect(phone.testid("home-drafts")).to_have_count(0)
+    phone.goto("/tasks/new")
+    expect(phone.testid("task-title")).to_have_value("")
+    expect(phone.testid("draft-banner")).to_have_count(0)
+
+    # foreman1 comes back: his draft is still his.
+    phone.goto("/more")
+    phone.testid("logout").click()
+    phone.testid("logout").click()
+    expect(phone.page).to_have_url(re.compile(r"/login"))
+    phone.login("foreman1")
+    expect(phone.testid("home-drafts").get_by_test_id("home-draft")).to_have_count(1)
+    phone.goto("/tasks/new")
+    expect(phone.testid("draft-banner")).to_be_visible()
+    expect(phone.testid("task-title")).to_have_value("foreman1 的草稿 draft")
+    phone.assert_no_errors()
+
+
+def test_a_draft_survives_an_expired_login_and_goes_once_saved(phones, server_api):
+    phone = phones("foreman1")
+    phone.login("foreman1")
+    _open_form(phone, "/tasks/new")
+    phone.testid("task-title").fill("登录过期前 draft")
+    _wait_for_draft(phone, "/tasks/new", "登录过期前")
+
+    # The session ends on the server; the next sync is refused while the form holds typing, so
+    # the app offers a login instead of leaving; logging in leaves the form and comes back to it.
+    server_api("foreman1").revoke(phone.idb("meta", "token"))
+    phone.allow_401 = True
+    phone.testid("sync-now").click()
+    expect(phone.testid("login-required-banner")).to_be_visible()
+    phone.testid("login-required-login").click()
+    expect(phone.page).to_have_url(re.compile(r"/login\?next="))
+    phone.testid("login-password").fill(PASSWORD)
+    phone.testid("login-submit").click()
+    expect(phone.page).to_have_url(re.compile(r"/tasks/new$"))
+    expect(phone.testid("draft-banner")).to_be_visible()
+    expect(phone.testid("task-title")).to_have_value("登录过期前 draft")
+
+    # Saved, the draft is gone.
+    phone.testid("task-title").fill("B03 模板支设 draft")
+    _wait_for_draft(phone, "/tasks/new", "B03")
+    phone.testid("task-save").click()
+    expect(phone.page).to_have_url(re.compile(r"/r/task/[0-9a-f-]{36}$"))
+    task_id = phone.page.url.rsplit("/", 1)[1]
+    assert _drafts(phone) == []
+
+    # An edit is a draft of its own (keyed by the record), and Save removes it too.
+    phone.goto(f"/r/task/{task_id}/edit")
+    phone.testid("task-description").fill("木模板 draft")
+    route = f"/r/task/{task_id}/edit"
+    _wait_for_draft(phone, route, "木模板")
+    phone.goto(route)
+    expect(phone.testid("draft-banner")).to_be_visible()
+    expect(phone.testid("task-description")).to_have_value("木模板 draft")
+    expect(phone.testid("task-title")).to_have_value("B03 模板支设 draft")
+    phone.testid("task-save").click()
+    expect(phone.page).to_have_url(re.compile(rf"/r/task/{task_id}$"))
+    assert _drafts(phone) == []
+    phone.goto("/tasks/new")
+    expect(phone.testid("task-title")).to_have_value("")
+    expect(phone.testid("draft-banner")).to_have_count(0)
+    phone.assert_no_errors()
