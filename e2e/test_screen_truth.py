@@ -31,3 +31,33 @@ def test_a_submitted_briefing_keeps_the_line_breaks_of_its_key_tasks_and_risks(p
         assert shown.evaluate("el => el.innerText").strip() == text
     screenshot(phone.page, f"truth-briefing-lines-{locale}")
     phone.assert_no_errors()
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_a_task_and_its_section_show_one_progress_in_the_list_on_its_page_and_on_the_section(phones, server_api, locale):
+    admin = server_api("admin1")
+    section_id = str(uuid.uuid4())
+    code = "P1" if locale == "en" else "P2"
+    admin.put("section", section_id, project_id=admin.project_id, code=code, name=f"进度 {code}")
+    task_id = admin.create_task(f"{code} 管道试压", section_id=section_id, progress=60)
+    admin.put("task", task_id, status="doing")
+    admin.put("task", task_id, status="done")
+    phone = phones("admin1")
+    phone.login("admin1")
+    page = phone.page
+    # The one definition, called in the page itself, is what every screen must show.
+    expected = page.evaluate("""() => import('/js/sync/progress.js').then((m) =>
+        [m.taskProgress({status: 'done', progress: 60}), m.taskProgress({status: 'doing', progress: 60}),
+         m.sectionProgress([{fields: {status: 'done', progress: 60}}, {fields: {progress: 40}}]), m.sectionProgress([])])""")
+    assert expected == [100, 60, 70, None]
+    shown = f"{expected[0]}%"
+
+    phone.goto("/tasks?state=all")
+    item = page.locator(f'[data-testid="record-item"][data-id="{task_id}"]')
+    expect(item.locator(".progress-line")).to_have_text(shown)
+    phone.open_record("task", task_id)
+    expect(phone.testid("record-field-progress")).to_have_text(shown)
+    phone.goto("/sections")
+    section = page.locator(f'[data-testid="section-item"][data-id="{section_id}"]')
+    expect(section.get_by_test_id("section-progress")).to_have_attribute("data-progress", str(expected[0]))
+    phone.assert_no_errors()
