@@ -61,3 +61,19 @@ def test_a_task_and_its_section_show_one_progress_in_the_list_on_its_page_and_on
     section = page.locator(f'[data-testid="section-item"][data-id="{section_id}"]')
     expect(section.get_by_test_id("section-progress")).to_have_attribute("data-progress", str(expected[0]))
     phone.assert_no_errors()
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_a_link_to_another_record_in_a_field_is_a_44px_target(phones, server_api, locale):
+    admin = server_api("admin1")
+    section_id = str(uuid.uuid4())
+    code = "L1" if locale == "en" else "L2"
+    admin.put("section", section_id, project_id=admin.project_id, code=code, name=f"链接 {code}")
+    task_id = admin.create_task(f"{code} 井盖更换", section_id=section_id)
+    phone = phones("admin1")
+    phone.login("admin1")
+    phone.open_record("task", task_id)
+    link = phone.testid("record-field-section_id").locator("a")
+    expect(link).to_be_visible()
+    assert link.bounding_box()["height"] >= 44
+    phone.assert_no_errors()
