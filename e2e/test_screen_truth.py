@@ -77,3 +77,12 @@ def test_a_link_to_another_record_in_a_field_is_a_44px_target(phones, server_api
     expect(link).to_be_visible()
     assert link.bounding_box()["height"] >= 44
     phone.assert_no_errors()
+
+
+def test_one_chinese_term_for_the_response_deadline():
+    """答复期限 everywhere: the field, the countdown's deadline and the intake hint (not also 答复时限)."""
+    import json
+    from pathlib import Path
+    strings = json.loads((Path(__file__).resolve().parent.parent / "pwa" / "i18n" / "zh-CN.json").read_text(encoding="utf-8"))
+    assert "答复期限" in strings["field.response_due"]
+    assert [key for key, text in strings.items() if "答复时限" in text] == []
