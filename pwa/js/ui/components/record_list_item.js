@@ -1,4 +1,5 @@
 /** One record in a list: title, status, key dates, and a mark when it has unsynced changes. */
+import { taskProgress } from '../../sync/progress.js';
 import { DueChip } from './countdown.js';
 import { h, summaryParts } from '../dom.js';
 import { t } from '../i18n.js';
@@ -20,7 +21,8 @@ export function RecordListItem(view, nameOf, { title, tags = [] } = {}) {
   const status = view.fields.status;
   const summary = (SUMMARY_FIELDS[view.type] ?? [])
     .filter((name) => view.fields[name] != null && view.fields[name] !== '')
-    .map((name) => `${fieldLabel(name)}: ${formatFieldValue(name, view.fields[name], nameOf)}`);
+    .map((name) => `${fieldLabel(name)}: ${name === 'progress' && view.type === 'task'
+      ? `${taskProgress(view.fields)}%` : formatFieldValue(name, view.fields[name], nameOf)}`);
   return h('li', {},
     h('a', { class: 'record-item', href: `/r/${view.type}/${view.id}`, testid: 'record-item', dataset: { id: view.id, type: view.type } },
       h('span', { class: 'record-title' }, title ?? recordTitle(view)),

@@ -2,6 +2,7 @@
 import { loadView, loadViews } from '../../sync/local_view.js';
 import { enqueue } from '../../sync/outbox.js';
 import { isAuthorOf, may, rolesIn } from '../../sync/permissions.js';
+import { taskProgress } from '../../sync/progress.js';
 import { RECORD_TYPES } from '../../sync/record_types.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
@@ -63,6 +64,7 @@ export class RecordDetailScreen extends Screen {
   fieldValue(view, name, nameOf, titles) {
     const value = view.fields[name];
     if (name === 'depends_on') return (value ?? []).map((taskId) => titles.get(taskId) ?? taskId.slice(0, 8)).join('、') || '—';
+    if (name === 'progress' && view.type === 'task') return `${taskProgress(view.fields)}%`;
     if (name === 'check_id' && value) return h('a', { href: `/r/safety_check/${value}` }, t('record.openCheck'));
     if (name === 'section_id' && value) return h('a', { href: `/r/section/${value}` }, formatFieldValue(name, value, nameOf));
     return formatFieldValue(name, value, nameOf);

@@ -2,6 +2,7 @@
  * Facts about the site derived from synced records, shared by the field screens: which tasks are
  * open or overdue, which checks failed, what each grid section still has open.
  */
+import { sectionProgress } from '../../sync/progress.js';
 import { loadViews } from '../../sync/local_view.js';
 
 const OPEN_TASK_STATES = new Set(['todo', 'doing']);
@@ -43,12 +44,6 @@ export function isOpenFeedback(feedback) {
   return (feedback.fields.status ?? 'received') !== 'closed';
 }
 
-/** A task's progress for averages: done or accepted work counts in full. */
-function progressOf(task) {
-  if (['done', 'accepted'].includes(task.fields.status)) return 100;
-  return Number(task.fields.progress ?? 0);
-}
-
 /**
  * What one section still has open: `{progress, tasks, openTasks, overdueTasks, openRisks, openComplaints}`.
  * Open risks are failed items of checks not closed, plus open actions not raised by such a check.
@@ -63,9 +58,7 @@ export function sectionStats(sectionId, { tasks, checks, actions, feedback }, to
     && checkSection.get(action.fields.check_id) === sectionId && !openCheckIds.has(action.fields.check_id));
   return {
     tasks: sectionTasks.length,
-    progress: sectionTasks.length
-      ? Math.round(sectionTasks.reduce((sum, task) => sum + progressOf(task), 0) / sectionTasks.length)
-      : null,
+    progress: sectionProgress(sectionTasks),
     openTasks: sectionTasks.filter(isOpenTask).length,
     overdueTasks: sectionTasks.filter((task) => isOverdue(task, today)).length,
     openRisks: openChecks.reduce((sum, check) => sum + failedItems(check).length, 0) + looseActions.length,

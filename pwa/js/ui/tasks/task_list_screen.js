@@ -1,5 +1,6 @@
 /** Tasks with filter chips (state, overdue, assignee, section) kept in the address, overdue first. */
 import { loadViews } from '../../sync/local_view.js';
+import { taskProgress } from '../../sync/progress.js';
 import { may } from '../../sync/permissions.js';
 import { h, summaryParts } from '../dom.js';
 import { formatDate, t } from '../i18n.js';
@@ -155,7 +156,7 @@ export class TaskListScreen extends RecordListScreen {
 
   /** One task: title, section, who, due (overdue in red), progress bar and status. */
   item(view) {
-    const { status = 'todo', due_date: due, progress = 0, section_id: sectionId, assignee_id: assigneeId } = view.fields;
+    const { status = 'todo', due_date: due, section_id: sectionId, assignee_id: assigneeId } = view.fields;
     const overdue = isOverdue(view, this.today);
     const section = this.sections.find((s) => s.id === sectionId);
     const summary = [section?.fields.code, assigneeId ? this.nameOf(assigneeId) : null,
@@ -165,8 +166,8 @@ export class TaskListScreen extends RecordListScreen {
         h('span', { class: 'record-title' }, recordTitle(view)),
         summary.length ? h('span', { class: 'record-summary' }, summaryParts(summary)) : null,
         h('span', { class: 'progress-line' },
-          h('progress', { max: 100, value: ['done', 'accepted'].includes(status) ? 100 : Number(progress) || 0, 'aria-hidden': 'true' }),
-          h('span', {}, `${['done', 'accepted'].includes(status) ? 100 : Number(progress) || 0}%`)),
+          h('progress', { max: 100, value: taskProgress(view.fields), 'aria-hidden': 'true' }),
+          h('span', {}, `${taskProgress(view.fields)}%`)),
         h('span', { class: 'record-tags' },
           h('span', { class: `chip chip-${status}` }, stateLabel(status)),
           OverdueChip(view, this.today),
