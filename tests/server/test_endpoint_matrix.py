@@ -71,6 +71,13 @@ class Site:
     users: dict[str, str] = field(default_factory=dict)  # caller kind -> user id
     ids: dict[str, str] = field(default_factory=dict)    # named fixtures (blobs, inbox rows)
 
+    def new_user(self) -> str:
+        """The username of a new account in no project."""
+        with self.app.app_context():
+            username = _user(f"matrix-{uuid.uuid4().hex[:8]}").username
+            db.session.commit()
+        return username
+
     def token(self, kind: str) -> str | None:
         """A fresh token for the caller kind (a request may end its own session)."""
         if kind == "anonymous":
@@ -122,6 +129,8 @@ def build_site(app) -> Site:
     with app.app_context():
         for role in ROLES:
             site.users[role] = demo_id(f"{role}1")
+        # The demo's admin1 also administers the server; the table's project admin does not.
+        db.session.get(User, demo_id("admin1")).is_server_admin = False
         site.users["server_admin"] = _user("matrix-root", **server_admin_flag()).id
         other = Project(code="OTHER", name="Another project", settings={})
         db.session.add(other)
@@ -162,6 +171,10 @@ def build_site(app) -> Site:
         response = site.client.put(f"/api/blobs/{sha}", data=data, headers={
             "Authorization": f"Bearer {site.token(kind)}", "Content-Type": "image/jpeg"})
         assert response.status_code == 201, response.get_json()
+    with app.app_context():
+        _, session = issue_token(db.session.get(User, site.users["foreman"]))
+        db.session.commit()
+        site.ids["foreman_session"] = session.id
     site.ids["photo"] = hashlib.sha256(photo).hexdigest()
     site.ids["loose_photo"] = hashlib.sha256(loose).hexdigest()
     admin.put("task", demo_id("t1"), {"photos": {"add": [site.ids["photo"]]}})
@@ -171,7 +184,7 @@ def build_site(app) -> Site:
 
 def server_admin_flag() -> dict:
     """The column that makes a user a server administrator."""
-    return {"server_admin": True}
+    return {"is_server_admin": True}
 
 
 def _push(site: Site) -> dict:
@@ -195,7 +208,8 @@ MEMBERS_EVERY_ROLE = dict.fromkeys(ROLES, 200)
 ROWS: tuple[Row, ...] = (
     Row("GET", "/api/health", lambda s: {"path": "/api/health"}, public(200)),
     Row("POST", "/api/auth/login", lambda s: {"path": "/api/auth/login", "json": {
-        "username": "foreman1", "password": "wrong password here"}}, public(401)),
+        "username": f"nobody-{uuid.uuid4().hex[:8]}", "password": "wrong password here"}},
+        public(401)),
     Row("POST", "/api/auth/logout", lambda s: {"path": "/api/auth/logout"}, any_user(204)),
     Row("GET", "/api/me", lambda s: {"path": "/api/me"}, any_user(200)),
     Row("GET", "/api/projects", lambda s: {"path": "/api/projects"}, any_user(200)),
@@ -206,9 +220,21 @@ ROWS: tuple[Row, ...] = (
         "username": f"m-{uuid.uuid4().hex[:8]}", "name": "New user",
         "password": "a long matrix passphrase"}},
         expect({}, outsiders=403, server_admin=201)),
+    # foreman2 belongs to the demo project alone: its admin may manage the account too.
     Row("PATCH", "/api/admin/users/<user_id>", lambda s: {
         "path": f"/api/admin/users/{demo_id('foreman2')}", "json": {"name": "王小明"}},
-        expect({}, outsiders=403, server_admin=200)),
+        {**expect(only("admin"), server_admin=200), "other_project": 404, "no_project": 403}),
+    Row("POST", "/api/me/password", lambda s: {"path": "/api/me/password", "json": {
+        "current_password": "not the password", "new_password": "another long passphrase"}},
+        any_user(422)),
+    Row("GET", "/api/me/sessions", lambda s: {"path": "/api/me/sessions"}, any_user(200)),
+    Row("DELETE", "/api/me/sessions/<session_id>", lambda s: {
+        "path": f"/api/me/sessions/{s.ids['foreman_session']}"},
+        {**any_user(404), "foreman": 204}),
+    Row("POST", "/api/projects/<project_id>/members", lambda s: {
+        "path": f"/api/projects/{PROJECT}/members",
+        "json": {"username": s.new_user(), "roles": ["foreman"]}},
+        expect(only("admin", status=201))),
     Row("GET", "/api/projects/<project_id>/settings",
         lambda s: {"path": f"/api/projects/{PROJECT}/settings"}, expect(200)),
     Row("PATCH", "/api/projects/<project_id>/settings", lambda s: {
