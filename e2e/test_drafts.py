@@ -55,7 +55,7 @@ def _radio(page, name: str, value: str):
 
 # Each form: its route, what is typed into it, and how to see that the typing is back.
 def _type_task(page):
-    page.get_by_test_id("task-title").fill("D-17 排水沟清淤 draft")
+    page.get_by_test_id("task-title").fill("D-17 排水沟清淤 草稿样本")
     page.get_by_test_id("task-description").fill("先清东侧 20 m")
     page.get_by_test_id("task-priority").select_option("high")
     page.get_by_test_id("task-photo").set_input_files(_jpeg())
@@ -64,7 +64,7 @@ def _type_task(page):
 
 
 def _task_is_back(page):
-    expect(page.get_by_test_id("task-title")).to_have_value("D-17 排水沟清淤 draft")
+    expect(page.get_by_test_id("task-title")).to_have_value("D-17 排水沟清淤 草稿样本")
     expect(page.get_by_test_id("task-description")).to_have_value("先清东侧 20 m")
     expect(page.get_by_test_id("task-priority")).to_have_value("high")
     expect(page.get_by_test_id("task-photo-list").get_by_test_id("photo-thumb")).to_have_count(1)
@@ -72,68 +72,68 @@ def _task_is_back(page):
 
 def _type_feedback(page):
     page.get_by_test_id("feedback-category-dust").click()
-    page.get_by_test_id("feedback-description").fill("工地扬尘 draft，3 号楼住户")
+    page.get_by_test_id("feedback-description").fill("工地扬尘 草稿样本，3 号楼住户")
     page.get_by_test_id("feedback-resident-phone").fill("13812345678")
-    return "扬尘 draft"
+    return "扬尘 草稿样本"
 
 
 def _feedback_is_back(page):
     expect(_radio(page, "category", "dust")).to_be_checked()
-    expect(page.get_by_test_id("feedback-description")).to_have_value("工地扬尘 draft，3 号楼住户")
+    expect(page.get_by_test_id("feedback-description")).to_have_value("工地扬尘 草稿样本，3 号楼住户")
     expect(page.get_by_test_id("feedback-resident-phone")).to_have_value("13812345678")
 
 
 def _type_check(page):
     page.get_by_test_id("check-template-excavation").click()
     page.get_by_test_id("check-item-EX02-fail").click()
-    page.get_by_test_id("check-item-EX02-note").fill("槽边堆土 draft")
+    page.get_by_test_id("check-item-EX02-note").fill("槽边堆土 草稿样本")
     page.get_by_test_id("check-item-EX04-more").click()
-    page.get_by_test_id("check-item-EX04-note").fill("管线已插旗 draft")
+    page.get_by_test_id("check-item-EX04-note").fill("管线已插旗 草稿样本")
     page.get_by_test_id("check-likelihood-plus").click()
-    return "槽边堆土 draft"
+    return "槽边堆土 草稿样本"
 
 
 def _check_is_back(page):
     expect(page.get_by_test_id("check-template-chosen")).to_have_attribute("data-code", "excavation")
     expect(_radio(page, "result-EX02", "fail")).to_be_checked()
-    expect(page.get_by_test_id("check-item-EX02-note")).to_have_value("槽边堆土 draft")
+    expect(page.get_by_test_id("check-item-EX02-note")).to_have_value("槽边堆土 草稿样本")
     expect(page.get_by_test_id("action-EX02")).to_be_visible()
-    expect(page.get_by_test_id("check-item-EX04-note")).to_have_value("管线已插旗 draft")
+    expect(page.get_by_test_id("check-item-EX04-note")).to_have_value("管线已插旗 草稿样本")
     expect(page.get_by_test_id("check-likelihood")).to_have_value("1")
 
 
 def _type_section(page):
     page.get_by_test_id("section-code").fill("DR9")
-    page.get_by_test_id("section-name").fill("草稿网格 draft")
-    return "草稿网格 draft"
+    page.get_by_test_id("section-name").fill("草稿网格 草稿样本")
+    return "草稿网格 草稿样本"
 
 
 def _section_is_back(page):
     expect(page.get_by_test_id("section-code")).to_have_value("DR9")
-    expect(page.get_by_test_id("section-name")).to_have_value("草稿网格 draft")
+    expect(page.get_by_test_id("section-name")).to_have_value("草稿网格 草稿样本")
 
 
 def _type_checklist(page):
     page.get_by_test_id("checklist-code").fill("scaffold-draft")
-    page.get_by_test_id("checklist-name").fill("脚手架 draft")
+    page.get_by_test_id("checklist-name").fill("脚手架 草稿样本")
     page.get_by_test_id("checklist-items").fill("立杆垫板\n剪刀撑")
     return "剪刀撑"
 
 
 def _checklist_is_back(page):
     expect(page.get_by_test_id("checklist-code")).to_have_value("scaffold-draft")
-    expect(page.get_by_test_id("checklist-name")).to_have_value("脚手架 draft")
+    expect(page.get_by_test_id("checklist-name")).to_have_value("脚手架 草稿样本")
     expect(page.get_by_test_id("checklist-items")).to_have_value("立杆垫板\n剪刀撑")
 
 
 def _type_briefing(page):
     # Typed but not yet left: the briefing queues a field only when it is left.
-    page.get_by_test_id("briefing-key-tasks").fill("1. 吊装 draft\n2. 管沟回填")
-    return "吊装 draft"
+    page.get_by_test_id("briefing-key-tasks").fill("1. 吊装 草稿样本\n2. 管沟回填")
+    return "吊装 草稿样本"
 
 
 def _briefing_is_back(page):
-    expect(page.get_by_test_id("briefing-key-tasks")).to_have_value("1. 吊装 draft\n2. 管沟回填")
+    expect(page.get_by_test_id("briefing-key-tasks")).to_have_value("1. 吊装 草稿样本\n2. 管沟回填")
 
 
 FORMS = {
@@ -207,11 +207,11 @@ def test_every_form_gives_its_typing_back_after_an_offline_reload_a_return_and_a
     _expect_restored(phone, "/feedback/new")
 
     # Leaving a half-filled form for another tab keeps it; Back shows it again.
-    phone.testid("feedback-description").fill("工地扬尘 draft，3 号楼住户，又补一句")
+    phone.testid("feedback-description").fill("工地扬尘 草稿样本，3 号楼住户，又补一句")
     phone.testid("nav-tasks").click()
     expect(phone.page).to_have_url(re.compile(r"/tasks$"))
     phone.page.go_back()
-    expect(phone.testid("feedback-description")).to_have_value("工地扬尘 draft，3 号楼住户，又补一句")
+    expect(phone.testid("feedback-description")).to_have_value("工地扬尘 草稿样本，3 号楼住户，又补一句")
     expect(phone.testid("draft-banner")).to_be_visible()
 
     # Logging out and in again (same user) keeps every draft.
@@ -267,7 +267,7 @@ def test_a_draft_belongs_to_the_user_who_typed_it_and_outlives_an_update_and_ano
     phone.login("foreman1")
     assert phone.idb("meta", "client_id") == "0b8e1f0a-8a3b-4c55-9d7e-000000000001"
     _open_form(phone, "/tasks/new")
-    phone.testid("task-title").fill("foreman1 的草稿 draft")
+    phone.testid("task-title").fill("foreman1 的草稿 草稿样本")
     _wait_for_draft(phone, "/tasks/new", "foreman1")
 
     # foreman2 logs in on the same phone (nothing is queued, so the device is reset for him).
@@ -290,7 +290,7 @@ def test_a_draft_belongs_to_the_user_who_typed_it_and_outlives_an_update_and_ano
     expect(phone.testid("home-drafts").get_by_test_id("home-draft")).to_have_count(1)
     phone.goto("/tasks/new")
     expect(phone.testid("draft-banner")).to_be_visible()
-    expect(phone.testid("task-title")).to_have_value("foreman1 的草稿 draft")
+    expect(phone.testid("task-title")).to_have_value("foreman1 的草稿 草稿样本")
     phone.assert_no_errors()
 
 
@@ -298,7 +298,7 @@ def test_a_draft_survives_an_expired_login_and_goes_once_saved(phones, server_ap
     phone = phones("foreman1")
     phone.login("foreman1")
     _open_form(phone, "/tasks/new")
-    phone.testid("task-title").fill("登录过期前 draft")
+    phone.testid("task-title").fill("登录过期前 草稿样本")
     _wait_for_draft(phone, "/tasks/new", "登录过期前")
 
     # The session ends on the server; the next sync is refused while the form holds typing, so
@@ -313,10 +313,10 @@ def test_a_draft_survives_an_expired_login_and_goes_once_saved(phones, server_ap
     phone.testid("login-submit").click()
     expect(phone.page).to_have_url(re.compile(r"/tasks/new$"))
     expect(phone.testid("draft-banner")).to_be_visible()
-    expect(phone.testid("task-title")).to_have_value("登录过期前 draft")
+    expect(phone.testid("task-title")).to_have_value("登录过期前 草稿样本")
 
     # Saved, the draft is gone.
-    phone.testid("task-title").fill("B03 模板支设 draft")
+    phone.testid("task-title").fill("B03 模板支设 草稿样本")
     _wait_for_draft(phone, "/tasks/new", "B03")
     phone.testid("task-save").click()
     expect(phone.page).to_have_url(re.compile(r"/r/task/[0-9a-f-]{36}$"))
@@ -325,13 +325,13 @@ def test_a_draft_survives_an_expired_login_and_goes_once_saved(phones, server_ap
 
     # An edit is a draft of its own (keyed by the record), and Save removes it too.
     phone.goto(f"/r/task/{task_id}/edit")
-    phone.testid("task-description").fill("木模板 draft")
+    phone.testid("task-description").fill("木模板 草稿样本")
     route = f"/r/task/{task_id}/edit"
     _wait_for_draft(phone, route, "木模板")
     phone.goto(route)
     expect(phone.testid("draft-banner")).to_be_visible()
-    expect(phone.testid("task-description")).to_have_value("木模板 draft")
-    expect(phone.testid("task-title")).to_have_value("B03 模板支设 draft")
+    expect(phone.testid("task-description")).to_have_value("木模板 草稿样本")
+    expect(phone.testid("task-title")).to_have_value("B03 模板支设 草稿样本")
     phone.testid("task-save").click()
     expect(phone.page).to_have_url(re.compile(rf"/r/task/{task_id}$"))
     assert _drafts(phone) == []

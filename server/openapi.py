@@ -71,18 +71,19 @@ class FieldRules(OpenAPIConverter):
 
 
 # One mutation of a push, as the engine checks it before it applies any (sync/engine.py
-# check_envelope): an object with a positive integer mid. Everything else in it is judged
-# per mutation and answered in the 200 (`rejected` with a reason), as sync-protocol.md says.
+# check_envelope): an object with a positive integer mid. Everything else in it, its types
+# included, is judged per mutation and answered in the 200 (`rejected` with a reason), as
+# sync-protocol.md says, so the schema constrains none of it.
 MUTATION = {
     "type": "object", "required": ["mid"],
     "properties": {
         "mid": {"type": "integer", "minimum": 1,
                 "description": "the device's mutation counter; distinct within a push"},
-        "op": {"type": "string", "description": "put or delete"},
-        "type": {"type": "string", "description": "a record type, e.g. task"},
-        "id": {"type": "string", "description": "the record's UUID"},
-        "hlc": {"type": "string", "description": "PPPPPPPPPPPPPPP:CCCCC:<client_id>"},
-        "fields": {"description": "for a put, the fields it writes"},
+        "op": {"description": "put or delete"},
+        "type": {"description": "a record type, e.g. task"},
+        "id": {"description": "the record's UUID"},
+        "hlc": {"description": "PPPPPPPPPPPPPPP:CCCCC:<client_id>"},
+        "fields": {"description": "for a put, the fields it writes (an object)"},
     },
 }
 

@@ -53,7 +53,8 @@ class LiveServer:
         self.log_path = tmp_path / "gunicorn.log"
         self.env = {**os.environ, "DATABASE_URL": database_url,
                     "SECRET_KEY": "live-server-test-secret", "BLOB_DIR": str(tmp_path / "blobs"),
-                    "LOGIN_RATE_LIMIT": "10000 per minute", "PYTHONPATH": str(ROOT)}
+                    "LOGIN_RATE_LIMIT": "10000 per minute", "LOGIN_LOCK_AFTER": "10000",
+                    "PYTHONPATH": str(ROOT)}
         self.env.pop("FLASK_APP", None)
         self.process: subprocess.Popen | None = None
 

@@ -231,7 +231,7 @@ def test_photos_named_before_the_upgrade_stay_readable_by_their_projects(site):
     site.admin_device.delete("action", deleted)
     assert site.admin_device.push()[1]["results"][0]["status"] == "applied"
     with site.app.app_context():
-        downgrade(directory=_migrations_dir(), revision="0004")
+        downgrade(directory=_migrations_dir(), revision="0005")
         upgrade(directory=_migrations_dir())
         db.session.remove()
     assert site.get("supervisor1", kept[1]).status_code == 200
