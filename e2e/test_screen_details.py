@@ -331,9 +331,10 @@ def test_the_page_language_and_dates_follow_the_ui_language(phones):
 def test_overdue_tasks_are_marked_in_words_on_home_and_in_the_list(phones, server_api, locale, screenshot):
     admin = server_api("admin1")
     today = dt.date.today()
-    late = admin.create_task(f"B01 沟槽回填 {locale}", due_date=(today - dt.timedelta(days=3)).isoformat())
-    due_today = admin.create_task(f"B01 管道试压 {locale}", due_date=today.isoformat())
-    finished = admin.create_task(f"B01 管道铺设 {locale}", due_date=(today - dt.timedelta(days=5)).isoformat())
+    foreman = {"assignee_id": server_api("foreman1").user["id"]}  # his home lists his own tasks
+    late = admin.create_task(f"B01 沟槽回填 {locale}", due_date=(today - dt.timedelta(days=3)).isoformat(), **foreman)
+    due_today = admin.create_task(f"B01 管道试压 {locale}", due_date=today.isoformat(), **foreman)
+    finished = admin.create_task(f"B01 管道铺设 {locale}", due_date=(today - dt.timedelta(days=5)).isoformat(), **foreman)
     admin.put("task", finished, status="doing")
     admin.put("task", finished, status="done")
     phone = phones("foreman1")

@@ -5,7 +5,7 @@ import { checkTitle, loadChecklists } from '../safety/checklist_text.js';
 import { h } from '../dom.js';
 import { DraftList } from './home_drafts.js';
 import { t } from '../i18n.js';
-import { linksForRoles, localToday, sectionsForRoles } from './home_sections.js';
+import { linksForRoles, localToday, ownSections, sectionsForRoles } from './home_sections.js';
 import { loadNameDirectory } from '../components/name_directory.js';
 import { RecordListItem } from '../components/record_list_item.js';
 import { Screen } from '../screen.js';
@@ -25,11 +25,12 @@ export class HomeScreen extends Screen {
     const sections = sectionsForRoles(roles);
     const links = linksForRoles(roles);
     const today = localToday();
-    const types = [...new Set([...sections.map((section) => section.type),
+    const types = [...new Set(['section', ...sections.map((section) => section.type),
       ...links.flatMap((link) => [link.countType, link.alsoLoad]).filter(Boolean)])];
     const [nameOf, drafts, ...viewLists] = await Promise.all([
       loadNameDirectory(this.app), DraftList(this.app.session), ...types.map((type) => loadViews(type))]);
     const viewsByType = Object.fromEntries(types.map((type, i) => [type, viewLists[i]]));
+    const own = ownSections(viewsByType.section, user);
     const templates = types.includes('safety_check') && memberships[0] ? await loadChecklists(memberships[0].project_id, { all: true }) : [];
     const itemOptions = (view) => {
       if (view.type === 'safety_check') return { title: checkTitle(view, templates) };
@@ -62,7 +63,7 @@ export class HomeScreen extends Screen {
       drafts,
       sections.length === 0 ? h('p', { class: 'empty' }, t('home.noRole')) : null,
       sections.map((section) => {
-        const views = viewsByType[section.type].filter((view) => section.filter(view, today, user));
+        const views = viewsByType[section.type].filter((view) => section.filter(view, today, user, own));
         if (section.sort) views.sort(section.sort);
         return h('section', { class: 'home-section', testid: `home-${section.id}`, 'aria-labelledby': `heading-${section.id}` },
           h('h2', { id: `heading-${section.id}` }, t(section.titleKey), h('span', { class: 'count' }, ` (${views.length})`)),

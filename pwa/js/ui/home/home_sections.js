@@ -1,6 +1,7 @@
 /**
  * What the home screen shows first for each role: big links to the field screens (`HOME_LINKS`)
- * and sections listing records of one type that match `filter(view, today, user)`.
+ * and sections listing records of one type that match `filter(view, today, user, own)`, where
+ * `own` is the set of section ids the user answers for.
  */
 
 /** Today as `YYYY-MM-DD` in the device's timezone. */
@@ -12,16 +13,36 @@ export function localToday() {
 const byField = (name) => (a, b) => String(a.fields[name] ?? '9999').localeCompare(String(b.fields[name] ?? '9999'));
 const statusIn = (...states) => (view) => states.includes(view.fields.status);
 
+/**
+ * "Mine": a task assigned to me, in a section I answer for, or made by me and given to nobody.
+ * A briefing I wrote (or this phone made and has not sent yet), or one covering a section of mine.
+ */
+export function isMyTask(view, user, own) {
+  if (view.fields.assignee_id) return view.fields.assignee_id === user?.id || own.has(view.fields.section_id);
+  return own.has(view.fields.section_id) || (view.createdBy ? view.createdBy === user?.id : view.serverSeq == null);
+}
+
+export function isMyBriefing(view, user, own) {
+  if (view.createdBy ? view.createdBy === user?.id : view.serverSeq == null) return true;
+  return (view.fields.section_ids ?? []).some((id) => own.has(id));
+}
+
+/** The ids of the sections a user answers for, out of the section views. */
+export function ownSections(sections, user) {
+  return new Set(sections.filter((section) => section.fields.owner_id === user?.id).map((section) => section.id));
+}
+
 export const HOME_SECTIONS = [
   {
     id: 'today-tasks', roles: ['foreman'], type: 'task', titleKey: 'home.todayTasks', listPath: '/tasks',
-    filter: (view, today) => ['todo', 'doing', undefined].includes(view.fields.status)
-      && (view.fields.status === 'doing' || !view.fields.due_date || view.fields.due_date <= today),
+    filter: (view, today, user, own) => ['todo', 'doing', undefined].includes(view.fields.status)
+      && (view.fields.status === 'doing' || !view.fields.due_date || view.fields.due_date <= today)
+      && isMyTask(view, user, own),
     sort: byField('due_date'),
   },
   {
     id: 'today-briefing', roles: ['foreman'], type: 'briefing', titleKey: 'home.todayBriefing', listPath: '/briefings',
-    filter: (view, today) => view.fields.date === today,
+    filter: (view, today, user, own) => view.fields.date === today && isMyBriefing(view, user, own),
   },
   {
     id: 'my-actions', roles: ['foreman'], type: 'action', titleKey: 'home.myActions',
@@ -64,12 +85,11 @@ const ROLE_ORDER = ['foreman', 'liaison', 'safety', 'supervisor'];
 export const HOME_LINKS = [
   {
     id: 'today', roles: ['foreman'], href: '/today', labelKey: 'home.link.today', primary: true,
-    // The state of my briefing of today (named by me, or made on this phone), else "not started".
+    // The state of my briefing of today (the one the home section lists), else "not started".
     countType: 'briefing', alsoLoad: 'section',
     note: (views, today, user, sections) => {
-      const own = new Set(sections.filter((section) => section.fields.owner_id === user?.id).map((section) => section.id));
-      const mine = views.find((view) => view.fields.date === today && (view.updatedBy === user?.id || view.serverSeq == null
-        || (view.fields.section_ids ?? []).some((id) => own.has(id))));
+      const own = ownSections(sections, user);
+      const mine = views.find((view) => view.fields.date === today && isMyBriefing(view, user, own));
       return mine ? `state.${mine.fields.status ?? 'draft'}` : 'briefing.notStartedShort';
     },
   },
