@@ -53,11 +53,12 @@ export class BriefingListScreen extends Screen {
         h('ul', { class: 'record-list', testid: 'record-list', dataset: { type: 'briefing' } }, items.map((briefing) => {
           const status = briefing.fields.status ?? 'draft';
           const people = (briefing.fields.attendees ?? []).length + Number(briefing.fields.headcount ?? 0);
-          const who = nameOf(briefing.updatedBy);
+          // Its author is who wrote it, not whoever touched it last (a supervisor acknowledging it).
+          const who = nameOf(briefing.createdBy ?? briefing.updatedBy);
           return h('li', {}, h('a', {
             class: 'record-item', href: `/r/briefing/${briefing.id}`, testid: 'record-item', dataset: { id: briefing.id, type: 'briefing' },
           },
-          h('span', { class: 'record-title' }, (briefing.fields.section_ids ?? []).map((id) => codes.get(id)).filter(Boolean).join(' · ') || t('briefing.noSections')),
+          h('span', { class: 'record-title' }, (briefing.fields.section_ids ?? []).map((id) => codes.get(id)).filter(Boolean).join(' · ') || t('briefing.noSectionNamed')),
           h('span', { class: 'record-summary' }, summaryParts([briefing.fields.weather, t('briefing.people', { count: people }), who].filter(Boolean))),
           h('span', { class: 'record-tags' },
             h('span', { class: `chip chip-${status}` }, stateLabel(status)),

@@ -425,7 +425,7 @@ export class BriefingScreen extends Screen {
           h('span', { class: `chip chip-${status}`, testid: 'record-status' }, stateLabel(status)),
           view.pending ? h('span', { class: 'chip chip-pending', testid: 'record-pending' }, t('record.notSynced')) : null)),
       StatusActions(this.app, view, { onMoved: () => this.app.notify(t('briefing.acknowledged')) }),
-      h('p', { class: 'muted', testid: 'briefing-sections' }, sections.map(sectionLabel).join(' · ') || t('briefing.noSections')),
+      h('p', { class: 'muted', testid: 'briefing-sections' }, sections.map(sectionLabel).join(' · ') || t('briefing.noSectionNamed')),
       h('section', { class: 'card stack', testid: 'briefing-attendance' },
         h('h2', {}, t('briefing.attendance')),
         h('p', { class: 'total', testid: 'briefing-total' }, t('briefing.total', { count: named + others, named, others })),
