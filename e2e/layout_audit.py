@@ -5,7 +5,8 @@ field screens).
 the narrowest phones on site, screenshots it at both and measures what a site foreman would trip
 over: sideways scrolling, controls under 44 px (gloves), controls off screen, text cut off, text
 too faint to read in sunlight (WCAG AA contrast), status-bar text squeezed onto more lines than it
-needs, a bar of filter chips wrapping, an item of a summary line split across lines, and, on a Chinese screen, interface words left in English.
+needs, a bar of filter chips wrapping, an item of a summary line split across lines, a record named by its id,
+and, on a Chinese screen, interface words left in English.
 Screenshots go to e2e/screenshots/<name>.png and <name>-360.png.
 """
 from __future__ import annotations
@@ -116,6 +117,14 @@ AUDIT = """(zh) => {
         if (lines > 1 && wide < room - 1) problems.push(`summary item split "${item.trim().slice(0, 30)}"`);
       }
     }
+  }
+  // A record named by its id ("e0d42ca3", a UUID) instead of its title, in any language and any
+  // part of the screen (fields and history too): no one types eight hex digits mixing letters and digits.
+  const idLike = /(^|[^0-9A-Za-z])(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{8,}($|[^0-9A-Za-z])/;
+  const ids = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = ids.nextNode(); node; node = ids.nextNode()) {
+    if (!node.parentElement || !visible(node.parentElement) || node.parentElement.closest('input, textarea, noscript')) continue;
+    if (idLike.test(node.textContent)) problems.push(`id on screen: "${node.textContent.trim().slice(0, 40)}"`);
   }
   if (zh) {
     // Interface text in English on a Chinese screen. What people typed (titles, values, history) may be in

@@ -5,7 +5,7 @@ import { formatDate, formatDateTime, t, tOr } from '../i18n.js';
 const DATE_FIELDS = new Set(['date', 'due_date', 'planned_start', 'planned_end', 'deadline']);
 const TIME_FIELDS = new Set(['response_due']);
 /** Fields whose values are codes with their own translations (`<field>.<value>`). */
-const CODED_FIELDS = new Set(['priority', 'category', 'channel', 'subject_type', 'kind']);
+const CODED_FIELDS = new Set(['priority', 'category', 'channel', 'kind']);
 /** Lists of photo names (sha256): shown as how many, never as the names. */
 const PHOTO_FIELD = /(^|_)photos$/;
 
@@ -44,6 +44,7 @@ export function stateLabel(state) {
 export function formatFieldValue(name, value, nameOf = () => undefined, { itemName } = {}) {
   if (value == null || value === '' || (Array.isArray(value) && value.length === 0)) return '—';
   if (name === 'status') return stateLabel(value);
+  if (name === 'subject_type') return typeLabel(value);
   if (name === 'progress') return `${value}%`;
   if (PHOTO_FIELD.test(name) && (Array.isArray(value) || isSetChange(value))) return photosText(value);
   if (isSetChange(value)) return setChangeText(value, nameOf);

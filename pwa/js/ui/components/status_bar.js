@@ -49,7 +49,8 @@ export class StatusBar {
     const connection = h('span', { class: `connection ${online ? 'is-online' : 'is-offline'}`, testid: 'connection-state' },
       h('span', { class: 'dot', 'aria-hidden': 'true' }),
       h('span', { class: 'connection-label' }, online ? t('status.online') : t('status.offline')));
-    const waiting = waitingText(pending, photos);
+    // "All synced" only after a sync: before the first one nothing waits, yet nothing is synced either.
+    const waiting = pending + photos === 0 && !lastSyncAt ? t('status.nothingYet') : waitingText(pending, photos);
     // Changes and photos both waiting: one count a line, so a long one ("128 changes") is never cut.
     const both = pending > 0 && photos > 0;
     const pendingCount = h('span', {

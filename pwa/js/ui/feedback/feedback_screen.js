@@ -76,7 +76,7 @@ export class FeedbackScreen extends Screen {
       phone && !phone.includes('*')
         ? h('a', { class: 'button button-block', href: `tel:${phone}`, testid: 'feedback-call' }, t('feedback.call', { phone })) : null,
       FieldList(view, ['category', 'section_id', 'location', 'resident_name', 'resident_phone', 'channel', 'response_due', 'satisfaction'], nameOf, {
-        satisfaction: (score) => t('feedback.score', { score }),
+        satisfaction: (score) => t('feedback.scoreValue', { score, word: t(`feedback.scoreWord.${score}`) }),
       }),
       h('section', { class: 'stack', 'aria-labelledby': 'feedback-photos-heading' },
         h('h2', { id: 'feedback-photos-heading' }, t('field.photos')),

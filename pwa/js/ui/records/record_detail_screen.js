@@ -35,6 +35,9 @@ export class RecordDetailScreen extends Screen {
       return;
     }
     const titles = view.fields.depends_on?.length ? await taskTitles() : new Map();
+    const refs = await referencedRecords(view);
+    // The history names the same records by title, never by id.
+    this.historyPanel.format = Object.fromEntries([...refs.keys()].map((name) => [name, (value) => refs.get(name).titleOf(value)]));
     const status = view.fields.status;
     const mayEdit = may(rolesIn(this.app.session, view.fields.project_id), type, 'edit', { isAuthor: isAuthorOf(this.app.session, view) });
     const hasPhotos = Boolean(RECORD_TYPES[type]?.fields.photos);
@@ -49,10 +52,11 @@ export class RecordDetailScreen extends Screen {
       StatusActions(this.app, view),
       type === 'task' && mayEdit ? h('a', { class: 'button button-block', href: `/r/task/${id}/edit`, testid: 'edit-record' }, t('record.edit')) : null,
       h('dl', { class: 'fields', testid: 'record-detail' }, orderedFields(view)
+        .filter((name) => !(name === 'subject_type' && refs.has('subject_id'))) // said by the subject's own line
         .filter((name) => !(hasPhotos && name === 'photos')) // shown once, under their own heading below
         .map((name) => [
           h('dt', {}, fieldLabel(name)),
-          h('dd', { testid: `record-field-${name}` }, this.fieldValue(view, name, nameOf, titles)),
+          h('dd', { testid: `record-field-${name}` }, this.fieldValue(view, name, nameOf, titles, refs)),
         ])),
       hasPhotos && (mayEdit || view.fields.photos?.length) ? this.photoSection(view, mayEdit) : null,
       view.updatedAt ? h('p', { class: 'muted' }, lastChange(view, nameOf)) : null,
@@ -60,12 +64,15 @@ export class RecordDetailScreen extends Screen {
     this.historyPanel.load(view.serverSeq);
   }
 
-  /** A field's value; dependencies by task title, a check by a link to it. */
-  fieldValue(view, name, nameOf, titles) {
+  /** A field's value; dependencies by task title, another record (a check, a subject) as a link with its title. */
+  fieldValue(view, name, nameOf, titles, refs) {
     const value = view.fields[name];
     if (name === 'depends_on') return (value ?? []).map((taskId) => titles.get(taskId) ?? taskId.slice(0, 8)).join('、') || '—';
     if (name === 'progress' && view.type === 'task') return `${taskProgress(view.fields)}%`;
-    if (name === 'check_id' && value) return h('a', { href: `/r/safety_check/${value}` }, t('record.openCheck'));
+    if (refs.has(name) && value) {
+      const ref = refs.get(name);
+      return h('a', { href: `/r/${ref.type}/${value}`, testid: 'record-link' }, ref.titleOf(value));
+    }
     if (name === 'section_id' && value) return h('a', { href: `/r/section/${value}` }, formatFieldValue(name, value, nameOf));
     return formatFieldValue(name, value, nameOf);
   }
@@ -85,6 +92,24 @@ export class RecordDetailScreen extends Screen {
       h('h2', { id: 'photos-heading' }, fieldLabel('photos')),
       this.photos.element);
   }
+}
+
+/**
+ * The records a record is about (an action's check, an approval's subject), by field name:
+ * `{type, titleOf(id)}`, the title "Safety check 3 May" or, when this phone does not hold the
+ * record, its type ("a safety check") rather than its id.
+ */
+async function referencedRecords(view) {
+  const wanted = [];
+  if (view.fields.check_id) wanted.push(['check_id', 'safety_check', view.fields.check_id]);
+  if (view.fields.subject_id && RECORD_TYPES[view.fields.subject_type]) {
+    wanted.push(['subject_id', view.fields.subject_type, view.fields.subject_id]);
+  }
+  const found = await Promise.all(wanted.map(([, type, id]) => loadView(type, id)));
+  return new Map(wanted.map(([name, type, id], i) => {
+    const title = found[i] ? recordTitle(found[i]) : null;
+    return [name, { type, titleOf: (value) => (value === id && title ? title : t('record.unknownRecord', { type: typeLabel(type) })) }];
+  }));
 }
 
 /** Task titles by id, to name dependencies. */
