@@ -89,7 +89,7 @@ def _type_check(page):
     page.get_by_test_id("check-item-EX02-note").fill("槽边堆土 草稿样本")
     page.get_by_test_id("check-item-EX04-more").click()
     page.get_by_test_id("check-item-EX04-note").fill("管线已插旗 草稿样本")
-    page.get_by_test_id("check-likelihood-plus").click()
+    page.get_by_test_id("risk-cell-2-3").click()
     return "槽边堆土 草稿样本"
 
 
@@ -99,7 +99,8 @@ def _check_is_back(page):
     expect(page.get_by_test_id("check-item-EX02-note")).to_have_value("槽边堆土 草稿样本")
     expect(page.get_by_test_id("action-EX02")).to_be_visible()
     expect(page.get_by_test_id("check-item-EX04-note")).to_have_value("管线已插旗 草稿样本")
-    expect(page.get_by_test_id("check-likelihood")).to_have_value("1")
+    expect(page.get_by_test_id("risk-cell-2-3")).to_be_checked()
+    expect(page.get_by_test_id("risk-grade")).to_have_attribute("data-score", "6")
 
 
 def _type_section(page):

@@ -102,6 +102,13 @@ def fill_in_check(page):
     return page.get_by_test_id("check-item-EX02-fail")
 
 
+def history_loaded(page):
+    """Waits for the record's history to arrive from the server; shows the top of the page."""
+    expect(page.locator(".history-list li").first).to_be_visible()
+    page.evaluate("window.scrollTo(0, 0)")
+    return None
+
+
 # user → screens: (name, path, testid shown when ready[, prepare(page) → the locator to show])
 SCREENS = {
     "foreman1": [
@@ -119,6 +126,12 @@ SCREENS = {
         ("checks", "/checks", "record-list"),
         ("safety-check", "/r/safety_check/{c1}", "check-results"),
         ("safety-check-form", "/checks/new?section={B02}", "check-template", fill_in_check),
+        # An action names its check by title, on its page and in its history.
+        ("action", "/r/action/{a1}", "record-detail", history_loaded),
+    ],
+    "supervisor1": [
+        ("home-supervisor", "/", "home-tasks-to-accept"),
+        ("approval", "/r/approval/{p1}", "record-detail", history_loaded),
     ],
     "liaison1": [
         ("feedback-intake", "/feedback/new", "feedback-form"),
@@ -140,6 +153,8 @@ def demo_ids(page) -> dict:
         c1: find('safety_check', (d) => (d.notes ?? '').includes('W13')),
         f3: find('feedback', (d) => d.category === 'dust'),
         t2: find('task', (d) => d.title.startsWith('DN600')),
+        a1: find('action', (d) => Boolean(d.check_id)),
+        p1: find('approval', (d) => Boolean(d.subject_id)),
       };
     }""")
 
@@ -324,13 +339,15 @@ def test_safety_check_with_a_failed_item_raises_a_corrective_action(
     expect(page.get_by_test_id("check-item-EX04-note")).to_have_count(0)
     page.get_by_test_id("check-item-EX04-more").click()
     page.get_by_test_id("check-item-EX04-note").fill("管线已探明并插旗标识")
-    for _ in range(3):
-        page.get_by_test_id("check-likelihood-plus").click()
-    for _ in range(4):
-        page.get_by_test_id("check-severity-plus").click()
+    # One tap on the 5 × 5 grid grades likelihood 3 × severity 4.
+    cell = page.get_by_test_id("risk-cell-3-4")
+    assert cell.evaluate("el => el.closest('.risk-cell').getBoundingClientRect().height") >= 44
+    cell.click()
     grade = page.get_by_test_id("risk-grade")
     expect(grade).to_have_attribute("data-level", "significant")  # 3 × 4 = 12: 较大风险
     expect(grade).to_contain_text(text["significant"])
+    page.get_by_test_id("check-risk").scroll_into_view_if_needed()
+    screenshot(page, f"safety-check-risk-grid-{text['tag']}")
     page.get_by_test_id("check-item-EX02-fail").scroll_into_view_if_needed()
     page.evaluate("window.scrollBy(0, 120)")  # the failed item's note and photo below its buttons
     screenshot(page, f"safety-check-item-form-{text['tag']}")

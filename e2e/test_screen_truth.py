@@ -9,6 +9,8 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
+from conftest import ui_text
+
 KEY_TASKS = "1. 沟槽开挖 B01\n2. 管道铺设 B01\n3. 回填压实"
 RISK_POINTS = "1. 沟槽边坡坍塌\n2. 吊装区域禁止站人"
 
@@ -86,3 +88,96 @@ def test_one_chinese_term_for_the_response_deadline():
     strings = json.loads((Path(__file__).resolve().parent.parent / "pwa" / "i18n" / "zh-CN.json").read_text(encoding="utf-8"))
     assert "答复期限" in strings["field.response_due"]
     assert [key for key, text in strings.items() if "答复时限" in text] == []
+
+
+def _home_ids(phone, section: str) -> list[str]:
+    items = phone.testid(f"home-{section}").locator('[data-testid="record-item"]')
+    return [items.nth(i).get_attribute("data-id") for i in range(items.count())]
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_a_foremans_home_lists_his_own_tasks_and_briefing_not_another_foremans(phones, server_api, locale):
+    """"Mine" is assigned to me or in a section I answer for: foreman2 never sees foreman1's work
+    as his own, and his today button tells the state of his own briefing, not foreman1's."""
+    from server.demo import demo_id
+
+    foreman1, foreman2 = server_api("foreman1"), server_api("foreman2")
+    others = foreman1.create_task(f"{locale} 他人任务", assignee_id=foreman1.user["id"], section_id=demo_id("B03"))
+    mine = foreman1.create_task(f"{locale} 派给李志强", assignee_id=foreman2.user["id"], section_id=demo_id("B01"))
+    in_my_section = foreman1.create_task(f"{locale} 我负责的网格", section_id=demo_id("C01"))
+    phone = phones("foreman2")
+    phone.login("foreman2")
+    expect(phone.testid("home-today-tasks").locator(f'[data-id="{mine}"]')).to_be_visible()
+    expect(phone.testid("home-today-tasks").locator(f'[data-id="{in_my_section}"]')).to_be_visible()
+    shown = _home_ids(phone, "today-tasks")
+    assert mine in shown and in_my_section in shown
+    assert others not in shown and demo_id("t4") not in shown  # foreman1's, in foreman1's sections
+    briefings = _home_ids(phone, "today-briefing")
+    assert demo_id("b-today") not in briefings  # foreman1's, covering only foreman1's sections
+    if not briefings:
+        expect(phone.testid("home-link-today-note")).to_have_text(phone.text("briefing.notStartedShort"))
+    phone.assert_no_errors()
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_the_briefing_list_names_its_author_not_who_acknowledged_it(phones, locale):
+    from server.demo import demo_id
+
+    phone = phones("supervisor1")
+    phone.login("supervisor1")
+    phone.goto("/briefings")
+    card = phone.page.locator(f'[data-testid="record-item"][data-id="{demo_id("b-yesterday")}"]')
+    expect(card).to_be_visible()
+    # Written by foreman1 (张建国), acknowledged by supervisor1; it names no section.
+    expect(card.locator(".record-summary")).to_contain_text("张建国")
+    expect(card.locator(".record-title")).to_have_text(phone.text("briefing.noSectionNamed"))
+    assert "暂无分配给您的网格" not in phone.page.inner_text("main")
+    phone.assert_no_errors()
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_before_any_sync_the_status_never_says_all_synced(phones, locale):
+    phone = phones("fresh")
+    phone.goto("/login")
+    pending = phone.testid("pending-count")
+    expect(pending).to_have_text(ui_text(locale, "status.nothingYet"))
+    expect(phone.testid("last-sync")).to_have_text(ui_text(locale, "status.neverSynced"))
+    phone.assert_no_errors()
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_a_closed_complaints_satisfaction_is_said_once(phones, server_api, locale):
+    liaison = server_api("liaison1")
+    feedback_id = str(uuid.uuid4())
+    liaison.put("feedback", feedback_id, project_id=liaison.project_id, category="noise",
+                description=f"{locale} 夜间噪音", resident_name="王女士", resident_phone="13812345678",
+                channel="phone")
+    for state in ("acknowledged", "in_progress", "resolved"):
+        liaison.put("feedback", feedback_id, status=state)
+    liaison.put("feedback", feedback_id, status="closed", satisfaction=4)
+    phone = phones("liaison1")
+    phone.login("liaison1")
+    phone.open_record("feedback", feedback_id)
+    shown = phone.testid("record-field-satisfaction")
+    # The label says 满意度 / Satisfaction once; the value beside it is the score and its word.
+    expect(shown).to_have_text(f'4/5 · {phone.text("feedback.scoreWord.4")}')
+    phone.assert_no_errors()
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_the_task_state_row_shows_that_more_states_are_out_of_sight(phones, locale, screenshot):
+    phone = phones("foreman1")
+    phone.page.set_viewport_size({"width": 360, "height": 740})
+    phone.login("foreman1")
+    phone.goto("/tasks")
+    row = phone.testid("task-filter-state")
+    expect(row).to_have_attribute("data-more-end", "true")
+    expect(row).to_have_attribute("data-more-start", "false")
+    # The faded edge is drawn: a mask over the row's right end.
+    assert "gradient" in row.evaluate("el => getComputedStyle(el).maskImage")
+    screenshot(phone.page, f"truth-task-states-360-{locale}")
+    row.evaluate("el => el.scrollTo({left: el.scrollWidth})")
+    expect(row).to_have_attribute("data-more-end", "false")
+    expect(row).to_have_attribute("data-more-start", "true")
+    expect(phone.testid("task-filter-state-accepted")).to_be_in_viewport()
+    phone.assert_no_errors()

@@ -23,3 +23,46 @@ export function RiskBadge(likelihood, severity, { testid = 'risk-grade' } = {}) 
   return h('span', { class: `risk-badge risk-${grade.level}`, testid, dataset: { level: grade.level, score: String(grade.score) } },
     t(`risk.${grade.level}`), ` · ${grade.score}`);
 }
+
+/**
+ * Likelihood × severity as one tap on a 5 × 5 grid, each cell coloured by its grade and showing
+ * its score; likelihood runs up the side (5 on top), severity along the bottom. Radios named
+ * `risk` (value `L-S`, testid `risk-cell-L-S`), so a form draft keeps the pick.
+ * `onChange(likelihood, severity)` hears every pick.
+ */
+export function RiskGrid({ likelihood, severity, onChange }) {
+  const meaning = h('p', { class: 'hint risk-meaning', id: 'check-risk-meaning', 'aria-live': 'polite' });
+  const describe = (l, s) => {
+    meaning.textContent = l && s
+      ? t('checks.riskLine', { likelihood: t(`checks.likelihood.${l}`), severity: t(`checks.severity.${s}`) })
+      : t('checks.notSetGrid');
+  };
+  describe(likelihood, severity);
+  const cells = [];
+  for (let l = 5; l >= 1; l -= 1) {
+    cells.push(h('span', { class: 'risk-axis risk-axis-row', 'aria-hidden': 'true' }, String(l)));
+    for (let s = 1; s <= 5; s += 1) {
+      const grade = riskGrade(l, s);
+      cells.push(h('label', { class: `risk-cell risk-${grade.level}` },
+        h('input', {
+          type: 'radio', name: 'risk', value: `${l}-${s}`, testid: `risk-cell-${l}-${s}`, checked: l === likelihood && s === severity,
+          'aria-label': t('risk.cell', { likelihood: l, severity: s, score: grade.score, level: t(`risk.${grade.level}`) }),
+          'aria-describedby': meaning.id,
+          onchange: () => {
+            describe(l, s);
+            onChange(l, s);
+          },
+        }),
+        h('span', { 'aria-hidden': 'true' }, String(grade.score))));
+    }
+  }
+  return h('fieldset', { class: 'risk-grid-field', testid: 'risk-grid' },
+    h('legend', {}, t('checks.riskPick')),
+    h('div', { class: 'risk-grid' },
+      h('span', { class: 'risk-axis risk-axis-name', 'aria-hidden': 'true' }, t('field.likelihood')),
+      cells,
+      h('span', { class: 'risk-axis', 'aria-hidden': 'true' }),
+      [1, 2, 3, 4, 5].map((s) => h('span', { class: 'risk-axis risk-axis-col', 'aria-hidden': 'true' }, String(s))),
+      h('span', { class: 'risk-axis risk-axis-name risk-axis-name-col', 'aria-hidden': 'true' }, t('field.severity'))),
+    meaning);
+}

@@ -17,10 +17,9 @@ import { FormField, SelectField, TextareaField } from '../components/form_field.
 import { t } from '../i18n.js';
 import { localToday } from '../home/home_sections.js';
 import { PhotoField } from '../components/photo_field.js';
-import { RiskBadge } from './risk_grade.js';
+import { RiskBadge, RiskGrid } from './risk_grade.js';
 import { Screen } from '../screen.js';
 import { byCode, sectionLabel } from '../sections/site_facts.js';
-import { Stepper } from '../components/stepper.js';
 
 const RESULTS = ['pass', 'fail', 'na'];
 const DEFAULT_ACTION_DAYS = 1;
@@ -141,8 +140,14 @@ export class SafetyCheckFormScreen extends Screen {
     h('section', { class: 'card stack', 'aria-labelledby': 'risk-heading', testid: 'check-risk' },
       h('h2', { id: 'risk-heading' }, t('checks.riskTitle')),
       h('p', { class: 'hint' }, t('checks.riskHint')),
-      this.riskStepper('likelihood'),
-      this.riskStepper('severity'),
+      RiskGrid({
+        likelihood: this.likelihood, severity: this.severity,
+        onChange: (likelihood, severity) => {
+          Object.assign(this, { likelihood, severity });
+          this.touch();
+          this.drawBadge();
+        },
+      }),
       this.badgeSlot),
     TextareaField({ id: 'check-notes', name: 'notes', label: t('field.notes'), value: fields.notes ?? '', rows: 3, maxlength: TEXT_MAX }),
     h('section', { class: 'stack' }, h('h2', {}, t('checks.photos')), checkPhotoField.element),
@@ -167,23 +172,6 @@ export class SafetyCheckFormScreen extends Screen {
       section_id: text('section_id') || null, date: text('date') || localToday(),
       likelihood: this.likelihood, severity: this.severity, notes: text('notes') || null,
     };
-  }
-
-  riskStepper(name) {
-    const meaning = h('p', { class: 'hint risk-meaning', id: `check-${name}-meaning`, 'aria-live': 'polite' });
-    const describe = (value) => {
-      meaning.textContent = value ? t(`checks.${name}.${value}`) : t('checks.notSet');
-    };
-    describe(this[name]);
-    return Stepper({
-      id: `check-${name}`, label: t(`field.${name}`), value: this[name], min: 1, max: 5, describedBy: meaning.id, after: meaning,
-      onChange: (value) => {
-        this[name] = value;
-        this.touch();
-        describe(value);
-        this.drawBadge();
-      },
-    });
   }
 
   drawBadge() {
