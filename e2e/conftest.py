@@ -301,6 +301,18 @@ class ServerApi:
         assert status == 204, f"logout: {status} {body}"
 
 
+def confirm_move(page, reason: str = "复测不合格，返工") -> bool:
+    """After a tap on a decision (accept, approve, reject, verify, close), confirms it, writing
+    `reason` where the app asks why (then True); a plain move has nothing to confirm."""
+    asked = False
+    if page.get_by_test_id("status-confirm").count():
+        asked = page.get_by_test_id("status-reason").count() > 0
+        if asked:
+            page.get_by_test_id("status-reason").fill(reason)
+        page.get_by_test_id("status-confirm").click()
+    return asked
+
+
 class Phone:
     """One phone with the app installed: a browser context of its own, driven like a user would."""
 
@@ -422,10 +434,10 @@ class Phone:
         self.page.goto(f"/r/{type_name}/{record_id}")
         expect(self.testid("record-detail")).to_be_visible()
 
-    def _expect_queued(self, before: int) -> None:
-        """Offline, the change waits in the outbox (online it may already be gone: not checked)."""
+    def _expect_queued(self, before: int, count: int = 1) -> None:
+        """Offline, the `count` changes wait in the outbox (online they may already be gone: not checked)."""
         if self.offline:
-            self.expect_pending(before + 1)
+            self.expect_pending(before + count)
 
     def create_task(self, title: str, description: str | None = None) -> str:
         """Fills the new-task form and saves; returns the new task's id."""
@@ -450,13 +462,15 @@ class Phone:
         expect(self.page).to_have_url(re.compile(rf"/r/task/{task_id}$"))
         self._expect_queued(pending)
 
-    def move_status(self, task_id: str, state: str) -> None:
-        """On the task's page, taps "move to <state>" and waits until it is queued and shown."""
+    def move_status(self, task_id: str, state: str, reason: str = "复测不合格，返工") -> None:
+        """On the task's page, taps "move to <state>" (a decision: confirms it, giving `reason`
+        where one is asked) and waits until it is queued and shown."""
         if not self.page.url.endswith(f"/r/task/{task_id}"):
             self.open_record("task", task_id)
         pending = int(self.testid("pending-count").get_attribute("data-count"))
         self.testid(f"status-to-{state}").click()
-        self._expect_queued(pending)
+        # A reason given goes with the move as a comment: two changes queued.
+        self._expect_queued(pending, 2 if confirm_move(self.page, reason) else 1)
         expect(self.testid("record-status")).to_have_text(self.text(f"state.{state}"))
 
     def text(self, key: str) -> str:

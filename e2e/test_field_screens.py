@@ -292,6 +292,10 @@ def test_task_moves_through_its_states_by_role(page, context, new_context, wait_
     expect(supervisor.get_by_test_id("task-filter-state-done")).to_have_attribute("aria-pressed", "true")
     supervisor.locator(f'[data-testid="record-item"][data-id="{task_id}"]').click()
     supervisor.get_by_test_id("status-to-accepted").click()
+    # Accepting is a decision: nothing is queued until it is confirmed.
+    expect(supervisor.get_by_test_id("status-confirm-panel")).to_be_visible()
+    expect(supervisor.get_by_test_id("record-status")).to_have_text("已完成")
+    supervisor.get_by_test_id("status-confirm").click()
     expect(supervisor.get_by_test_id("record-status")).to_have_text("已验收")
     expect(supervisor.get_by_test_id("pending-count")).to_have_attribute("data-count", "0", timeout=SYNC_TIMEOUT_MS)
     assert Api(supervisor).record("task", task_id)["status"] == "accepted"

@@ -181,3 +181,61 @@ def test_the_task_state_row_shows_that_more_states_are_out_of_sight(phones, loca
     expect(row).to_have_attribute("data-more-start", "true")
     expect(phone.testid("task-filter-state-accepted")).to_be_in_viewport()
     phone.assert_no_errors()
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_rejecting_an_approval_asks_to_confirm_and_why_and_keeps_the_reason(phones, server_api, locale, screenshot):
+    foreman, supervisor_api = server_api("foreman2"), server_api("supervisor1")
+    approval_id = str(uuid.uuid4())
+    task_id = foreman.create_task(f"{locale} 待审批的任务")
+    foreman.put("approval", approval_id, project_id=foreman.project_id, subject_type="task",
+                subject_id=task_id, kind="acceptance", note=f"{locale} 请验收")
+    phone = phones("supervisor1")
+    phone.login("supervisor1")
+    phone.open_record("approval", approval_id)
+    pending = int(phone.testid("pending-count").get_attribute("data-count"))
+    phone.testid("status-to-rejected").click()
+    # One tap decides nothing: the question, a reason box, and nothing queued yet.
+    expect(phone.testid("status-confirm-panel")).to_be_visible()
+    assert phone.outbox() == [] and int(phone.testid("pending-count").get_attribute("data-count")) == pending
+    phone.testid("status-confirm").click()
+    expect(phone.testid("status-reason-missing")).to_be_visible()
+    assert phone.outbox() == []
+    phone.testid("status-reason").fill("沟槽底标高不符，复测后再报")
+    screenshot(phone.page, f"truth-reject-reason-{locale}")
+    phone.testid("status-confirm").click()
+    expect(phone.testid("record-status")).to_have_text(ui_text(locale, "state.rejected"))
+    phone.sync_now()
+    expect(phone.testid("pending-count")).to_have_attribute("data-count", "0", timeout=20_000)
+    held = supervisor_api.record("approval", approval_id)["data"]
+    assert (held["status"], held["decision_comment"]) == ("rejected", "沟槽底标高不符，复测后再报")
+    # Cancel puts the buttons back without a change.
+    other = str(uuid.uuid4())
+    foreman.put("approval", other, project_id=foreman.project_id, subject_type="task",
+                subject_id=task_id, kind="acceptance", note=f"{locale} 再次请验收")
+    phone.sync_now()
+    phone.open_record("approval", other)
+    phone.testid("status-to-approved").click()
+    phone.testid("status-cancel").click()
+    expect(phone.testid("status-to-approved")).to_be_visible()
+    assert supervisor_api.record("approval", other)["data"]["status"] == "pending"
+    phone.assert_no_errors()
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_sending_a_done_task_back_leaves_its_reason_as_a_comment(phones, server_api, locale):
+    admin = server_api("admin1")
+    task_id = admin.create_task(f"{locale} 返工任务")
+    admin.put("task", task_id, status="doing")
+    admin.put("task", task_id, status="done")
+    phone = phones("supervisor1")
+    phone.login("supervisor1")
+    phone.move_status(task_id, "doing", reason="压实度不足，重新碾压")
+    phone.sync_now()
+    expect(phone.testid("pending-count")).to_have_attribute("data-count", "0", timeout=20_000)
+    assert admin.record("task", task_id)["data"]["status"] == "doing"
+    comments = [m for m in phone.sent_mutations() if m["type"] == "comment"]
+    assert [c["fields"]["body"] for c in comments] == ["压实度不足，重新碾压"]
+    assert comments[0]["fields"]["subject_id"] == task_id
+    assert admin.record("comment", comments[0]["id"])["data"]["body"] == "压实度不足，重新碾压"
+    phone.assert_no_errors()

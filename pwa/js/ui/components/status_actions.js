@@ -1,8 +1,9 @@
 /** Buttons for the state changes a record can make next and the user's role may make (the server checks again). */
+import { randomUuid } from '../../db/random_uuid.js';
 import { enqueue } from '../../sync/outbox.js';
 import { isAuthorOf, may, rolesIn } from '../../sync/permissions.js';
 import { initialState, nextStates } from '../../sync/record_types.js';
-import { h } from '../dom.js';
+import { fill, h } from '../dom.js';
 import { t } from '../i18n.js';
 import { stateLabel } from './record_text.js';
 
@@ -17,19 +18,111 @@ export function allowedTargets(app, view) {
 }
 
 /**
+ * Decisions that close a loop or send work back ask once more before they are queued, so a
+ * gloved tap cannot decide by mistake; `reason` ones also ask why (an approval's decision
+ * comment, or a comment on the record), and the work's owner reads it.
+ */
+const DECISIONS = {
+  task: { accepted: {}, doing: { from: 'done', reason: true } },
+  approval: { approved: {}, rejected: { reason: true }, withdrawn: {} },
+  safety_check: { verified: {}, closed: {} },
+  action: { verified: {} },
+};
+
+/** The decision being confirmed, `{key, state, reason}`: one at a time, as one screen shows. */
+let asking = null;
+
+function decisionOf(view, state) {
+  const decision = DECISIONS[view.type]?.[state];
+  if (!decision) return null;
+  const current = view.fields.status ?? initialState(view.type);
+  return decision.from && decision.from !== current ? null : decision;
+}
+
+/** The mutations a move queues: the state, and with a reason, where the reason is kept. */
+function moveMutations(view, state, reason) {
+  if (!reason) return [{ op: 'put', type: view.type, id: view.id, fields: { status: state } }];
+  if (view.type === 'approval') {
+    return [{ op: 'put', type: view.type, id: view.id, fields: { status: state, decision_comment: reason } }];
+  }
+  return [
+    { op: 'put', type: view.type, id: view.id, fields: { status: state } },
+    { op: 'put', type: 'comment', id: randomUuid(), fields: {
+      project_id: view.fields.project_id, subject_type: view.type, subject_id: view.id, body: reason } },
+  ];
+}
+
+/**
  * Returns the buttons' container, or null when the record has no state to move to.
  * `custom[state](view)` may give its own control for a target (e.g. closing feedback asks for a score).
+ * A decision (see DECISIONS) first opens a confirmation in place of the buttons: testids
+ * `status-confirm`, `status-cancel` and, where a reason is asked, `status-reason`.
  */
 export function StatusActions(app, view, { custom = {}, onMoved } = {}) {
   const targets = allowedTargets(app, view);
   if (targets.length === 0) return null;
-  return h('div', { class: 'status-actions', role: 'group', 'aria-label': t('record.changeStatus') },
-    targets.map((state) => custom[state]?.(view) ?? h('button', {
-      type: 'button', class: 'button', testid: `status-to-${state}`,
-      onclick: async () => {
-        await enqueue([{ op: 'put', type: view.type, id: view.id, fields: { status: state } }]);
-        app.notify(t('record.statusQueued', { state: stateLabel(state) }));
-        onMoved?.(state);
-      },
-    }, t('record.moveTo', { state: stateLabel(state) }))));
+  const group = h('div', { class: 'status-actions', role: 'group', 'aria-label': t('record.changeStatus') });
+  const key = `${view.type}/${view.id}/${view.fields.status ?? ''}`;
+  const move = async (state, reason = '') => {
+    asking = null;
+    await enqueue(moveMutations(view, state, reason));
+    app.notify(t('record.statusQueued', { state: stateLabel(state) }));
+    onMoved?.(state);
+  };
+  const buttons = () => fill(group, targets.map((state) => custom[state]?.(view) ?? h('button', {
+    type: 'button', class: 'button', testid: `status-to-${state}`,
+    onclick: () => (decisionOf(view, state) ? confirm(state, decisionOf(view, state), true) : move(state)),
+  }, t('record.moveTo', { state: stateLabel(state) }))));
+  const confirm = (state, decision, focus = false) => {
+    asking = { key, state, reason: asking?.key === key && asking.state === state ? asking.reason : '' };
+    const reason = decision.reason
+      ? h('textarea', {
+        id: 'status-reason', name: 'status-reason', testid: 'status-reason', rows: 3, maxlength: 2000, required: true,
+        value: asking.reason,
+        oninput: () => {
+          asking.reason = reason.value;
+          problem.hidden = true;
+        },
+      })
+      : null;
+    const problem = h('p', { class: 'form-error', role: 'alert', testid: 'status-reason-missing', hidden: true }, t('record.reasonNeeded'));
+    fill(group, h('div', { class: 'status-confirm stack', testid: 'status-confirm-panel', dataset: { state } },
+      h('p', { class: 'status-confirm-question' }, t('record.confirmMove', { state: stateLabel(state) })),
+      reason ? h('div', { class: 'field' }, h('label', { for: 'status-reason' }, t('record.reason')), reason) : null,
+      problem,
+      h('div', { class: 'form-actions' },
+        h('button', {
+          type: 'button', class: 'button button-primary', testid: 'status-confirm',
+          onclick: () => {
+            const why = reason?.value.trim() ?? '';
+            if (reason && !why) {
+              problem.hidden = false;
+              reason.focus();
+              return;
+            }
+            move(state, why);
+          },
+        }, t('record.moveTo', { state: stateLabel(state) })),
+        h('button', {
+          type: 'button', class: 'button', testid: 'status-cancel',
+          onclick: () => {
+            asking = null;
+            buttons();
+          },
+        }, t('common.cancel')))));
+    if (focus) (reason ?? group.querySelector('[data-testid="status-confirm"]')).focus();
+    else if (reason && document.activeElement?.id === 'status-reason') {
+      // Redrawn while the reason was being typed: the new box takes the caret where it was.
+      const at = document.activeElement.selectionStart;
+      requestAnimationFrame(() => {
+        reason.focus();
+        reason.setSelectionRange(at, at);
+      });
+    }
+  };
+  // A screen redrawn while the question is open (a sync, the history arriving) keeps it open.
+  const open = asking?.key === key && targets.includes(asking.state) ? decisionOf(view, asking.state) : null;
+  if (open) confirm(asking.state, open);
+  else buttons();
+  return group;
 }
