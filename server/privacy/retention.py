@@ -11,7 +11,9 @@ move's hlc, which the server clamps to at most its own clock + 60 s); a record w
 (written before history) counts from its `updated_at`.
 
 Safe to run from cron on every app server at once: a record is judged again under the
-lock, and its history's `anonymised` entry tells a second run it was done already.
+lock, so a second run finds nothing personal left in it and leaves it. A value an offline
+device writes later, older than the anonymisation, loses and lands in history and its
+author's inbox; the next run forgets it there.
 """
 from __future__ import annotations
 
@@ -47,8 +49,7 @@ def retention_days(settings: dict | None) -> int:
 
 def due(now: dt.datetime) -> list[str]:
     """Ids of complaints closed longer ago than their project keeps residents' data that
-    hold some of it (in the record or its history) and were not anonymised yet, oldest
-    closed first."""
+    still hold some of it (in the record or its history), oldest closed first."""
     table = FEEDBACK.model.__table__
     personal = sorted(FEEDBACK.type.personal)
     rows = db.session.execute(
@@ -58,13 +59,13 @@ def due(now: dt.datetime) -> list[str]:
     if not rows:
         return []
     ids = [row.id for row in rows]
-    done, in_history, closed = _history_of(ids)
+    in_history, closed = _history_of(ids)
     days = dict(db.session.execute(select(Project.id, Project.settings)).all())
     now_ms = int(now.timestamp() * 1000)
     found = []
     for row in rows:
         holds = any(getattr(row, name) is not None for name in personal) or row.id in in_history
-        if row.id in done or not holds:
+        if not holds:
             continue
         at = closed.get(row.id, _ms(row.updated_at))
         if at is not None and at < now_ms - retention_days(days.get(row.project_id)) * _DAY_MS:
@@ -72,12 +73,11 @@ def due(now: dt.datetime) -> list[str]:
     return [record_id for _, record_id in sorted(found)]
 
 
-def _history_of(ids: list[str]) -> tuple[set[str], set[str], dict[str, int]]:
-    """Of these records: those anonymised already, those whose history holds a personal
-    value, and the Unix milliseconds of each one's move to closed."""
+def _history_of(ids: list[str]) -> tuple[set[str], dict[str, int]]:
+    """Of these records: those whose history holds a personal value, and the Unix
+    milliseconds of each one's move to closed."""
     history = FieldHistory.__table__
-    fields = [ANONYMISED, FEEDBACK.type.state_field, *sorted(FEEDBACK.type.personal)]
-    done: set[str] = set()
+    fields = [FEEDBACK.type.state_field, *sorted(FEEDBACK.type.personal)]
     holding: set[str] = set()
     closed: dict[str, int] = {}
     for start in range(0, len(ids), 500):
@@ -86,14 +86,12 @@ def _history_of(ids: list[str]) -> tuple[set[str], set[str], dict[str, int]]:
                        history.c.new)
                 .where(history.c.type == FEEDBACK.name, history.c.field.in_(fields),
                        history.c.record_id.in_(ids[start:start + 500]))):
-            if row.field == ANONYMISED:
-                done.add(row.record_id)
-            elif row.field == FEEDBACK.type.state_field:
+            if row.field == FEEDBACK.type.state_field:
                 if row.new == CLOSED:
                     closed[row.record_id] = max(closed.get(row.record_id, 0), int(row.hlc[:15]))
             elif row.old is not None or row.new is not None:
                 holding.add(row.record_id)
-    return done, holding, closed
+    return holding, closed
 
 
 def _ms(stamp: str | None) -> int | None:
@@ -102,12 +100,17 @@ def _ms(stamp: str | None) -> int | None:
     return int(dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp() * 1000)
 
 
-def _anonymised(record_id: str) -> bool:
-    """Whether the record's history says it was anonymised."""
+def _holds_personal(record) -> bool:
+    """Whether a closed, live record or its history still holds a personal value."""
+    if record is None or record.deleted or record.values.get(FEEDBACK.type.state_field) != CLOSED:
+        return False
+    if any(record.values.get(name) is not None for name in FEEDBACK.type.personal):
+        return True
     history = FieldHistory.__table__
-    return db.session.execute(select(history.c.id).where(
-        history.c.type == FEEDBACK.name, history.c.record_id == record_id,
-        history.c.field == ANONYMISED).limit(1)).first() is not None
+    return any(row.old is not None or row.new is not None for row in db.session.execute(
+        select(history.c.old, history.c.new).where(
+            history.c.type == FEEDBACK.name, history.c.record_id == record.id,
+            history.c.field.in_(sorted(FEEDBACK.type.personal)))))
 
 
 def anonymise(record_id: str, now: dt.datetime) -> bool:
@@ -119,7 +122,7 @@ def anonymise(record_id: str, now: dt.datetime) -> bool:
             store = SqlStore(db.session.connection())
             store.begin()
             record = store.load(FEEDBACK.name, record_id)
-            if record is None or record.deleted or _anonymised(record.id):
+            if not _holds_personal(record):
                 db.session.rollback()
                 return False
             seq = store.next_seq()

@@ -126,9 +126,15 @@ def test_a_later_put_older_than_the_anonymisation_does_not_bring_the_phone_back(
     then = site.device("liaison1", clock_offset_ms=-200 * DAY_MS)
     record_id = complaint(then, person, "closed")
     anonymise(site)
-    then.put("feedback", record_id, {"description": "Piling at night, fixed"})
-    assert then.push()[1]["results"][0]["status"] == "applied"
+    then.put("feedback", record_id, {"description": "Piling at night, fixed",
+                                     "resident_phone": person["resident_phone"]})
+    assert then.push()[1]["results"][0]["status"] == "merged"
     assert record(site, record_id)["resident_phone"] is None
+    assert record(site, record_id)["description"] == "Piling at night, fixed"
+    # The value that lost is in history and its author's inbox until the next run.
+    assert personal_values_kept(site.app, person)
+    assert "anonymised 1 of 1" in anonymise(site)
+    assert personal_values_kept(site.app, person) == []
 
 
 def test_anonymising_scrubs_the_conflicts_and_rejected_payloads_of_the_complaint(site):
