@@ -63,8 +63,11 @@ def test_retention_defaults_to_180_days_and_the_admin_sets_it(site):
 
 @pytest.mark.parametrize("days", [0, -5, "30", 1.5, None])
 def test_retention_must_be_a_positive_whole_number_of_days(site, days):
+    assert settings(site, resident_data_retention_days=1).status_code == 200
     error = assert_error(settings(site, resident_data_retention_days=days), 422)
     assert "resident_data_retention_days" in error["fields"]
+    assert site.client.get(f"/api/projects/{PROJECT}/settings", headers=site.headers("admin1")) \
+        .get_json()["resident_data_retention_days"] == 1
 
 
 def test_retention_is_set_by_the_project_admin_alone(site):
