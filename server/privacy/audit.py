@@ -2,8 +2,6 @@
 outside the sync stream, one row per record (the caller commits)."""
 from __future__ import annotations
 
-from functools import cache
-
 from flask import request
 
 from ..accounts.tokens import Caller
@@ -13,14 +11,16 @@ from ..records import REGISTRY
 from .models import PersonalDataAccess
 
 
-@cache
+# Per record type, the personal fields some roles read masked: showing one unmasked is
+# logged (`resident_phone` and `resident_name` of feedback).
+AUDITED = {rtype.name: frozenset(name for name in rtype.personal
+                                 if name in UNMASKED.get(rtype.name, {}))
+           for rtype in REGISTRY}
+
+
 def audited(type_name: str) -> frozenset[str]:
-    """The personal fields of `type_name` that some roles read masked: showing one unmasked
-    is logged (`resident_phone` and `resident_name` of feedback)."""
-    rtype = REGISTRY.get(type_name)
-    if rtype is None:
-        return frozenset()
-    return frozenset(name for name in rtype.personal if name in UNMASKED.get(type_name, {}))
+    """The fields of `type_name` whose unmasked showing is logged."""
+    return AUDITED.get(type_name, frozenset())
 
 
 def shows_personal(roles: frozenset[str], type_name: str, values: dict) -> bool:

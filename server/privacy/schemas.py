@@ -28,7 +28,8 @@ class AccessLog(Schema):
 
 
 class ResidentQuery(Schema):
-    phone = PhoneNumber(required=True, validate=validate.Length(max=40), metadata={
+    phone = PhoneNumber(required=True, validate=validate.Regexp(
+        r"^[0-9+() -]{3,40}$", error="must be a phone number"), metadata={
         "description": "the resident's number; spaces, dashes and a +86 prefix are ignored"})
 
 
