@@ -30,13 +30,15 @@ def copies_everywhere(site: DemoSite, person: dict) -> str:
     push's stored answer, and in a rejected payload; its id."""
     liaison = site.device("liaison1")
     record_id = complaint(liaison, person)
+    phone = person["resident_phone"]
+    other_phone = phone[:-1] + str((int(phone[-1]) + 1) % 10)
     older = site.device("admin1", clock_offset_ms=-60_000)
-    older.put("feedback", record_id, {"resident_phone": person["resident_phone"][:-1] + "0"})
+    older.put("feedback", record_id, {"resident_phone": other_phone})
     older.put("feedback", record_id, {"resident_name": person["resident_name"] + "甲",
                                       "satisfaction": 9})  # invalid: rejected, payload kept
     results = older.push()[1]["results"]
     assert [r["status"] for r in results] == ["merged", "rejected"], results
-    person["other_phone"] = person["resident_phone"][:-1] + "0"
+    person["other_phone"] = other_phone
     assert personal_values_kept(site.app, person)
     return record_id
 
