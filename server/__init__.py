@@ -86,9 +86,10 @@ def register_blueprints(app: Flask) -> None:
     from .blobs.routes import bp as blobs_bp
     from .health import bp as health_bp
     from .projects.routes import bp as admin_bp
+    from .privacy.routes import bp as privacy_bp
     from .pwa import bp as pwa_bp
     from .syncing.routes import bp as sync_bp
-    for blueprint in (auth_bp, admin_bp, sync_bp, blobs_bp, health_bp):
+    for blueprint in (auth_bp, admin_bp, sync_bp, blobs_bp, privacy_bp, health_bp):
         api.register_blueprint(blueprint)
     app.register_blueprint(pwa_bp)
 
@@ -96,7 +97,9 @@ def register_blueprints(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from .accounts.cli import create_admin_command
     from .demo import seed_demo_command
+    from .privacy.retention import anonymise_residents_command
     from .syncing.maintenance import prune_tombstones_command
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(prune_tombstones_command)
+    app.cli.add_command(anonymise_residents_command)

@@ -112,9 +112,18 @@ class PushSession:
         except MutationRejected as rejection:
             self.store.add_rejected(RejectedEntry(
                 self.user_id, self.client_id, mutation["mid"], str(mutation.get("type", ""))[:64],
-                str(mutation.get("id", ""))[:64], str(mutation.get("op", ""))[:16], mutation,
-                rejection.as_error()))
+                str(mutation.get("id", ""))[:64], str(mutation.get("op", ""))[:16],
+                self._kept_payload(mutation), rejection.as_error()))
             return {"mid": mutation["mid"], "status": "rejected", "error": rejection.as_error()}
+
+    def _kept_payload(self, mutation: dict) -> dict:
+        """What a rejection keeps for its author: the mutation as sent, except personal
+        fields of a record that was deleted (a deletion leaves no personal data behind)."""
+        rtype = self.registry.get(mutation.get("type")) if isinstance(mutation.get("type"), str) else None
+        if rtype is None or not rtype.personal or not is_uuid(mutation.get("id")):
+            return mutation
+        record = self.store.load(rtype.name, mutation["id"].lower())
+        return rtype.without_personal(mutation) if record is not None and record.deleted else mutation
 
     def _roles_in(self, project_id: str) -> frozenset[str]:
         if project_id not in self._roles:
@@ -162,8 +171,13 @@ class PushSession:
             raise MutationRejected("forbidden", "you may not delete this record", {})
         working = record  # the store's copy (see Records.load)
         working.deleted = True
+        # A tombstone keeps no personal data, nor does anything written about the record.
+        for name in rtype.personal:
+            working.values.pop(name, None)
         self._stamp(working, author)
         self.store.save(working)
+        if rtype.personal:
+            self.store.scrub_personal(rtype.name, record.id, rtype.personal)
         self.store.add_history([HistoryEntry(rtype.name, record.id, "deleted", False, True,
                                              author.hlc, author.user_id, author.client_id,
                                              author.seq, author.original_hlc)])

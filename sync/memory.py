@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import copy
 
+from .merge import canonical
+
 from .state import ConflictEntry, DeviceState, HistoryEntry, RecordState, RejectedEntry
 
 
@@ -56,6 +58,34 @@ class MemoryStore:
 
     def add_rejected(self, entry):
         self.rejected.append(entry)
+
+    def scrub_personal(self, type_name, record_id, fields):
+        def personal(entry_type, entry_id, name):
+            return entry_type == type_name and entry_id == record_id and \
+                name.split(".")[0] in fields
+        # A value that lost is also in its push's stored answer, as `yours` beside `kept`.
+        lost = [entry for entry in self.history
+                if entry.lost and personal(entry.type, entry.record_id, entry.field)]
+        named = {(e.client_id, e.field, canonical(e.new), canonical(e.old)) for e in lost}
+        for (client_id, _), result in self.results.items():
+            if "conflicts" in result:
+                result["conflicts"] = [
+                    {**c, "yours": None, "kept": None}
+                    if (client_id, c["field"], canonical(c["yours"]), canonical(c["kept"])) in named
+                    else c for c in result["conflicts"]]
+        for entry in self.history:
+            if personal(entry.type, entry.record_id, entry.field):
+                entry.old = entry.new = None
+        for entry in self.conflicts:
+            if personal(entry.type, entry.record_id, entry.field):
+                entry.yours = entry.kept = None
+        for entry in self.rejected:
+            payload_fields = entry.payload.get("fields")
+            if entry.type == type_name and entry.record_id.lower() == record_id \
+                    and isinstance(payload_fields, dict):
+                entry.payload = {**entry.payload, "fields": {
+                    name: value for name, value in payload_fields.items()
+                    if name.split(".")[0] not in fields}}
 
     def changes_since(self, after_seq, project_ids, limit):
         wanted = set(project_ids)

@@ -63,6 +63,10 @@ class RecordType:
     # so its size is bounded too: `max_chars` characters of its values as JSON.
     max_items: dict[str, int] = field(default_factory=dict)
     max_chars: int = 256 * 1024
+    # Fields holding a person's data (a resident's name, phone, address): a deletion
+    # removes their values from the record, its history and every inbox, and retention
+    # anonymises them. Declared here alone; everything else reads it.
+    personal: frozenset[str] = frozenset()
 
     @cached_property
     def append_only(self) -> bool:
@@ -72,6 +76,19 @@ class RecordType:
     def limit(self, name: str) -> int:
         """The most elements (set) or keys (map) field `name` may hold."""
         return self.max_items.get(name, DEFAULT_MAX_ITEMS)
+
+    def is_personal(self, name: str) -> bool:
+        """Whether `name` (or, for a map entry `field.key`, its field) is personal."""
+        return name.split(".")[0] in self.personal
+
+    def without_personal(self, mutation: dict) -> dict:
+        """`mutation` with its personal fields left out of `fields` (a copy when any is)."""
+        fields = mutation.get("fields")
+        if not isinstance(fields, dict) or not any(self.is_personal(n) for n in fields
+                                                   if isinstance(n, str)):
+            return mutation
+        return {**mutation, "fields": {name: value for name, value in fields.items()
+                                       if not (isinstance(name, str) and self.is_personal(name))}}
 
     def kind(self, name: str) -> FieldKind | None:
         """The kind of field `name`, or None when the type has no such field."""

@@ -18,7 +18,7 @@ from ..permissions import allowed
 from ..syncing.service import load_record, write_as
 from . import schemas
 from .models import ROLES, Membership, Project
-from ..records.feedback import DEFAULT_RESPONSE_HOURS
+from ..records.feedback import DEFAULT_RESPONSE_HOURS, DEFAULT_RETENTION_DAYS
 from .setup import add_builtin_checklists
 
 bp = Blueprint("admin", __name__, url_prefix="/api", description="Projects and administration")
@@ -153,7 +153,7 @@ def create_project(body):
 @login_required
 @bp.response(200, schemas.ProjectSettings)
 def settings(project_id):
-    """A project's settings, such as feedback response hours per category."""
+    """A project's settings: feedback response hours per category, days residents' data is kept."""
     return _settings_out(_member_of(project_id))
 
 
@@ -168,13 +168,18 @@ def update_settings(body, project_id):
     hours = dict(project.settings.get("feedback_response_hours") or DEFAULT_RESPONSE_HOURS)
     hours.update(body.get("feedback_response_hours", {}))
     project.settings = {**project.settings, "feedback_response_hours": hours}
+    if "resident_data_retention_days" in body:
+        project.settings = {**project.settings,
+                            "resident_data_retention_days": body["resident_data_retention_days"]}
     db.session.commit()
     return _settings_out(project)
 
 
 def _settings_out(project: Project) -> dict:
     hours = {**DEFAULT_RESPONSE_HOURS, **(project.settings.get("feedback_response_hours") or {})}
-    return {"feedback_response_hours": hours}
+    return {"feedback_response_hours": hours,
+            "resident_data_retention_days": project.settings.get(
+                "resident_data_retention_days", DEFAULT_RETENTION_DAYS)}
 
 
 @bp.route("/projects/<project_id>/members", methods=["GET"])

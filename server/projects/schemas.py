@@ -115,3 +115,7 @@ class ProjectSettings(Schema):
         keys=fields.String(validate=validate.OneOf(CATEGORIES)),
         values=fields.Integer(strict=True, validate=validate.Range(min=1, max=24 * 30)),
         metadata={"description": "hours to answer resident feedback, per category"})
+    resident_data_retention_days = fields.Integer(
+        strict=True, validate=validate.Range(min=1, max=36500), metadata={
+            "description": "days a closed complaint keeps its resident's name, phone and "
+                           "location before `flask anonymise-residents` removes them"})

@@ -15,6 +15,8 @@ CHANNELS = ("phone", "visit", "hotline", "online")
 # Hours to answer resident feedback, per category (project settings may change them).
 DEFAULT_RESPONSE_HOURS = {"noise": 24, "dust": 24, "traffic": 4, "access": 4, "damage": 48,
                           "safety": 2, "other": 72}
+# Days a closed complaint keeps its resident's personal data (project settings may change it).
+DEFAULT_RETENTION_DAYS = 180
 
 TYPE = RecordType("feedback", {
     "project_id": LWW, "section_id": LWW, "category": LWW, "description": LWW,
@@ -25,7 +27,7 @@ TYPE = RecordType("feedback", {
     "acknowledged": ("in_progress",),
     "in_progress": ("resolved",),
     "resolved": ("closed",),
-}))
+}), personal=frozenset({"resident_name", "resident_phone", "location"}))
 
 
 class Feedback(RecordMixin, db.Model):
@@ -43,20 +45,30 @@ class Feedback(RecordMixin, db.Model):
     status: Mapped[str] = mapped_column(String(16), default="received")
 
 
+def normalise_phone(value) -> str | None:
+    """A phone number in the one form it is stored in (a Chinese number without +86, spaces
+    or dashes: 13812345678; any other in E.164), or None when `value` is not one."""
+    if not isinstance(value, str):
+        return None
+    try:
+        number = phonenumbers.parse(value.strip(), "CN")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    if number.country_code == 86:
+        return phonenumbers.national_significant_number(number)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
 class PhoneNumber(fields.String):
     """A phone number a caller can dial from China: mobile, landline or international."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        text_value = super()._deserialize(value, attr, data, **kwargs).strip()
-        try:
-            number = phonenumbers.parse(text_value, "CN")
-        except phonenumbers.NumberParseException:
-            raise ValidationError("must be a phone number") from None
-        if not phonenumbers.is_valid_number(number):
+        number = normalise_phone(super()._deserialize(value, attr, data, **kwargs))
+        if number is None:
             raise ValidationError("must be a phone number")
-        if number.country_code == 86:
-            return phonenumbers.national_significant_number(number)
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return number
 
 
 class FeedbackFields(RecordSchema):

@@ -19,6 +19,7 @@ from ..accounts.models import User
 from ..accounts.tokens import Caller
 from ..extensions import db
 from ..permissions import mask, may_read
+from ..privacy.audit import shows_personal
 from .models import ChangeLog, Conflict, RejectedMutation
 
 # Characters of payloads one page holds before it stops (at least one entry per page):
@@ -34,6 +35,8 @@ class Page:
 
     entries: list[dict] = field(default_factory=list)
     before: int | None = None
+    # (project, type, record id) of each entry that shows a resident's data unmasked.
+    personal: set[tuple[str, str, str]] = field(default_factory=set)
 
     def answer(self, key: str) -> dict:
         """The wire's answer, the entries listed under `key`."""
@@ -64,6 +67,9 @@ def conflicts_page(caller: Caller, before: int | None, limit: int) -> Page:
         "kept": _shown(caller, project_id, c.type, c.field, c.kept),
         "by": c.by, "by_name": name, "seq": c.seq, "created_at": c.created_at}
         for c, name, project_id in rows[:limit]])
+    page.personal = {(project_id, c.type, c.record_id) for c, _, project_id in rows[:limit]
+                     if shows_personal(caller.roles_in(project_id), c.type,
+                                       {c.field: c.yours if c.yours is not None else c.kept})}
     if len(rows) > limit:
         page.before = rows[limit - 1][0].id
     return page
@@ -113,5 +119,9 @@ def rejected_page(caller: Caller, before: int | None, limit: int) -> Page:
             entry = _rejected_out(caller, row, project_id)
             size += len(json.dumps(entry["payload"], ensure_ascii=False))
             page.entries.append(entry)
+            fields = row.payload.get("fields") if isinstance(row.payload, dict) else None
+            if project_id is not None and isinstance(fields, dict) and shows_personal(
+                    caller.roles_in(project_id), row.type, fields):
+                page.personal.add((project_id, row.type, row.record_id))
         if len(batch) < _BATCH:
             return page

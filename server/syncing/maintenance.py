@@ -8,11 +8,13 @@ from sqlalchemy import delete, func, select, update
 
 from ..extensions import db
 from .models import ChangeLog, SyncCounter
+from .scrub import scrub_personal
 from .store import CODECS
 
 
 def prune_tombstones(older_than: dt.datetime) -> tuple[int, int]:
     """Delete tombstones last changed before `older_than`; returns (count, new floor).
+    What their history and inboxes kept of their personal fields is forgotten too.
 
     A device whose cursor is below the newest pruned seq could have missed a deletion,
     so the floor moves to that seq and such a cursor is answered 410 `resync`.
@@ -32,6 +34,8 @@ def prune_tombstones(older_than: dt.datetime) -> tuple[int, int]:
             continue
         ids = [row.id for row in rows]
         floor = max(floor, max(row.seq for row in rows))
+        # A deletion already forgot its personal data; one made before that rule did not.
+        scrub_personal(db.session.connection(), codec.kind.name, ids, codec.kind.type.personal)
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
             db.session.execute(delete(table).where(table.c.id.in_(chunk)))

@@ -8,12 +8,12 @@ from sync.engine import is_uuid
 from ..accounts.tokens import login_required
 from ..errors import ApiError
 from ..extensions import Blueprint, db
-from ..permissions import mask, may_read
+from ..privacy.audit import log_access, shows_personal
 from ..timestamps import utcnow
 from . import inbox, schemas
 from .models import Conflict, RejectedMutation
 from .qr import public_root, qr_image, record_link
-from .service import change_out, history_rows, load_record, run_pull, run_push
+from .service import change_out, history_out, load_record, run_pull, run_push
 
 bp = Blueprint("sync", __name__, url_prefix="/api", description="Sync protocol v1")
 
@@ -44,7 +44,9 @@ def pull(query):
 @bp.response(200, schemas.ConflictList)
 def conflicts(query):
     """The caller's values that lost, each with the value kept, newest first, a page at a time."""
-    return inbox.conflicts_page(g.caller, query.get("before"), query["limit"]).answer("conflicts")
+    page = inbox.conflicts_page(g.caller, query.get("before"), query["limit"])
+    _log_inbox(page)
+    return page.answer("conflicts")
 
 
 @bp.route("/sync/conflicts/<int:conflict_id>", methods=["DELETE"])
@@ -61,7 +63,17 @@ def dismiss_conflict(conflict_id):
 @bp.response(200, schemas.RejectedList)
 def rejected(query):
     """The caller's rejected mutations, with payload and reason, newest first, a page at a time."""
-    return inbox.rejected_page(g.caller, query.get("before"), query["limit"]).answer("rejected")
+    page = inbox.rejected_page(g.caller, query.get("before"), query["limit"])
+    _log_inbox(page)
+    return page.answer("rejected")
+
+
+def _log_inbox(page: inbox.Page) -> None:
+    """Log the records whose residents' data an inbox page shows unmasked."""
+    for project_id, type_name, record_id in sorted(page.personal):
+        log_access(g.caller, project_id, type_name, [record_id])
+    if page.personal:
+        db.session.commit()
 
 
 @bp.route("/sync/rejected/<int:rejected_id>", methods=["DELETE"])
@@ -96,7 +108,12 @@ def _readable(type_name: str, record_id: str):
 def record(type_name, record_id):
     """One record's current state (as a pull would carry it)."""
     found = _readable(type_name, record_id)
-    return change_out(found, g.caller.roles_in(found.project_id))
+    roles = g.caller.roles_in(found.project_id)
+    out = change_out(found, roles)
+    if shows_personal(roles, type_name, out.get("data", {})):
+        log_access(g.caller, found.project_id, type_name, [found.id])
+        db.session.commit()
+    return out
 
 
 @bp.route("/records/<type_name>/<record_id>/history", methods=["GET"])
@@ -106,15 +123,11 @@ def history(type_name, record_id):
     """Every field change of a record: old, new, hlc, user, seq."""
     found = _readable(type_name, record_id)
     roles = g.caller.roles_in(found.project_id)
-    entries = []
-    for entry, user_name in history_rows(type_name, found.id):
-        field = entry.field.split(".")[0]
-        hide = not may_read(roles, type_name, field)
-        entries.append({
-            "field": entry.field, "old": mask(entry.old) if hide else entry.old,
-            "new": mask(entry.new) if hide else entry.new, "hlc": entry.hlc,
-            "original_hlc": entry.original_hlc, "clamped": entry.original_hlc is not None,
-            "user": entry.user_id, "user_name": user_name, "seq": entry.seq, "lost": entry.lost})
+    entries = history_out(type_name, found.id, roles)
+    if any(shows_personal(roles, type_name, {e["field"]: e["new"] if e["new"] is not None
+                                             else e["old"]}) for e in entries):
+        log_access(g.caller, found.project_id, type_name, [found.id])
+        db.session.commit()
     return {"history": entries}
 
 

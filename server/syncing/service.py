@@ -198,3 +198,16 @@ def history_rows(type_name: str, record_id: str):
         select(FieldHistory, User.name).outerjoin(User, User.id == FieldHistory.user_id)
         .where(FieldHistory.type == type_name, FieldHistory.record_id == record_id)
         .order_by(FieldHistory.seq, FieldHistory.id)).all()
+
+
+def history_out(type_name: str, record_id: str, roles: frozenset[str]) -> list[dict]:
+    """A record's history as a holder of `roles` reads it (masked fields masked)."""
+    entries = []
+    for entry, user_name in history_rows(type_name, record_id):
+        hide = not may_read(roles, type_name, entry.field.split(".")[0])
+        entries.append({
+            "field": entry.field, "old": mask(entry.old) if hide else entry.old,
+            "new": mask(entry.new) if hide else entry.new, "hlc": entry.hlc,
+            "original_hlc": entry.original_hlc, "clamped": entry.original_hlc is not None,
+            "user": entry.user_id, "user_name": user_name, "seq": entry.seq, "lost": entry.lost})
+    return entries

@@ -25,6 +25,7 @@ from ..records import KINDS
 from ..records.base import UNSTORABLE_TEXT
 from .models import (ChangeLog, Conflict, Device, DeviceResult, FieldHistory, ProjectSet,
                      RejectedMutation, SyncCounter)
+from .scrub import scrub_personal
 
 
 class TableCodec:
@@ -251,6 +252,8 @@ class SqlStore:
         self._seq: int | None = None
         self._floor = 0
         self._project_sets: dict[str, list[str]] = {}
+        # Records whose personal data is forgotten at flush: (type, fields) -> ids.
+        self._scrubs: dict[tuple[str, frozenset[str]], set[str]] = defaultdict(set)
 
     # -- the writers' lock and the counter -------------------------------------------
 
@@ -364,6 +367,11 @@ class SqlStore:
         # The payload is the client's, as sent: it may hold text no column stores.
         self._rejected.append(storable(vars(entry)))
 
+    def scrub_personal(self, type_name, record_id, fields):
+        # Done at flush, after this unit of work's own entries are written, so they are
+        # scrubbed with the rest.
+        self._scrubs[(type_name, frozenset(fields))].add(record_id)
+
     # -- reads for pull ----------------------------------------------------------------
 
     def _bodies(self, entries) -> list[RecordState]:
@@ -450,9 +458,12 @@ class SqlStore:
         devices = [vars(self._devices[c]) | {"last_seen_at": now}
                    for c in sorted(self._dirty_devices)]
         BulkInsert.run(connection, Device.__table__, devices, ("client_id",))
+        for (type_name, fields), ids in self._scrubs.items():
+            scrub_personal(connection, type_name, sorted(ids), fields)
         if self._seq is not None:
             table = SyncCounter.__table__
             connection.execute(update(table).where(table.c.id == 1).values(seq=self._seq))
         self._dirty.clear()
         self._dirty_devices.clear()
+        self._scrubs.clear()
         self._results, self._history, self._conflicts, self._rejected = [], [], [], []
