@@ -239,3 +239,30 @@ def test_sending_a_done_task_back_leaves_its_reason_as_a_comment(phones, server_
     assert comments[0]["fields"]["subject_id"] == task_id
     assert admin.record("comment", comments[0]["id"])["data"]["body"] == "压实度不足，重新碾压"
     phone.assert_no_errors()
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_once_every_action_is_verified_one_confirmed_tap_closes_the_check(phones, server_api, locale, screenshot):
+    admin = server_api("admin1")
+    check_id, action_id = str(uuid.uuid4()), str(uuid.uuid4())
+    admin.put("safety_check", check_id, project_id=admin.project_id, template="excavation",
+              date="2020-01-03", results={"EX02": "fail"}, notes=f"{locale} 槽边堆土")
+    admin.put("action", action_id, project_id=admin.project_id, check_id=check_id, item="EX02",
+              description=f"{locale} 清理槽边堆土")
+    admin.put("safety_check", check_id, status="rectifying")
+    for state in ("done", "verified"):
+        admin.put("action", action_id, status=state)
+    phone = phones("safety1")
+    phone.login("safety1")
+    phone.goto(f"/r/safety_check/{check_id}")
+    expect(phone.testid("check-all-verified")).to_be_visible()
+    phone.testid("check-close-all").click()
+    expect(phone.testid("status-confirm-panel")).to_be_visible()
+    assert phone.outbox() == []
+    screenshot(phone.page, f"truth-check-close-all-{locale}")
+    phone.testid("status-confirm").click()
+    expect(phone.testid("check-page")).to_have_attribute("data-status", "closed")
+    phone.sync_now()
+    expect(phone.testid("pending-count")).to_have_attribute("data-count", "0", timeout=20_000)
+    assert admin.record("safety_check", check_id)["data"]["status"] == "closed"
+    phone.assert_no_errors()

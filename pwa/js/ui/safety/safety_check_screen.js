@@ -6,6 +6,8 @@
 import { loadView, loadViews } from '../../sync/local_view.js';
 import { may, rolesIn } from '../../sync/permissions.js';
 import { itemText, loadChecklists, templateName, templateOf } from './checklist_text.js';
+import { enqueue } from '../../sync/outbox.js';
+import { nextStates } from '../../sync/record_types.js';
 import { h } from '../dom.js';
 import { formatDate, t } from '../i18n.js';
 import { loadNameDirectory } from '../components/name_directory.js';
@@ -61,7 +63,7 @@ export class SafetyCheckScreen extends Screen {
           h('span', { class: `chip chip-${status}`, testid: 'record-status' }, stateLabel(status)),
           RiskBadge(check.fields.likelihood, check.fields.severity),
           check.pending ? h('span', { class: 'chip chip-pending', testid: 'record-pending' }, t('record.notSynced')) : null)),
-      StatusActions(this.app, check, { custom: { verified: () => this.verifyGuard(raised) } }),
+      this.closeLoop(check, raised, roles) ?? StatusActions(this.app, check, { custom: { verified: () => this.verifyGuard(raised) } }),
       status === 'open' && may(roles, 'safety_check', 'edit')
         ? h('a', { class: 'button button-block', href: `/r/safety_check/${id}/edit`, testid: 'edit-record' }, t('checks.edit')) : null,
       check.fields.likelihood && check.fields.severity
@@ -113,6 +115,50 @@ export class SafetyCheckScreen extends Screen {
     const open = actions.filter((action) => (action.fields.status ?? 'open') !== 'verified').length;
     if (open === 0) return null; // the ordinary button
     return h('p', { class: 'notice', testid: 'verify-blocked' }, t('checks.verifyBlocked', { count: open }));
+  }
+
+  /**
+   * Every corrective action verified and the check not yet closed: one button (confirmed once)
+   * takes it the rest of the way, 整改中 → 已复核 → 已关闭, instead of a tap per state.
+   * Null when there is nothing to close this way or the user may not make every move.
+   */
+  closeLoop(check, actions, roles) {
+    const steps = [];
+    for (let state = check.fields.status ?? 'open'; state !== 'closed';) {
+      const next = nextStates('safety_check', state)[0];
+      if (!next || !may(roles, 'safety_check', `status:${state}->${next}`)) return null;
+      steps.push(next);
+      state = next;
+    }
+    const allVerified = actions.length > 0 && actions.every((action) => action.fields.status === 'verified');
+    if (!allVerified || steps.length < 2) return null;
+    const close = async () => {
+      this.closeAsked = false;
+      await enqueue(steps.map((state) => ({ op: 'put', type: 'safety_check', id: check.id, fields: { status: state } })));
+      this.app.notify(t('record.statusQueued', { state: stateLabel('closed') }));
+    };
+    if (!this.closeAsked) {
+      return h('div', { class: 'status-actions' },
+        h('p', { class: 'notice notice-ok', testid: 'check-all-verified' }, t('checks.allVerified', { count: actions.length })),
+        h('button', {
+          type: 'button', class: 'button button-primary button-block', testid: 'check-close-all',
+          onclick: () => {
+            this.closeAsked = true;
+            this.scheduleRender();
+          },
+        }, t('checks.closeAll')));
+    }
+    return h('div', { class: 'status-confirm stack', testid: 'status-confirm-panel' },
+      h('p', { class: 'status-confirm-question' }, t('checks.closeAllConfirm', { steps: steps.map(stateLabel).join(' → ') })),
+      h('div', { class: 'form-actions' },
+        h('button', { type: 'button', class: 'button button-primary', testid: 'status-confirm', onclick: close }, t('checks.closeAll')),
+        h('button', {
+          type: 'button', class: 'button', testid: 'status-cancel',
+          onclick: () => {
+            this.closeAsked = false;
+            this.scheduleRender();
+          },
+        }, t('common.cancel'))));
   }
 
   /** One corrective action: the failed item, what to fix, who and by when, and its next states. */
