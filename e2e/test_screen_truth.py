@@ -266,3 +266,49 @@ def test_once_every_action_is_verified_one_confirmed_tap_closes_the_check(phones
     expect(phone.testid("pending-count")).to_have_attribute("data-count", "0", timeout=20_000)
     assert admin.record("safety_check", check_id)["data"]["status"] == "closed"
     phone.assert_no_errors()
+
+
+def _jpeg(colour) -> dict:
+    import io
+
+    from PIL import Image
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), colour).save(out, "JPEG", quality=90)
+    return {"name": "after.jpg", "mimeType": "image/jpeg", "buffer": out.getvalue()}
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_marking_an_action_done_asks_for_an_after_photo_and_shows_before_beside_after(
+        phones, server_api, locale, screenshot):
+    admin = server_api("admin1")
+    check_id, action_id = str(uuid.uuid4()), str(uuid.uuid4())
+    admin.put("safety_check", check_id, project_id=admin.project_id, template="excavation",
+              date="2020-01-04", results={"EX02": "fail"})
+    admin.put("action", action_id, project_id=admin.project_id, check_id=check_id, item="EX02",
+              description=f"{locale} 槽边堆土清走")
+    phone = phones("foreman2")
+    phone.login("foreman2")
+    phone.open_record("action", action_id)
+    phone.testid("status-to-done").click()
+    expect(phone.testid("action-done-panel")).to_be_visible()
+    phone.testid("action-done-note").fill("堆土已运走，槽边 1 m 清空")
+    # No "after" photo: nothing is queued, the photo is asked for.
+    phone.testid("action-done-confirm").click()
+    expect(phone.testid("action-done-photo-missing")).to_be_visible()
+    assert phone.outbox() == []
+    phone.testid("action-done-photo").set_input_files(_jpeg((40, 160, 60)))
+    expect(phone.testid("action-done-photo-list").locator('[data-testid="photo-thumb"]')).to_have_count(1)
+    expect(phone.testid("action-done-photo-missing")).to_be_hidden()
+    expect(phone.testid("action-done-note")).to_have_value("堆土已运走，槽边 1 m 清空")  # kept through the redraw
+    phone.testid("action-done-confirm").click()
+    expect(phone.testid("record-status")).to_have_text(ui_text(locale, "state.done"))
+    expect(phone.testid("evidence-after-side").locator('[data-testid="photo-thumb"]')).to_have_count(1)
+    expect(phone.testid("evidence-before-side")).to_contain_text(ui_text(locale, "actions.noPhoto"))
+    screenshot(phone.page, f"truth-action-evidence-{locale}")
+    phone.sync_now()
+    expect(phone.testid("pending-count")).to_have_attribute("data-count", "0", timeout=20_000)
+    held = admin.record("action", action_id)["data"]
+    assert held["status"] == "done" and len(held["photos"]) == 1
+    notes = [m["fields"]["body"] for m in phone.sent_mutations() if m["type"] == "comment"]
+    assert notes == ["堆土已运走，槽边 1 m 清空"]
+    phone.assert_no_errors()

@@ -15,14 +15,20 @@ import { Screen } from '../screen.js';
 import { StatusActions } from '../components/status_actions.js';
 import { localToday } from '../home/home_sections.js';
 import { OverdueChip } from '../tasks/task_overdue.js';
+import { ActionDoneControl, RectificationEvidence } from '../safety/action_done.js';
 
 export class RecordDetailScreen extends Screen {
   constructor(...args) {
     super(...args);
     this.historyPanel = new RecordHistory(this.app, this.params.type, this.params.id, () => this.scheduleRender());
     this.photos = null; // PhotoField or PhotoStrip, kept across redraws
+    this.evidence = {}; // an action's before / after PhotoStrips, kept across redraws
     this.refreshOn('records');
-    this.onDestroy(() => this.photos?.destroy());
+    this.onDestroy(() => {
+      this.photos?.destroy();
+      this.evidence.before?.destroy();
+      this.evidence.after?.destroy();
+    });
   }
 
   async render() {
@@ -49,7 +55,11 @@ export class RecordDetailScreen extends Screen {
           status ? h('span', { class: `chip chip-${status}`, testid: 'record-status' }, stateLabel(status)) : null,
           type === 'task' ? OverdueChip(view, localToday()) : null,
           view.pending ? h('span', { class: 'chip chip-pending', testid: 'record-pending' }, t('record.notSynced')) : null)),
-      StatusActions(this.app, view),
+      StatusActions(this.app, view, type === 'action'
+        ? { custom: { done: () => ActionDoneControl(this.app, view, () => this.scheduleRender()) } } : {}),
+      type === 'action'
+        ? RectificationEvidence(this.app, view, view.fields.check_id ? await loadView('safety_check', view.fields.check_id) : null, this.evidence)
+        : null,
       type === 'task' && mayEdit ? h('a', { class: 'button button-block', href: `/r/task/${id}/edit`, testid: 'edit-record' }, t('record.edit')) : null,
       h('dl', { class: 'fields', testid: 'record-detail' }, orderedFields(view)
         .filter((name) => !(name === 'subject_type' && refs.has('subject_id'))) // said by the subject's own line
@@ -58,7 +68,7 @@ export class RecordDetailScreen extends Screen {
           h('dt', {}, fieldLabel(name)),
           h('dd', { testid: `record-field-${name}` }, this.fieldValue(view, name, nameOf, titles, refs)),
         ])),
-      hasPhotos && (mayEdit || view.fields.photos?.length) ? this.photoSection(view, mayEdit) : null,
+      hasPhotos && type !== 'action' && (mayEdit || view.fields.photos?.length) ? this.photoSection(view, mayEdit) : null,
       view.updatedAt ? h('p', { class: 'muted' }, lastChange(view, nameOf)) : null,
       this.historyPanel.element(nameOf));
     this.historyPanel.load(view.serverSeq);

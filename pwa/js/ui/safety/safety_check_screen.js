@@ -18,6 +18,7 @@ import { RiskBadge } from './risk_grade.js';
 import { Screen } from '../screen.js';
 import { failedItems } from '../sections/site_facts.js';
 import { StatusActions } from '../components/status_actions.js';
+import { ActionDoneControl } from './action_done.js';
 
 const RESULT_MARK = { pass: '✓', fail: '✗', na: '—' };
 
@@ -175,6 +176,6 @@ export class SafetyCheckScreen extends Screen {
       h('p', { class: 'record-tags' },
         h('span', { class: `chip chip-${status}` }, stateLabel(status)),
         action.pending ? h('span', { class: 'chip chip-pending', testid: 'record-pending' }, t('record.notSynced')) : null),
-      StatusActions(this.app, action));
+      StatusActions(this.app, action, { custom: { done: () => ActionDoneControl(this.app, action, () => this.scheduleRender()) } }));
   }
 }
