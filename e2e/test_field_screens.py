@@ -438,9 +438,15 @@ def test_complaint_logged_in_under_30_seconds_then_closed_with_a_score(page, con
     expect(page.get_by_test_id("feedback-due")).to_have_attribute("data-overdue", "false")
 
     # received → acknowledged → in progress → resolved → closed (closing asks for the score).
-    for state in ("acknowledged", "in_progress", "resolved"):
+    for state in ("acknowledged", "in_progress"):
         page.get_by_test_id(f"status-to-{state}").click()
         expect(page.get_by_test_id("feedback-page")).to_have_attribute("data-status", state)
+    # Resolving asks for the answer given to the resident first.
+    expect(page.get_by_test_id("status-to-resolved")).to_be_disabled()
+    page.get_by_test_id("feedback-answer").fill("已协调渣土车改走外环，夜间 22 点后停止鸣笛")
+    page.get_by_test_id("status-to-resolved").click()
+    expect(page.get_by_test_id("feedback-page")).to_have_attribute("data-status", "resolved")
+    expect(page.get_by_test_id("record-field-answer")).to_have_text("已协调渣土车改走外环，夜间 22 点后停止鸣笛")
     expect(page.get_by_test_id("status-to-closed")).to_be_disabled()
     page.get_by_test_id("feedback-satisfaction-4").click()
     page.get_by_test_id("status-to-closed").click()
@@ -449,6 +455,7 @@ def test_complaint_logged_in_under_30_seconds_then_closed_with_a_score(page, con
 
     feedback = Api(page).record("feedback", feedback_id)
     assert (feedback["status"], feedback["satisfaction"]) == ("closed", 4)
+    assert feedback["answer"] == "已协调渣土车改走外环，夜间 22 点后停止鸣笛"
     assert (feedback["category"], feedback["channel"], feedback["resident_phone"]) == ("noise", "hotline", "13912345678")
     assert len(feedback["photos"]) == 1
     # Noise complaints are answered within the project's 24 hours, counted from the intake.

@@ -312,3 +312,33 @@ def test_marking_an_action_done_asks_for_an_after_photo_and_shows_before_beside_
     notes = [m["fields"]["body"] for m in phone.sent_mutations() if m["type"] == "comment"]
     assert notes == ["堆土已运走，槽边 1 m 清空"]
     phone.assert_no_errors()
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_a_complaints_answer_is_asked_before_resolving_and_survives_a_reload(phones, server_api, locale, screenshot):
+    liaison = server_api("liaison1")
+    feedback_id = str(uuid.uuid4())
+    liaison.put("feedback", feedback_id, project_id=liaison.project_id, category="dust",
+                description=f"{locale} 工地扬尘", channel="phone")
+    for state in ("acknowledged", "in_progress"):
+        liaison.put("feedback", feedback_id, status=state)
+    phone = phones("liaison1")
+    phone.login("liaison1")
+    phone.goto(f"/r/feedback/{feedback_id}")
+    expect(phone.testid("status-to-resolved")).to_be_disabled()
+    expect(phone.testid("feedback-answer-needed")).to_be_visible()
+    answer = "已加密洒水，每 2 小时一次，并覆盖裸土"
+    phone.testid("feedback-answer").fill(answer)
+    phone.page.wait_for_timeout(1500)  # the draft is written within a second of the last keystroke
+    phone.page.reload()
+    expect(phone.testid("feedback-answer")).to_have_value(answer)
+    expect(phone.testid("draft-banner")).to_be_visible()
+    screenshot(phone.page, f"truth-feedback-answer-{locale}")
+    phone.testid("status-to-resolved").click()
+    expect(phone.testid("feedback-page")).to_have_attribute("data-status", "resolved")
+    phone.sync_now()
+    expect(phone.testid("pending-count")).to_have_attribute("data-count", "0", timeout=20_000)
+    held = liaison.record("feedback", feedback_id)["data"]
+    assert (held["status"], held["answer"]) == ("resolved", answer)
+    assert phone.idb("drafts") == []
+    phone.assert_no_errors()

@@ -55,7 +55,7 @@ export const RECORD_TYPES = {
   feedback: {
     fields: kinds({
       lww: ['project_id', 'section_id', 'category', 'description', 'location', 'resident_name',
-        'resident_phone', 'channel', 'response_due', 'satisfaction'],
+        'resident_phone', 'channel', 'response_due', 'satisfaction', 'answer'],
       set: ['photos'],
       state: ['status'],
     }),

@@ -1,7 +1,9 @@
 /**
  * One complaint: what, where, who (phone as the server gives it: masked for roles that may not
- * see it), the deadline counting down, and its way through received → … → closed. Closing asks
- * for the resident's satisfaction (1–5) and sends it with the new state in one change.
+ * see it), the deadline counting down, and its way through received → … → closed. Resolving
+ * asks for the answer given to the resident (what they were told, what was done), kept as a
+ * draft while typed; closing asks for the resident's satisfaction (1–5). Each is sent with the
+ * new state in one change.
  */
 import { loadView } from '../../sync/local_view.js';
 import { enqueue } from '../../sync/outbox.js';
@@ -10,6 +12,7 @@ import { RECORD_TYPES } from '../../sync/record_types.js';
 import { DueChip, DueTime } from '../components/countdown.js';
 import { h } from '../dom.js';
 import { FieldList } from '../components/field_list.js';
+import { FormDraft } from '../components/form_draft.js';
 import { t } from '../i18n.js';
 import { loadNameDirectory } from '../components/name_directory.js';
 import { PhotoField } from '../components/photo_field.js';
@@ -72,10 +75,10 @@ export class FeedbackScreen extends Screen {
           dataset: { state: step },
         }))),
         h('p', { class: 'steps-caption' }, t('feedback.step', { step: STEPS.indexOf(status) + 1, total: STEPS.length, state: stateLabel(status) }))),
-      StatusActions(this.app, view, { custom: { closed: () => this.closing(view) } }),
+      StatusActions(this.app, view, { custom: { closed: () => this.closing(view), resolved: () => this.resolving(view) } }),
       phone && !phone.includes('*')
         ? h('a', { class: 'button button-block', href: `tel:${phone}`, testid: 'feedback-call' }, t('feedback.call', { phone })) : null,
-      FieldList(view, ['category', 'section_id', 'location', 'resident_name', 'resident_phone', 'channel', 'response_due', 'satisfaction'], nameOf, {
+      FieldList(view, ['category', 'section_id', 'location', 'resident_name', 'resident_phone', 'channel', 'response_due', 'satisfaction', 'answer'], nameOf, {
         satisfaction: (score) => t('feedback.scoreValue', { score, word: t(`feedback.scoreWord.${score}`) }),
       }),
       h('section', { class: 'stack', 'aria-labelledby': 'feedback-photos-heading' },
@@ -85,6 +88,54 @@ export class FeedbackScreen extends Screen {
       view.updatedAt ? h('p', { class: 'muted' }, lastChange(view, nameOf)) : null,
       this.history.element(nameOf));
     this.history.load(view.serverSeq);
+    if (this.answerForm?.isConnected && !this.answerDraft) {
+      this.answerDraft = new FormDraft(this, { heading: 'feedback.answerDraft' });
+      await this.answerDraft.attach(this.answerForm);
+      this.updateResolve();
+    }
+  }
+
+  /**
+   * Resolving: the answer given to the resident, then one tap sends it with the state. The form
+   * is drawn once and kept across redraws (the countdown redraws every 30 s), so typing stays.
+   */
+  resolving(view) {
+    if (!this.answerForm) {
+      this.answerText = h('textarea', {
+        id: 'feedback-answer', name: 'answer', testid: 'feedback-answer', rows: 4, maxlength: 4000,
+        value: view.fields.answer ?? '', 'aria-describedby': 'feedback-answer-hint', oninput: () => this.updateResolve(),
+      });
+      this.answerNeeded = h('p', { id: 'feedback-answer-needed', class: 'close-needs-score', testid: 'feedback-answer-needed' }, t('feedback.answerFirst'));
+      this.resolveButton = h('button', {
+        type: 'submit', class: 'button button-primary button-block', testid: 'status-to-resolved',
+      }, t('record.moveTo', { state: stateLabel('resolved') }));
+      this.answerForm = h('form', {
+        class: 'stack feedback-resolve', testid: 'feedback-resolve',
+        onsubmit: async (event) => {
+          event.preventDefault();
+          const answer = this.answerText.value.trim();
+          if (!answer) return;
+          await enqueue([{ op: 'put', type: 'feedback', id: view.id, fields: { answer, status: 'resolved' } }]);
+          await this.answerDraft?.saved();
+          this.app.notify(t('record.statusQueued', { state: stateLabel('resolved') }));
+        },
+      },
+      h('div', { class: 'field' },
+        h('label', { for: 'feedback-answer' }, t('field.answer')),
+        h('p', { class: 'hint', id: 'feedback-answer-hint' }, t('feedback.answerHint')),
+        this.answerText),
+      this.answerNeeded,
+      this.resolveButton);
+    }
+    this.updateResolve();
+    return this.answerForm;
+  }
+
+  updateResolve() {
+    const empty = !this.answerText.value.trim();
+    this.resolveButton.disabled = empty;
+    this.answerNeeded.hidden = !empty;
+    this.resolveButton.setAttribute('aria-describedby', empty ? 'feedback-answer-needed' : '');
   }
 
   /**
