@@ -120,6 +120,7 @@ SCREENS = {
         ("tasks", "/tasks", "task-filter-state"),
         ("task", "/r/task/{t2}", "record-detail"),
         ("task-form", "/tasks/new", "task-form"),
+        ("crew", "/crew", "crew-group"),
     ],
     "foreman2": [("briefing-draft", "/today", "briefing-form")],
     "safety1": [

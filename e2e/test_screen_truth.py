@@ -342,3 +342,56 @@ def test_a_complaints_answer_is_asked_before_resolving_and_survives_a_reload(pho
     assert (held["status"], held["answer"]) == ("resolved", answer)
     assert phone.idb("drafts") == []
     phone.assert_no_errors()
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_a_foreman_ticks_his_crew_from_the_roster_instead_of_typing_names(phones, server_api, locale, screenshot):
+    foreman = server_api("foreman1")
+    briefing_id = str(uuid.uuid4())
+    foreman.put("briefing", briefing_id, project_id=foreman.project_id,
+                date="2020-01-06" if locale == "en" else "2020-01-05")
+    name = f"试用工{'甲' if locale == 'en' else '乙'}"
+    phone = phones("foreman1")
+    phone.login("foreman1")
+    phone.goto("/crew")
+    expect(phone.testid("crew-group").first).to_be_visible()
+    phone.testid("crew-add-toggle").click()
+    phone.testid("crew-name").fill(name)
+    phone.testid("crew-trade").fill("钢筋工")
+    phone.testid("crew-team").fill("钢筋班")
+    phone.testid("crew-save").click()
+    worker = phone.page.locator(f'[data-testid="crew-worker"][data-name="{name}"]')
+    expect(worker).to_be_visible()
+    worker_id = worker.get_attribute("data-id")
+    screenshot(phone.page, f"truth-crew-{locale}")
+
+    phone.goto(f"/r/briefing/{briefing_id}")
+    roster = phone.testid("briefing-roster")
+    chip = roster.locator(f'[data-testid="briefing-roster-name"][data-name="{name}"]')
+    expect(chip).to_have_attribute("aria-pressed", "false")
+    chip.click()
+    expect(chip).to_have_attribute("aria-pressed", "true")
+    pipe_team = roster.locator('[data-testid="briefing-roster-team"][data-team="管道一班"]')
+    pipe_team.get_by_test_id("briefing-roster-all").click()
+    for ticked in (name, "周大海", "吴小兵", "郑军"):
+        expect(phone.page.locator(f'[data-testid="briefing-attendee"][data-name="{ticked}"]')).to_be_visible()
+    expect(phone.testid("briefing-total")).to_contain_text("4")
+    screenshot(phone.page, f"truth-briefing-roster-{locale}")
+    # A second tap takes a name out again.
+    chip.click()
+    expect(chip).to_have_attribute("aria-pressed", "false")
+    expect(phone.page.locator(f'[data-testid="briefing-attendee"][data-name="{name}"]')).to_have_count(0)
+    phone.sync_now()
+    expect(phone.testid("pending-count")).to_have_attribute("data-count", "0", timeout=20_000)
+    assert sorted(foreman.record("briefing", briefing_id)["data"]["attendees"]) == sorted(["周大海", "吴小兵", "郑军"])
+    held = foreman.record("worker", worker_id)["data"]
+    assert (held["name"], held["trade"], held["team"], held["active"]) == (name, "钢筋工", "钢筋班", True)
+
+    # Off the roster: gone from the briefing's ticks, kept in the roster's "off site" list.
+    phone.goto("/crew")
+    worker.get_by_test_id("crew-leave").click()
+    expect(phone.testid("crew-off-site").locator(f'[data-name="{name}"]')).to_have_count(1)
+    phone.goto(f"/r/briefing/{briefing_id}")
+    expect(phone.testid("briefing-roster").locator('[data-testid="briefing-roster-name"]').first).to_be_visible()
+    expect(chip).to_have_count(0)
+    phone.assert_no_errors()

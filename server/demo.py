@@ -118,6 +118,13 @@ def load_demo(password: str, today: dt.date | None = None) -> None:
             put(sup, "task", key, {"status": "accepted"})
     put("foreman2", "task", "t5", {"depends_on": {"add": [demo_id("t3")]}})
 
+    # The crew roster the morning briefing ticks names from.
+    for n, (worker, trade, team) in enumerate((
+            ("周大海", "管道工", "管道一班"), ("吴小兵", "焊工", "管道一班"), ("郑军", "普工", "管道一班"),
+            ("孙立", "机械操作工", "路面班"), ("钱志刚", "混凝土工", "路面班"), ("冯小龙", "普工", "路面班"),
+            ("陈国庆", "钢筋工", "钢筋班"), ("褚卫东", "钢筋工", "钢筋班"))):
+        put("foreman1", "worker", f"w{n}", {**base, "name": worker, "trade": trade, "team": team, "active": True})
+
     put("foreman1", "briefing", "b-today", {
         **base, "date": day(0), "weather": "多云 8–15°C，东北风 3 级",
         "key_tasks": "1. B01 给水管临时接驳，10:00 前完成停水公告确认\n2. A02 南段夜间疏导方案交底",

@@ -65,6 +65,10 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "comment": {
         "create": EVERYONE, "delete": frozenset({ADMIN, AUTHOR}),
     },
+    # The crew roster: kept by who runs the work on site.
+    "worker": {
+        "create": SITE, "edit": SITE, "delete": DECIDERS | {AUTHOR},
+    },
 }
 
 # Fields shown unmasked only to these roles; everyone else gets a masked value.

@@ -7,7 +7,7 @@ from typing import Callable
 from sync import RecordState, RecordType, Registry
 from sync.store import Records
 
-from . import action, approval, briefing, checklist, comment, feedback, safety_check, section, task
+from . import action, approval, briefing, checklist, comment, feedback, safety_check, section, task, worker
 from .base import RecordSchema
 
 # A transition guard: (source, target, the record, other records as the push sees them) →
@@ -46,6 +46,7 @@ KINDS: dict[str, RecordKind] = {kind.name: kind for kind in (
     RecordKind(approval.TYPE, approval.Approval, approval.ApprovalFields()),
     RecordKind(comment.TYPE, comment.Comment, comment.CommentFields()),
     RecordKind(checklist.TYPE, checklist.Checklist, checklist.ChecklistFields()),
+    RecordKind(worker.TYPE, worker.Worker, worker.WorkerFields()),
 )}
 
 REGISTRY = Registry([kind.type for kind in KINDS.values()])

@@ -42,6 +42,7 @@ def create_fields(type_name: str) -> dict:
         "comment": {**subject, "body": "Noted."},
         "checklist": {"code": f"trial-{uuid.uuid4().hex[:6]}", "name": "Trial template",
                       "items": [{"code": "TR01", "text": "Barriers in place"}]},
+        "worker": {"name": "王建军", "trade": "钢筋工", "team": "一班", "active": True},
     }[type_name]}
 
 
@@ -50,7 +51,7 @@ EDIT = {"section": ("name", "Renamed section"), "task": ("title", "Renamed task"
         "briefing": ("weather", "rain"), "safety_check": ("notes", "rechecked"),
         "action": ("description", "Fence and light the trench"),
         "feedback": ("description", "Breaker after 22:00"), "approval": ("note", "updated"),
-        "checklist": ("name", "Renamed template")}
+        "checklist": ("name", "Renamed template"), "worker": ("team", "二班")}
 # New values for fields with their own rule (`edit:<field>` in the table).
 FIELD_EDIT = {("approval", "decision_comment"): "Checked on site: fine"}
 

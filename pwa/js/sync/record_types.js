@@ -73,6 +73,10 @@ export const RECORD_TYPES = {
     transitions: { pending: ['approved', 'rejected', 'withdrawn'], approved: [], rejected: [], withdrawn: [] },
     titleFields: ['kind', 'note'],
   },
+  worker: {
+    fields: kinds({ lww: ['project_id', 'name', 'trade', 'team', 'active'] }),
+    titleFields: ['name'],
+  },
   comment: {
     fields: kinds({ append: ['project_id', 'subject_type', 'subject_id', 'body'] }),
     titleFields: ['body'],

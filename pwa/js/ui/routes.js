@@ -39,6 +39,7 @@ const Check = lazy(() => import('./safety/safety_check_screen.js'), 'SafetyCheck
 const CheckForm = lazy(() => import('./safety/safety_check_form_screen.js'), 'SafetyCheckFormScreen');
 const Checklists = lazy(() => import('./safety/checklist_screen.js'), 'ChecklistListScreen');
 const ChecklistForm = lazy(() => import('./safety/checklist_screen.js'), 'ChecklistFormScreen');
+const Crew = lazy(() => import('./crew/crew_screen.js'), 'CrewScreen');
 const FeedbackList = lazy(() => import('./feedback/feedback_list_screen.js'), 'FeedbackListScreen');
 const Feedback = lazy(() => import('./feedback/feedback_screen.js'), 'FeedbackScreen');
 const FeedbackIntake = lazy(() => import('./feedback/feedback_intake_screen.js'), 'FeedbackIntakeScreen');
@@ -59,6 +60,7 @@ export const ROUTES = [
   { name: 'section-new', path: '/sections/new', load: SectionForm, section: 'home' },
   { name: 'section-edit', path: '/r/section/:id/edit', load: SectionForm, section: 'home' },
   { name: 'section', path: '/r/section/:id', load: Section, section: 'home' },
+  { name: 'crew', path: '/crew', load: Crew, section: 'home' },
   { name: 'checks', path: '/checks', load: Checks, section: 'home' },
   { name: 'check-new', path: '/checks/new', load: CheckForm, section: 'home' },
   { name: 'check-edit', path: '/r/safety_check/:id/edit', load: CheckForm, section: 'home' },

@@ -27,6 +27,7 @@ import { Screen } from '../screen.js';
 import { loadSite, sectionLabel } from '../sections/site_facts.js';
 import { StatusActions } from '../components/status_actions.js';
 import { Stepper } from '../components/stepper.js';
+import { byTeam, loadRoster } from '../crew/crew_roster.js';
 
 const WEATHER = ['sunny', 'cloudy', 'overcast', 'rain', 'heavyRain', 'wind', 'hot', 'cold'];
 const TEXT_FIELDS = { weather: 'briefing-weather', key_tasks: 'briefing-key-tasks', risk_points: 'briefing-risk-points' };
@@ -84,7 +85,7 @@ export class BriefingScreen extends Screen {
       const mySectionIds = new Set(sectionsOf(site, user.id, this.projectId).map((section) => section.id));
       const remembered = await getMeta(`briefing-today:${user.id}:${today}`);
       const isMine = (briefing) => briefing.fields.project_id === this.projectId && (
-        briefing.id === remembered || briefing.updatedBy === user.id || (briefing.pending && briefing.serverSeq == null)
+        briefing.id === remembered || (briefing.createdBy ?? briefing.updatedBy) === user.id || (briefing.pending && briefing.serverSeq == null)
         || (briefing.fields.section_ids ?? []).some((sectionId) => mySectionIds.has(sectionId)));
       this.isMine = isMine;
       const todays = site.briefings.filter((briefing) => briefing.fields.date === today && isMine(briefing));
@@ -102,12 +103,15 @@ export class BriefingScreen extends Screen {
         return;
       }
       this.projectId = this.view.fields.project_id ?? this.projectId;
-      this.isMine = (briefing) => briefing.updatedBy === user.id;
+      this.isMine = (briefing) => (briefing.createdBy ?? briefing.updatedBy) === user.id;
     }
 
     const roles = rolesIn(this.app.session, this.projectId);
     const status = this.view?.fields.status ?? 'draft';
-    if (status === 'draft' && may(roles, 'briefing', this.view ? 'edit' : 'create')) this.showEditor(site, templates, today);
+    if (status === 'draft' && may(roles, 'briefing', this.view ? 'edit' : 'create')) {
+      this.roster = (await loadRoster(this.projectId)).onSite;
+      this.showEditor(site, templates, today);
+    }
     else this.showRecord(nameOf, site);
   }
 
@@ -231,6 +235,7 @@ export class BriefingScreen extends Screen {
     });
     this.attendeeList = h('ul', { class: 'name-chips', testid: 'briefing-attendees', 'aria-label': t('field.attendees') });
     this.suggestionRow = h('div', { class: 'suggestions' });
+    this.rosterBox = h('div', { class: 'roster stack', testid: 'briefing-roster' });
     this.total = h('p', { class: 'total', testid: 'briefing-total', role: 'status' });
     const headcount = Stepper({
       id: 'briefing-headcount', label: t('field.headcount'), hint: t('briefing.headcountHint'), value: this.headcount, min: 0, max: 5000,
@@ -243,6 +248,7 @@ export class BriefingScreen extends Screen {
     });
     const section = h('section', { class: 'card stack', testid: 'briefing-attendance', 'aria-labelledby': 'attendance-heading' },
       h('h2', { id: 'attendance-heading' }, t('briefing.attendance')),
+      this.rosterBox,
       h('div', { class: 'field' },
         h('label', { for: 'briefing-attendee-input' }, t('briefing.attendeeName')),
         h('div', { class: 'input-row' }, input, h('button', {
@@ -268,7 +274,9 @@ export class BriefingScreen extends Screen {
         type: 'button', class: 'name-chip-remove', testid: 'briefing-attendee-remove', 'aria-label': t('briefing.removeAttendee', { name }),
         onclick: () => this.removeAttendee(name),
       }, '×'))));
-    const left = this.suggestions.filter((name) => !this.attendees.includes(name)).slice(0, SUGGESTED_NAMES);
+    this.drawRoster();
+    const onRoster = new Set((this.roster ?? []).map((worker) => worker.fields.name));
+    const left = this.suggestions.filter((name) => !this.attendees.includes(name) && !onRoster.has(name)).slice(0, SUGGESTED_NAMES);
     fill(this.suggestionRow, left.length ? [
       h('p', { class: 'hint' }, t('briefing.lastTime')),
       h('div', { class: 'choice-row' },
@@ -281,6 +289,41 @@ export class BriefingScreen extends Screen {
         }, `+ ${name}`))),
     ] : []);
     this.drawTotal();
+  }
+
+  /**
+   * The crew roster as toggles by team: a tap ticks a name into the attendance or out of it, a
+   * team's button ticks the whole team; the total counts the ticks. Without a roster, a link to it.
+   */
+  drawRoster() {
+    const roster = this.roster ?? [];
+    if (roster.length === 0) {
+      fill(this.rosterBox, h('p', { class: 'hint', testid: 'briefing-roster-empty' }, t('briefing.rosterEmpty'), ' ',
+        h('a', { href: '/crew' }, t('briefing.rosterLink'))));
+      return;
+    }
+    fill(this.rosterBox,
+      h('p', { class: 'hint' }, t('briefing.roster')),
+      byTeam(roster).map(([team, workers]) => {
+        const names = workers.map((worker) => worker.fields.name);
+        const missing = names.filter((name) => !this.attendees.includes(name));
+        return h('div', { class: 'roster-team', testid: 'briefing-roster-team', dataset: { team } },
+          h('div', { class: 'roster-team-head' },
+            h('strong', {}, team || t('crew.noTeam')),
+            missing.length > 1 ? h('button', {
+              type: 'button', class: 'filter-chip filter-chip-strong', testid: 'briefing-roster-all',
+              onclick: () => this.addAttendees(missing),
+            }, t('briefing.rosterTeamAll', { team: team || t('crew.noTeam') })) : null),
+          h('div', { class: 'choice-row' }, workers.map((worker) => {
+            const name = worker.fields.name;
+            const here = this.attendees.includes(name);
+            return h('button', {
+              type: 'button', class: 'filter-chip roster-chip', testid: 'briefing-roster-name', dataset: { name },
+              'aria-pressed': String(here), title: worker.fields.trade ?? '',
+              onclick: () => (here ? this.removeAttendee(name) : this.addAttendees([name])),
+            }, here ? `✓ ${name}` : name);
+          })));
+      }));
   }
 
   drawTotal() {

@@ -115,6 +115,7 @@ export const HOME_LINKS = [
     countType: 'approval', count: (views) => views.filter(statusIn('pending')).length,
   },
   { id: 'sections', roles: ['admin', 'foreman', 'supervisor'], href: '/sections', labelKey: 'sections.title', primary: true },
+  { id: 'crew', roles: ['foreman', 'admin'], href: '/crew', labelKey: 'crew.title' },
   { id: 'checklists', roles: ['admin'], href: '/checklists', labelKey: 'checklists.title' },
 ];
 
