@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import ui_text
+from test_drafts import _wait_for_draft
 
 KEY_TASKS = "1. 沟槽开挖 B01\n2. 管道铺设 B01\n3. 回填压实"
 RISK_POINTS = "1. 沟槽边坡坍塌\n2. 吊装区域禁止站人"
@@ -88,6 +89,12 @@ def test_one_chinese_term_for_the_response_deadline():
     strings = json.loads((Path(__file__).resolve().parent.parent / "pwa" / "i18n" / "zh-CN.json").read_text(encoding="utf-8"))
     assert "答复期限" in strings["field.response_due"]
     assert [key for key, text in strings.items() if "答复时限" in text] == []
+
+
+def _send_all(phone) -> None:
+    """Syncs now and waits until nothing is left to send."""
+    phone.sync_now()
+    expect(phone.testid("pending-count")).to_have_attribute("data-count", "0", timeout=20_000)
 
 
 def _home_ids(phone, section: str) -> list[str]:
@@ -205,8 +212,7 @@ def test_rejecting_an_approval_asks_to_confirm_and_why_and_keeps_the_reason(phon
     screenshot(phone.page, f"truth-reject-reason-{locale}")
     phone.testid("status-confirm").click()
     expect(phone.testid("record-status")).to_have_text(ui_text(locale, "state.rejected"))
-    phone.sync_now()
-    expect(phone.testid("pending-count")).to_have_attribute("data-count", "0", timeout=20_000)
+    _send_all(phone)
     held = supervisor_api.record("approval", approval_id)["data"]
     assert (held["status"], held["decision_comment"]) == ("rejected", "沟槽底标高不符，复测后再报")
     # Cancel puts the buttons back without a change.
@@ -231,8 +237,7 @@ def test_sending_a_done_task_back_leaves_its_reason_as_a_comment(phones, server_
     phone = phones("supervisor1")
     phone.login("supervisor1")
     phone.move_status(task_id, "doing", reason="压实度不足，重新碾压")
-    phone.sync_now()
-    expect(phone.testid("pending-count")).to_have_attribute("data-count", "0", timeout=20_000)
+    _send_all(phone)
     assert admin.record("task", task_id)["data"]["status"] == "doing"
     comments = [m for m in phone.sent_mutations() if m["type"] == "comment"]
     assert [c["fields"]["body"] for c in comments] == ["压实度不足，重新碾压"]
@@ -262,8 +267,7 @@ def test_once_every_action_is_verified_one_confirmed_tap_closes_the_check(phones
     screenshot(phone.page, f"truth-check-close-all-{locale}")
     phone.testid("status-confirm").click()
     expect(phone.testid("check-page")).to_have_attribute("data-status", "closed")
-    phone.sync_now()
-    expect(phone.testid("pending-count")).to_have_attribute("data-count", "0", timeout=20_000)
+    _send_all(phone)
     assert admin.record("safety_check", check_id)["data"]["status"] == "closed"
     phone.assert_no_errors()
 
@@ -305,8 +309,7 @@ def test_marking_an_action_done_asks_for_an_after_photo_and_shows_before_beside_
     expect(phone.testid("evidence-after-side").locator('[data-testid="photo-thumb"]')).to_have_count(1)
     expect(phone.testid("evidence-before-side")).to_contain_text(ui_text(locale, "actions.noPhoto"))
     screenshot(phone.page, f"truth-action-evidence-{locale}")
-    phone.sync_now()
-    expect(phone.testid("pending-count")).to_have_attribute("data-count", "0", timeout=20_000)
+    _send_all(phone)
     held = admin.record("action", action_id)["data"]
     assert held["status"] == "done" and len(held["photos"]) == 1
     notes = [m["fields"]["body"] for m in phone.sent_mutations() if m["type"] == "comment"]
@@ -329,15 +332,14 @@ def test_a_complaints_answer_is_asked_before_resolving_and_survives_a_reload(pho
     expect(phone.testid("feedback-answer-needed")).to_be_visible()
     answer = "已加密洒水，每 2 小时一次，并覆盖裸土"
     phone.testid("feedback-answer").fill(answer)
-    phone.page.wait_for_timeout(1500)  # the draft is written within a second of the last keystroke
+    _wait_for_draft(phone, f"/r/feedback/{feedback_id}", answer)  # written by the debounce, not by leaving
     phone.page.reload()
     expect(phone.testid("feedback-answer")).to_have_value(answer)
     expect(phone.testid("draft-banner")).to_be_visible()
     screenshot(phone.page, f"truth-feedback-answer-{locale}")
     phone.testid("status-to-resolved").click()
     expect(phone.testid("feedback-page")).to_have_attribute("data-status", "resolved")
-    phone.sync_now()
-    expect(phone.testid("pending-count")).to_have_attribute("data-count", "0", timeout=20_000)
+    _send_all(phone)
     held = liaison.record("feedback", feedback_id)["data"]
     assert (held["status"], held["answer"]) == ("resolved", answer)
     assert phone.idb("drafts") == []
@@ -381,8 +383,7 @@ def test_a_foreman_ticks_his_crew_from_the_roster_instead_of_typing_names(phones
     chip.click()
     expect(chip).to_have_attribute("aria-pressed", "false")
     expect(phone.page.locator(f'[data-testid="briefing-attendee"][data-name="{name}"]')).to_have_count(0)
-    phone.sync_now()
-    expect(phone.testid("pending-count")).to_have_attribute("data-count", "0", timeout=20_000)
+    _send_all(phone)
     assert sorted(foreman.record("briefing", briefing_id)["data"]["attendees"]) == sorted(["周大海", "吴小兵", "郑军"])
     held = foreman.record("worker", worker_id)["data"]
     assert (held["name"], held["trade"], held["team"], held["active"]) == (name, "钢筋工", "钢筋班", True)

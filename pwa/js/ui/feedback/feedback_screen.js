@@ -110,7 +110,7 @@ export class FeedbackScreen extends Screen {
         type: 'submit', class: 'button button-primary button-block', testid: 'status-to-resolved',
       }, t('record.moveTo', { state: stateLabel('resolved') }));
       this.answerForm = h('form', {
-        class: 'stack feedback-resolve', testid: 'feedback-resolve',
+        class: 'stack', testid: 'feedback-resolve',
         onsubmit: async (event) => {
           event.preventDefault();
           const answer = this.answerText.value.trim();
@@ -126,9 +126,11 @@ export class FeedbackScreen extends Screen {
         this.answerText),
       this.answerNeeded,
       this.resolveButton);
+      // The draft's banner goes before the form: inside this box, so a redraw keeps it too.
+      this.answerBox = h('div', { class: 'stack feedback-resolve' }, this.answerForm);
     }
     this.updateResolve();
-    return this.answerForm;
+    return this.answerBox;
   }
 
   updateResolve() {

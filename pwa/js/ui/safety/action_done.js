@@ -49,6 +49,14 @@ export function ActionDoneControl(app, view, redraw) {
     id: 'action-done-note', name: 'action-done-note', testid: 'action-done-note', rows: 3, maxlength: NOTE_MAX, value: state.note,
     oninput: () => { state.note = note.value; },
   });
+  if (document.activeElement?.id === 'action-done-note') {
+    // Redrawn while the note was being typed: the new box takes the caret where it was.
+    const at = document.activeElement.selectionStart;
+    requestAnimationFrame(() => {
+      note.focus();
+      note.setSelectionRange(at, at);
+    });
+  }
   return h('div', { class: 'status-confirm stack action-done', testid: 'action-done-panel' },
     h('p', { class: 'status-confirm-question' }, t('actions.doneQuestion')),
     h('div', { class: 'field' }, h('label', { for: 'action-done-note' }, t('actions.doneNote')), note),
