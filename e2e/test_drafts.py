@@ -89,7 +89,7 @@ def _type_check(page):
     page.get_by_test_id("check-item-EX02-note").fill("槽边堆土 草稿样本")
     page.get_by_test_id("check-item-EX04-more").click()
     page.get_by_test_id("check-item-EX04-note").fill("管线已插旗 草稿样本")
-    page.get_by_test_id("risk-cell-2-3").click()
+    page.get_by_test_id("item-risk-EX02-2-3").click()  # the check's grade follows its worst item
     return "槽边堆土 草稿样本"
 
 
@@ -99,6 +99,7 @@ def _check_is_back(page):
     expect(page.get_by_test_id("check-item-EX02-note")).to_have_value("槽边堆土 草稿样本")
     expect(page.get_by_test_id("action-EX02")).to_be_visible()
     expect(page.get_by_test_id("check-item-EX04-note")).to_have_value("管线已插旗 草稿样本")
+    expect(page.get_by_test_id("item-risk-EX02-2-3")).to_be_checked()
     expect(page.get_by_test_id("risk-cell-2-3")).to_be_checked()
     expect(page.get_by_test_id("risk-grade")).to_have_attribute("data-score", "6")
 

@@ -344,10 +344,12 @@ def test_safety_check_with_a_failed_item_raises_a_corrective_action(
     expect(page.get_by_test_id("check-item-EX04-note")).to_have_count(0)
     page.get_by_test_id("check-item-EX04-more").click()
     page.get_by_test_id("check-item-EX04-note").fill("管线已探明并插旗标识")
-    # One tap on the 5 × 5 grid grades likelihood 3 × severity 4.
-    cell = page.get_by_test_id("risk-cell-3-4")
+    # One tap on the failed item's 5 × 5 grid grades it likelihood 3 × severity 4; the check,
+    # whose worst item it is, takes the same grade.
+    cell = page.get_by_test_id("item-risk-EX02-3-4")
     assert cell.evaluate("el => el.closest('.risk-cell').getBoundingClientRect().height") >= 44
     cell.click()
+    expect(page.get_by_test_id("risk-cell-3-4")).to_be_checked()
     grade = page.get_by_test_id("risk-grade")
     expect(grade).to_have_attribute("data-level", "significant")  # 3 × 4 = 12: 较大风险
     expect(grade).to_contain_text(text["significant"])
@@ -366,6 +368,7 @@ def test_safety_check_with_a_failed_item_raises_a_corrective_action(
     failed = page.locator('[data-testid="check-result"][data-code="EX02"]')
     expect(failed).to_have_attribute("data-result", "fail")
     expect(failed.get_by_test_id("check-result-note")).to_have_text(failed_note)
+    expect(failed.get_by_test_id("check-result-risk")).to_have_attribute("data-level", "significant")
     expect(failed.locator(f'[data-testid="photo-thumb"][data-sha="{sha}"] img')).to_have_attribute("src", re.compile("^blob:"))
     expect(page.get_by_test_id("check-result-note")).to_have_count(2)
     # Editing it again shows each item's note and photo where they were left.
@@ -388,6 +391,7 @@ def test_safety_check_with_a_failed_item_raises_a_corrective_action(
     check = api.record("safety_check", check_id)
     assert check["results"] == {"EX01": "pass", "EX02": "fail", "EX03": "pass", "EX04": "pass", "EX05": "pass"}
     assert (check["template"], check["likelihood"], check["severity"], check["status"]) == ("excavation", 3, 4, "rectifying")
+    assert check["item_risk"] == {"EX02": "3-4"}
     assert check["item_notes"] == {"EX02": failed_note, "EX04": "管线已探明并插旗标识"}
     assert check["item_photos"] == {"EX02": [sha]}
     assert check.get("notes") is None and check["photos"] == []  # items' notes and photos stay with their items

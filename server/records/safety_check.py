@@ -21,7 +21,7 @@ ITEMS_MAX = 100
 TYPE = RecordType("safety_check", {
     "project_id": LWW, "section_id": LWW, "date": LWW, "template": LWW, "likelihood": LWW,
     "severity": LWW, "notes": LWW, "results": MAP, "item_notes": MAP, "item_photos": MAP,
-    "photos": SET,
+    "item_risk": MAP, "photos": SET,
 }, state_field="status", machine=StateMachine("open", {
     "open": ("rectifying",),
     "rectifying": ("verified",),
@@ -41,6 +41,8 @@ class SafetyCheck(RecordMixin, db.Model):
     # Per checklist item: {item code: note} and {item code: [photo sha256, …]}.
     item_notes: Mapped[dict] = mapped_column(JSON, default=dict)
     item_photos: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Per failed item, its grade as "<likelihood>-<severity>" (e.g. "3-4").
+    item_risk: Mapped[dict] = mapped_column(JSON, default=dict)
     photos: Mapped[list] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(16), default="open")
 
@@ -76,6 +78,9 @@ class SafetyCheckFields(RecordSchema):
         blob_name(),
         validate=validate.Length(max=ITEM_PHOTOS_MAX), allow_none=True,
         post_load=[_each_once, _none_if_empty]))
+    item_risk = item_map(fields.String(
+        validate=validate.Regexp(r"^[1-5]-[1-5]\Z", error="<likelihood>-<severity>, each 1–5"),
+        allow_none=True))
     photos = photos()
     status = fields.String()
 

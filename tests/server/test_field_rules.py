@@ -307,3 +307,24 @@ def test_an_action_of_another_project_naming_the_check_does_not_hold_it_back(cli
     assert statuses(outsider.push()[1]) == ["applied"]
     officer.put("safety_check", check_id, {"status": "verified"})
     assert statuses(officer.push()[1]) == ["applied"]
+
+
+@BOTH
+def test_each_failed_item_keeps_its_own_risk_grade(client, auth, demo):
+    officer = Device(FlaskTransport(client), auth.token("safety1"))
+    check_id = str(uuid.uuid4())
+    officer.put("safety_check", check_id, new_check(
+        demo["project_id"], results={"EX01": "fail", "EX02": "fail"},
+        item_risk={"EX01": "2-3", "EX02": "4-5"}, likelihood=4, severity=5))
+    status, body = officer.push()
+    assert status == 200 and body["results"][0]["status"] == "applied", body
+    assert stored(client, auth, "safety_check", check_id)["item_risk"] == {"EX01": "2-3", "EX02": "4-5"}
+    # Only "<likelihood>-<severity>", each 1–5; nothing of a refused put is kept.
+    for wrong in ("6-1", "3", "3x4", "0-2", 12, "3-4 "):
+        officer.put("safety_check", check_id, {"item_risk": {"EX01": wrong}})
+        result = officer.push()[1]["results"][0]
+        assert result["status"] == "rejected" and "item_risk" in result["error"]["fields"], (wrong, result)
+    # null removes an item's grade.
+    officer.put("safety_check", check_id, {"item_risk": {"EX01": None, "EX02": None}})
+    officer.push()
+    assert stored(client, auth, "safety_check", check_id)["item_risk"] == {}

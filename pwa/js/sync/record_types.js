@@ -36,7 +36,7 @@ export const RECORD_TYPES = {
     fields: kinds({
       lww: ['project_id', 'section_id', 'date', 'template', 'likelihood', 'severity', 'notes'],
       // Keyed by checklist item code: pass / fail / na, a note, a list of photo sha256 names.
-      map: ['results', 'item_notes', 'item_photos'],
+      map: ['results', 'item_notes', 'item_photos', 'item_risk'],
       set: ['photos'],
       state: ['status'],
     }),

@@ -27,11 +27,12 @@ export function RiskBadge(likelihood, severity, { testid = 'risk-grade' } = {}) 
 /**
  * Likelihood × severity as one tap on a 5 × 5 grid, each cell coloured by its grade and showing
  * its score; likelihood runs up the side (5 on top), severity along the bottom. Radios named
- * `risk` (value `L-S`, testid `risk-cell-L-S`), so a form draft keeps the pick.
- * `onChange(likelihood, severity)` hears every pick.
+ * `name` (value `L-S`, testid `<testid>-L-S`), so a form draft keeps the pick.
+ * `onChange(likelihood, severity)` hears every pick. The check's own grid is `risk` /
+ * `risk-cell`; a failed item's is `item-risk-<code>`.
  */
-export function RiskGrid({ likelihood, severity, onChange }) {
-  const meaning = h('p', { class: 'hint risk-meaning', id: 'check-risk-meaning', 'aria-live': 'polite' });
+export function RiskGrid({ likelihood, severity, onChange, name = 'risk', testid = 'risk-cell', legend = t('checks.riskPick') }) {
+  const meaning = h('p', { class: 'hint risk-meaning', id: `${name}-meaning`, 'aria-live': 'polite' });
   const describe = (l, s) => {
     meaning.textContent = l && s
       ? t('checks.riskLine', { likelihood: t(`checks.likelihood.${l}`), severity: t(`checks.severity.${s}`) })
@@ -45,7 +46,7 @@ export function RiskGrid({ likelihood, severity, onChange }) {
       const grade = riskGrade(l, s);
       cells.push(h('label', { class: `risk-cell risk-${grade.level}` },
         h('input', {
-          type: 'radio', name: 'risk', value: `${l}-${s}`, testid: `risk-cell-${l}-${s}`, checked: l === likelihood && s === severity,
+          type: 'radio', name, value: `${l}-${s}`, testid: `${testid}-${l}-${s}`, checked: l === likelihood && s === severity,
           'aria-label': t('risk.cell', { likelihood: l, severity: s, score: grade.score, level: t(`risk.${grade.level}`) }),
           'aria-describedby': meaning.id,
           onchange: () => {
@@ -56,8 +57,8 @@ export function RiskGrid({ likelihood, severity, onChange }) {
         h('span', { 'aria-hidden': 'true' }, String(grade.score))));
     }
   }
-  return h('fieldset', { class: 'risk-grid-field', testid: 'risk-grid' },
-    h('legend', {}, t('checks.riskPick')),
+  const grid = h('fieldset', { class: 'risk-grid-field', testid: name === 'risk' ? 'risk-grid' : `${name}-grid` },
+    h('legend', {}, legend),
     h('div', { class: 'risk-grid' },
       h('span', { class: 'risk-axis risk-axis-name', 'aria-hidden': 'true' }, t('field.likelihood')),
       cells,
@@ -65,4 +66,26 @@ export function RiskGrid({ likelihood, severity, onChange }) {
       [1, 2, 3, 4, 5].map((s) => h('span', { class: 'risk-axis risk-axis-col', 'aria-hidden': 'true' }, String(s))),
       h('span', { class: 'risk-axis risk-axis-name risk-axis-name-col', 'aria-hidden': 'true' }, t('field.severity'))),
     meaning);
+  /** Shows a pick made elsewhere (the worst item's grade on the check's grid). */
+  grid.pick = (l, s) => {
+    for (const input of grid.querySelectorAll('input')) input.checked = input.value === `${l}-${s}`;
+    describe(l, s);
+  };
+  return grid;
+}
+
+/** `[likelihood, severity]` of a stored item grade ("3-4"), or null. */
+export function parseItemRisk(value) {
+  const match = /^([1-5])-([1-5])$/.exec(String(value ?? ''));
+  return match ? [Number(match[1]), Number(match[2])] : null;
+}
+
+/** The worst of item grades (highest score; of equal scores, the higher severity), or null. */
+export function worstItemRisk(values) {
+  const grades = values.map(parseItemRisk).filter(Boolean);
+  if (grades.length === 0) return null;
+  return grades.reduce((worst, grade) => {
+    const [score, worstScore] = [grade[0] * grade[1], worst[0] * worst[1]];
+    return score > worstScore || (score === worstScore && grade[1] > worst[1]) ? grade : worst;
+  });
 }

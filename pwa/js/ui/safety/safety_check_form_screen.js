@@ -17,7 +17,7 @@ import { FormField, SelectField, TextareaField } from '../components/form_field.
 import { t } from '../i18n.js';
 import { localToday } from '../home/home_sections.js';
 import { PhotoField } from '../components/photo_field.js';
-import { RiskBadge, RiskGrid } from './risk_grade.js';
+import { RiskBadge, RiskGrid, parseItemRisk, worstItemRisk } from './risk_grade.js';
 import { Screen } from '../screen.js';
 import { byCode, sectionLabel } from '../sections/site_facts.js';
 
@@ -34,6 +34,8 @@ export class SafetyCheckFormScreen extends Screen {
     this.template = null;
     this.results = {}; // item code -> pass | fail | na, as picked on this screen
     this.itemPhotos = {}; // item code -> [sha] taken here
+    this.itemRisk = {}; // item code -> "<likelihood>-<severity>" of a failed item
+    this.savedRisk = {}; // item code -> its grade as the check had it when the form opened
     this.savedNotes = {}; // item code -> note, as the check had them when the form opened
     this.savedPhotos = {}; // item code -> [sha], likewise
     this.checkPhotos = []; // photos of the whole check taken here
@@ -48,6 +50,7 @@ export class SafetyCheckFormScreen extends Screen {
         template: this.template?.fields.code ?? null,
         photos: [...this.checkPhotos],
         item_photos: structuredClone(this.itemPhotos),
+        item_risk: { ...this.itemRisk },
         open: [...this.openItems],
       }),
       restore: (extra) => this.restoreDraft(extra),
@@ -61,6 +64,7 @@ export class SafetyCheckFormScreen extends Screen {
     this.checkPhotos = [...(extra.photos ?? [])];
     this.checkPhotoField.set([...(this.existing?.fields.photos ?? []), ...this.checkPhotos]);
     this.itemPhotos = structuredClone(extra.item_photos ?? {});
+    this.itemRisk = { ...this.itemRisk, ...(extra.item_risk ?? {}) };
     this.openItems = new Set(extra.open ?? []);
     this.drawTemplate();
   }
@@ -101,6 +105,8 @@ export class SafetyCheckFormScreen extends Screen {
       this.results = { ...(fields.results ?? {}) };
       this.savedNotes = { ...(fields.item_notes ?? {}) };
       this.savedPhotos = { ...(fields.item_photos ?? {}) };
+      this.savedRisk = { ...(fields.item_risk ?? {}) };
+      this.itemRisk = { ...this.savedRisk };
     }
 
     this.itemsBox = h('div', { class: 'stack', testid: 'check-items' });
@@ -140,7 +146,8 @@ export class SafetyCheckFormScreen extends Screen {
     h('section', { class: 'card stack', 'aria-labelledby': 'risk-heading', testid: 'check-risk' },
       h('h2', { id: 'risk-heading' }, t('checks.riskTitle')),
       h('p', { class: 'hint' }, t('checks.riskHint')),
-      RiskGrid({
+      h('p', { class: 'hint' }, t('checks.riskWorst')),
+      this.checkGrid = RiskGrid({
         likelihood: this.likelihood, severity: this.severity,
         onChange: (likelihood, severity) => {
           Object.assign(this, { likelihood, severity });
@@ -236,6 +243,7 @@ export class SafetyCheckFormScreen extends Screen {
           this.touch();
           block.className = `check-item result-${result}`;
           this.drawDetail(item, detail, false);
+          this.applyWorstRisk();
           this.updateSummary();
         },
       }),
@@ -285,8 +293,32 @@ export class SafetyCheckFormScreen extends Screen {
     fill(detail,
       TextareaField({ id: `check-item-${code}-note`, name: `note-${code}`, label: t('checks.itemNote'), rows: 2, value: note, maxlength: ITEM_NOTE_MAX }),
       photoField.element,
+      failed ? this.itemRiskGrid(item) : null,
       failed && isNew ? this.actionBlock(item) : null,
       failed && !isNew ? h('p', { class: 'hint' }, t('checks.actionExists')) : null);
+  }
+
+  /** A failed item's own grade, one tap on its grid; the check's grade follows the worst item. */
+  itemRiskGrid(item) {
+    const [likelihood, severity] = parseItemRisk(this.itemRisk[item.code]) ?? [null, null];
+    return RiskGrid({
+      name: `item-risk-${item.code}`, testid: `item-risk-${item.code}`, legend: t('checks.itemRisk'), likelihood, severity,
+      onChange: (l, s) => {
+        this.itemRisk[item.code] = `${l}-${s}`;
+        this.touch();
+        this.applyWorstRisk();
+      },
+    });
+  }
+
+  /** The check's grade is its worst failed item's, once any failed item is graded. */
+  applyWorstRisk() {
+    const failed = Object.keys(this.itemRisk).filter((code) => this.results[code] === 'fail');
+    const worst = worstItemRisk(failed.map((code) => this.itemRisk[code]));
+    if (!worst || !this.checkGrid) return;
+    [this.likelihood, this.severity] = worst;
+    this.checkGrid.pick(...worst);
+    this.drawBadge();
   }
 
   /** The corrective action a failed item raises: what to fix (prefilled), who, by when. */
@@ -363,6 +395,10 @@ export class SafetyCheckFormScreen extends Screen {
       .filter(([code, note]) => note !== (this.savedNotes[code] ?? null)));
     const itemPhotos = Object.fromEntries(Object.entries(this.itemPhotos)
       .filter(([, taken]) => taken.length).map(([code]) => [code, this.photosOf(code)]));
+    // A failed item's grade; an item no longer failed loses the grade it had.
+    const riskOf = (code) => (this.results[code] === 'fail' ? this.itemRisk[code] ?? null : null);
+    const itemRisk = Object.fromEntries(items.map((item) => [item.code, riskOf(item.code)])
+      .filter(([code, grade]) => grade !== (this.savedRisk[code] ?? null)));
     const id = this.existing?.id ?? randomUuid();
     const values = this.formValues();
     let fields;
@@ -377,6 +413,7 @@ export class SafetyCheckFormScreen extends Screen {
     }
     if (Object.keys(itemNotes).length) fields.item_notes = itemNotes;
     if (Object.keys(itemPhotos).length) fields.item_photos = itemPhotos;
+    if (Object.keys(itemRisk).length) fields.item_risk = itemRisk;
     if (this.checkPhotos.length) fields.photos = { add: [...new Set(this.checkPhotos)] };
     const actions = failedNew.map((item) => ({
       op: 'put', type: 'action', id: randomUuid(),

@@ -14,7 +14,7 @@ import { loadNameDirectory } from '../components/name_directory.js';
 import { PhotoStrip } from '../components/photo_strip.js';
 import { RecordHistory, lastChange } from '../records/record_history.js';
 import { stateLabel, typeLabel } from '../components/record_text.js';
-import { RiskBadge } from './risk_grade.js';
+import { RiskBadge, parseItemRisk } from './risk_grade.js';
 import { Screen } from '../screen.js';
 import { failedItems } from '../sections/site_facts.js';
 import { StatusActions } from '../components/status_actions.js';
@@ -94,6 +94,8 @@ export class SafetyCheckScreen extends Screen {
       h('span', { class: 'result-mark', 'aria-hidden': 'true' }, RESULT_MARK[result] ?? '?'),
       h('span', { class: 'result-text' }, itemText(item)),
       h('span', { class: 'result-word' }, result ? t(`result.${result}`) : t('checks.notAnswered')),
+      parseItemRisk(fields.item_risk?.[item.code])
+        ? h('span', { class: 'result-risk' }, RiskBadge(...parseItemRisk(fields.item_risk[item.code]), { testid: 'check-result-risk' })) : null,
       note || photos.length ? h('div', { class: 'result-extra' },
         note ? h('p', { class: 'result-note' }, h('strong', {}, t('checks.noteLabel')), ' ', h('span', { testid: 'check-result-note' }, note)) : null,
         photos.length ? this.itemPhotoStrip(item.code, photos).element : null) : null);
