@@ -13,7 +13,7 @@ import { UnsyncedImportField } from './unsynced_import_field.js';
 
 /** Types with a screen of their own; the others use the plain record list. */
 const LIST_PATHS = {
-  task: '/tasks', section: '/sections', briefing: '/briefings', safety_check: '/checks', feedback: '/feedback', checklist: '/checklists',
+  task: '/tasks', section: '/sections', briefing: '/briefings', safety_check: '/checks', feedback: '/feedback', checklist: '/checklists', worker: '/crew',
 };
 
 export class MoreScreen extends Screen {
