@@ -396,3 +396,32 @@ def test_a_foreman_ticks_his_crew_from_the_roster_instead_of_typing_names(phones
     expect(phone.testid("briefing-roster").locator('[data-testid="briefing-roster-name"]').first).to_be_visible()
     expect(chip).to_have_count(0)
     phone.assert_no_errors()
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_a_complaints_step_can_be_undone_before_it_is_sent(phones, server_api, locale):
+    liaison = server_api("liaison1")
+    feedback_id = str(uuid.uuid4())
+    liaison.put("feedback", feedback_id, project_id=liaison.project_id, category="noise",
+                description=f"{locale} 夜间打桩", channel="phone")
+    phone = phones("liaison1")
+    phone.login("liaison1")
+    phone.goto(f"/r/feedback/{feedback_id}")
+    phone.testid("status-to-acknowledged").click()
+    expect(phone.testid("feedback-page")).to_have_attribute("data-status", "acknowledged")
+    [held] = phone.outbox()
+    assert held["fields"] == {"status": "acknowledged"} and held["hold_until"] > 0
+    phone.testid("undo").click()
+    expect(phone.testid("feedback-page")).to_have_attribute("data-status", "received")
+    assert phone.outbox() == []
+    phone.sync_now()
+    assert liaison.record("feedback", feedback_id)["data"]["status"] == "received"
+    assert not any(m["id"] == feedback_id for m in phone.sent_mutations())
+
+    # Not undone: it goes out once the undo has passed, with the next mid after the withdrawn one.
+    phone.testid("status-to-acknowledged").click()
+    [kept] = phone.outbox()
+    assert kept["mid"] == held["mid"]
+    expect(phone.testid("pending-count")).to_have_attribute("data-count", "0", timeout=20_000)
+    assert liaison.record("feedback", feedback_id)["data"]["status"] == "acknowledged"
+    phone.assert_no_errors()

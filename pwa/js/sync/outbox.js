@@ -10,8 +10,10 @@ import { formatHlc, receiveHlc, tickHlc, ZERO_CLOCK } from './hlc.js';
 /**
  * Stamps drafts `{op, type, id, fields}` with the next mids and HLCs and adds them, using the
  * `outbox` and `meta` stores of a transaction the caller opened. Returns the stored mutations.
+ * With `holdUntil` (ms since the epoch) they are not sent before then, so they can still be
+ * taken back (`withdrawHeld`); the mutations after them wait too, keeping the order.
  */
-export async function stampInto({ outbox, meta }, drafts) {
+export async function stampInto({ outbox, meta }, drafts, holdUntil = null) {
   const clientId = await requestResult(meta.get('client_id'));
   let lastMid = (await requestResult(meta.get('mid_counter'))) ?? 0;
   let clock = (await requestResult(meta.get('hlc'))) ?? ZERO_CLOCK;
@@ -21,6 +23,7 @@ export async function stampInto({ outbox, meta }, drafts) {
     lastMid += 1;
     const mutation = { mid: lastMid, op, type, id, hlc: formatHlc(clock, clientId), created_at: createdAt };
     if (op !== 'delete') mutation.fields = fields;
+    if (holdUntil) mutation.hold_until = holdUntil;
     return mutation;
   });
   for (const mutation of stamped) outbox.add(mutation);
@@ -29,17 +32,47 @@ export async function stampInto({ outbox, meta }, drafts) {
   return stamped;
 }
 
-/** Adds mutation drafts to the outbox and returns them stamped. */
-export async function enqueue(drafts) {
-  const stamped = await inTransaction(['outbox', 'meta'], 'readwrite', (stores) => stampInto(stores, drafts));
+/** Adds mutation drafts to the outbox and returns them stamped; `holdMs` keeps them back that long. */
+export async function enqueue(drafts, { holdMs = 0 } = {}) {
+  const holdUntil = holdMs > 0 ? Date.now() + holdMs : null;
+  const stamped = await inTransaction(['outbox', 'meta'], 'readwrite', (stores) => stampInto(stores, drafts, holdUntil));
   announceChange('outbox');
   announceChange('records');
   return stamped;
 }
 
-/** The first `limit` pending mutations, lowest mid first. */
-export function readBatch(limit) {
-  return inTransaction(['outbox'], 'readonly', ({ outbox }) => requestResult(outbox.getAll(null, limit)));
+/** The first `limit` pending mutations, lowest mid first, up to the first one still held back. */
+export async function readBatch(limit) {
+  const batch = await inTransaction(['outbox'], 'readonly', ({ outbox }) => requestResult(outbox.getAll(null, limit)));
+  const held = batch.findIndex((mutation) => mutation.hold_until > Date.now());
+  return held === -1 ? batch : batch.slice(0, held);
+}
+
+/**
+ * Takes back mutations still held (an undo): true when every one of `mids` was still waiting
+ * and is now gone, the ones after them renumbered so the mids stay without a gap; false (and
+ * nothing changed) when any was already released to be sent.
+ */
+export async function withdrawHeld(mids) {
+  const taken = await inTransaction(['outbox', 'meta'], 'readwrite', async ({ outbox, meta }) => {
+    const pending = await requestResult(outbox.getAll());
+    const now = Date.now();
+    const withdrawn = pending.filter((mutation) => mids.includes(mutation.mid));
+    if (withdrawn.length !== mids.length || withdrawn.some((mutation) => !(mutation.hold_until > now))) return false;
+    const first = Math.min(...mids);
+    const kept = pending.filter((mutation) => !mids.includes(mutation.mid));
+    const after = kept.filter((mutation) => mutation.mid > first); // in mid order, as stored
+    for (const mutation of withdrawn) outbox.delete(mutation.mid);
+    for (const mutation of after) outbox.delete(mutation.mid);
+    after.forEach((mutation, index) => outbox.add({ ...mutation, mid: first + index }));
+    meta.put(first - 1 + after.length, 'mid_counter');
+    return true;
+  });
+  if (taken) {
+    announceChange('outbox');
+    announceChange('records');
+  }
+  return taken;
 }
 
 /** Every pending mutation, lowest mid first. */

@@ -98,8 +98,8 @@ export class App {
   }
 
   /** Shows a short message to the user. */
-  notify(message) {
-    this.toast.show(message);
+  notify(message, options) {
+    this.toast.show(message, options);
   }
 
   /** Switches the language and redraws everything on screen. */

@@ -1,6 +1,6 @@
 /** Buttons for the state changes a record can make next and the user's role may make (the server checks again). */
 import { randomUuid } from '../../db/random_uuid.js';
-import { enqueue } from '../../sync/outbox.js';
+import { enqueue, withdrawHeld } from '../../sync/outbox.js';
 import { isAuthorOf, may, rolesIn } from '../../sync/permissions.js';
 import { initialState, nextStates } from '../../sync/record_types.js';
 import { fill, h } from '../dom.js';
@@ -15,6 +15,28 @@ export function allowedTargets(app, view) {
   const isAuthor = isAuthorOf(app.session, view);
   return nextStates(view.type, current)
     .filter((state) => may(roles, view.type, `status:${current}->${state}`, { isAuthor }));
+}
+
+/** How long a complaint's step can be taken back before it is sent. */
+export const UNDO_MS = 8_000;
+
+/**
+ * Queues `drafts` held back for UNDO_MS and says `message` with an undo button: a tap within
+ * that time takes them back out of the outbox, as if never made; then they go out as usual.
+ */
+export async function enqueueUndoable(app, drafts, message) {
+  const stamped = await enqueue(drafts, { holdMs: UNDO_MS });
+  app.notify(message, {
+    ms: UNDO_MS,
+    action: {
+      label: t('record.undo'), testid: 'undo',
+      run: async () => {
+        const undone = await withdrawHeld(stamped.map((mutation) => mutation.mid));
+        app.notify(undone ? t('record.undone') : t('record.tooLateToUndo'));
+      },
+    },
+  });
+  setTimeout(() => app.engine?.soon(), UNDO_MS + 100); // sent as soon as it may be
 }
 
 /**
@@ -58,15 +80,18 @@ function moveMutations(view, state, reason) {
  * A decision (see DECISIONS) first opens a confirmation in place of the buttons: testids
  * `status-confirm`, `status-cancel` and, where a reason is asked, `status-reason`.
  */
-export function StatusActions(app, view, { custom = {}, onMoved } = {}) {
+export function StatusActions(app, view, { custom = {}, onMoved, undoable = false } = {}) {
   const targets = allowedTargets(app, view);
   if (targets.length === 0) return null;
   const group = h('div', { class: 'status-actions', role: 'group', 'aria-label': t('record.changeStatus') });
   const key = `${view.type}/${view.id}/${view.fields.status ?? ''}`;
   const move = async (state, reason = '') => {
     asking = null;
-    await enqueue(moveMutations(view, state, reason));
-    app.notify(t('record.statusQueued', { state: stateLabel(state) }));
+    if (undoable) await enqueueUndoable(app, moveMutations(view, state, reason), t('record.statusQueued', { state: stateLabel(state) }));
+    else {
+      await enqueue(moveMutations(view, state, reason));
+      app.notify(t('record.statusQueued', { state: stateLabel(state) }));
+    }
     onMoved?.(state);
   };
   const buttons = () => fill(group, targets.map((state) => custom[state]?.(view) ?? h('button', {

@@ -1,4 +1,5 @@
 /** Short messages ("Saved on this phone, will sync…") that disappear by themselves. */
+import { h } from '../dom.js';
 
 const VISIBLE_MS = 4_000;
 
@@ -8,12 +9,25 @@ export class Toast {
     this.timer = null;
   }
 
-  show(message) {
+  /**
+   * Shows `message`; with `action` (`{label, testid, run}`) a button beside it, and the message
+   * stays `ms` long (an undo lasts as long as it can still undo).
+   */
+  show(message, { action = null, ms = VISIBLE_MS } = {}) {
     clearTimeout(this.timer);
-    this.element.textContent = message;
+    this.element.replaceChildren(h('span', {}, message), action ? h('button', {
+      type: 'button', class: 'toast-action', testid: action.testid ?? 'toast-action',
+      onclick: () => {
+        this.hide();
+        action.run();
+      },
+    }, action.label) : null);
     this.element.hidden = false;
-    this.timer = setTimeout(() => {
-      this.element.hidden = true;
-    }, VISIBLE_MS);
+    this.timer = setTimeout(() => this.hide(), ms);
+  }
+
+  hide() {
+    clearTimeout(this.timer);
+    this.element.hidden = true;
   }
 }

@@ -20,7 +20,7 @@ import { PhotoStrip } from '../components/photo_strip.js';
 import { RecordHistory, lastChange } from '../records/record_history.js';
 import { stateLabel, typeLabel } from '../components/record_text.js';
 import { Screen } from '../screen.js';
-import { StatusActions } from '../components/status_actions.js';
+import { StatusActions, enqueueUndoable } from '../components/status_actions.js';
 
 const STEPS = Object.keys(RECORD_TYPES.feedback.transitions);
 const SCORES = [1, 2, 3, 4, 5];
@@ -75,7 +75,8 @@ export class FeedbackScreen extends Screen {
           dataset: { state: step },
         }))),
         h('p', { class: 'steps-caption' }, t('feedback.step', { step: STEPS.indexOf(status) + 1, total: STEPS.length, state: stateLabel(status) }))),
-      StatusActions(this.app, view, { custom: { closed: () => this.closing(view), resolved: () => this.resolving(view) } }),
+      // Every step of a complaint can be taken back for a few seconds (the toast's 撤销).
+      StatusActions(this.app, view, { undoable: true, custom: { closed: () => this.closing(view), resolved: () => this.resolving(view) } }),
       phone && !phone.includes('*')
         ? h('a', { class: 'button button-block', href: `tel:${phone}`, testid: 'feedback-call' }, t('feedback.call', { phone })) : null,
       FieldList(view, ['category', 'section_id', 'location', 'resident_name', 'resident_phone', 'channel', 'response_due', 'satisfaction', 'answer'], nameOf, {
@@ -115,9 +116,9 @@ export class FeedbackScreen extends Screen {
           event.preventDefault();
           const answer = this.answerText.value.trim();
           if (!answer) return;
-          await enqueue([{ op: 'put', type: 'feedback', id: view.id, fields: { answer, status: 'resolved' } }]);
+          await enqueueUndoable(this.app, [{ op: 'put', type: 'feedback', id: view.id, fields: { answer, status: 'resolved' } }],
+            t('record.statusQueued', { state: stateLabel('resolved') }));
           await this.answerDraft?.saved();
-          this.app.notify(t('record.statusQueued', { state: stateLabel('resolved') }));
         },
       },
       h('div', { class: 'field' },
@@ -154,8 +155,8 @@ export class FeedbackScreen extends Screen {
       'aria-describedby': picked ? null : 'feedback-close-needs-score',
       onclick: async () => {
         if (this.score == null) return;
-        await enqueue([{ op: 'put', type: 'feedback', id: view.id, fields: { satisfaction: this.score, status: 'closed' } }]);
-        this.app.notify(t('feedback.closed', { score: this.score }));
+        await enqueueUndoable(this.app, [{ op: 'put', type: 'feedback', id: view.id, fields: { satisfaction: this.score, status: 'closed' } }],
+          t('feedback.closed', { score: this.score }));
         this.score = null;
       },
     }, picked ? t('feedback.closeWith', { score: this.score }) : t('feedback.close'));
