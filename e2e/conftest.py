@@ -420,7 +420,8 @@ class Phone:
     def go_offline(self) -> None:
         self.offline = True
         self.context.set_offline(True)
-        expect(self.testid("status-bar")).to_have_attribute("data-online", "false")
+        # The browser's offline event can lag on a loaded machine.
+        expect(self.testid("status-bar")).to_have_attribute("data-online", "false", timeout=15_000)
 
     def go_online(self, wait: bool = True) -> None:
         """Reconnects; with `wait`, returns once the queue is pushed and a pull has finished."""
