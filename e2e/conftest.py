@@ -469,7 +469,15 @@ class Phone:
         if not self.page.url.endswith(f"/r/task/{task_id}"):
             self.open_record("task", task_id)
         pending = int(self.testid("pending-count").get_attribute("data-count"))
-        self.testid(f"status-to-{state}").click()
+        # Accepting, and sending a done task back, are decisions the app asks to confirm.
+        button = self.testid(f"status-to-{state}")
+        expect(button).to_be_visible()
+        shown = self.testid("record-status")  # absent while a new task has no state yet
+        decision = state == "accepted" or (
+            state == "doing" and shown.count() > 0 and shown.inner_text() == self.text("state.done"))
+        button.click()
+        if decision:
+            expect(self.testid("status-confirm")).to_be_visible()
         # A reason given goes with the move as a comment: two changes queued.
         self._expect_queued(pending, 2 if confirm_move(self.page, reason) else 1)
         expect(self.testid("record-status")).to_have_text(self.text(f"state.{state}"))
