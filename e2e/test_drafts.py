@@ -138,6 +138,19 @@ def _briefing_is_back(page):
     expect(page.get_by_test_id("briefing-key-tasks")).to_have_value("1. 吊装 草稿样本\n2. 管沟回填")
 
 
+def _type_crew(page):
+    # The add form waits folded above the roster: opened, then typed into.
+    page.get_by_test_id("crew-add-toggle").click()
+    page.get_by_test_id("crew-name").fill("新工人 草稿样本")
+    page.get_by_test_id("crew-trade").fill("架子工")
+    return "新工人 草稿样本"
+
+
+def _crew_is_back(page):
+    expect(page.get_by_test_id("crew-name")).to_have_value("新工人 草稿样本")
+    expect(page.get_by_test_id("crew-trade")).to_have_value("架子工")
+
+
 FORMS = {
     "/tasks/new": (_type_task, _task_is_back, "task-title"),
     "/feedback/new": (_type_feedback, _feedback_is_back, "feedback-description"),
@@ -145,6 +158,7 @@ FORMS = {
     "/sections/new": (_type_section, _section_is_back, "section-name"),
     "/checklists/new": (_type_checklist, _checklist_is_back, "checklist-name"),
     "/today": (_type_briefing, _briefing_is_back, "briefing-key-tasks"),
+    "/crew": (_type_crew, _crew_is_back, "crew-add"),
 }
 
 

@@ -333,10 +333,12 @@ def test_a_complaints_answer_is_asked_before_resolving_and_survives_a_reload(pho
     answer = "已加密洒水，每 2 小时一次，并覆盖裸土"
     phone.testid("feedback-answer").fill(answer)
     _wait_for_draft(phone, f"/r/feedback/{feedback_id}", answer)  # written by the debounce, not by leaving
+    phone.go_offline()  # a reload with no network: the answer comes back from the phone
     phone.page.reload()
     expect(phone.testid("feedback-answer")).to_have_value(answer)
     expect(phone.testid("draft-banner")).to_be_visible()
     screenshot(phone.page, f"truth-feedback-answer-{locale}")
+    phone.go_online()
     phone.testid("status-to-resolved").click()
     expect(phone.testid("feedback-page")).to_have_attribute("data-status", "resolved")
     _send_all(phone)

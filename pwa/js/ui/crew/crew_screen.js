@@ -7,6 +7,7 @@ import { randomUuid } from '../../db/random_uuid.js';
 import { enqueue } from '../../sync/outbox.js';
 import { may, rolesIn } from '../../sync/permissions.js';
 import { h } from '../dom.js';
+import { FormDraft } from '../components/form_draft.js';
 import { InputField } from '../components/form_field.js';
 import { t } from '../i18n.js';
 import { Screen } from '../screen.js';
@@ -27,6 +28,7 @@ export class CrewScreen extends Screen {
     const roster = await loadRoster(projectId);
     const mayEdit = projectId && may(rolesIn(this.app.session, projectId), 'worker', 'edit');
     const teams = byTeam(roster.onSite);
+    const drawn = this.formBox;
     this.show(
       h('header', { class: 'screen-header' },
         h('h1', { tabindex: '-1' }, t('crew.title')),
@@ -41,6 +43,13 @@ export class CrewScreen extends Screen {
       roster.offSite.length ? h('details', { class: 'stack', testid: 'crew-off-site' },
         h('summary', {}, t('crew.offSite', { count: roster.offSite.length })),
         h('ul', { class: 'card-list' }, roster.offSite.map((worker) => this.row(worker, mayEdit, true)))) : null);
+    if (this.formBox && !drawn) await this.watchTyping();
+  }
+
+  /** What is typed into the add form is kept as a draft; a restored one opens the form. */
+  async watchTyping() {
+    this.draft = new FormDraft(this, { heading: 'crew.add' });
+    if (await this.draft.attach(this.formBox.querySelector('form'))) this.formBox.open = true;
   }
 
   row(worker, mayEdit, off) {
@@ -69,10 +78,14 @@ export class CrewScreen extends Screen {
         }
         await enqueue([{ op: 'put', type: 'worker', id: randomUuid(), fields: {
           project_id: projectId, name: text('name'), trade: text('trade') || null, team: text('team') || null, active: true } }]);
+        await this.draft.saved();
         const team = text('team');
         form.reset();
         form.querySelector('#crew-team').value = team; // the next one is often of the same team
         form.querySelector('#crew-name').focus();
+        // The next worker's typing is a draft of its own, the team kept as its starting point.
+        this.draft = new FormDraft(this, { heading: 'crew.add' });
+        await this.draft.attach(form);
       },
     },
     InputField({ id: 'crew-name', name: 'name', label: t('crew.name'), maxlength: NAME_MAX, required: true, autocomplete: 'off' }),
