@@ -61,17 +61,50 @@ function decisionOf(view, state) {
   return decision.from && decision.from !== current ? null : decision;
 }
 
+/** A new comment on the record `view` saying `body`, as a mutation draft. */
+export function commentOn(view, body) {
+  return { op: 'put', type: 'comment', id: randomUuid(), fields: {
+    project_id: view.fields.project_id, subject_type: view.type, subject_id: view.id, body } };
+}
+
 /** The mutations a move queues: the state, and with a reason, where the reason is kept. */
 function moveMutations(view, state, reason) {
   if (!reason) return [{ op: 'put', type: view.type, id: view.id, fields: { status: state } }];
   if (view.type === 'approval') {
     return [{ op: 'put', type: view.type, id: view.id, fields: { status: state, decision_comment: reason } }];
   }
-  return [
-    { op: 'put', type: view.type, id: view.id, fields: { status: state } },
-    { op: 'put', type: 'comment', id: randomUuid(), fields: {
-      project_id: view.fields.project_id, subject_type: view.type, subject_id: view.id, body: reason } },
-  ];
+  return [{ op: 'put', type: view.type, id: view.id, fields: { status: state } }, commentOn(view, reason)];
+}
+
+/**
+ * A text box drawn anew while the one it replaces was being typed in (a redraw): the new box
+ * takes the focus and the caret where they were.
+ */
+export function keepCaret(box) {
+  const typing = document.activeElement;
+  if (typing?.id !== box.id) return;
+  const at = typing.selectionStart;
+  requestAnimationFrame(() => {
+    box.focus();
+    box.setSelectionRange(at, at);
+  });
+}
+
+/**
+ * The question a decision asks before it is queued: `question`, what else it needs (`body`),
+ * then confirm (labelled `confirmLabel`) and cancel; testids `status-confirm-panel`,
+ * `status-confirm` and `status-cancel` unless given.
+ */
+export function ConfirmPanel({
+  question, body = [], confirmLabel, onConfirm, onCancel, className = '', dataset,
+  testid = 'status-confirm-panel', confirmTestid = 'status-confirm', cancelTestid = 'status-cancel',
+}) {
+  return h('div', { class: `status-confirm stack ${className}`, testid, dataset },
+    h('p', { class: 'status-confirm-question' }, question),
+    body,
+    h('div', { class: 'form-actions' },
+      h('button', { type: 'button', class: 'button button-primary', testid: confirmTestid, onclick: onConfirm }, confirmLabel),
+      h('button', { type: 'button', class: 'button', testid: cancelTestid, onclick: onCancel }, t('common.cancel'))));
 }
 
 /**
@@ -96,7 +129,11 @@ export function StatusActions(app, view, { custom = {}, onMoved, undoable = fals
   };
   const buttons = () => fill(group, targets.map((state) => custom[state]?.(view) ?? h('button', {
     type: 'button', class: 'button', testid: `status-to-${state}`,
-    onclick: () => (decisionOf(view, state) ? confirm(state, decisionOf(view, state), true) : move(state)),
+    onclick: () => {
+      const decision = decisionOf(view, state);
+      if (decision) confirm(state, decision, true);
+      else move(state);
+    },
   }, t('record.moveTo', { state: stateLabel(state) }))));
   const confirm = (state, decision, focus = false) => {
     asking = { key, state, reason: asking?.key === key && asking.state === state ? asking.reason : '' };
@@ -111,39 +148,27 @@ export function StatusActions(app, view, { custom = {}, onMoved, undoable = fals
       })
       : null;
     const problem = h('p', { class: 'form-error', role: 'alert', testid: 'status-reason-missing', hidden: true }, t('record.reasonNeeded'));
-    fill(group, h('div', { class: 'status-confirm stack', testid: 'status-confirm-panel', dataset: { state } },
-      h('p', { class: 'status-confirm-question' }, t('record.confirmMove', { state: stateLabel(state) })),
-      reason ? h('div', { class: 'field' }, h('label', { for: 'status-reason' }, t('record.reason')), reason) : null,
-      problem,
-      h('div', { class: 'form-actions' },
-        h('button', {
-          type: 'button', class: 'button button-primary', testid: 'status-confirm',
-          onclick: () => {
-            const why = reason?.value.trim() ?? '';
-            if (reason && !why) {
-              problem.hidden = false;
-              reason.focus();
-              return;
-            }
-            move(state, why);
-          },
-        }, t('record.moveTo', { state: stateLabel(state) })),
-        h('button', {
-          type: 'button', class: 'button', testid: 'status-cancel',
-          onclick: () => {
-            asking = null;
-            buttons();
-          },
-        }, t('common.cancel')))));
+    fill(group, ConfirmPanel({
+      question: t('record.confirmMove', { state: stateLabel(state) }),
+      dataset: { state },
+      body: [reason ? h('div', { class: 'field' }, h('label', { for: 'status-reason' }, t('record.reason')), reason) : null, problem],
+      confirmLabel: t('record.moveTo', { state: stateLabel(state) }),
+      onConfirm: () => {
+        const why = reason?.value.trim() ?? '';
+        if (reason && !why) {
+          problem.hidden = false;
+          reason.focus();
+          return;
+        }
+        move(state, why);
+      },
+      onCancel: () => {
+        asking = null;
+        buttons();
+      },
+    }));
     if (focus) (reason ?? group.querySelector('[data-testid="status-confirm"]')).focus();
-    else if (reason && document.activeElement?.id === 'status-reason') {
-      // Redrawn while the reason was being typed: the new box takes the caret where it was.
-      const at = document.activeElement.selectionStart;
-      requestAnimationFrame(() => {
-        reason.focus();
-        reason.setSelectionRange(at, at);
-      });
-    }
+    else if (reason) keepCaret(reason);
   };
   // A screen redrawn while the question is open (a sync, the history arriving) keeps it open.
   const open = asking?.key === key && targets.includes(asking.state) ? decisionOf(view, asking.state) : null;

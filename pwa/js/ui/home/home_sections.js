@@ -3,6 +3,7 @@
  * and sections listing records of one type that match `filter(view, today, user, own)`, where
  * `own` is the set of section ids the user answers for.
  */
+import { isAuthorOf } from '../../sync/permissions.js';
 
 /** Today as `YYYY-MM-DD` in the device's timezone. */
 export function localToday() {
@@ -19,12 +20,11 @@ const statusIn = (...states) => (view) => states.includes(view.fields.status);
  */
 export function isMyTask(view, user, own) {
   if (view.fields.assignee_id) return view.fields.assignee_id === user?.id || own.has(view.fields.section_id);
-  return own.has(view.fields.section_id) || (view.createdBy ? view.createdBy === user?.id : view.serverSeq == null);
+  return own.has(view.fields.section_id) || isAuthorOf({ user }, view);
 }
 
 export function isMyBriefing(view, user, own) {
-  if (view.createdBy ? view.createdBy === user?.id : view.serverSeq == null) return true;
-  return (view.fields.section_ids ?? []).some((id) => own.has(id));
+  return isAuthorOf({ user }, view) || (view.fields.section_ids ?? []).some((id) => own.has(id));
 }
 
 /** The ids of the sections a user answers for, out of the section views. */

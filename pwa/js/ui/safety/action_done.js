@@ -3,13 +3,13 @@
  * (required) and a note of what was done (kept as a comment on the action). Before and after
  * are then shown side by side (`RectificationEvidence`).
  */
-import { randomUuid } from '../../db/random_uuid.js';
 import { enqueue } from '../../sync/outbox.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { PhotoField } from '../components/photo_field.js';
 import { PhotoStrip } from '../components/photo_strip.js';
 import { stateLabel } from '../components/record_text.js';
+import { ConfirmPanel, commentOn, keepCaret } from '../components/status_actions.js';
 
 const NOTE_MAX = 2000;
 /** Actions whose "done" form is open, by id: `{note, shas, field}`; kept across redraws. */
@@ -49,46 +49,30 @@ export function ActionDoneControl(app, view, redraw) {
     id: 'action-done-note', name: 'action-done-note', testid: 'action-done-note', rows: 3, maxlength: NOTE_MAX, value: state.note,
     oninput: () => { state.note = note.value; },
   });
-  if (document.activeElement?.id === 'action-done-note') {
-    // Redrawn while the note was being typed: the new box takes the caret where it was.
-    const at = document.activeElement.selectionStart;
-    requestAnimationFrame(() => {
-      note.focus();
-      note.setSelectionRange(at, at);
-    });
-  }
-  return h('div', { class: 'status-confirm stack action-done', testid: 'action-done-panel' },
-    h('p', { class: 'status-confirm-question' }, t('actions.doneQuestion')),
-    h('div', { class: 'field' }, h('label', { for: 'action-done-note' }, t('actions.doneNote')), note),
-    state.field.element,
-    missing,
-    h('div', { class: 'form-actions' },
-      h('button', {
-        type: 'button', class: 'button button-primary', testid: 'action-done-confirm',
-        onclick: async () => {
-          if (state.shas.length === 0) {
-            missing.hidden = false;
-            return;
-          }
-          const text = state.note.trim();
-          const mutations = [{ op: 'put', type: 'action', id: view.id, fields: { photos: { add: [...state.shas] }, status: 'done' } }];
-          if (text) {
-            mutations.push({ op: 'put', type: 'comment', id: randomUuid(), fields: {
-              project_id: view.fields.project_id, subject_type: 'action', subject_id: view.id, body: text } });
-          }
-          close(view.id);
-          await enqueue(mutations);
-          app.notify(t('record.statusQueued', { state: stateLabel('done') }));
-          redraw();
-        },
-      }, t('record.moveTo', { state: stateLabel('done') })),
-      h('button', {
-        type: 'button', class: 'button', testid: 'action-done-cancel',
-        onclick: () => {
-          close(view.id);
-          redraw();
-        },
-      }, t('common.cancel'))));
+  keepCaret(note);
+  return ConfirmPanel({
+    question: t('actions.doneQuestion'), className: 'action-done',
+    testid: 'action-done-panel', confirmTestid: 'action-done-confirm', cancelTestid: 'action-done-cancel',
+    body: [h('div', { class: 'field' }, h('label', { for: 'action-done-note' }, t('actions.doneNote')), note), state.field.element, missing],
+    confirmLabel: t('record.moveTo', { state: stateLabel('done') }),
+    onConfirm: async () => {
+      if (state.shas.length === 0) {
+        missing.hidden = false;
+        return;
+      }
+      const text = state.note.trim();
+      const mutations = [{ op: 'put', type: 'action', id: view.id, fields: { photos: { add: [...state.shas] }, status: 'done' } }];
+      if (text) mutations.push(commentOn(view, text));
+      close(view.id);
+      await enqueue(mutations);
+      app.notify(t('record.statusQueued', { state: stateLabel('done') }));
+      redraw();
+    },
+    onCancel: () => {
+      close(view.id);
+      redraw();
+    },
+  });
 }
 
 /**

@@ -17,7 +17,7 @@ import { stateLabel, typeLabel } from '../components/record_text.js';
 import { RiskBadge, parseItemRisk } from './risk_grade.js';
 import { Screen } from '../screen.js';
 import { failedItems } from '../sections/site_facts.js';
-import { StatusActions } from '../components/status_actions.js';
+import { ConfirmPanel, StatusActions } from '../components/status_actions.js';
 import { ActionDoneControl } from './action_done.js';
 
 const RESULT_MARK = { pass: '✓', fail: '✗', na: '—' };
@@ -90,12 +90,12 @@ export class SafetyCheckScreen extends Screen {
     const result = fields.results?.[item.code];
     const note = fields.item_notes?.[item.code];
     const photos = fields.item_photos?.[item.code] ?? [];
+    const grade = parseItemRisk(fields.item_risk?.[item.code]); // [likelihood, severity] or null
     return h('li', { class: `result-row result-${result ?? 'none'}`, testid: 'check-result', dataset: { code: item.code, result: result ?? '' } },
       h('span', { class: 'result-mark', 'aria-hidden': 'true' }, RESULT_MARK[result] ?? '?'),
       h('span', { class: 'result-text' }, itemText(item)),
       h('span', { class: 'result-word' }, result ? t(`result.${result}`) : t('checks.notAnswered')),
-      parseItemRisk(fields.item_risk?.[item.code])
-        ? h('span', { class: 'result-risk' }, RiskBadge(...parseItemRisk(fields.item_risk[item.code]), { testid: 'check-result-risk' })) : null,
+      grade ? h('span', { class: 'result-risk' }, RiskBadge(...grade, { testid: 'check-result-risk' })) : null,
       note || photos.length ? h('div', { class: 'result-extra' },
         note ? h('p', { class: 'result-note' }, h('strong', {}, t('checks.noteLabel')), ' ', h('span', { testid: 'check-result-note' }, note)) : null,
         photos.length ? this.itemPhotoStrip(item.code, photos).element : null) : null);
@@ -151,17 +151,14 @@ export class SafetyCheckScreen extends Screen {
           },
         }, t('checks.closeAll')));
     }
-    return h('div', { class: 'status-confirm stack', testid: 'status-confirm-panel' },
-      h('p', { class: 'status-confirm-question' }, t('checks.closeAllConfirm', { steps: steps.map(stateLabel).join(' → ') })),
-      h('div', { class: 'form-actions' },
-        h('button', { type: 'button', class: 'button button-primary', testid: 'status-confirm', onclick: close }, t('checks.closeAll')),
-        h('button', {
-          type: 'button', class: 'button', testid: 'status-cancel',
-          onclick: () => {
-            this.closeAsked = false;
-            this.scheduleRender();
-          },
-        }, t('common.cancel'))));
+    return ConfirmPanel({
+      question: t('checks.closeAllConfirm', { steps: steps.map(stateLabel).join(' → ') }),
+      confirmLabel: t('checks.closeAll'), onConfirm: close,
+      onCancel: () => {
+        this.closeAsked = false;
+        this.scheduleRender();
+      },
+    });
   }
 
   /** One corrective action: the failed item, what to fix, who and by when, and its next states. */
