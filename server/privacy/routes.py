@@ -4,13 +4,12 @@ from __future__ import annotations
 from flask import g
 from sqlalchemy import select
 
-from sync.engine import is_uuid
 
 from ..accounts.models import User
 from ..accounts.tokens import admin_of, login_required
-from ..errors import ApiError
 from ..extensions import Blueprint, db
 from ..projects.models import Project
+from ..projects.routes import member_of
 from ..records import KINDS
 from ..records.feedback import normalise_phone
 from ..syncing.models import FieldHistory
@@ -27,9 +26,7 @@ FEEDBACK = KINDS["feedback"]
 
 def _project_admin(project_id: str) -> Project:
     """The project, if the caller is its admin: 404 to a non-member, 403 to other roles."""
-    project = db.session.get(Project, project_id) if is_uuid(project_id) else None
-    if project is None or not g.caller.roles_in(project_id):
-        raise ApiError(404, "no such project among yours")
+    project = member_of(project_id)
     admin_of(project_id)
     return project
 

@@ -38,7 +38,9 @@ def _user(user_id: str) -> User | None:
     return db.session.get(User, user_id) if is_uuid(user_id) else None
 
 
-def _member_of(project_id: str) -> Project:
+def member_of(project_id: str) -> Project:
+    """The project, if the caller is a member of it; else ApiError 404 (no project id is
+    looked up that is not one)."""
     project = db.session.get(Project, project_id) if is_uuid(project_id) else None
     if project is None or not g.caller.roles_in(project_id):
         raise ApiError(404, "no such project among yours")
@@ -154,7 +156,7 @@ def create_project(body):
 @bp.response(200, schemas.ProjectSettings)
 def settings(project_id):
     """A project's settings: feedback response hours per category, days residents' data is kept."""
-    return _settings_out(_member_of(project_id))
+    return _settings_out(member_of(project_id))
 
 
 @bp.route("/projects/<project_id>/settings", methods=["PATCH"])
@@ -163,7 +165,7 @@ def settings(project_id):
 @bp.response(200, schemas.ProjectSettings)
 def update_settings(body, project_id):
     """Change a project's settings (project admins only)."""
-    project = _member_of(project_id)
+    project = member_of(project_id)
     admin_of(project_id)
     hours = dict(project.settings.get("feedback_response_hours") or DEFAULT_RESPONSE_HOURS)
     hours.update(body.get("feedback_response_hours", {}))
@@ -187,7 +189,7 @@ def _settings_out(project: Project) -> dict:
 @bp.response(200, schemas.MemberList)
 def members(project_id):
     """Every member of a project with their roles (any member may look)."""
-    _member_of(project_id)
+    member_of(project_id)
     return _members_of(project_id)
 
 
@@ -211,7 +213,7 @@ def _members_of(project_id: str) -> dict:
 def add_member(body, project_id):
     """Add a user to a project with roles: a new account when a password is given, else the
     existing user of that username (project admins of the project)."""
-    _member_of(project_id)
+    member_of(project_id)
     admin_of(project_id)
     if "password" in body:
         user = _new_user(body)
@@ -235,7 +237,7 @@ def add_member(body, project_id):
 @bp.response(200, schemas.MemberList)
 def set_roles(body, project_id, user_id):
     """Set a user's roles in a project; an empty list removes them (project admins only)."""
-    _member_of(project_id)
+    member_of(project_id)
     admin_of(project_id)
     if _user(user_id) is None:
         raise ApiError(404, "no such user")
@@ -257,7 +259,7 @@ def set_roles(body, project_id, user_id):
 @bp.response(201, schemas.SectionResult)
 def create_section(body, project_id):
     """Create a grid section (admins and supervisors), as a synced record."""
-    _member_of(project_id)
+    member_of(project_id)
     _may_sections(project_id, "create")
     for name in ("code", "name"):
         if not body.get(name):
@@ -273,7 +275,7 @@ def create_section(body, project_id):
 @bp.response(200, schemas.SectionResult)
 def update_section(body, project_id, section_id):
     """Rename a section or assign its responsible person (admins and supervisors)."""
-    _member_of(project_id)
+    member_of(project_id)
     if not body:
         raise ApiError(422, "nothing to change", "invalid", {"_schema": ["empty body"]})
     _may_sections(project_id, *(f"edit:{name}" for name in body))
