@@ -21,6 +21,12 @@ ENV PATH=/opt/venv/bin:$PATH \
     DATABASE_URL=sqlite:////data/gridline.db \
     BLOB_DIR=/data/blobs
 
+# Pango and CJK fonts: WeasyPrint draws the printable PDFs (QR labels, daily reports) with them.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0=1.50.12+ds-1 \
+       libpangoft2-1.0-0=1.50.12+ds-1 fonts-noto-cjk=1:20220127+repack1-1 \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system --gid 10001 gridline \
     && useradd --system --uid 10001 --gid gridline --home-dir /nonexistent --no-create-home \
        --shell /usr/sbin/nologin gridline \

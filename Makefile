@@ -16,7 +16,7 @@ export TEST_DATABASE_URL
 # apt-get needs root; anyone else goes through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help run test lint browser clean
+.PHONY: help run test lint browser pdf-libs clean
 
 help:
 	@echo "make run    serve Gridline with the demo project on http://$(HOST):$(PORT)"
@@ -36,7 +36,7 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/python -m pip install --disable-pip-version-check -r requirements-dev.txt
 	touch $@ $(VENV)/.installed
 
-run: $(VENV)/.installed
+run: $(VENV)/.installed pdf-libs
 	$(BIN)/flask --app server init-db
 	$(BIN)/flask --app server seed-demo --if-empty --password "$(DEMO_PASSWORD)"
 	@echo
@@ -50,6 +50,15 @@ run: $(VENV)/.installed
 	@echo
 	$(BIN)/gunicorn -c gunicorn.conf.py --bind $(HOST):$(PORT) --access-logfile -
 
+# Pango and CJK fonts, which WeasyPrint draws the printable PDFs (labels, reports) with.
+pdf-libs:
+	@if ldconfig -p | grep -q libpangoft2-1.0 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+		echo "Pango and Noto Sans CJK are installed"; \
+	else \
+		$(SUDO) apt-get update && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk; \
+	fi
+
 # Debian's Chromium for the end-to-end tests, and CJK fonts so Chinese text renders.
 browser:
 	@if command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
@@ -62,7 +71,7 @@ browser:
 lint: $(VENV)/.installed-dev
 	$(BIN)/hadolint Dockerfile
 
-test: $(VENV)/.installed-dev browser lint
+test: $(VENV)/.installed-dev browser pdf-libs lint
 	$(BIN)/python -m pytest
 
 clean:
