@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 import time
+import uuid
 
 import pytest
 from PIL import Image
@@ -354,4 +355,62 @@ def test_a_draft_survives_an_expired_login_and_goes_once_saved(phones, server_ap
     phone.goto("/tasks/new")
     expect(phone.testid("task-title")).to_have_value("")
     expect(phone.testid("draft-banner")).to_have_count(0)
+    phone.assert_no_errors()
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_a_half_typed_reason_and_an_action_done_note_come_back_after_an_offline_reload(phones, server_api, locale):
+    admin = server_api("admin1")
+    task_id = admin.create_task(f"{locale} 退回原因 草稿样本", progress=100)
+    for state in ("doing", "done"):
+        admin.put("task", task_id, status=state)
+    check_id, action_id = str(uuid.uuid4()), str(uuid.uuid4())
+    admin.put("safety_check", check_id, project_id=admin.project_id, template="excavation",
+              date="2020-01-05", results={"EX02": "fail"})
+    admin.put("action", action_id, project_id=admin.project_id, check_id=check_id, item="EX02",
+              description=f"{locale} 槽边堆土 草稿样本")
+    phone = phones("admin")
+    phone.login("admin1")
+
+    # Sending the task back: the reason is typed, then the phone reloads with no network.
+    phone.open_record("task", task_id)
+    phone.testid("status-to-doing").click()
+    phone.testid("status-reason").fill("压实度不足 草稿样本，重新碾压")
+    _wait_for_draft(phone, f"/r/task/{task_id}#decision", "压实度不足")
+    # Marking the action done: a note and an "after" photo, then the same.
+    phone.open_record("action", action_id)
+    phone.testid("status-to-done").click()
+    phone.testid("action-done-note").fill("堆土已运走 草稿样本")
+    phone.page.locator("#action-done-photo").set_input_files(_jpeg())
+    _wait_for_draft(phone, f"/r/action/{action_id}#decision", "'shas': ['")
+
+    phone.go_offline()
+    phone.open_record("task", task_id)
+    expect(phone.testid("status-confirm-panel")).to_be_visible()
+    expect(phone.testid("status-reason")).to_have_value("压实度不足 草稿样本，重新碾压")
+    phone.open_record("action", action_id)
+    expect(phone.testid("action-done-panel")).to_be_visible()
+    expect(phone.testid("action-done-note")).to_have_value("堆土已运走 草稿样本")
+    expect(phone.testid("action-done-panel").get_by_test_id("photo-thumb")).to_have_count(1)
+
+    # Home lists both among the unfinished drafts, each a link back to its record.
+    phone.testid("nav-home").click()
+    drafts = phone.testid("home-drafts")
+    expect(drafts.locator(f'[data-route="/r/task/{task_id}#decision"]')).to_contain_text(phone.text("record.reasonDraft"))
+    expect(drafts.locator(f'[data-route="/r/action/{action_id}#decision"]')).to_contain_text(phone.text("actions.doneDraft"))
+    drafts.locator(f'[data-route="/r/task/{task_id}#decision"]').click()
+    expect(phone.testid("status-reason")).to_have_value("压实度不足 草稿样本，重新碾压")
+
+    # Sending it queues the move and forgets the draft; cancelling the other forgets it too.
+    phone.testid("status-confirm").click()
+    expect(phone.testid("status-confirm-panel")).to_have_count(0)
+    phone.open_record("action", action_id)
+    phone.testid("action-done-cancel").click()
+    expect(phone.testid("action-done-panel")).to_have_count(0)
+    deadline = time.monotonic() + DRAFT_WRITE_SECONDS
+    while _drafts(phone) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _drafts(phone) == []
+    phone.go_online()
+    assert admin.record("task", task_id)["data"]["status"] == "doing"
     phone.assert_no_errors()

@@ -5,6 +5,7 @@ import { isAuthorOf, may, rolesIn } from '../../sync/permissions.js';
 import { initialState, nextStates } from '../../sync/record_types.js';
 import { fill, h } from '../dom.js';
 import { t } from '../i18n.js';
+import { dropDecision, keepDecision, readDecision } from './decision_draft.js';
 import { stateLabel } from './record_text.js';
 
 /** The states `view` may move to next for this user (role in the record's project). */
@@ -120,6 +121,7 @@ export function StatusActions(app, view, { custom = {}, onMoved, undoable = fals
   const key = `${view.type}/${view.id}/${view.fields.status ?? ''}`;
   const move = async (state, reason = '') => {
     asking = null;
+    dropDecision(app, view);
     if (undoable) await enqueueUndoable(app, moveMutations(view, state, reason), t('record.statusQueued', { state: stateLabel(state) }));
     else {
       await enqueue(moveMutations(view, state, reason));
@@ -144,6 +146,7 @@ export function StatusActions(app, view, { custom = {}, onMoved, undoable = fals
         oninput: () => {
           asking.reason = reason.value;
           problem.hidden = true;
+          keepDecision(app, view, { heading: 'record.reasonDraft', summary: reason.value, state: { target: state, reason: reason.value } });
         },
       })
       : null;
@@ -164,6 +167,7 @@ export function StatusActions(app, view, { custom = {}, onMoved, undoable = fals
       },
       onCancel: () => {
         asking = null;
+        dropDecision(app, view);
         buttons();
       },
     }));
@@ -173,6 +177,19 @@ export function StatusActions(app, view, { custom = {}, onMoved, undoable = fals
   // A screen redrawn while the question is open (a sync, the history arriving) keeps it open.
   const open = asking?.key === key && targets.includes(asking.state) ? decisionOf(view, asking.state) : null;
   if (open) confirm(asking.state, open);
-  else buttons();
+  else {
+    buttons();
+    // A reason left half-typed (a reload, a crash) opens its question again, with the typing.
+    readDecision(app, view).then((saved) => {
+      if (!saved?.target || !group.isConnected || asking) return;
+      const decision = targets.includes(saved.target) ? decisionOf(view, saved.target) : null;
+      if (!decision) {
+        dropDecision(app, view); // the record has moved on: the question no longer stands
+        return;
+      }
+      asking = { key, state: saved.target, reason: saved.reason ?? '' };
+      confirm(saved.target, decision);
+    });
+  }
   return group;
 }

@@ -10,14 +10,21 @@ import { PhotoField } from '../components/photo_field.js';
 import { PhotoStrip } from '../components/photo_strip.js';
 import { stateLabel } from '../components/record_text.js';
 import { ConfirmPanel, commentOn, keepCaret } from '../components/status_actions.js';
+import { dropDecision, keepDecision, readDecision } from '../components/decision_draft.js';
 
 const NOTE_MAX = 2000;
 /** Actions whose "done" form is open, by id: `{note, shas, field}`; kept across redraws. */
 const OPEN = new Map();
 
-function close(id) {
-  OPEN.get(id)?.field?.destroy();
-  OPEN.delete(id);
+function close(app, view) {
+  OPEN.get(view.id)?.field?.destroy();
+  OPEN.delete(view.id);
+  dropDecision(app, view);
+}
+
+/** Keeps the open form's note and photos as a draft (see decision_draft.js). */
+function keep(app, view, state) {
+  keepDecision(app, view, { heading: 'actions.doneDraft', summary: state.note, state: { target: 'done', note: state.note, shas: state.shas } });
 }
 
 /**
@@ -28,6 +35,12 @@ function close(id) {
 export function ActionDoneControl(app, view, redraw) {
   const state = OPEN.get(view.id);
   if (!state) {
+    // A note or photo left before a reload (a crash, an expired login) opens the form again.
+    readDecision(app, view).then((saved) => {
+      if (saved?.target !== 'done' || OPEN.has(view.id)) return;
+      OPEN.set(view.id, { note: saved.note ?? '', shas: [...(saved.shas ?? [])], field: null });
+      redraw();
+    });
     return h('button', {
       type: 'button', class: 'button', testid: 'status-to-done',
       onclick: () => {
@@ -43,11 +56,15 @@ export function ActionDoneControl(app, view, redraw) {
       state.shas.push(sha);
       state.field.set(state.shas);
       missing.hidden = true;
+      keep(app, view, state);
     },
   });
   const note = h('textarea', {
     id: 'action-done-note', name: 'action-done-note', testid: 'action-done-note', rows: 3, maxlength: NOTE_MAX, value: state.note,
-    oninput: () => { state.note = note.value; },
+    oninput: () => {
+      state.note = note.value;
+      keep(app, view, state);
+    },
   });
   keepCaret(note);
   return ConfirmPanel({
@@ -63,13 +80,13 @@ export function ActionDoneControl(app, view, redraw) {
       const text = state.note.trim();
       const mutations = [{ op: 'put', type: 'action', id: view.id, fields: { photos: { add: [...state.shas] }, status: 'done' } }];
       if (text) mutations.push(commentOn(view, text));
-      close(view.id);
+      close(app, view);
       await enqueue(mutations);
       app.notify(t('record.statusQueued', { state: stateLabel('done') }));
       redraw();
     },
     onCancel: () => {
-      close(view.id);
+      close(app, view);
       redraw();
     },
   });
