@@ -362,11 +362,14 @@ def test_a_foreman_ticks_his_crew_from_the_roster_instead_of_typing_names(phones
     phone.testid("crew-add-toggle").click()
     phone.testid("crew-name").fill(name)
     phone.testid("crew-trade").fill("钢筋工")
-    phone.testid("crew-team").fill("钢筋班")
+    team = f"钢筋{'二' if locale == 'en' else '三'}班"
+    phone.testid("crew-team").fill(team)
     phone.testid("crew-save").click()
     worker = phone.page.locator(f'[data-testid="crew-worker"][data-name="{name}"]')
     expect(worker).to_be_visible()
     worker_id = worker.get_attribute("data-id")
+    # The team just typed is offered for the next worker at once, without leaving the screen.
+    expect(phone.page.locator(f'#crew-teams option[value="{team}"]')).to_have_count(1)
     screenshot(phone.page, f"truth-crew-{locale}")
 
     phone.goto(f"/r/briefing/{briefing_id}")
@@ -388,7 +391,7 @@ def test_a_foreman_ticks_his_crew_from_the_roster_instead_of_typing_names(phones
     _send_all(phone)
     assert sorted(foreman.record("briefing", briefing_id)["data"]["attendees"]) == sorted(["周大海", "吴小兵", "郑军"])
     held = foreman.record("worker", worker_id)["data"]
-    assert (held["name"], held["trade"], held["team"], held["active"]) == (name, "钢筋工", "钢筋班", True)
+    assert (held["name"], held["trade"], held["team"], held["active"]) == (name, "钢筋工", team, True)
 
     # Off the roster: gone from the briefing's ticks, kept in the roster's "off site" list.
     phone.goto("/crew")

@@ -6,7 +6,7 @@
 import { randomUuid } from '../../db/random_uuid.js';
 import { enqueue } from '../../sync/outbox.js';
 import { may, rolesIn } from '../../sync/permissions.js';
-import { h } from '../dom.js';
+import { fill, h } from '../dom.js';
 import { FormDraft } from '../components/form_draft.js';
 import { InputField } from '../components/form_field.js';
 import { t } from '../i18n.js';
@@ -65,7 +65,12 @@ export class CrewScreen extends Screen {
   }
 
   addForm(projectId, teams, open) {
-    if (this.formBox) return this.formBox; // kept across redraws, with what is typed in it
+    const options = () => teams.map((team) => h('option', { value: team }));
+    if (this.formBox) {
+      // Kept across redraws with what is typed in it; the teams offered follow the roster.
+      fill(this.formBox.querySelector('#crew-teams'), options());
+      return this.formBox;
+    }
     const form = h('form', {
       class: 'stack', testid: 'crew-form', novalidate: true,
       onsubmit: async (event) => {
@@ -91,7 +96,7 @@ export class CrewScreen extends Screen {
     InputField({ id: 'crew-name', name: 'name', label: t('crew.name'), maxlength: NAME_MAX, required: true, autocomplete: 'off' }),
     InputField({ id: 'crew-trade', name: 'trade', label: t('field.trade'), maxlength: SHORT_MAX, autocomplete: 'off', list: 'crew-trades' }),
     InputField({ id: 'crew-team', name: 'team', label: t('field.team'), maxlength: SHORT_MAX, autocomplete: 'off', list: 'crew-teams' }),
-    h('datalist', { id: 'crew-teams' }, teams.map((team) => h('option', { value: team }))),
+    h('datalist', { id: 'crew-teams' }, options()),
     h('datalist', { id: 'crew-trades' }, t('crew.trades').split('|').map((trade) => h('option', { value: trade }))),
     h('button', { type: 'submit', class: 'button button-primary button-block', testid: 'crew-save' }, t('crew.addButton')));
     this.formBox = h('details', { class: 'card', testid: 'crew-add', open },
