@@ -6,7 +6,7 @@ the narrowest phones on site, screenshots it at both and measures what a site fo
 over: sideways scrolling, controls under 44 px (gloves), controls off screen, text cut off, text
 too faint to read in sunlight (WCAG AA contrast), status-bar text squeezed onto more lines than it
 needs, a bar of filter chips wrapping, an item of a summary line split across lines, a record named by its id,
-and, on a Chinese screen, interface words left in English.
+and interface words in the other language (English on a Chinese screen, Chinese on an English one).
 Screenshots go to e2e/screenshots/<name>.png and <name>-360.png.
 """
 from __future__ import annotations
@@ -126,17 +126,21 @@ AUDIT = """(zh) => {
     if (!node.parentElement || !visible(node.parentElement) || node.parentElement.closest('input, textarea, noscript')) continue;
     if (idLike.test(node.textContent)) problems.push(`id on screen: "${node.textContent.trim().slice(0, 40)}"`);
   }
-  if (zh) {
-    // Interface text in English on a Chinese screen. What people typed (titles, values, history) may be in
-    // any language and is skipped; codes and units in the interface (A02, DN600, m) have under 3 letters.
-    const data = 'input, textarea, select, noscript, h1, h2, [data-testid=record-item], [data-testid^=record-field-], '
-      + '[data-testid=record-history], [data-testid=conflict-yours], [data-testid=conflict-kept], [data-testid=attention-fields] dd';
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      if (!node.parentElement || !visible(node.parentElement) || node.parentElement.closest(data)) continue;
+  // Interface text in the other language: English on a Chinese screen, Chinese on an English one.
+  // What people typed (titles, names, values, history) may be in any language and is skipped:
+  // it is marked as such (<bdi>, data-user) or sits in a place that shows only it. Codes and units
+  // in the interface (A02, DN600, m) have under 3 letters.
+  const data = 'input, textarea, select, noscript, bdi, [data-user], h1, h2, [data-testid=record-item], [data-testid^=record-field-], '
+    + '[data-testid=record-history], [data-testid=conflict-yours], [data-testid=conflict-kept], [data-testid=attention-fields] dd';
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.parentElement || !visible(node.parentElement) || node.parentElement.closest(data)) continue;
+    if (zh) {
       const words = node.textContent.match(/[A-Za-z]{3,}/g) ?? [];
       const english = words.filter((w) => !/^(Gridline|DEMO|AC|DN)$/.test(w));
       if (english.length) problems.push(`English in Chinese screen: "${node.textContent.trim().slice(0, 40)}"`);
+    } else if (/[\u3400-\u9fff]/.test(node.textContent)) {
+      problems.push(`Chinese in English screen: "${node.textContent.trim().slice(0, 40)}" in <${node.parentElement.tagName.toLowerCase()} ${node.parentElement.dataset.testid ?? node.parentElement.className}>`);
     }
   }
   return problems;

@@ -25,6 +25,20 @@ export function h(tag, props = {}, ...children) {
 }
 
 /**
+ * Text people typed (a name, a title, a place), in whatever language they wrote it, marked as
+ * theirs: <bdi> keeps its writing direction apart from the sentence around it, and tells the
+ * interface's own words from what was typed.
+ */
+export function userText(value) {
+  return value == null || value === '' ? null : h('bdi', {}, String(value));
+}
+
+/** Typed values (names, codes) as one line, each marked as typed, `separator` between them. */
+export function userList(values, separator = ' · ') {
+  return values.filter((value) => value != null && value !== '').flatMap((value, index) => [index ? separator : null, userText(value)]);
+}
+
+/**
  * The items of a summary line with " · " between them. Each item breaks onto the next line as
  * a whole ("Progress: 0%", a person's name), never in its middle, unless it is wider than a line.
  */

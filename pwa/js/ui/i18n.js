@@ -53,6 +53,16 @@ export function t(key, params = {}) {
   return text.replace(/\{(\w+)\}/g, (whole, name) => (params[name] === undefined ? whole : String(params[name])));
 }
 
+/**
+ * `t(key, params)` as nodes: a param given as a node (a name or title people typed, wrapped by
+ * `userText`) goes in as that node, so the screen says which words are the interface's and
+ * which are what people wrote, in whatever language.
+ */
+export function tNodes(key, params = {}) {
+  const text = t(key, Object.fromEntries(Object.entries(params).filter(([, value]) => !(value instanceof Node))));
+  return text.split(/\{(\w+)\}/).map((part, index) => (index % 2 ? params[part] ?? `{${part}}` : part)).filter((part) => part !== '');
+}
+
 /** Sentences as one text: a space between them, none after a Chinese full stop. */
 export function joinSentences(sentences) {
   return sentences.filter(Boolean).join(' ').replace(/([。！？]) /gu, '$1');

@@ -4,7 +4,7 @@ import { countPendingBlobs } from '../../db/pending_blobs.js';
 import { countPending } from '../../sync/outbox.js';
 import { RECORD_TYPES } from '../../sync/record_types.js';
 import { ConfirmButton } from '../components/confirm_button.js';
-import { h } from '../dom.js';
+import { h, userText } from '../dom.js';
 import { joinSentences, t } from '../i18n.js';
 import { LanguageSwitch } from './language_switch.js';
 import { Screen } from '../screen.js';
@@ -35,7 +35,7 @@ export class MoreScreen extends Screen {
       h('section', { class: 'stack', testid: 'current-user' },
         h('h2', {}, user.name || user.username),
         h('ul', { class: 'plain-list' }, memberships.map((m) => h('li', {},
-          `${m.project_name || m.project_code}: ${m.roles.map((role) => t(`role.${role}`)).join('、')}`)))),
+          userText(m.project_name || m.project_code), `: ${m.roles.map((role) => t(`role.${role}`)).join('、')}`)))),
       h('section', { class: 'stack' },
         h('h2', {}, t('more.records')),
         h('ul', { class: 'link-list' }, Object.keys(RECORD_TYPES).map((type) =>

@@ -11,11 +11,11 @@ import { enqueue } from '../../sync/outbox.js';
 import { may, rolesIn } from '../../sync/permissions.js';
 import { briefingPrefill, sectionsOf } from './briefing_prefill.js';
 import { loadChecklists } from '../safety/checklist_text.js';
-import { fill, h } from '../dom.js';
+import { fill, h, userList, userText } from '../dom.js';
 import { FieldList } from '../components/field_list.js';
 import { FormDraft } from '../components/form_draft.js';
 import { FormField } from '../components/form_field.js';
-import { formatDate, t } from '../i18n.js';
+import { formatDate, t, tNodes } from '../i18n.js';
 import { localToday } from '../home/home_sections.js';
 import { loadNameDirectory } from '../components/name_directory.js';
 import { PhotoField } from '../components/photo_field.js';
@@ -195,7 +195,7 @@ export class BriefingScreen extends Screen {
     return h('section', { class: 'card briefing-summary', testid: 'briefing-summary', 'aria-labelledby': 'briefing-summary-heading' },
       h('h2', { id: 'briefing-summary-heading' }, t('briefing.fromSections')),
       h('p', { class: 'muted', testid: 'briefing-sections' }, sections.length
-        ? sections.map((section) => section.fields.code ?? sectionLabel(section)).join(' · ')
+        ? userList(sections.map((section) => section.fields.code ?? sectionLabel(section)))
         : t('briefing.noSections')),
       h('ul', { class: 'summary-list' },
         line('briefing-summary-tasks', prefill.tasks.length, t('briefing.openTasks')),
@@ -269,7 +269,7 @@ export class BriefingScreen extends Screen {
 
   drawAttendees() {
     this.attendeeList.replaceChildren(...this.attendees.map((name) => h('li', { class: 'name-chip', testid: 'briefing-attendee', dataset: { name } },
-      h('span', {}, name),
+      userText(name),
       h('button', {
         type: 'button', class: 'name-chip-remove', testid: 'briefing-attendee-remove', 'aria-label': t('briefing.removeAttendee', { name }),
         onclick: () => this.removeAttendee(name),
@@ -286,7 +286,7 @@ export class BriefingScreen extends Screen {
         left.map((name) => h('button', {
           type: 'button', class: 'filter-chip', testid: 'briefing-attendee-suggestion', dataset: { name }, 'aria-label': t('briefing.addName', { name }),
           onclick: () => this.addAttendees([name]),
-        }, `+ ${name}`))),
+        }, '+ ', userText(name)))),
     ] : []);
     this.drawTotal();
   }
@@ -309,11 +309,11 @@ export class BriefingScreen extends Screen {
         const missing = names.filter((name) => !this.attendees.includes(name));
         return h('div', { class: 'roster-team', testid: 'briefing-roster-team', dataset: { team } },
           h('div', { class: 'roster-team-head' },
-            h('strong', {}, team || t('crew.noTeam')),
+            h('strong', {}, userText(team) ?? t('crew.noTeam')),
             missing.length > 1 ? h('button', {
               type: 'button', class: 'filter-chip filter-chip-strong', testid: 'briefing-roster-all',
               onclick: () => this.addAttendees(missing),
-            }, t('briefing.rosterTeamAll', { team: team || t('crew.noTeam') })) : null),
+            }, tNodes('briefing.rosterTeamAll', { team: userText(team) ?? t('crew.noTeam') })) : null),
           h('div', { class: 'choice-row' }, workers.map((worker) => {
             const name = worker.fields.name;
             const here = this.attendees.includes(name);
@@ -321,7 +321,7 @@ export class BriefingScreen extends Screen {
               type: 'button', class: 'filter-chip roster-chip', testid: 'briefing-roster-name', dataset: { name },
               'aria-pressed': String(here), title: worker.fields.trade ?? '',
               onclick: () => (here ? this.removeAttendee(name) : this.addAttendees([name])),
-            }, here ? `✓ ${name}` : name);
+            }, here ? '✓ ' : null, userText(name));
           })));
       }));
   }
@@ -468,12 +468,12 @@ export class BriefingScreen extends Screen {
           h('span', { class: `chip chip-${status}`, testid: 'record-status' }, stateLabel(status)),
           view.pending ? h('span', { class: 'chip chip-pending', testid: 'record-pending' }, t('record.notSynced')) : null)),
       StatusActions(this.app, view, { onMoved: () => this.app.notify(t('briefing.acknowledged')) }),
-      h('p', { class: 'muted', testid: 'briefing-sections' }, sections.map(sectionLabel).join(' · ') || t('briefing.noSectionNamed')),
+      h('p', { class: 'muted', testid: 'briefing-sections' }, sections.length ? userList(sections.map(sectionLabel)) : t('briefing.noSectionNamed')),
       h('section', { class: 'card stack', testid: 'briefing-attendance' },
         h('h2', {}, t('briefing.attendance')),
         h('p', { class: 'total', testid: 'briefing-total' }, t('briefing.total', { count: named + others, named, others })),
         named ? h('ul', { class: 'name-chips', testid: 'briefing-attendees' },
-          (view.fields.attendees ?? []).map((name) => h('li', { class: 'name-chip', testid: 'briefing-attendee', dataset: { name } }, name))) : null),
+          (view.fields.attendees ?? []).map((name) => h('li', { class: 'name-chip', testid: 'briefing-attendee', dataset: { name } }, userText(name)))) : null),
       FieldList(view, ['weather', 'key_tasks', 'risk_points'], nameOf),
       h('section', { class: 'stack' }, h('h2', {}, t('field.photos')),
         (view.fields.photos ?? []).length ? this.photos.element : h('p', { class: 'empty' }, t('briefing.noPhotos'))),

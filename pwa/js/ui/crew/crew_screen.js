@@ -6,7 +6,7 @@
 import { randomUuid } from '../../db/random_uuid.js';
 import { enqueue } from '../../sync/outbox.js';
 import { may, rolesIn } from '../../sync/permissions.js';
-import { fill, h } from '../dom.js';
+import { fill, h, userText } from '../dom.js';
 import { FormDraft } from '../components/form_draft.js';
 import { InputField } from '../components/form_field.js';
 import { t } from '../i18n.js';
@@ -38,7 +38,7 @@ export class CrewScreen extends Screen {
         roster.onSite.length === 0) : null,
       roster.onSite.length === 0 ? h('p', { class: 'empty', testid: 'crew-empty' }, t('crew.empty')) : null,
       teams.map(([team, workers]) => h('section', { class: 'stack', testid: 'crew-group', dataset: { team } },
-        h('h2', {}, team || t('crew.noTeam'), h('span', { class: 'count' }, ` (${workers.length})`)),
+        h('h2', {}, userText(team) ?? t('crew.noTeam'), h('span', { class: 'count' }, ` (${workers.length})`)),
         h('ul', { class: 'card-list' }, workers.map((worker) => this.row(worker, mayEdit, false))))),
       roster.offSite.length ? h('details', { class: 'stack', testid: 'crew-off-site' },
         h('summary', {}, t('crew.offSite', { count: roster.offSite.length })),
@@ -54,8 +54,8 @@ export class CrewScreen extends Screen {
 
   row(worker, mayEdit, off) {
     return h('li', { class: 'card crew-row', testid: 'crew-worker', dataset: { id: worker.id, name: worker.fields.name ?? '' } },
-      h('span', { class: 'crew-name' }, h('strong', {}, worker.fields.name ?? ''),
-        worker.fields.trade ? h('span', { class: 'muted' }, ` · ${worker.fields.trade}`) : null,
+      h('span', { class: 'crew-name' }, h('strong', {}, userText(worker.fields.name)),
+        worker.fields.trade ? h('span', { class: 'muted' }, ' · ', userText(worker.fields.trade)) : null,
         worker.pending ? h('span', { class: 'chip chip-pending' }, t('record.notSynced')) : null),
       mayEdit ? h('button', {
         type: 'button', class: 'button', testid: off ? 'crew-back' : 'crew-leave',

@@ -2,7 +2,7 @@
 import { loadViews } from '../../sync/local_view.js';
 import { loadProjectSettings } from '../../sync/project_settings.js';
 import { checkTitle, loadChecklists } from '../safety/checklist_text.js';
-import { h } from '../dom.js';
+import { h, userList } from '../dom.js';
 import { DraftList } from './home_drafts.js';
 import { t } from '../i18n.js';
 import { linksForRoles, localToday, ownSections, sectionsForRoles } from './home_sections.js';
@@ -49,7 +49,7 @@ export class HomeScreen extends Screen {
     this.show(
       h('header', { class: 'screen-header' },
         h('h1', { tabindex: '-1' }, t('home.greeting', { name: user.name || user.username })),
-        h('p', { class: 'muted' }, memberships.map((m) => m.project_name || m.project_code).join(' · '))),
+        h('p', { class: 'muted' }, userList(memberships.map((m) => m.project_name || m.project_code)))),
       links.length ? h('nav', { class: 'home-links', 'aria-label': t('home.quickLinks') }, links.map((link) => {
         const views = viewsByType[link.countType] ?? [];
         const count = link.count ? link.count(views, today, user) : null;

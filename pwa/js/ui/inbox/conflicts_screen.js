@@ -4,8 +4,8 @@ import { dismissEntry } from '../../sync/inbox_sync.js';
 import { loadView } from '../../sync/local_view.js';
 import { enqueue } from '../../sync/outbox.js';
 import { fieldKind } from '../../sync/record_types.js';
-import { h } from '../dom.js';
-import { formatDateTime, t } from '../i18n.js';
+import { h, userText } from '../dom.js';
+import { formatDateTime, t, tNodes } from '../i18n.js';
 import { loadNameDirectory } from '../components/name_directory.js';
 import { fieldLabel, formatFieldValue, recordTitle, typeLabel } from '../components/record_text.js';
 import { Screen } from '../screen.js';
@@ -39,7 +39,7 @@ export class ConflictsScreen extends Screen {
           h('h3', {}, t('conflicts.mine')),
           h('p', { testid: 'conflict-yours' }, formatFieldValue(entry.field, entry.yours, nameOf))),
         h('div', { class: 'side side-kept' },
-          h('h3', {}, t('conflicts.kept', { name: keptBy })),
+          h('h3', {}, tNodes('conflicts.kept', { name: userText(keptBy) })),
           h('p', { testid: 'conflict-kept' }, formatFieldValue(entry.field, entry.kept, nameOf)))),
       entry.created_at ? h('p', { class: 'muted' }, formatDateTime(entry.created_at)) : null,
       h('div', { class: 'card-actions' },

@@ -1,6 +1,6 @@
 /** A record's change history from the server (online only), refetched when a sync brings a newer version. */
-import { h } from '../dom.js';
-import { formatDateTime, t, tOr } from '../i18n.js';
+import { h, userText } from '../dom.js';
+import { formatDateTime, t, tNodes, tOr } from '../i18n.js';
 import { fieldLabel, formatFieldValue } from '../components/record_text.js';
 
 export class RecordHistory {
@@ -74,5 +74,5 @@ function HistoryEntry(entry, nameOf, format) {
 export function lastChange(view, nameOf) {
   const when = formatDateTime(view.updatedAt);
   const who = nameOf(view.updatedBy);
-  return who ? t('record.updated', { when, who }) : t('record.updatedAt', { when });
+  return who ? tNodes('record.updated', { when, who: userText(who) }) : t('record.updatedAt', { when });
 }

@@ -8,8 +8,8 @@ import { may, rolesIn } from '../../sync/permissions.js';
 import { itemText, loadChecklists, templateName, templateOf } from './checklist_text.js';
 import { enqueue } from '../../sync/outbox.js';
 import { nextStates } from '../../sync/record_types.js';
-import { h } from '../dom.js';
-import { formatDate, t } from '../i18n.js';
+import { h, userText } from '../dom.js';
+import { formatDate, t, tNodes } from '../i18n.js';
 import { loadNameDirectory } from '../components/name_directory.js';
 import { PhotoStrip } from '../components/photo_strip.js';
 import { RecordHistory, lastChange } from '../records/record_history.js';
@@ -59,7 +59,7 @@ export class SafetyCheckScreen extends Screen {
       h('header', { class: 'screen-header', testid: 'check-page', dataset: { id, status } },
         h('p', { class: 'eyebrow' }, typeLabel('safety_check'), ' · ', formatDate(check.fields.date)),
         h('h1', { tabindex: '-1' }, template ? templateName(template) : (check.fields.template ?? typeLabel('safety_check'))),
-        h('p', { class: 'muted' }, nameOf(check.fields.section_id) ?? t('task.noSection')),
+        h('p', { class: 'muted' }, userText(nameOf(check.fields.section_id)) ?? t('task.noSection')),
         h('p', { class: 'record-tags' },
           h('span', { class: `chip chip-${status}`, testid: 'record-status' }, stateLabel(status)),
           RiskBadge(check.fields.likelihood, check.fields.severity),
@@ -78,7 +78,7 @@ export class SafetyCheckScreen extends Screen {
         h('h2', { id: 'actions-heading' }, t('checks.actionsTitle'), h('span', { class: 'count' }, ` (${raised.length})`)),
         raised.length ? h('ul', { class: 'card-list' }, raised.map((action) => this.actionCard(action, items, nameOf)))
           : h('p', { class: 'empty' }, failed.length ? t('checks.noActionsYet') : t('checks.noActionsNeeded'))),
-      check.fields.notes ? h('section', { class: 'stack' }, h('h2', {}, t('field.notes')), h('p', { class: 'pre-line', testid: 'check-notes' }, check.fields.notes)) : null,
+      check.fields.notes ? h('section', { class: 'stack' }, h('h2', {}, t('field.notes')), h('p', { class: 'pre-line', testid: 'check-notes' }, userText(check.fields.notes))) : null,
       (check.fields.photos ?? []).length ? h('section', { class: 'stack' }, h('h2', {}, t('checks.photos')), this.photos.element) : null,
       check.updatedAt ? h('p', { class: 'muted' }, lastChange(check, nameOf)) : null,
       this.history.element(nameOf));
@@ -97,7 +97,7 @@ export class SafetyCheckScreen extends Screen {
       h('span', { class: 'result-word' }, result ? t(`result.${result}`) : t('checks.notAnswered')),
       grade ? h('span', { class: 'result-risk' }, RiskBadge(...grade, { testid: 'check-result-risk' })) : null,
       note || photos.length ? h('div', { class: 'result-extra' },
-        note ? h('p', { class: 'result-note' }, h('strong', {}, t('checks.noteLabel')), ' ', h('span', { testid: 'check-result-note' }, note)) : null,
+        note ? h('p', { class: 'result-note' }, h('strong', {}, t('checks.noteLabel')), ' ', h('span', { testid: 'check-result-note' }, userText(note))) : null,
         photos.length ? this.itemPhotoStrip(item.code, photos).element : null) : null);
   }
 
@@ -167,11 +167,11 @@ export class SafetyCheckScreen extends Screen {
     const item = items.find((candidate) => candidate.code === action.fields.item);
     return h('li', { class: 'card', testid: 'check-action', dataset: { id: action.id, status } },
       item ? h('p', { class: 'muted' }, `${item.code} ${itemText(item)}`) : null,
-      h('h3', {}, h('a', { href: `/r/action/${action.id}` }, action.fields.description ?? '')),
+      h('h3', {}, h('a', { href: `/r/action/${action.id}` }, userText(action.fields.description))),
       h('p', {}, [
-        action.fields.owner_id ? t('checks.actionBy', { name: nameOf(action.fields.owner_id) ?? '?' }) : t('task.unassigned'),
-        action.fields.deadline ? t('checks.actionDeadline', { date: formatDate(action.fields.deadline) }) : null,
-      ].filter(Boolean).join(' · ')),
+        action.fields.owner_id ? tNodes('checks.actionBy', { name: userText(nameOf(action.fields.owner_id) ?? '?') }) : t('task.unassigned'),
+        action.fields.deadline ? [' · ', t('checks.actionDeadline', { date: formatDate(action.fields.deadline) })] : null,
+      ]),
       h('p', { class: 'record-tags' },
         h('span', { class: `chip chip-${status}` }, stateLabel(status)),
         action.pending ? h('span', { class: 'chip chip-pending', testid: 'record-pending' }, t('record.notSynced')) : null),

@@ -1,7 +1,7 @@
 /** Grid sections: who answers for each, how far its work is, and what is still open there. */
 import { may } from '../../sync/permissions.js';
-import { h } from '../dom.js';
-import { t } from '../i18n.js';
+import { h, userText } from '../dom.js';
+import { t, tNodes } from '../i18n.js';
 import { localToday } from '../home/home_sections.js';
 import { loadNameDirectory } from '../components/name_directory.js';
 import { Screen } from '../screen.js';
@@ -33,11 +33,11 @@ export class SectionListScreen extends Screen {
           return h('li', {},
             h('a', { class: 'section-card', href: `/r/section/${section.id}`, testid: 'section-item', dataset: { id: section.id, code: section.fields.code ?? '' } },
               h('span', { class: 'section-head' },
-                h('span', { class: 'section-code' }, section.fields.code),
-                h('span', { class: 'section-name' }, section.fields.name),
+                h('span', { class: 'section-code' }, userText(section.fields.code)),
+                h('span', { class: 'section-name' }, userText(section.fields.name)),
                 section.fields.owner_id === me ? h('span', { class: 'chip chip-mine' }, t('sections.mine')) : null,
                 section.pending ? h('span', { class: 'chip chip-pending', testid: 'record-pending' }, t('record.notSynced')) : null),
-              h('span', { class: 'section-owner', testid: 'section-owner' }, t('sections.responsible', { name: owner })),
+              h('span', { class: 'section-owner', testid: 'section-owner' }, tNodes('sections.responsible', { name: userText(owner) })),
               SectionStatsLine(stats)));
         })
         : h('li', { class: 'empty' }, t('sections.empty'))));

@@ -5,8 +5,8 @@
 import { loadView } from '../../sync/local_view.js';
 import { checkTitle, loadChecklists } from '../safety/checklist_text.js';
 import { may, rolesIn } from '../../sync/permissions.js';
-import { h } from '../dom.js';
-import { t } from '../i18n.js';
+import { h, userText } from '../dom.js';
+import { t, tNodes } from '../i18n.js';
 import { localToday } from '../home/home_sections.js';
 import { loadNameDirectory } from '../components/name_directory.js';
 import { RecordHistory } from '../records/record_history.js';
@@ -54,8 +54,8 @@ export class SectionScreen extends Screen {
       h('header', { class: 'screen-header', testid: 'section-page', dataset: { id } },
         h('p', { class: 'eyebrow' }, typeLabel('section')),
         h('h1', { tabindex: '-1' }, sectionLabel(section)),
-        h('p', { class: 'section-owner', testid: 'section-owner' }, t('sections.responsible', { name: owner })),
-        section.fields.description ? h('p', { class: 'muted' }, section.fields.description) : null,
+        h('p', { class: 'section-owner', testid: 'section-owner' }, tNodes('sections.responsible', { name: userText(owner) })),
+        section.fields.description ? h('p', { class: 'muted' }, userText(section.fields.description)) : null,
         section.pending ? h('p', { class: 'record-tags' }, h('span', { class: 'chip chip-pending', testid: 'record-pending' }, t('record.notSynced'))) : null),
       SectionStatsLine(sectionStats(id, site, today)),
       h('div', { class: 'card-actions' },

@@ -9,7 +9,7 @@ import { loadMembers } from '../../sync/project_members.js';
 import { isAuthorOf, may, rolesIn } from '../../sync/permissions.js';
 import { initialState, TASK_PRIORITIES } from '../../sync/record_types.js';
 import { ConfirmButton } from '../components/confirm_button.js';
-import { h } from '../dom.js';
+import { h, userText } from '../dom.js';
 import { t } from '../i18n.js';
 import { FormDraft } from '../components/form_draft.js';
 import { FormField, setFieldError } from '../components/form_field.js';
@@ -161,7 +161,7 @@ export class TaskFormScreen extends Screen {
             count.textContent = ` (${this.form.querySelectorAll('input[name="depends_on"]:checked').length})`;
           },
         }),
-        h('span', {}, recordTitle(task), ' ', h('span', { class: `chip chip-${task.fields.status ?? 'todo'}` }, stateLabel(task.fields.status ?? 'todo'))))));
+        h('span', {}, userText(recordTitle(task)), ' ', h('span', { class: `chip chip-${task.fields.status ?? 'todo'}` }, stateLabel(task.fields.status ?? 'todo'))))));
     return h('details', { class: 'field dependencies', testid: 'task-depends-on', open: current.length > 0 },
       h('summary', {}, t('field.depends_on'), count),
       h('p', { class: 'hint' }, t('task.dependsHint')),
