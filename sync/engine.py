@@ -478,6 +478,23 @@ def _check_size(rtype: RecordType, working: RecordState, written: list[str]):
                                           f"(at most {rtype.max_chars})"]})
 
 
+def write_by_server(store: Store, registry: Registry, policy: Policy, reaction: Reaction, *,
+                    user_id: str, now_ms: int, now_iso: str) -> RecordState | None:
+    """Apply one `Reaction` outside any push (a check the server runs on its own), with a
+    new seq and history under the server's device id; None when it writes nothing (a
+    record to create exists already). The caller holds the writers' lock and flushes."""
+    session = PushSession(store, registry, policy, user_id=user_id, client_id=SERVER_CLIENT_ID,
+                          now_ms=now_ms, now_iso=now_iso)
+    hlc = f"{now_ms:015d}:00000:{SERVER_CLIENT_ID}"
+    applied = session._apply_reaction(reaction, Author(user_id, SERVER_CLIENT_ID, hlc, 0, 0))
+    if applied is None:
+        return None
+    written, history = applied
+    store.save(written)
+    store.add_history(history)
+    return written
+
+
 def push(store: Store, registry: Registry, policy: Policy, *, user_id: str, client_id: str,
          mutations: Any, now_ms: int, now_iso: str) -> dict:
     """Apply a push batch (see PushSession)."""
