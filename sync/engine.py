@@ -173,6 +173,11 @@ class PushSession:
         if not roles or not self.policy.may(roles, rtype, "delete", record, self.user_id):
             raise MutationRejected("forbidden", "you may not delete this record", {})
         working = record  # the store's copy (see Records.load)
+        # What the server writes because the record is gone (a pending approval of it
+        # withdrawn, say): a move from its state to none.
+        reacted = (self._react(rtype, working, roles, author,
+                               working.values.get(rtype.state_field), None)
+                   if rtype.state_field else [])
         working.deleted = True
         # A tombstone keeps no personal data, nor does anything written about the record.
         for name in rtype.personal:
@@ -184,6 +189,9 @@ class PushSession:
         self.store.add_history([HistoryEntry(rtype.name, record.id, "deleted", False, True,
                                              author.hlc, author.user_id, author.client_id,
                                              author.seq, author.original_hlc)])
+        for written, history in reacted:
+            self.store.save(written)
+            self.store.add_history(history)
         return {"mid": mutation["mid"], "status": "applied", "seq": working.seq}
 
     def _put(self, mutation: dict, rtype: RecordType, record_id: str,
@@ -334,8 +342,9 @@ class PushSession:
         return source, target
 
     def _react(self, rtype: RecordType, working: RecordState, roles: frozenset[str],
-               author: Author, source: str, target: str) -> list[tuple[RecordState, list]]:
-        """The policy's reactions to a move, applied to copies: (record, history) to store.
+               author: Author, source: str, target: str | None) -> list[tuple[RecordState, list]]:
+        """The policy's reactions to a move (to None: a deletion), applied to copies:
+        (record, history) to store.
 
         A reaction's own moves cause none in turn. Each write has its own seq, so a pull
         delivers it like any other change; its clock and history name the user whose

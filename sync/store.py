@@ -74,8 +74,9 @@ class Policy(Protocol):
         values and on other records as `records` holds them (changes earlier in the same
         push included)."""
 
-    def reactions(self, rtype: RecordType, record: RecordState, source: str, target: str,
-                  records: Records, user_id: str, roles: frozenset[str]) -> list[Reaction]:
+    def reactions(self, rtype: RecordType, record: RecordState, source: str,
+                  target: str | None, records: Records, user_id: str,
+                  roles: frozenset[str]) -> list[Reaction]:
         """Writes the server makes itself because `record` (as the mutation leaves it)
-        moved from `source` to `target`; raising MutationRejected rejects the mutation.
-        Optional: a policy without it makes none."""
+        moved from `source` to `target` (None: the record is being deleted); raising
+        MutationRejected rejects the mutation. Optional: a policy without it makes none."""

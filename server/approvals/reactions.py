@@ -10,11 +10,12 @@ from ..permissions import allowed
 from .table import RULES, approval_id, decision_comment_id, opened_by, rules_of
 
 
-def reactions(rtype: RecordType, record: RecordState, source: str, target: str,
+def reactions(rtype: RecordType, record: RecordState, source: str, target: str | None,
               records: Records, user_id: str, roles: frozenset[str]) -> list[Reaction]:
-    """What the move of `record` from `source` to `target` makes the server write."""
+    """What the move of `record` from `source` to `target` (None: its deletion) makes the
+    server write."""
     if rtype.name == "approval":
-        return decided(record, source, target, records)
+        return decided(record, source, target, records) if target else []
     if not rules_of(rtype.name) and rtype.name not in ("feedback", "action"):
         return []
     return [*closed_by_move(rtype.name, record, source, target, records, roles),
@@ -63,14 +64,16 @@ def closed_by_move(subject_type: str, subject: RecordState, source: str, target:
                    records: Records, roles: frozenset[str]) -> list[Reaction]:
     """A subject moved out of the state its pending approval awaits closes it: approved
     when moved where approving leads; otherwise rejected when a decider moved it, and
-    withdrawn when anyone else did (its requester taking it back)."""
+    withdrawn when anyone else did (its requester taking it back) or it was deleted."""
     closing = []
     for approval in _approvals_of(records, subject_type, subject.id):
         rule = RULES.get(approval.values.get("kind"))
         if approval.deleted or approval.values.get("status") != "pending" or rule is None \
                 or rule.awaiting != source:
             continue
-        if target == rule.on_approve:
+        if target is None:
+            decision = "withdrawn"
+        elif target == rule.on_approve:
             decision = "approved"
         elif allowed(roles, "approval", f"decide:{rule.kind}"):
             decision = "rejected"
@@ -83,7 +86,7 @@ def closed_by_move(subject_type: str, subject: RecordState, source: str, target:
 def opened(subject_type: str, subject: RecordState, source: str, target: str,
            records: Records, user_id: str) -> list[Reaction]:
     """The approval this move opens, if any, as the next cycle of its subject and kind."""
-    rule = opened_by(subject_type, source, target)
+    rule = opened_by(subject_type, source, target) if target else None
     if rule is None:
         return []
     earlier = [a for a in _approvals_of(records, subject_type, subject.id)
@@ -97,7 +100,7 @@ def opened(subject_type: str, subject: RecordState, source: str, target: str,
 
 
 def escalations_resolved(subject: RecordState, records: Records) -> list[Reaction]:
-    """The subject moved on: its open escalations are resolved."""
+    """The subject moved on (or was deleted): its open escalations are resolved."""
     return [Reaction("escalation", e.id, e.project_id, state="resolved")
             for e in records.find("escalation", "subject_id", subject.id)
             if not e.deleted and e.values.get("state") == "open"]

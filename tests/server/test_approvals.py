@@ -299,3 +299,12 @@ def test_a_task_acceptance_round_on_postgresql(pg_site):
     decider.put("approval", second, {"status": "approved"})
     assert pg_site.push(decider)[0]["status"] == "applied"
     assert pg_site.record("task", subject)["data"]["status"] == "accepted"
+
+
+def test_deleting_a_subject_withdraws_its_pending_approval(site):
+    subject, approval, _ = awaiting(site, "task_acceptance")
+    admin = site.device("admin1")
+    admin.delete("task", subject)
+    [deleted] = site.push(admin)
+    assert deleted["status"] == "applied"
+    assert site.record("approval", approval)["data"]["status"] == "withdrawn"
