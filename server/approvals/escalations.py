@@ -28,8 +28,6 @@ from .table import NAMESPACE
 
 # A complaint is answered for once resolved or closed (the PWA's deadline chip agrees).
 UNANSWERED = ("received", "acknowledged", "in_progress")
-# When each worker last looked, by project.
-_last_check: dict[str, float] = {}
 
 
 def escalation_id(subject_type: str, subject_id: str, reason: str, due: str) -> str:
@@ -92,12 +90,14 @@ def escalate(project_ids: list[str] | None = None, now: dt.datetime | None = Non
 def escalate_now_and_then(project_ids: list[str]) -> None:
     """At a pull: look for the caller's projects not looked at for a while (per worker)."""
     every = current_app.config.get("ESCALATION_CHECK_SECONDS", 300)
+    # When this worker's app last looked, by project.
+    last_check = current_app.extensions.setdefault("gridline_escalation_checks", {})
     moment = time.monotonic()
-    due = [p for p in project_ids if moment - _last_check.get(p, -1e18) >= every]
+    due = [p for p in project_ids if moment - last_check.get(p, -1e18) >= every]
     if not due:
         return
     for project_id in due:
-        _last_check[project_id] = moment
+        last_check[project_id] = moment
     escalate(due)
 
 
