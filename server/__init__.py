@@ -96,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from .accounts.cli import create_admin_command
+    from .approvals.escalations import escalate_command
     from .demo import seed_demo_command
     from .privacy.retention import anonymise_residents_command
     from .syncing.maintenance import prune_tombstones_command
@@ -103,3 +104,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(prune_tombstones_command)
     app.cli.add_command(anonymise_residents_command)
+    app.cli.add_command(escalate_command)

@@ -36,6 +36,9 @@ def from_environment(instance_path: str, given: dict | None = None) -> dict:
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)),
         "BLOB_MAX_BYTES": int(env.get("BLOB_MAX_BYTES", 15 * 1024 * 1024)),
         "PUSH_MAX_MUTATIONS": int(env.get("PUSH_MAX_MUTATIONS", 500)),
+        # A pull looks for complaints and actions past their deadline in the caller's
+        # projects at most this often per worker (`flask escalate` does it for cron).
+        "ESCALATION_CHECK_SECONDS": int(env.get("ESCALATION_CHECK_SECONDS", 300)),
         # Failed logins from one client address per window (server/accounts/throttle.py);
         # counted in the database, so shared by every worker and app server.
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),

@@ -161,7 +161,7 @@ def load_demo(password: str, today: dt.date | None = None) -> None:
         ("f2", "access", "A01", "小区北门临时通道被围挡占用，老人出入不便。", "锦绣花园北门", "黄先生",
          "13987654321", "visit", None, "in_progress", -20),
         ("f3", "dust", "C01", "铣刨作业扬尘大，请增加洒水。", "解放路 120 号沿街商铺", "何老板",
-         "15011112222", "phone", None, "resolved", -30),
+         "15011112222", "phone", 4, "resolved", -30),
         ("f4", "damage", "B02", "施工车辆压坏人行道地砖。", "解放路与中山路交叉口东南角", None, None,
          "online", 4, "closed", -72),
     ]
@@ -180,8 +180,11 @@ def load_demo(password: str, today: dt.date | None = None) -> None:
         for step in steps[1:steps.index(status) + 1]:
             put(liaison, "feedback", key, {"status": step})
 
+    # Pending approvals the server opened as the demo moved its subjects: t3 marked done
+    # (task acceptance) and f3 resolved (closure review); f2, past its response deadline,
+    # is escalated at a supervisor's first sync. A change order is asked for by hand.
     put("foreman2", "approval", "p1", {
-        **base, "subject_type": "task", "subject_id": demo_id("t3"), "kind": "acceptance",
-        "note": "W12–W15 开槽完成，申请验槽。"})
+        **base, "subject_type": "document", "subject_id": demo_id("doc-co1"),
+        "kind": "change_order", "note": "W14 检查井位置东移 1.5 m，避让既有燃气管，申请设计变更。"})
     put(sup, "comment", "m1", {**base, "subject_type": "task", "subject_id": demo_id("t2"),
                                "body": "停水时间以自来水公司公告为准，提前通知沿线商户。"})

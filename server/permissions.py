@@ -39,26 +39,44 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "status:open->rectifying": CHECKERS,
         "status:rectifying->verified": SAFETY_LEADS,
         "status:verified->closed": SAFETY_LEADS,
+        # A check closure sent back: the check is rectified further.
+        "status:verified->rectifying": SAFETY_LEADS,
     },
     "action": {
         "create": CHECKERS, "edit": CHECKERS, "delete": SAFETY_LEADS | {AUTHOR},
         "status:open->done": CHECKERS,
-        "status:done->verified": frozenset({SAFETY, ADMIN}),
+        "status:done->verified": SAFETY_LEADS,
+        # Sent back by its verifier, or taken back by who marked it done.
+        "status:done->open": CHECKERS,
     },
     "feedback": {
         "create": LIAISONS, "edit": LIAISONS, "delete": LIAISONS,
         "status:received->acknowledged": LIAISONS,
         "status:acknowledged->in_progress": LIAISONS,
         "status:in_progress->resolved": LIAISONS,
-        "status:resolved->closed": LIAISONS,
+        "status:resolved->closed": LIAISONS | DECIDERS,
+        # A closure review sent back, or a resolution the liaison takes back.
+        "status:resolved->in_progress": LIAISONS | DECIDERS,
     },
     "approval": {
         "create": EVERYONE, "edit": frozenset({ADMIN, AUTHOR}), "delete": frozenset({ADMIN}),
-        "edit:decision_comment": DECIDERS,
+        # The reason and photos of a decision: whoever decides some kind (see decide:<kind>).
+        "edit:decision_comment": SAFETY_LEADS,
+        "edit:photos": SAFETY_LEADS,
         "status:pending->approved": DECIDERS,
         "status:pending->rejected": DECIDERS,
         "status:pending->withdrawn": frozenset({ADMIN, AUTHOR}),
+        # Who decides (approves or rejects) each kind of server/approvals/table.py, in place
+        # of the two rows above; any other kind is decided as those rows say.
+        "decide:task_acceptance": DECIDERS,
+        "decide:rectification": SAFETY_LEADS,
+        "decide:closure_review": DECIDERS,
+        "decide:check_closure": SAFETY_LEADS,
+        "decide:change_order": DECIDERS,
     },
+    # Recorded by the server alone; every member reads them.
+    "escalation": {"create": frozenset(), "edit": frozenset(), "delete": frozenset(),
+                   "status:open->resolved": frozenset()},
     "checklist": {
         "create": frozenset({ADMIN}), "edit": frozenset({ADMIN}), "delete": frozenset({ADMIN}),
     },

@@ -13,13 +13,16 @@ from .errors import ClockFormatError, MutationRejected, SyncError
 from .hlc import clamp_hlc, parse_hlc
 from .merge import Author, Outcome, canonical, leaves_as_is, merge_lww, merge_map, merge_set
 from .records import FieldKind, RecordType, Registry
-from .state import DeviceState, HistoryEntry, RecordState, RejectedEntry
+from .state import DeviceState, HistoryEntry, Reaction, RecordState, RejectedEntry
 from .store import Policy, Store
 
 _UUID = re.compile(r"\A[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
 MAX_SET_ELEMENT = 200
 # Text longer than this makes a put measure the whole record (see `_check_size`).
 LONG_TEXT = 256
+# The device id in the clocks and history of the server's own writes (see `Reaction`);
+# their user is the one whose mutation caused them.
+SERVER_CLIENT_ID = "00000000-0000-5000-8000-000000000000"
 
 
 class DeviceOwnedByOther(SyncError):
@@ -170,6 +173,11 @@ class PushSession:
         if not roles or not self.policy.may(roles, rtype, "delete", record, self.user_id):
             raise MutationRejected("forbidden", "you may not delete this record", {})
         working = record  # the store's copy (see Records.load)
+        # What the server writes because the record is gone (a pending approval of it
+        # withdrawn, say): a move from its state to none.
+        reacted = (self._react(rtype, working, roles, author,
+                               working.values.get(rtype.state_field), None)
+                   if rtype.state_field else [])
         working.deleted = True
         # A tombstone keeps no personal data, nor does anything written about the record.
         for name in rtype.personal:
@@ -181,6 +189,9 @@ class PushSession:
         self.store.add_history([HistoryEntry(rtype.name, record.id, "deleted", False, True,
                                              author.hlc, author.user_id, author.client_id,
                                              author.seq, author.original_hlc)])
+        for written, history in reacted:
+            self.store.save(written)
+            self.store.add_history(history)
         return {"mid": mutation["mid"], "status": "applied", "seq": working.seq}
 
     def _put(self, mutation: dict, rtype: RecordType, record_id: str,
@@ -246,10 +257,13 @@ class PushSession:
                 merge_map(working, author, outcome, name, fields[name])
             else:
                 merge_lww(working, author, outcome, name, fields[name])
+        moved = None
         if state_field in fields:
-            self._transition(rtype, working, roles, author, outcome, fields[state_field])
+            moved = self._transition(rtype, working, roles, author, outcome, fields[state_field])
         if outcome.changed:
             _check_size(rtype, working, plain)
+        # The server's own writes this move causes, each checked before anything is stored.
+        reacted = self._react(rtype, working, roles, author, *moved) if moved else []
 
         # 3. Store the record (if anything changed) and what the merge produced.
         if outcome.changed or creating:
@@ -257,6 +271,9 @@ class PushSession:
             self.store.save(working)
         self.store.add_history(outcome.history)
         self.store.add_conflicts(outcome.conflicts)
+        for written, history in reacted:
+            self.store.save(written)
+            self.store.add_history(history)
         result: dict = {"mid": mutation["mid"], "status": "merged" if outcome.lost else "applied",
                         "seq": working.seq}
         if outcome.lost:
@@ -293,15 +310,16 @@ class PushSession:
         return {name: value for name, value in fields.items() if name not in refused}
 
     def _transition(self, rtype: RecordType, working: RecordState, roles: frozenset[str],
-                    author: Author, outcome: Outcome, target: str):
-        """Move the state field, legal only from the current state and for the role.
+                    author: Author, outcome: Outcome, target: str) -> tuple[str, str] | None:
+        """Move the state field, legal only from the current state and for the role;
+        returns the move made (source, target), or None when the record stays.
 
         A put that creates a record starts from the machine's initial state, so it may
         name any state one legal move away, judged like any later move."""
         name = rtype.state_field
         source = working.values.get(name)
         if target == source:
-            return
+            return None
         if not rtype.machine.allows(source, target):
             raise MutationRejected("invalid_transition",
                                    f"a {rtype.name} cannot go from {source} to {target}",
@@ -321,6 +339,62 @@ class PushSession:
         clocks[name] = author.clock()
         working.values[name] = target
         outcome.changed = True
+        return source, target
+
+    def _react(self, rtype: RecordType, working: RecordState, roles: frozenset[str],
+               author: Author, source: str, target: str | None) -> list[tuple[RecordState, list]]:
+        """The policy's reactions to a move (to None: a deletion), applied to copies:
+        (record, history) to store.
+
+        A reaction's own moves cause none in turn. Each write has its own seq, so a pull
+        delivers it like any other change; its clock and history name the user whose
+        mutation caused it and the server's device id."""
+        react = getattr(self.policy, "reactions", None)
+        if react is None:
+            return []
+        written = []
+        for reaction in react(rtype, working, source, target, self.store, self.user_id, roles):
+            applied = self._apply_reaction(reaction, author)
+            if applied is not None:
+                written.append(applied)
+        return written
+
+    def _apply_reaction(self, reaction: Reaction, author: Author):
+        rtype = self.registry.get(reaction.type)
+        record = self.store.load(reaction.type, reaction.id)
+        if record is not None and (reaction.create or record.deleted):
+            return None  # recorded already, or gone: nothing to write
+        if record is None and not reaction.create:
+            return None
+        server = Author(author.user_id, SERVER_CLIENT_ID, author.hlc, self.store.next_seq(),
+                        author.observed_seq, author.original_hlc)
+        outcome = Outcome()
+        working = record if record else RecordState(rtype.name, reaction.id)
+        if record is None:
+            working.values["project_id"] = reaction.project_id
+            working.created_by, working.created_at = server.user_id, self.now_iso
+            if rtype.machine:
+                working.values[rtype.state_field] = rtype.machine.initial
+        for name in sorted(reaction.values):
+            merge_lww(working, server, outcome, name, reaction.values[name])
+        if reaction.state is not None and reaction.state != working.values.get(rtype.state_field):
+            name = rtype.state_field
+            source = working.values.get(name)
+            if not rtype.machine.allows(source, reaction.state):
+                raise MutationRejected(
+                    "invalid_transition", f"its {rtype.name} cannot go from {source} to "
+                    f"{reaction.state}", {name: [f"its {rtype.name} is {source}"]})
+            errors = self.policy.guard(rtype, source, reaction.state, working, self.store)
+            if errors:
+                raise MutationRejected("invalid", f"its {rtype.name} needs more before it is "
+                                       f"{reaction.state}", errors)
+            outcome.history.append(HistoryEntry(rtype.name, working.id, name, source,
+                                                reaction.state, server.hlc, server.user_id,
+                                                server.client_id, server.seq, server.original_hlc))
+            working.meta.setdefault("c", {})[name] = server.clock()
+            working.values[name] = reaction.state
+        self._stamp(working, server)
+        return working, outcome.history
 
     def _check_shapes(self, rtype: RecordType, fields: dict, record: RecordState | None):
         """Field names known, values of the right shape for their kind, immutables kept."""
@@ -411,6 +485,23 @@ def _check_size(rtype: RecordType, working: RecordState, written: list[str]):
                                f"characters; this would make {size}",
                                {largest: [f"the record would hold {size} characters "
                                           f"(at most {rtype.max_chars})"]})
+
+
+def write_by_server(store: Store, registry: Registry, policy: Policy, reaction: Reaction, *,
+                    user_id: str, now_ms: int, now_iso: str) -> RecordState | None:
+    """Apply one `Reaction` outside any push (a check the server runs on its own), with a
+    new seq and history under the server's device id; None when it writes nothing (a
+    record to create exists already). The caller holds the writers' lock and flushes."""
+    session = PushSession(store, registry, policy, user_id=user_id, client_id=SERVER_CLIENT_ID,
+                          now_ms=now_ms, now_iso=now_iso)
+    hlc = f"{now_ms:015d}:00000:{SERVER_CLIENT_ID}"
+    applied = session._apply_reaction(reaction, Author(user_id, SERVER_CLIENT_ID, hlc, 0, 0))
+    if applied is None:
+        return None
+    written, history = applied
+    store.save(written)
+    store.add_history(history)
+    return written
 
 
 def push(store: Store, registry: Registry, policy: Policy, *, user_id: str, client_id: str,

@@ -108,3 +108,23 @@ class RejectedEntry:
     op: str
     payload: dict
     error: dict
+
+
+@dataclass
+class Reaction:
+    """A write the server makes itself because a mutation moved a record's state (an
+    approval opened when its subject moves, the subject moved by a decision on it).
+
+    Applied in the same unit of work as the mutation, with its own seq and history; the
+    mutation is rejected, and nothing of it written, if a reaction cannot be applied."""
+
+    type: str
+    id: str
+    project_id: str
+    # Fields written last-writer-wins (a new record's fields, or a record's own).
+    values: dict[str, Any] = field(default_factory=dict)
+    # The state the record moves to (its state field), if it moves.
+    state: str | None = None
+    # A new record: nothing is written when one with this id exists already (opened by
+    # a retry, or by another server), so a derived id is recorded once.
+    create: bool = False

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from .records import RecordType
-from .state import ConflictEntry, DeviceState, HistoryEntry, RecordState, RejectedEntry
+from .state import ConflictEntry, DeviceState, HistoryEntry, Reaction, RecordState, RejectedEntry
 
 
 class Records(Protocol):
@@ -73,3 +73,10 @@ class Policy(Protocol):
         """Field errors that forbid moving `record` from `source` to `target`, judged on its
         values and on other records as `records` holds them (changes earlier in the same
         push included)."""
+
+    def reactions(self, rtype: RecordType, record: RecordState, source: str,
+                  target: str | None, records: Records, user_id: str,
+                  roles: frozenset[str]) -> list[Reaction]:
+        """Writes the server makes itself because `record` (as the mutation leaves it)
+        moved from `source` to `target` (None: the record is being deleted); raising
+        MutationRejected rejects the mutation. Optional: a policy without it makes none."""

@@ -17,7 +17,7 @@ TYPE = RecordType("action", {
     "deadline": LWW, "photos": SET,
 }, state_field="status", machine=StateMachine("open", {
     "open": ("done",),
-    "done": ("verified",),
+    "done": ("verified", "open"),
 }), immutable=frozenset({"project_id", "check_id", "item"}))
 
 

@@ -26,7 +26,7 @@ TYPE = RecordType("feedback", {
     "received": ("acknowledged",),
     "acknowledged": ("in_progress",),
     "in_progress": ("resolved",),
-    "resolved": ("closed",),
+    "resolved": ("closed", "in_progress"),
 }), personal=frozenset({"resident_name", "resident_phone", "location"}))
 
 

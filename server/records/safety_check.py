@@ -25,7 +25,7 @@ TYPE = RecordType("safety_check", {
 }, state_field="status", machine=StateMachine("open", {
     "open": ("rectifying",),
     "rectifying": ("verified",),
-    "verified": ("closed",),
+    "verified": ("closed", "rectifying"),
 }))
 
 

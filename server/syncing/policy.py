@@ -9,6 +9,8 @@ from sync import RecordState, RecordType
 from sync.store import Records
 
 from ..accounts.tokens import Caller
+from ..approvals import reactions as approval_reactions
+from ..approvals.table import RULES as APPROVAL_RULES, SERVER_OPENED
 from ..extensions import db
 from ..permissions import allowed, mask, may_read
 from ..projects.models import Project
@@ -32,7 +34,16 @@ class ServerPolicy:
     def may(self, roles, rtype: RecordType, action: str, record: RecordState | None,
             user_id: str) -> bool:
         is_author = record is not None and record.created_by == user_id
+        if rtype.name == "approval" and action in _DECISIONS and record is not None \
+                and record.values.get("kind") in APPROVAL_RULES:
+            # Each kind of the approvals table has its own deciders.
+            action = f"decide:{record.values['kind']}"
         return allowed(roles, rtype.name, action, is_author)
+
+    def reactions(self, rtype: RecordType, record: RecordState, source: str, target: str,
+                  records: Records, user_id: str, roles: frozenset[str]) -> list:
+        return approval_reactions.reactions(rtype, record, source, target, records, user_id,
+                                            roles)
 
     def hides(self, roles, rtype: RecordType, field: str) -> bool:
         return not may_read(roles, rtype.name, field)
@@ -69,6 +80,12 @@ class ServerPolicy:
                     errors.setdefault(name, []).append("required")
         if state in fields:
             cleaned[state] = fields[state]
+        if creating and rtype.name == "approval":
+            if cleaned.get("kind") in SERVER_OPENED:
+                errors.setdefault("kind", []).append(
+                    "opened by the server when its subject moves, never by hand")
+            # Who asked, and the first of its cycles: the server's to say.
+            cleaned["requested_by"], cleaned["cycle"] = self.caller.user_id, 1
         if creating and not errors and rtype.name == "feedback" and not cleaned.get("response_due"):
             cleaned["response_due"] = self._response_due(cleaned["project_id"], cleaned["category"])
         return cleaned, errors  # each a flat list of messages already (see _check)
@@ -98,6 +115,7 @@ class ServerPolicy:
         return kind.guard(source, target, record, records) if kind.guard else {}
 
 
+_DECISIONS = frozenset({"status:pending->approved", "status:pending->rejected"})
 # Values a check can be remembered for: immutable, and equal only to values of their type.
 _SCALARS = frozenset({str, int, bool, type(None)})
 

@@ -14,6 +14,7 @@ from sync import RecordState
 from sync.pull import decode_cursor
 
 from ..accounts.models import User
+from ..approvals.escalations import escalate_now_and_then
 from ..accounts.tokens import Caller
 from ..errors import ApiError
 from ..extensions import db
@@ -110,6 +111,9 @@ def run_pull(caller: Caller, client_id: str, cursor: str | None, limit: int) -> 
         raise ApiError(403, "this client_id belongs to another user", "forbidden",
                        {"client_id": ["belongs to another user"]})
     last_mid = device.last_mid if device else 0
+    # What passed its deadline since the last look is recorded before the page is read, so
+    # the page brings it (offline, the phone shows what the server last knew).
+    escalate_now_and_then(sorted(caller.projects))
     db.session.commit()
     store = SqlStore(read_snapshot(db.session))
     try:

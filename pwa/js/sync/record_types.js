@@ -40,7 +40,7 @@ export const RECORD_TYPES = {
       set: ['photos'],
       state: ['status'],
     }),
-    transitions: { open: ['rectifying'], rectifying: ['verified'], verified: ['closed'], closed: [] },
+    transitions: { open: ['rectifying'], rectifying: ['verified'], verified: ['closed', 'rectifying'], closed: [] },
     titleFields: ['date', 'notes'],
   },
   action: {
@@ -49,7 +49,7 @@ export const RECORD_TYPES = {
       set: ['photos'],
       state: ['status'],
     }),
-    transitions: { open: ['done'], done: ['verified'], verified: [] },
+    transitions: { open: ['done'], done: ['verified', 'open'], verified: [] },
     titleFields: ['description'],
   },
   feedback: {
@@ -61,17 +61,28 @@ export const RECORD_TYPES = {
     }),
     transitions: {
       received: ['acknowledged'], acknowledged: ['in_progress'], in_progress: ['resolved'],
-      resolved: ['closed'], closed: [],
+      resolved: ['closed', 'in_progress'], closed: [],
     },
     titleFields: ['description'],
   },
   approval: {
     fields: kinds({
-      lww: ['project_id', 'subject_type', 'subject_id', 'kind', 'note', 'decision_comment'],
+      lww: ['project_id', 'subject_type', 'subject_id', 'kind', 'note', 'decision_comment', 'cycle',
+        'requested_by'],
+      set: ['photos'],
       state: ['status'],
     }),
     transitions: { pending: ['approved', 'rejected', 'withdrawn'], approved: [], rejected: [], withdrawn: [] },
     titleFields: ['kind', 'note'],
+  },
+  // Written by the server alone: a complaint or action past its deadline, until it moves.
+  escalation: {
+    fields: kinds({
+      lww: ['project_id', 'subject_type', 'subject_id', 'reason', 'due', 'escalated_at'],
+      state: ['state'],
+    }),
+    transitions: { open: ['resolved'], resolved: [] },
+    titleFields: ['reason', 'due'],
   },
   worker: {
     fields: kinds({ lww: ['project_id', 'name', 'trade', 'team', 'active'] }),

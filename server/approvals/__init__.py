@@ -1,0 +1,1 @@
+"""Approvals tied to their subjects, and escalations of what passed its deadline."""
