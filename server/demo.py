@@ -181,7 +181,8 @@ def load_demo(password: str, today: dt.date | None = None) -> None:
             put(liaison, "feedback", key, {"status": step})
 
     put("foreman2", "approval", "p1", {
-        **base, "subject_type": "task", "subject_id": demo_id("t3"), "kind": "acceptance",
+        **base, "subject_type": "task", "subject_id": demo_id("t3"), "kind": "task_acceptance",
+        "cycle": 1, "requested_by": users["foreman2"].id,
         "note": "W12–W15 开槽完成，申请验槽。"})
     put(sup, "comment", "m1", {**base, "subject_type": "task", "subject_id": demo_id("t2"),
                                "body": "停水时间以自来水公司公告为准，提前通知沿线商户。"})

@@ -1,19 +1,19 @@
 """Approvals: a supervisor's decision on a subject record, made once."""
 from marshmallow import fields
-from sqlalchemy import String, Text
+from sqlalchemy import JSON, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sync import FieldKind, RecordType, StateMachine
 
 from ..extensions import db
-from .base import RecordMixin, RecordSchema, Uuid, one_of, text
+from .base import RecordMixin, RecordSchema, Uuid, integer, one_of, photos, text
 
-LWW = FieldKind.LWW
+LWW, SET = FieldKind.LWW, FieldKind.SET
 SUBJECT_TYPES = ("section", "briefing", "task", "safety_check", "action", "feedback")
 
 TYPE = RecordType("approval", {
     "project_id": LWW, "subject_type": LWW, "subject_id": LWW, "kind": LWW, "note": LWW,
-    "decision_comment": LWW,
+    "decision_comment": LWW, "cycle": LWW, "requested_by": LWW, "photos": SET,
 }, state_field="status", machine=StateMachine("pending", {
     "pending": ("approved", "rejected", "withdrawn"),
 }), immutable=frozenset({"project_id", "subject_type", "subject_id", "kind"}))
@@ -26,6 +26,12 @@ class Approval(RecordMixin, db.Model):
     kind: Mapped[str | None] = mapped_column(String(32))
     note: Mapped[str | None] = mapped_column(Text)
     decision_comment: Mapped[str | None] = mapped_column(Text)
+    # Which round of asking this is: a subject sent back and resubmitted asks again, one higher.
+    cycle: Mapped[int | None] = mapped_column(Integer)
+    # Who moved the subject and so asked for the decision; they read its outcome.
+    requested_by: Mapped[str | None] = mapped_column(String(36))
+    # Photos the decider took with the decision (what is still wrong, when sent back).
+    photos: Mapped[list] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(16), default="pending")
 
 
@@ -36,4 +42,7 @@ class ApprovalFields(RecordSchema):
     kind = fields.String(validate=fields.validate.Length(min=1, max=32))
     note = text(4000, allow_none=True)
     decision_comment = text(4000, allow_none=True)
+    cycle = integer(1, 10_000, allow_none=True)
+    requested_by = Uuid(allow_none=True)
+    photos = photos()
     status = fields.String()
