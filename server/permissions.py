@@ -55,6 +55,8 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "approval": {
         "create": EVERYONE, "edit": frozenset({ADMIN, AUTHOR}), "delete": frozenset({ADMIN}),
         "edit:decision_comment": DECIDERS,
+        # Photos of what is still wrong go with a decision.
+        "edit:photos": DECIDERS,
         "status:pending->approved": DECIDERS,
         "status:pending->rejected": DECIDERS,
         "status:pending->withdrawn": frozenset({ADMIN, AUTHOR}),

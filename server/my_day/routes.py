@@ -36,6 +36,13 @@ def _views(project_id: str) -> dict[str, list[dict]]:
     return views
 
 
+def _midnight_after(day: dt.date) -> dt.datetime:
+    """The midnight that ends `day` (the last day a date can name ends at its last second)."""
+    if day == dt.date.max:
+        return dt.datetime.combine(day, dt.time.max)
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min)
+
+
 @bp.route("/projects/<project_id>/my-day", methods=["GET"])
 @login_required
 @bp.arguments(schemas.MyDayQuery, location="query")
@@ -46,8 +53,14 @@ def my_day_of(query, project_id):
     member_of(project_id)
     roles = g.caller.roles_in(project_id)
     now = utcnow()
-    today = query.get("today") or now.date().isoformat()
-    day_end = query.get("day_end") or f"{(dt.date.fromisoformat(today) + dt.timedelta(days=1)).isoformat()}T00:00:00Z"
+    offset = dt.timedelta(minutes=query["utc_offset"])
+    today = query.get("today") or (now + offset).date()
     stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
-    buckets = my_day(_views(project_id), g.caller.user_id, roles, today, stamp, day_end)
+    try:
+        end = _midnight_after(today) - offset
+    except OverflowError:  # the last day there is, west of UTC
+        end = dt.datetime.max
+    day_end = f"{end.replace(microsecond=0).isoformat()}Z"
+    buckets = my_day(_views(project_id), g.caller.user_id, roles, today.isoformat(), stamp, day_end)
+    today = today.isoformat()
     return {"today": today, "now": stamp, "day_end": day_end, "buckets": buckets}

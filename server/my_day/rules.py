@@ -127,7 +127,8 @@ def my_day(records: dict[str, list[dict]], user_id: str, roles: Iterable[str], t
     if allowed(roles, "approval", "status:pending->approved"):
         buckets["to_decide"] = [{"type": "approval", "id": a["id"], "kind": a["fields"].get("kind")}
                                 for a in approvals if (a["fields"].get("status") or "pending") == "pending"]
-    recent = (dt.date.fromisoformat(today) - dt.timedelta(days=ACCEPTED_DAYS)).isoformat()
+    first = dt.date.fromisoformat(today)
+    recent = (first - dt.timedelta(days=min(ACCEPTED_DAYS, (first - dt.date.min).days))).isoformat()
     for approval in _latest_rounds(approvals).values():
         if requester_of(approval) != user_id:
             continue

@@ -1,13 +1,12 @@
 """Wire schemas of my day."""
-from marshmallow import Schema, fields
-
-from ..records.base import IsoDate, IsoDateTime
+from marshmallow import Schema, fields, validate
 
 
 class MyDayQuery(Schema):
-    today = IsoDate(metadata={"description": "the user's date (default: today in UTC)"})
-    day_end = IsoDateTime(metadata={
-        "description": "the end of the user's day in UTC (default: midnight UTC after `today`)"})
+    today = fields.Date(metadata={"description": "the user's date (default: today where the user is)"})
+    utc_offset = fields.Integer(load_default=0, validate=validate.Range(min=-720, max=840), metadata={
+        "description": "minutes the user's clock is ahead of UTC (480 in China); their day ends "
+                       "at their midnight"})
 
 
 class MyDayEntry(Schema):

@@ -103,3 +103,17 @@ def test_a_date_that_is_not_one_is_a_422_in_the_one_error_shape(site):
                           headers=_login(client, "foreman1"))
     assert response.status_code == 422
     assert "today" in response.get_json()["error"]["fields"]
+
+
+@pytest.mark.parametrize("query, day_end", [
+    ("today=2026-12-04&utc_offset=480", "2026-12-04T16:00:00Z"),
+    ("today=2026-12-04", "2026-12-05T00:00:00Z"),
+    ("today=9999-12-31&utc_offset=-720", "9999-12-31T23:59:59Z"),
+    ("today=0001-01-01&utc_offset=840", "0001-01-01T10:00:00Z"),
+])
+def test_the_day_ends_at_the_users_midnight_even_at_the_ends_of_the_calendar(site, query, day_end):
+    """China's day ends at 16:00 UTC; the first and last days a date can name are no 500."""
+    app, client = site
+    response = client.get(f"/api/projects/{PROJECT}/my-day?{query}", headers=_login(client, "foreman1"))
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["day_end"] == day_end

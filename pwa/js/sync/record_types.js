@@ -67,11 +67,18 @@ export const RECORD_TYPES = {
   },
   approval: {
     fields: kinds({
-      lww: ['project_id', 'subject_type', 'subject_id', 'kind', 'note', 'decision_comment'],
+      lww: ['project_id', 'subject_type', 'subject_id', 'kind', 'note', 'decision_comment', 'cycle', 'requested_by'],
+      set: ['photos'],
       state: ['status'],
     }),
     transitions: { pending: ['approved', 'rejected', 'withdrawn'], approved: [], rejected: [], withdrawn: [] },
     titleFields: ['kind', 'note'],
+  },
+  // Read only: a complaint or action past its deadline, recorded once when it was escalated.
+  escalation: {
+    fields: kinds({ lww: ['project_id', 'subject_type', 'subject_id', 'reason', 'due', 'escalated_at'], state: ['state'] }),
+    transitions: { open: ['resolved'], resolved: [] },
+    titleFields: ['reason'],
   },
   worker: {
     fields: kinds({ lww: ['project_id', 'name', 'trade', 'team', 'active'] }),

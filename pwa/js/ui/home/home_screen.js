@@ -4,6 +4,8 @@ import { loadProjectSettings } from '../../sync/project_settings.js';
 import { checkTitle, loadChecklists } from '../safety/checklist_text.js';
 import { h } from '../dom.js';
 import { DraftList } from './home_drafts.js';
+import { MyDayPanel } from './my_day_panel.js';
+import { loadDecisions } from '../approvals/approval_subjects.js';
 import { t } from '../i18n.js';
 import { linksForRoles, localToday, ownSections, sectionsForRoles } from './home_sections.js';
 import { loadNameDirectory } from '../components/name_directory.js';
@@ -18,6 +20,8 @@ export class HomeScreen extends Screen {
     super(...args);
     this.refreshOn('records');
     this.refreshOn('drafts');
+    this.strips = new Map(); // photo strips of work sent back, kept across redraws
+    this.onDestroy(() => { for (const strip of this.strips.values()) strip.destroy(); });
   }
 
   async render() {
@@ -27,8 +31,8 @@ export class HomeScreen extends Screen {
     const today = localToday();
     const types = [...new Set(['section', ...sections.map((section) => section.type),
       ...links.flatMap((link) => [link.countType, link.alsoLoad]).filter(Boolean)])];
-    const [nameOf, drafts, ...viewLists] = await Promise.all([
-      loadNameDirectory(this.app), DraftList(this.app.session), ...types.map((type) => loadViews(type))]);
+    const [nameOf, drafts, decisions, ...viewLists] = await Promise.all([
+      loadNameDirectory(this.app), DraftList(this.app.session), loadDecisions(this.app), ...types.map((type) => loadViews(type))]);
     const viewsByType = Object.fromEntries(types.map((type, i) => [type, viewLists[i]]));
     const own = ownSections(viewsByType.section, user);
     const templates = types.includes('safety_check') && memberships[0] ? await loadChecklists(memberships[0].project_id, { all: true }) : [];
@@ -60,6 +64,7 @@ export class HomeScreen extends Screen {
         count ? h('span', { class: 'home-link-count', dataset: { count: String(count) } }, String(count)) : null,
         note ? h('span', { class: 'home-link-note', testid: `home-link-${link.id}-note` }, t(note)) : null);
       })) : null,
+      MyDayPanel(this.app, decisions, this.strips),
       drafts,
       sections.length === 0 ? h('p', { class: 'empty' }, t('home.noRole')) : null,
       sections.map((section) => {
