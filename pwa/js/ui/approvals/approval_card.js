@@ -27,7 +27,7 @@ export function ApprovalCard(app, data, approval, { strips, selected, onSelect, 
       h('h3', {}, subject
         ? h('a', { href: `/r/${subject.type}/${subject.id}`, testid: 'approval-subject' }, subjectTitle(data, subject))
         : h('span', { testid: 'approval-subject' }, subjectTitle(data, subject))),
-      h('label', { class: 'approval-select' },
+      rejectForm ? null : h('label', { class: 'approval-select' },
         h('input', { type: 'checkbox', testid: 'approval-select', checked: selected, onchange: (event) => onSelect(event.target.checked) }),
         h('span', {}, t('approvals.select')))),
     h('p', { class: 'muted approval-meta', testid: 'approval-asker' }, summaryParts([

@@ -53,13 +53,13 @@ export class ApprovalsScreen extends Screen {
       h('header', { class: 'screen-header' },
         h('h1', { tabindex: '-1' }, t('approvals.title')),
         h('p', { class: 'muted', testid: 'approvals-count', dataset: { count: String(pending.length) } }, t('approvals.waiting', { count: pending.length }))),
-      NotificationPrompt(this.app),
       EscalatedList(data),
       pending.length === 0 ? h('p', { class: 'empty', testid: 'approvals-empty' }, t('approvals.empty')) : null,
       groups.map(([kind, approvals]) => h('section', { class: 'stack approval-group', testid: `approvals-${kind}`, 'aria-labelledby': `heading-${kind}` },
         h('h2', { id: `heading-${kind}` }, kindLabel(kind), h('span', { class: 'count' }, ` (${approvals.length})`)),
         h('ul', { class: 'card-list' }, approvals.map((approval) => this.card(approval))))),
-      this.selected.size ? this.batchBar() : null);
+      this.selected.size ? this.batchBar() : null,
+      NotificationPrompt(this.app));
   }
 
   card(approval, rejectForm = null) {

@@ -54,6 +54,8 @@ export class HomeScreen extends Screen {
       h('header', { class: 'screen-header' },
         h('h1', { tabindex: '-1' }, t('home.greeting', { name: user.name || user.username })),
         h('p', { class: 'muted' }, memberships.map((m) => m.project_name || m.project_code).join(' · '))),
+      // What needs me today comes before the ways in to the field screens.
+      MyDayPanel(this.app, decisions, this.strips),
       links.length ? h('nav', { class: 'home-links', 'aria-label': t('home.quickLinks') }, links.map((link) => {
         const views = viewsByType[link.countType] ?? [];
         const count = link.count ? link.count(views, today, user) : null;
@@ -64,7 +66,6 @@ export class HomeScreen extends Screen {
         count ? h('span', { class: 'home-link-count', dataset: { count: String(count) } }, String(count)) : null,
         note ? h('span', { class: 'home-link-note', testid: `home-link-${link.id}-note` }, t(note)) : null);
       })) : null,
-      MyDayPanel(this.app, decisions, this.strips),
       drafts,
       sections.length === 0 ? h('p', { class: 'empty' }, t('home.noRole')) : null,
       sections.map((section) => {
