@@ -53,7 +53,10 @@ EDIT = {"section": ("name", "Renamed section"), "task": ("title", "Renamed task"
         "feedback": ("description", "Breaker after 22:00"), "approval": ("note", "updated"),
         "checklist": ("name", "Renamed template"), "worker": ("team", "二班")}
 # New values for fields with their own rule (`edit:<field>` in the table).
-FIELD_EDIT = {("approval", "decision_comment"): "Checked on site: fine"}
+FIELD_EDIT = {("approval", "decision_comment"): "Checked on site: fine",
+              ("approval", "photos"): {"add": ["ab" * 32]}}
+# How a field edited through FIELD_EDIT reads back, where not as it was sent (a set's put).
+FIELD_READ = {("approval", "photos"): ["ab" * 32]}
 
 
 def path_to(type_name: str, state: str) -> list[str]:
@@ -237,7 +240,8 @@ def attempt(site: Site, role: str, type_name: str, action: str, allowed: bool) -
             value = FIELD_EDIT[(type_name, name)]
         before = site.record(type_name, record_id)[1]["data"].get(name)
         result = site.push_one(actor, lambda d: d.put(type_name, record_id, {name: value}))
-        assert site.record(type_name, record_id)[1]["data"].get(name) == (value if allowed else before)
+        expected = FIELD_READ.get((type_name, name), value) if allowed else before
+        assert site.record(type_name, record_id)[1]["data"].get(name) == expected
     elif action == "delete":
         record_id = site.set_up(type_name)
         result = site.push_one(actor, lambda d: d.delete(type_name, record_id))
