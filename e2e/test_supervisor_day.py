@@ -2,8 +2,10 @@
 escalations, my day and what the author of the work sees of a decision."""
 from __future__ import annotations
 
+import hashlib
 import io
 import json
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -22,6 +24,16 @@ def _jpeg(colour=(150, 90, 40)) -> dict:
     out = io.BytesIO()
     Image.new("RGB", (320, 240), colour).save(out, "JPEG", quality=90)
     return {"name": "site.jpg", "mimeType": "image/jpeg", "buffer": out.getvalue()}
+
+
+def _upload(api, photo: dict) -> str:
+    """Puts a photo's bytes on the server as `api`'s user; its sha256 name."""
+    sha = hashlib.sha256(photo["buffer"]).hexdigest()
+    request = urllib.request.Request(f"{api.base_url}/api/blobs/{sha}", data=photo["buffer"], method="PUT",
+                                     headers={"Content-Type": "image/jpeg", "Authorization": f"Bearer {api.token}"})
+    with urllib.request.urlopen(request, timeout=15) as response:
+        assert response.status in (200, 201)
+    return sha
 
 
 def _task_waiting_for_acceptance(server_api, title: str, foreman: str = "foreman2") -> tuple[str, str]:
@@ -165,6 +177,34 @@ def test_a_decision_made_offline_after_another_phone_decided_says_what_won_and_b
     expect(item.get_by_test_id("attention-decided-first")).to_have_text("赵磊 已先作出决定：已批准。您的决定未生效。")
     expect(item.get_by_test_id("attention-field-decision_comment")).to_have_text("基础顶标高偏低 3 cm")
     assert server_api("admin1").record("approval", approval_id)["data"]["status"] == "approved"
+    supervisor.assert_no_errors()
+
+
+def test_a_rectification_shows_the_failed_items_photo_beside_the_after_photo(phones, server_api, screenshot):
+    """A rectification waiting for verification shows before (the failed item's photo on its
+    check) and after (the action's photo) side by side, with the check's risk grade."""
+    safety, foreman = server_api("safety1"), server_api("foreman2")
+    before = _upload(safety, _jpeg((200, 40, 40)))
+    after = _upload(foreman, _jpeg((40, 160, 60)))
+    check_id, action_id, approval_id = (str(uuid.uuid4()) for _ in range(3))
+    safety.put("safety_check", check_id, project_id=safety.project_id, date="2026-12-03", template="excavation",
+               likelihood=4, severity=4, results={"EX02": "fail"}, item_photos={"EX02": [before]})
+    safety.put("action", action_id, project_id=safety.project_id, check_id=check_id, item="EX02",
+               description="W20 段槽边堆土清运", owner_id=foreman.user["id"], deadline="2026-12-05")
+    foreman.put("action", action_id, photos={"add": [after]}, status="done")
+    foreman.put("approval", approval_id, project_id=foreman.project_id, subject_type="action", subject_id=action_id,
+                kind="rectification", cycle=1, requested_by=foreman.user["id"])
+    supervisor = phones("supervisor1")
+    supervisor.login("supervisor1")
+    dismiss_storage_warning(supervisor.page)
+    supervisor.page.goto("/approvals")
+    card = _card(supervisor, approval_id)
+    expect(card.get_by_test_id("approval-subject")).to_have_text("W20 段槽边堆土清运")
+    expect(card.get_by_test_id("fact-risk")).to_have_attribute("data-level", "significant")
+    expect(card.get_by_test_id("evidence-before-side").locator("img")).to_have_count(1, timeout=20_000)
+    expect(card.get_by_test_id("evidence-after-side").locator("img")).to_have_count(1, timeout=20_000)
+    card.scroll_into_view_if_needed()
+    screenshot(supervisor.page, "approvals-rectification-zh-CN")
     supervisor.assert_no_errors()
 
 
