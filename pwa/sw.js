@@ -74,3 +74,18 @@ async function cacheFirst(cacheName, request) {
   if (response.status === 200) await cache.put(request, response.clone());
   return response;
 }
+
+// A tap on the day's notification (ui/day_notifier.js) opens the app where the news is.
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const url = event.notification.data?.url ?? INDEX;
+  event.waitUntil((async () => {
+    const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+    const open = windows[0];
+    if (open) {
+      await open.focus();
+      return open.navigate(url);
+    }
+    return self.clients.openWindow(url);
+  })());
+});

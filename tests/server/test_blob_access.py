@@ -99,10 +99,13 @@ CREATE = {
     "safety_check": {"project_id": PROJECT, "date": "2026-11-24"},
     "action": {"project_id": PROJECT, "description": "Fence it", "check_id": demo_id("c1")},
     "feedback": {"project_id": PROJECT, "category": "noise", "description": "Breaker at night"},
+    "approval": {"project_id": PROJECT, "subject_type": "task", "subject_id": demo_id("t3"),
+                 "kind": "task_acceptance"},
 }
 # Every field of server/records/ that holds blob names; a new one joins this list.
 PHOTO_FIELDS = [("task", "photos"), ("briefing", "photos"), ("safety_check", "photos"),
-                ("safety_check", "item_photos"), ("action", "photos"), ("feedback", "photos")]
+                ("safety_check", "item_photos"), ("action", "photos"), ("feedback", "photos"),
+                ("approval", "photos")]
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])

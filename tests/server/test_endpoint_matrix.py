@@ -275,6 +275,8 @@ ROWS: tuple[Row, ...] = (
     Row("GET", "/api/projects/<project_id>/privacy/resident",
         lambda s: {"path": f"/api/projects/{PROJECT}/privacy/resident?phone=138-1234-5678"},
         expect(only("admin"))),
+    Row("GET", "/api/projects/<project_id>/my-day",
+        lambda s: {"path": f"/api/projects/{PROJECT}/my-day?today=2026-12-04&utc_offset=480"}, expect(200)),
     Row("PUT", "/api/blobs/<sha256>", _upload, any_user(201)),
     Row("GET", "/api/blobs/<sha256>",
         lambda s: {"path": f"/api/blobs/{s.ids['photo']}?variant=thumb"}, expect(200)),

@@ -5,6 +5,7 @@ import { Session } from '../sync/session.js';
 import { LOGIN_REQUIRED_EVENT, SyncEngine } from '../sync/sync_engine.js';
 import { chooseLocale, loadLocale, switchLocale } from './i18n.js';
 import { LoginRequiredBanner } from './components/login_required_banner.js';
+import { DayNotifier } from './day_notifier.js';
 import { NavBar } from './components/nav_bar.js';
 import { Router } from './router.js';
 import { ROUTES } from './routes.js';
@@ -44,7 +45,8 @@ export class App {
     this.statusBar = new StatusBar(slot('status-bar'), this.engine);
     this.storageWarning = new StorageWarning(slot('banners'));
     this.loginBanner = new LoginRequiredBanner(slot('banners'), () => this.goToLogin());
-    this.navBar = new NavBar(slot('nav-bar'), ROUTES);
+    this.navBar = new NavBar(slot('nav-bar'), ROUTES, this);
+    this.dayNotifier = new DayNotifier(this);
     this.updateBanner = new UpdateBanner(slot('banners'));
     this.toast = new Toast(slot('toast'));
 

@@ -15,6 +15,7 @@ const ICONS = {
   attention: 'M1 21h22L12 2zm12-3h-2v-2h2zm0-4h-2v-4h2z',
   conflicts: 'M6.99 11 3 15l3.99 4v-3H14v-2H6.99zM21 9l-3.99-4v3H10v2h7.01v3z',
   more: 'M3 6h18v2H3zm0 5h18v2H3zm0 5h18v2H3z',
+  approvals: 'M19 3h-4.2A3 3 0 0 0 12 1a3 3 0 0 0-2.8 2H5a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h14a2 2 0 0 0 2-2V5a2 2 0 0 0-2-2zm-7 0a1 1 0 1 1 0 2 1 1 0 0 1 0-2zm-2 14-4-4 1.4-1.4 2.6 2.6 6.6-6.6L18 9z',
 };
 
 /** A screen class from a module loaded on first use. */
@@ -42,6 +43,7 @@ const ChecklistForm = lazy(() => import('./safety/checklist_screen.js'), 'Checkl
 const Crew = lazy(() => import('./crew/crew_screen.js'), 'CrewScreen');
 const FeedbackList = lazy(() => import('./feedback/feedback_list_screen.js'), 'FeedbackListScreen');
 const Feedback = lazy(() => import('./feedback/feedback_screen.js'), 'FeedbackScreen');
+const Approvals = lazy(() => import('./approvals/approvals_screen.js'), 'ApprovalsScreen');
 const FeedbackIntake = lazy(() => import('./feedback/feedback_intake_screen.js'), 'FeedbackIntakeScreen');
 
 export const ROUTES = [
@@ -72,6 +74,11 @@ export const ROUTES = [
   { name: 'feedback', path: '/r/feedback/:id', load: Feedback, section: 'home' },
   { name: 'record', path: '/r/:type/:id', load: Record },
   { name: 'records', path: '/records/:type', load: Records, section: 'more' },
+  {
+    name: 'approvals', path: '/approvals', load: Approvals,
+    // Shown to those who decide approvals (the permission table says who), with the count waiting.
+    nav: { order: 25, labelKey: 'nav.approvals', icon: ICONS.approvals, badge: 'approvals', decidersOnly: true },
+  },
   {
     name: 'attention', path: '/attention', load: Attention,
     nav: { order: 30, labelKey: 'nav.attention', icon: ICONS.attention, badge: 'rejected' },

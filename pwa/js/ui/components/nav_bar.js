@@ -1,23 +1,39 @@
-/** Bottom navigation built from the routes that declare a `nav` entry, with badges for inbox counts. */
+/**
+ * Bottom navigation built from the routes that declare a `nav` entry, with badges for inbox
+ * counts and the approvals waiting (also on the app icon, where the Badging API is). An entry
+ * marked `decidersOnly` shows only to users whose role decides approvals.
+ */
 import { onChange } from '../../db/change_feed.js';
 import { CONFLICTS, readInbox, REJECTED } from '../../db/inbox.js';
+import { loadViews } from '../../sync/local_view.js';
+import { may, rolesIn } from '../../sync/permissions.js';
 import { h, icon } from '../dom.js';
 import { t } from '../i18n.js';
 
 export class NavBar {
-  constructor(element, routes) {
+  constructor(element, routes, app) {
     this.element = element;
+    this.app = app;
     this.items = routes.filter((route) => route.nav).sort((a, b) => a.nav.order - b.nav.order);
     this.active = null;
     this.drawn = null; // what the bar shows now (labels, current entry, counts), to skip redraws that change nothing
-    this.counts = { [REJECTED]: 0, [CONFLICTS]: 0 };
+    this.counts = { [REJECTED]: 0, [CONFLICTS]: 0, approvals: 0 };
+    this.decides = false; // the user's role decides approvals
     onChange('inbox', () => this.loadCounts());
+    onChange('records', () => this.loadCounts());
     this.loadCounts();
   }
 
   async loadCounts() {
-    const [rejected, conflicts] = await Promise.all([readInbox(REJECTED), readInbox(CONFLICTS)]);
-    this.counts = { [REJECTED]: rejected.length, [CONFLICTS]: conflicts.length };
+    const session = this.app?.session;
+    this.decides = Boolean(session?.user) && may(rolesIn(session, session.memberships[0]?.project_id), 'approval', 'status:pending->approved');
+    const [rejected, conflicts, approvals] = await Promise.all([
+      readInbox(REJECTED), readInbox(CONFLICTS), this.decides ? loadViews('approval') : []]);
+    const waiting = approvals.filter((view) => (view.fields.status ?? 'pending') === 'pending').length;
+    if (waiting !== this.counts.approvals && 'setAppBadge' in navigator) {
+      (waiting ? navigator.setAppBadge(waiting) : navigator.clearAppBadge()).catch(() => {});
+    }
+    this.counts = { [REJECTED]: rejected.length, [CONFLICTS]: conflicts.length, approvals: waiting };
     this.render();
   }
 
@@ -28,7 +44,7 @@ export class NavBar {
 
   /** Draws the bar, unless it already shows the same labels, current entry and counts (a redraw flickers). */
   render() {
-    const entries = this.items.map((route) => ({
+    const entries = this.items.filter((route) => !route.nav.decidersOnly || this.decides).map((route) => ({
       route,
       label: t(route.nav.labelKey),
       current: this.active?.name === route.name || this.active?.section === route.name,

@@ -4,6 +4,8 @@ import { loadProjectSettings } from '../../sync/project_settings.js';
 import { checkTitle, loadChecklists } from '../safety/checklist_text.js';
 import { h, userList } from '../dom.js';
 import { DraftList } from './home_drafts.js';
+import { MyDayPanel } from './my_day_panel.js';
+import { loadDecisions } from '../approvals/approval_subjects.js';
 import { t } from '../i18n.js';
 import { linksForRoles, localToday, ownSections, sectionsForRoles } from './home_sections.js';
 import { loadNameDirectory } from '../components/name_directory.js';
@@ -18,6 +20,8 @@ export class HomeScreen extends Screen {
     super(...args);
     this.refreshOn('records');
     this.refreshOn('drafts');
+    this.strips = new Map(); // photo strips of work sent back, kept across redraws
+    this.onDestroy(() => { for (const strip of this.strips.values()) strip.destroy(); });
   }
 
   async render() {
@@ -27,8 +31,8 @@ export class HomeScreen extends Screen {
     const today = localToday();
     const types = [...new Set(['section', ...sections.map((section) => section.type),
       ...links.flatMap((link) => [link.countType, link.alsoLoad]).filter(Boolean)])];
-    const [nameOf, drafts, ...viewLists] = await Promise.all([
-      loadNameDirectory(this.app), DraftList(this.app.session), ...types.map((type) => loadViews(type))]);
+    const [nameOf, drafts, decisions, ...viewLists] = await Promise.all([
+      loadNameDirectory(this.app), DraftList(this.app.session), loadDecisions(this.app), ...types.map((type) => loadViews(type))]);
     const viewsByType = Object.fromEntries(types.map((type, i) => [type, viewLists[i]]));
     const own = ownSections(viewsByType.section, user);
     const templates = types.includes('safety_check') && memberships[0] ? await loadChecklists(memberships[0].project_id, { all: true }) : [];
@@ -50,6 +54,8 @@ export class HomeScreen extends Screen {
       h('header', { class: 'screen-header' },
         h('h1', { tabindex: '-1' }, t('home.greeting', { name: user.name || user.username })),
         h('p', { class: 'muted' }, userList(memberships.map((m) => m.project_name || m.project_code)))),
+      // What needs me today comes before the ways in to the field screens.
+      MyDayPanel(this.app, decisions, this.strips),
       links.length ? h('nav', { class: 'home-links', 'aria-label': t('home.quickLinks') }, links.map((link) => {
         const views = viewsByType[link.countType] ?? [];
         const count = link.count ? link.count(views, today, user) : null;

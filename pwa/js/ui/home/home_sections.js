@@ -3,7 +3,10 @@
  * and sections listing records of one type that match `filter(view, today, user, own)`, where
  * `own` is the set of section ids the user answers for.
  */
-import { isAuthorOf } from '../../sync/permissions.js';
+// What 'mine' means (tasks, briefings, sections) is my day's rule: one definition for home too.
+import { isMyBriefing, isMyTask, ownSections } from '../../sync/my_day.js';
+
+export { isMyBriefing, isMyTask, ownSections };
 
 /** Today as `YYYY-MM-DD` in the device's timezone. */
 export function localToday() {
@@ -13,24 +16,6 @@ export function localToday() {
 
 const byField = (name) => (a, b) => String(a.fields[name] ?? '9999').localeCompare(String(b.fields[name] ?? '9999'));
 const statusIn = (...states) => (view) => states.includes(view.fields.status);
-
-/**
- * "Mine": a task assigned to me, in a section I answer for, or made by me and given to nobody.
- * A briefing I wrote (or this phone made and has not sent yet), or one covering a section of mine.
- */
-export function isMyTask(view, user, own) {
-  if (view.fields.assignee_id) return view.fields.assignee_id === user?.id || own.has(view.fields.section_id);
-  return own.has(view.fields.section_id) || isAuthorOf({ user }, view);
-}
-
-export function isMyBriefing(view, user, own) {
-  return isAuthorOf({ user }, view) || (view.fields.section_ids ?? []).some((id) => own.has(id));
-}
-
-/** The ids of the sections a user answers for, out of the section views. */
-export function ownSections(sections, user) {
-  return new Set(sections.filter((section) => section.fields.owner_id === user?.id).map((section) => section.id));
-}
 
 export const HOME_SECTIONS = [
   {
@@ -63,10 +48,6 @@ export const HOME_SECTIONS = [
   {
     id: 'tasks-to-accept', roles: ['supervisor'], type: 'task', titleKey: 'home.tasksToAccept', listPath: '/tasks?state=done',
     filter: statusIn('done'), sort: byField('due_date'),
-  },
-  {
-    id: 'pending-approvals', roles: ['supervisor'], type: 'approval', titleKey: 'home.pendingApprovals',
-    filter: statusIn('pending'),
   },
   {
     id: 'briefings-to-acknowledge', roles: ['supervisor'], type: 'briefing', titleKey: 'home.briefingsToAcknowledge', listPath: '/briefings',
@@ -111,7 +92,7 @@ export const HOME_LINKS = [
     countType: 'briefing', count: (views) => views.filter(statusIn('submitted')).length,
   },
   {
-    id: 'approvals', roles: ['supervisor'], href: '/records/approval', labelKey: 'home.link.approvals',
+    id: 'approvals', roles: ['supervisor'], href: '/approvals', labelKey: 'home.link.approvals',
     countType: 'approval', count: (views) => views.filter(statusIn('pending')).length,
   },
   { id: 'sections', roles: ['admin', 'foreman', 'supervisor'], href: '/sections', labelKey: 'sections.title', primary: true },

@@ -12,7 +12,8 @@ import { ConfirmButton } from '../components/confirm_button.js';
 import { h } from '../dom.js';
 import { currentLocale, formatDateTime, t, tOr } from '../i18n.js';
 import { FieldsEditor } from '../components/fields_editor.js';
-import { fieldLabel, formatFieldValue, isSetChange, mapEntries, recordTitle, typeLabel } from '../components/record_text.js';
+import { fieldLabel, formatFieldValue, isSetChange, mapEntries, recordTitle, stateLabel, typeLabel } from '../components/record_text.js';
+import { loadNameDirectory } from '../components/name_directory.js';
 import { Screen } from '../screen.js';
 
 export class AttentionScreen extends Screen {
@@ -29,7 +30,9 @@ export class AttentionScreen extends Screen {
   async render() {
     if (this.editing) return; // do not redraw under the user's fingers
     const entries = await readInbox(REJECTED);
-    const titles = await Promise.all(entries.map((entry) => loadView(entry.type, entry.record_id)));
+    const [titles, nameOf] = await Promise.all([
+      Promise.all(entries.map((entry) => loadView(entry.type, entry.record_id))), loadNameDirectory(this.app)]);
+    this.nameOf = nameOf;
     this.itemNames = await Promise.all(entries.map((entry, i) => itemNamer(entry, titles[i])));
     this.show(
       h('header', { class: 'screen-header' },
@@ -52,6 +55,7 @@ export class AttentionScreen extends Screen {
       })),
       h('p', { class: 'reason', testid: 'attention-reason', dataset: { code: error.code ?? '' } },
         tOr(`rejection.${error.code}`, t('rejection.other'))),
+      DecidedFirst(entry, view, this.nameOf),
       fieldErrors.length
         ? h('ul', { class: 'field-errors', testid: 'attention-field-errors' }, fieldErrors.map(([name, messages]) =>
           h('li', {}, serverText ? `${fieldLabel(name)}: ${[messages].flat().join(', ')}` : fieldLabel(name))))
@@ -117,6 +121,18 @@ export class AttentionScreen extends Screen {
     await dismissEntry(this.app.api, REJECTED, entry);
     this.app.notify(t('attention.discarded'));
   }
+}
+
+/**
+ * A decision made offline that another phone made first the other way: what won and by whom
+ * ("陈明 decided this first: approved"), read from the approval as it now stands.
+ */
+function DecidedFirst(entry, view, nameOf) {
+  const decided = view?.fields.status;
+  if (entry.type !== 'approval' || entry.error?.code !== 'invalid_transition' || !entry.fields?.status || !decided || decided === 'pending') return null;
+  const name = view.updatedBy ? nameOf(view.updatedBy) : null;
+  return h('p', { class: 'reason', testid: 'attention-decided-first', dataset: { state: decided } },
+    name ? t('rejection.decidedFirst', { name, state: stateLabel(decided) }) : t('rejection.decidedFirstNoName', { state: stateLabel(decided) }));
 }
 
 function isMap(value) {

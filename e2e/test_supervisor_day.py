@@ -1,0 +1,268 @@
+"""The supervisor's day on phones: the inbox of approvals (offline decisions, undo, batch),
+escalations, my day and what the author of the work sees of a decision."""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+from layout_audit import Tour, assert_no_problems, dismiss_storage_warning
+
+CASES = json.loads((Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "my_day_cases.json")
+                   .read_text(encoding="utf-8"))
+UNDO_SECONDS = 8  # status_actions.js UNDO_MS: a decision is held back this long
+
+
+def _jpeg(colour=(150, 90, 40)) -> dict:
+    out = io.BytesIO()
+    Image.new("RGB", (320, 240), colour).save(out, "JPEG", quality=90)
+    return {"name": "site.jpg", "mimeType": "image/jpeg", "buffer": out.getvalue()}
+
+
+def _upload(api, photo: dict) -> str:
+    """Puts a photo's bytes on the server as `api`'s user; its sha256 name."""
+    sha = hashlib.sha256(photo["buffer"]).hexdigest()
+    request = urllib.request.Request(f"{api.base_url}/api/blobs/{sha}", data=photo["buffer"], method="PUT",
+                                     headers={"Content-Type": "image/jpeg", "Authorization": f"Bearer {api.token}"})
+    with urllib.request.urlopen(request, timeout=15) as response:
+        assert response.status in (200, 201)
+    return sha
+
+
+def _task_waiting_for_acceptance(server_api, title: str, foreman: str = "foreman2") -> tuple[str, str]:
+    """A task the foreman marked done, and the approval it asks for: (task id, approval id)."""
+    api = server_api(foreman)
+    task_id = api.create_task(title, assignee_id=api.user["id"], progress=100)
+    api.put("task", task_id, status="doing")
+    api.put("task", task_id, status="done")
+    approval_id = str(uuid.uuid4())
+    api.put("approval", approval_id, project_id=api.project_id, subject_type="task", subject_id=task_id,
+            kind="task_acceptance", cycle=1, requested_by=api.user["id"], note=f"{title}，申请验收。")
+    return task_id, approval_id
+
+
+def _card(phone, approval_id: str):
+    return phone.page.locator(f'[data-testid="approval-card"][data-id="{approval_id}"]')
+
+
+def test_the_phone_puts_the_shared_cases_in_the_same_buckets_as_the_server(phones):
+    """pwa/js/sync/my_day.js, imported in the page, gives every user of the shared cases the
+    ids the server's rules give (tests/server/test_my_day.py checks the same file)."""
+    phone = phones("foreman1")
+    phone.login("foreman1")  # the permission table the rules ask comes with the login
+    got = phone.page.evaluate("""async (cases) => {
+        const { myDay } = await import('/js/sync/my_day.js');
+        const records = {};
+        for (const r of cases.records) {
+          (records[r.type] ??= []).push({ type: r.type, id: r.id, createdBy: r.created_by, updatedAt: r.updated_at, serverSeq: 1, fields: r.fields });
+        }
+        return cases.cases.map((c) => Object.fromEntries(Object.entries(myDay({
+          records, user: { id: c.user }, roles: c.roles, today: cases.today, now: cases.now, dayEnd: cases.day_end,
+        })).map(([name, entries]) => [name, entries.map((entry) => entry.id)])));
+    }""", CASES)
+    assert got == [case["expected"] for case in CASES["cases"]]
+    phone.assert_no_errors()
+
+
+def test_a_supervisor_offline_sends_work_back_with_a_reason_and_a_photo_and_the_foreman_sees_it(
+        phones, server_api, screenshot):
+    """Offline, the supervisor rejects with a quick reason, a typed one and a photo; both phones
+    sync; the foreman's home shows it sent back by 陈明, with the reason, the photo and the way to fix it."""
+    task_id, approval_id = _task_waiting_for_acceptance(server_api, "雨水管 W16–W18 开槽")
+    supervisor = phones("supervisor1")
+    supervisor.login("supervisor1")
+    dismiss_storage_warning(supervisor.page)
+    supervisor.go_offline()
+    supervisor.page.goto("/approvals")
+    card = _card(supervisor, approval_id)
+    expect(card.get_by_test_id("approval-subject")).to_have_text("雨水管 W16–W18 开槽")
+    expect(card.get_by_test_id("approval-asker")).to_contain_text("李志强")
+    expect(card.get_by_test_id("fact-progress")).to_contain_text("100")
+    expect(supervisor.testid("nav-approvals-count")).to_be_visible()
+
+    card.get_by_test_id("approval-reject").click()
+    form = supervisor.testid("reject-form")
+    form.get_by_test_id("reject-confirm").click()  # no reason yet: it asks for one
+    expect(form.get_by_test_id("reject-reason-missing")).to_be_visible()
+    form.get_by_test_id("reject-quick-rework").click()
+    expect(form.get_by_test_id("reject-reason")).to_have_value("质量不合格，需返工")
+    form.get_by_test_id("reject-reason").press("End")
+    form.get_by_test_id("reject-reason").type("；沟槽底部仍有积水")
+    form.get_by_test_id("reject-photo").set_input_files(_jpeg())
+    expect(form.get_by_test_id("reject-photo-list").locator("li")).to_have_count(1, timeout=20_000)
+    screenshot(supervisor.page, "approvals-reject-zh-CN")
+    form.get_by_test_id("reject-confirm").click()
+    expect(supervisor.testid("reject-form")).to_have_count(0)
+    expect(card).to_have_count(0)
+    supervisor.expect_pending(1)
+
+    # Back online: the decision goes out once its undo window has passed.
+    supervisor.page.wait_for_timeout(UNDO_SECONDS * 1000)
+    supervisor.go_online()
+    decided = server_api("foreman2").record("approval", approval_id)["data"]
+    assert decided["status"] == "rejected"
+    assert decided["decision_comment"] == "质量不合格，需返工；沟槽底部仍有积水"
+    assert len(decided["photos"]) == 1
+
+    foreman = phones("foreman2")
+    foreman.login("foreman2")
+    dismiss_storage_warning(foreman.page)
+    item = foreman.page.locator(f'[data-testid="sent-back-item"][data-id="{approval_id}"]')
+    expect(item).to_contain_text("陈明 退回")
+    expect(item).to_contain_text("照片 1 张")
+    expect(item.get_by_test_id("sent-back-reason")).to_have_text("质量不合格，需返工；沟槽底部仍有积水")
+    expect(item.get_by_test_id("sent-back-photos").locator("img")).to_have_count(1, timeout=20_000)
+    expect(item.get_by_test_id("sent-back-fix")).to_have_attribute("href", f"/r/task/{task_id}")
+    item.scroll_into_view_if_needed()
+    screenshot(foreman.page, "my-day-sent-back-zh-CN")
+    supervisor.assert_no_errors()
+    foreman.assert_no_errors()
+
+
+def test_approving_is_one_tap_that_can_be_undone_and_several_go_at_once(phones, server_api):
+    """Approve hides the card with an undo; undo brings it back and nothing is sent. Two
+    picked are approved with one confirmation and reach the server."""
+    _, first = _task_waiting_for_acceptance(server_api, "检查井 J3 砌筑")
+    _, second = _task_waiting_for_acceptance(server_api, "检查井 J4 砌筑")
+    supervisor = phones("supervisor1")
+    supervisor.login("supervisor1")
+    supervisor.page.goto("/approvals")
+    _card(supervisor, first).get_by_test_id("approval-approve").click()
+    expect(_card(supervisor, first)).to_have_count(0)
+    supervisor.testid("undo").click()
+    expect(_card(supervisor, first)).to_have_count(1)
+    expect(supervisor.page.locator("#toast")).to_contain_text(supervisor.text("record.undone"))
+    supervisor.expect_pending(0)
+
+    for approval_id in (first, second):
+        _card(supervisor, approval_id).get_by_test_id("approval-select").check()
+    supervisor.testid("batch-approve").click()
+    expect(supervisor.testid("batch-panel")).to_contain_text("2")
+    since = supervisor.now()
+    supervisor.testid("batch-confirm").click()
+    expect(_card(supervisor, first)).to_have_count(0)
+    expect(_card(supervisor, second)).to_have_count(0)
+    supervisor.wait_synced(since, timeout=60_000)
+    api = server_api("supervisor1")
+    assert [api.record("approval", a)["data"]["status"] for a in (first, second)] == ["approved", "approved"]
+    supervisor.assert_no_errors()
+
+
+def test_a_decision_made_offline_after_another_phone_decided_says_what_won_and_by_whom(phones, server_api):
+    """The supervisor sends work back offline while the admin approves it online: the first
+    committed wins, and the supervisor's phone says the admin approved it first."""
+    _, approval_id = _task_waiting_for_acceptance(server_api, "路灯基础 L7 浇筑")
+    supervisor = phones("supervisor1")
+    supervisor.login("supervisor1")
+    supervisor.go_offline()
+    supervisor.page.goto("/approvals")
+    _card(supervisor, approval_id).get_by_test_id("approval-reject").click()
+    supervisor.testid("reject-reason").fill("基础顶标高偏低 3 cm")
+    supervisor.testid("reject-confirm").click()
+    supervisor.expect_pending(1)
+    server_api("admin1").put("approval", approval_id, status="approved")
+
+    supervisor.page.wait_for_timeout(UNDO_SECONDS * 1000)
+    supervisor.go_online()
+    supervisor.page.goto("/attention")
+    item = supervisor.testid("attention-item")
+    expect(item.get_by_test_id("attention-reason")).to_have_attribute("data-code", "invalid_transition")
+    expect(item.get_by_test_id("attention-decided-first")).to_have_text("赵磊 已先作出决定：已批准。您的决定未生效。")
+    expect(item.get_by_test_id("attention-field-decision_comment")).to_have_text("基础顶标高偏低 3 cm")
+    assert server_api("admin1").record("approval", approval_id)["data"]["status"] == "approved"
+    supervisor.assert_no_errors()
+
+
+def test_a_rectification_shows_the_failed_items_photo_beside_the_after_photo(phones, server_api, screenshot):
+    """A rectification waiting for verification shows before (the failed item's photo on its
+    check) and after (the action's photo) side by side, with the check's risk grade."""
+    safety, foreman = server_api("safety1"), server_api("foreman2")
+    before = _upload(safety, _jpeg((200, 40, 40)))
+    after = _upload(foreman, _jpeg((40, 160, 60)))
+    check_id, action_id, approval_id = (str(uuid.uuid4()) for _ in range(3))
+    safety.put("safety_check", check_id, project_id=safety.project_id, date="2026-12-03", template="excavation",
+               likelihood=4, severity=4, results={"EX02": "fail"}, item_photos={"EX02": [before]})
+    safety.put("action", action_id, project_id=safety.project_id, check_id=check_id, item="EX02",
+               description="W20 段槽边堆土清运", owner_id=foreman.user["id"], deadline="2026-12-05")
+    foreman.put("action", action_id, photos={"add": [after]}, status="done")
+    foreman.put("approval", approval_id, project_id=foreman.project_id, subject_type="action", subject_id=action_id,
+                kind="rectification", cycle=1, requested_by=foreman.user["id"])
+    supervisor = phones("supervisor1")
+    supervisor.login("supervisor1")
+    dismiss_storage_warning(supervisor.page)
+    supervisor.page.goto("/approvals")
+    card = _card(supervisor, approval_id)
+    expect(card.get_by_test_id("approval-subject")).to_have_text("W20 段槽边堆土清运")
+    expect(card.get_by_test_id("fact-risk")).to_have_attribute("data-level", "significant")
+    expect(card.get_by_test_id("evidence-before-side").locator("img")).to_have_count(1, timeout=20_000)
+    expect(card.get_by_test_id("evidence-after-side").locator("img")).to_have_count(1, timeout=20_000)
+    card.scroll_into_view_if_needed()
+    screenshot(supervisor.page, "approvals-rectification-zh-CN")
+    supervisor.assert_no_errors()
+
+
+def test_a_complaint_past_its_deadline_is_escalated_on_the_supervisors_phone_offline(phones):
+    """The demo's complaint 16 hours past its response deadline shows escalated, with how
+    long, on the supervisor's inbox and his day, with the phone offline."""
+    supervisor = phones("supervisor1")
+    supervisor.login("supervisor1")
+    supervisor.go_offline()
+    supervisor.page.goto("/approvals")
+    escalated = supervisor.page.locator('[data-testid="escalated-item"][data-reason="response_overdue"]')
+    expect(escalated.first).to_be_visible()
+    expect(escalated.filter(has_text="小区北门临时通道").get_by_test_id("escalated-overdue")).to_contain_text("已超时 16 小时")
+    supervisor.page.goto("/")
+    expect(supervisor.testid("my-day-escalated")).to_be_visible()
+    supervisor.assert_no_errors()
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"], indirect=True)
+def test_screens_of_the_inbox_a_decision_and_my_day_read_well_at_both_widths(phones, server_api, screenshot, locale):
+    """Screenshots at 390 and 360 px of the inbox, the reject form and my day (supervisor and
+    foreman) in both languages; the layout audit finds nothing."""
+    _task_waiting_for_acceptance(server_api, "人行道透水砖铺装 D01-3")
+    supervisor = phones("supervisor1")
+    supervisor.login("supervisor1")
+    dismiss_storage_warning(supervisor.page)
+    tour = Tour(supervisor.page, locale, screenshot, prefix="supervisor-day-", who="supervisor")
+    tour.visit("inbox", "/approvals", ready="approval-card", full_page=True)
+    supervisor.testid("approval-reject").first.click()
+    supervisor.testid("reject-quick-photoUnclear").click()
+    tour.visit("reject", ready="reject-form", full_page=True)
+    supervisor.testid("reject-cancel").click()
+    tour.visit("my-day", "/", ready="my-day", full_page=True)
+    foreman = phones("foreman2")
+    foreman.login("foreman2")
+    dismiss_storage_warning(foreman.page)
+    foreman_tour = Tour(foreman.page, locale, screenshot, prefix="supervisor-day-", who="foreman")
+    foreman_tour.visit("foreman-my-day", "/", ready="my-day", full_page=True)
+    assert_no_problems(tour, foreman_tour)
+    supervisor.assert_no_errors()
+    foreman.assert_no_errors()
+
+
+def test_a_sync_that_brings_work_sent_back_shows_one_notification(phones, server_api):
+    """With notifications allowed, the foreman's next sync after a rejection shows one
+    notification naming it."""
+    _, approval_id = _task_waiting_for_acceptance(server_api, "给水管 DN600 试压", foreman="foreman1")
+    foreman = phones("foreman1", permissions=["notifications"])
+    foreman.login("foreman1")
+    foreman.sync_now()  # what is there at the first sync is taken as told
+    server_api("supervisor1").put("approval", approval_id, status="rejected", decision_comment="试压记录缺签字")
+    foreman.sync_now()
+    foreman.page.wait_for_function("""() => navigator.serviceWorker.ready
+        .then((registration) => registration.getNotifications()).then((shown) => shown.length > 0)""", timeout=20_000)
+    shown = foreman.page.evaluate("""() => navigator.serviceWorker.ready
+        .then((registration) => registration.getNotifications())
+        .then((shown) => shown.map((n) => ({ title: n.title, body: n.body, url: n.data?.url })))""")
+    assert len(shown) == 1
+    assert shown[0]["title"] == foreman.text("notify.title")
+    assert "1 项工作被退回" in shown[0]["body"]
+    foreman.assert_no_errors()

@@ -1,0 +1,166 @@
+/**
+ * "My day": what a user should look at today, decided from the records on the phone alone (so
+ * offline it is right too). The server's GET /api/projects/<id>/my-day applies the same rules
+ * (server/my_day/rules.py); tests/fixtures/my_day_cases.json holds cases both must agree on.
+ *
+ * Input: `records` `{section, task, action, feedback, approval, escalation}` as views
+ * (`{id, createdBy, updatedAt, fields}`), `user` `{id}`, the user's `roles` in the project,
+ * `today` (YYYY-MM-DD on the phone), `now` and `dayEnd` (ISO UTC: this moment, and the end of
+ * the local day). Output: buckets of entries `{type, id, due?, reason?, kind?}`:
+ * - `overdue` / `due_today`: open tasks of mine (see isMyTask), open actions I own, complaints I
+ *   answer for not yet resolved, by their due date, response deadline or deadline;
+ * - `to_decide`: pending approvals, for a user whose role decides them;
+ * - `sent_back` / `accepted`: decisions on what I asked for (the latest round of each subject;
+ *   accepted ones for three days);
+ * - `escalated`: for supervisors and admins, complaints past their response deadline and
+ *   actions past their deadline, until they move.
+ */
+import { may } from './permissions.js';
+
+export const BUCKETS = ['overdue', 'due_today', 'to_decide', 'sent_back', 'accepted', 'escalated'];
+/** Roles an overdue complaint or action is escalated to. */
+export const ESCALATED_TO = ['supervisor', 'admin'];
+const OPEN_TASK = ['todo', 'doing'];
+const ANSWERED = ['resolved', 'closed'];
+/** Days an accepted decision stays on its asker's day. */
+const ACCEPTED_DAYS = 3;
+
+/** The ids of the sections a user answers for, out of the section views. */
+export function ownSections(sections, user) {
+  return new Set(sections.filter((section) => section.fields.owner_id === user?.id).map((section) => section.id));
+}
+
+/** Whether `user` created `view` (a record this phone made and has not sent yet is theirs). */
+function madeBy(view, user) {
+  return view.createdBy ? view.createdBy === user?.id : view.serverSeq == null;
+}
+
+/** "Mine": a task assigned to me, in a section I answer for, or made by me and given to nobody. */
+export function isMyTask(view, user, own) {
+  if (view.fields.assignee_id) return view.fields.assignee_id === user?.id || own.has(view.fields.section_id);
+  return own.has(view.fields.section_id) || madeBy(view, user);
+}
+
+/** A briefing I wrote (or this phone made and has not sent yet), or one covering a section of mine. */
+export function isMyBriefing(view, user, own) {
+  return madeBy(view, user) || (view.fields.section_ids ?? []).some((id) => own.has(id));
+}
+
+/** A complaint I answer for: logged by me, in a section of mine, or any one for a liaison. */
+export function isMyComplaint(view, user, own, roles) {
+  return roles.includes('liaison') || madeBy(view, user) || own.has(view.fields.section_id);
+}
+
+/** Who asked for a decision: the approval's `requested_by`, else whoever made the record. */
+export function requesterOf(approval) {
+  return approval.fields.requested_by ?? approval.createdBy ?? null;
+}
+
+/** `YYYY-MM-DD` `days` after `date`. */
+export function addDays(date, days) {
+  const at = new Date(`${date}T00:00:00Z`);
+  at.setUTCDate(at.getUTCDate() + days);
+  return at.toISOString().slice(0, 10);
+}
+
+/** The end of the phone's day as an ISO UTC time (local midnight after `today`). */
+export function localDayEnd(today) {
+  const [year, month, day] = today.split('-').map(Number);
+  return new Date(year, month - 1, day + 1).toISOString();
+}
+
+/** ISO times compared as instants (`…Z` and `….000Z` alike). */
+const instant = (iso) => Date.parse(iso);
+
+/** Code-point order, as the server sorts (localeCompare would skip punctuation). */
+const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+const byDue = (a, b) => cmp(String(a.due ?? ''), String(b.due ?? '')) || cmp(a.type, b.type) || cmp(a.id, b.id);
+const newestFirst = (a, b) => cmp(String(b.at ?? ''), String(a.at ?? '')) || cmp(a.id, b.id);
+const KIND_ORDER = ['task_acceptance', 'rectification', 'closure_review', 'check_closure', 'change_order'];
+const byKind = (a, b) => (KIND_ORDER.indexOf(a.kind) >>> 0) - (KIND_ORDER.indexOf(b.kind) >>> 0) || cmp(a.id, b.id);
+
+/** Where a dated subject falls today: 'overdue', 'due_today' or null. */
+function dayOf(date, today) {
+  if (!date) return null;
+  if (date < today) return 'overdue';
+  return date === today ? 'due_today' : null;
+}
+
+/** A complaint's response deadline against now and the end of the day. */
+function responseDay(due, now, dayEnd) {
+  const at = instant(due ?? '');
+  if (Number.isNaN(at)) return null;
+  if (at < instant(now)) return 'overdue';
+  return at <= instant(dayEnd) ? 'due_today' : null;
+}
+
+/** How late a round of asking is: a pending one over a decided one, then the higher cycle, then the later change. */
+function laterRound(a, b) {
+  const pending = (view) => ((view.fields.status ?? 'pending') === 'pending' ? 1 : 0);
+  return pending(a) - pending(b) || (a.fields.cycle ?? 1) - (b.fields.cycle ?? 1)
+    || cmp(String(a.updatedAt ?? ''), String(b.updatedAt ?? ''));
+}
+
+/** The latest round of asking about each subject: `subject_id` → its approval. */
+function latestRounds(approvals) {
+  const latest = new Map();
+  for (const approval of approvals) {
+    const held = latest.get(approval.fields.subject_id);
+    if (!held || laterRound(approval, held) > 0) latest.set(approval.fields.subject_id, approval);
+  }
+  return latest;
+}
+
+/** The buckets of `user`'s day (see the module's comment). */
+export function myDay({ records, user, roles, today, now, dayEnd }) {
+  const list = (type) => records[type] ?? [];
+  const own = ownSections(list('section'), user);
+  const buckets = Object.fromEntries(BUCKETS.map((name) => [name, []]));
+  const place = (bucket, entry) => { if (bucket) buckets[bucket].push(entry); };
+
+  for (const task of list('task')) {
+    if (!OPEN_TASK.includes(task.fields.status ?? 'todo') || !isMyTask(task, user, own)) continue;
+    place(dayOf(task.fields.due_date, today), { type: 'task', id: task.id, due: task.fields.due_date });
+  }
+  for (const action of list('action')) {
+    if ((action.fields.status ?? 'open') !== 'open' || action.fields.owner_id !== user?.id) continue;
+    place(dayOf(action.fields.deadline, today), { type: 'action', id: action.id, due: action.fields.deadline });
+  }
+  for (const complaint of list('feedback')) {
+    if (ANSWERED.includes(complaint.fields.status ?? 'received') || !isMyComplaint(complaint, user, own, roles)) continue;
+    place(responseDay(complaint.fields.response_due, now, dayEnd), { type: 'feedback', id: complaint.id, due: complaint.fields.response_due });
+  }
+
+  const approvals = list('approval');
+  if (may(roles, 'approval', 'status:pending->approved')) {
+    for (const approval of approvals) {
+      if ((approval.fields.status ?? 'pending') === 'pending') buckets.to_decide.push({ type: 'approval', id: approval.id, kind: approval.fields.kind });
+    }
+  }
+  const recent = addDays(today, -ACCEPTED_DAYS);
+  for (const approval of latestRounds(approvals).values()) {
+    if (requesterOf(approval) !== user?.id) continue;
+    const entry = { type: 'approval', id: approval.id, kind: approval.fields.kind, at: approval.updatedAt };
+    if (approval.fields.status === 'rejected') buckets.sent_back.push(entry);
+    else if (approval.fields.status === 'approved' && String(approval.updatedAt ?? '').slice(0, 10) >= recent) buckets.accepted.push(entry);
+  }
+
+  if (roles.some((role) => ESCALATED_TO.includes(role))) {
+    const recorded = new Map(list('escalation').filter((view) => (view.fields.state ?? 'open') === 'open')
+      .map((view) => [view.fields.subject_id, view.fields.escalated_at]));
+    const escalate = (type, view, reason, due) => buckets.escalated.push({ type, id: view.id, reason, due, escalated_at: recorded.get(view.id) ?? null });
+    for (const complaint of list('feedback')) {
+      if (ANSWERED.includes(complaint.fields.status ?? 'received')) continue;
+      if (responseDay(complaint.fields.response_due, now, dayEnd) === 'overdue') escalate('feedback', complaint, 'response_overdue', complaint.fields.response_due);
+    }
+    for (const action of list('action')) {
+      if ((action.fields.status ?? 'open') === 'open' && dayOf(action.fields.deadline, today) === 'overdue') escalate('action', action, 'action_overdue', action.fields.deadline);
+    }
+  }
+
+  for (const name of ['overdue', 'due_today', 'escalated']) buckets[name].sort(byDue);
+  buckets.to_decide.sort(byKind);
+  buckets.sent_back.sort(newestFirst);
+  buckets.accepted.sort(newestFirst);
+  return buckets;
+}

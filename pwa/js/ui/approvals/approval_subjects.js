@@ -1,0 +1,79 @@
+/**
+ * What a decision is about, read from the records on the phone: the approvals, their subjects
+ * (tasks, actions, complaints, checks), the sections and names, and the user's day (my_day.js).
+ * Shared by the supervisor's inbox and the "my day" part of home.
+ */
+import { loadViews } from '../../sync/local_view.js';
+import { localDayEnd, myDay } from '../../sync/my_day.js';
+import { rolesIn } from '../../sync/permissions.js';
+import { taskProgress } from '../../sync/progress.js';
+import { h } from '../dom.js';
+import { t, tOr } from '../i18n.js';
+import { loadNameDirectory } from '../components/name_directory.js';
+import { recordTitle } from '../components/record_text.js';
+import { checkTitle, loadChecklists } from '../safety/checklist_text.js';
+import { RiskBadge } from '../safety/risk_grade.js';
+import { sectionLabel } from '../sections/site_facts.js';
+import { localToday } from '../home/home_sections.js';
+
+const TYPES = ['section', 'task', 'action', 'feedback', 'safety_check', 'approval', 'escalation'];
+
+/** Everything the inbox and my day read, and the day itself: `{records, byKey, nameOf, templates, day, today}`. */
+export async function loadDecisions(app) {
+  const [nameOf, ...lists] = await Promise.all([loadNameDirectory(app), ...TYPES.map((type) => loadViews(type))]);
+  const records = Object.fromEntries(TYPES.map((type, i) => [type, lists[i]]));
+  const byKey = new Map(lists.flat().map((view) => [`${view.type}/${view.id}`, view]));
+  const projectId = app.session.memberships[0]?.project_id;
+  const templates = projectId && records.safety_check.length ? await loadChecklists(projectId, { all: true }) : [];
+  const today = localToday();
+  const day = myDay({
+    records, user: app.session.user, roles: rolesIn(app.session, projectId), today,
+    now: new Date().toISOString(), dayEnd: localDayEnd(today),
+  });
+  return { records, byKey, nameOf, templates, day, today };
+}
+
+/** The record `type`/`id` on the phone, or null. */
+export function recordOf(data, type, id) {
+  return data.byKey.get(`${type}/${id}`) ?? null;
+}
+
+/** The subject of an approval, or null when it is not on the phone. */
+export function subjectOf(data, approval) {
+  return recordOf(data, approval.fields.subject_type, approval.fields.subject_id);
+}
+
+/** A subject's title as its own screen shows it (a check by its checklist's name). */
+export function subjectTitle(data, subject) {
+  if (!subject) return t('approvals.subjectMissing');
+  return subject.type === 'safety_check' ? checkTitle(subject, data.templates) : recordTitle(subject);
+}
+
+/** The check an action was raised by, or null. */
+export function checkOf(data, action) {
+  return action?.fields.check_id ? recordOf(data, 'safety_check', action.fields.check_id) : null;
+}
+
+/** The grid section a subject is in (an action's through its check), as "A01 …", or ''. */
+export function subjectSection(data, subject) {
+  const sectionId = subject?.fields.section_id ?? checkOf(data, subject)?.fields.section_id;
+  return sectionId ? sectionLabel(recordOf(data, 'section', sectionId)) || (data.nameOf(sectionId) ?? '') : '';
+}
+
+/** The words for an approval's kind ("验收申请"). */
+export function kindLabel(kind) {
+  return tOr(`kind.${kind}`, String(kind ?? ''));
+}
+
+/** The facts a decider weighs at a glance: a task's progress, a risk grade, a score. */
+export function KeyFacts(data, subject) {
+  if (!subject) return null;
+  const facts = [];
+  if (subject.type === 'task') facts.push(h('span', { class: 'chip', testid: 'fact-progress' }, t('approvals.progress', { percent: taskProgress(subject.fields) })));
+  const check = subject.type === 'safety_check' ? subject : checkOf(data, subject);
+  if (check && Number.isInteger(check.fields.likelihood)) facts.push(RiskBadge(check.fields.likelihood, check.fields.severity, { testid: 'fact-risk' }));
+  if (subject.type === 'feedback' && subject.fields.satisfaction) {
+    facts.push(h('span', { class: 'chip', testid: 'fact-satisfaction' }, t('approvals.satisfaction', { score: subject.fields.satisfaction })));
+  }
+  return facts.length ? h('p', { class: 'record-tags approval-facts' }, facts) : null;
+}

@@ -1,0 +1,34 @@
+/**
+ * Complaints past their response deadline and actions past theirs, on the supervisor's inbox
+ * until they move: what, where, and how long overdue (my_day.js decides which).
+ */
+import { h, summaryParts } from '../dom.js';
+import { t } from '../i18n.js';
+import { formatSpan } from '../components/countdown.js';
+import { recordOf, subjectSection, subjectTitle } from './approval_subjects.js';
+
+const DAY_MS = 86_400_000;
+
+/** "已超时 16 小时 5 分" for a response deadline; "逾期 3 天" for a deadline date. */
+export function overdueText(entry, today, now = Date.now()) {
+  if (entry.reason === 'response_overdue') return t('due.overdue', { span: formatSpan(now - Date.parse(entry.due)) });
+  return t('tasks.overdueDays', { count: Math.round((Date.parse(today) - Date.parse(entry.due)) / DAY_MS) });
+}
+
+/** testids: `escalated` (the section), `escalated-item` (data-type, data-id, data-reason), `escalated-overdue`. */
+export function EscalatedList(data) {
+  const entries = data.day.escalated;
+  if (entries.length === 0) return null;
+  return h('section', { class: 'stack escalated', testid: 'escalated', 'aria-labelledby': 'heading-escalated' },
+    h('h2', { id: 'heading-escalated' }, t('approvals.escalated'), h('span', { class: 'count' }, ` (${entries.length})`)),
+    h('ul', { class: 'record-list' }, entries.map((entry) => {
+      const view = recordOf(data, entry.type, entry.id);
+      return h('li', {}, h('a', {
+        class: 'record-item is-overdue', href: `/r/${entry.type}/${entry.id}`, testid: 'escalated-item',
+        dataset: { type: entry.type, id: entry.id, reason: entry.reason },
+      },
+      h('span', { class: 'record-title' }, subjectTitle(data, view)),
+      h('span', { class: 'record-summary' }, summaryParts([t(`approvals.reason.${entry.reason}`), subjectSection(data, view)].filter(Boolean))),
+      h('span', { class: 'record-tags' }, h('span', { class: 'chip chip-overdue', testid: 'escalated-overdue' }, overdueText(entry, data.today)))));
+    })));
+}

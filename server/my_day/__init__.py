@@ -1,0 +1,1 @@
+"""My day: what each user should look at today, by the same rules as the phone's."""
