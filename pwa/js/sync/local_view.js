@@ -7,7 +7,7 @@ import { readOutbox } from './outbox.js';
 import { fieldKind } from './record_types.js';
 
 /**
- * A record as shown: `{type, id, fields, pending, deleted, serverSeq, updatedAt, updatedBy, createdBy}`.
+ * A record as shown: `{type, id, fields, pending, deleted, serverSeq, updatedAt, updatedBy, createdBy, createdAt}`.
  * `pending` marks local changes not yet answered; `deleted` records are hidden from lists.
  */
 function viewOfPulled(record) {
@@ -21,11 +21,12 @@ function viewOfPulled(record) {
     updatedAt: record.updated_at,
     updatedBy: record.updated_by,
     createdBy: record.created_by ?? null,
+    createdAt: record.created_at ?? null,
   };
 }
 
 function emptyView(type, id) {
-  return { type, id, fields: {}, pending: false, deleted: false, serverSeq: null, updatedAt: null, updatedBy: null, createdBy: null };
+  return { type, id, fields: {}, pending: false, deleted: false, serverSeq: null, updatedAt: null, updatedBy: null, createdBy: null, createdAt: null };
 }
 
 /** Replays one mutation on a view (pure: returns a new view). */
