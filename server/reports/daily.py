@@ -23,7 +23,8 @@ from .source import local_time, project_zone, records, table, utc_bounds
 
 MAX_PHOTOS = 12
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"),
-                        autoescape=select_autoescape(["html"]))
+                        autoescape=select_autoescape(["html"]),
+                        finalize=lambda value: "" if value is None else value)
 
 
 def period_of(day: dt.date, period: str) -> tuple[dt.date, dt.date]:
@@ -59,7 +60,8 @@ def gather(project: Project, day: dt.date, period: str, roles: frozenset[str],
         fields["head_count"] = fields["attendee_count"] + (fields.get("headcount") or 0)
         fields["section_names"] = [names.section(s) for s in fields.get("section_ids") or []]
 
-    tasks = list(records("task", pid, roles, made_or_changed("task")))
+    tasks = list(records("task", pid, roles, or_(made_or_changed("task"),
+                                                 table("task").c.actual_end.between(first, last))))
     finished = [t for t in tasks if t["fields"].get("actual_end") and
                 first.isoformat() <= t["fields"]["actual_end"] <= last.isoformat()]
     finished_ids = {t["id"] for t in finished}
@@ -71,11 +73,13 @@ def gather(project: Project, day: dt.date, period: str, roles: frozenset[str],
     actions = [a for a in records("action", pid, roles, made_or_changed("action"))
                if in_period(a["created_at"]) or in_period(a["fields"].get("verified_at"))
                or in_period(a["updated_at"])]
+    actions.sort(key=lambda a: a["created_at"] or "")
     names.load_checks([a["fields"].get("check_id") for a in actions if a["fields"].get("check_id")])
     for action in actions:
         action["check_name"] = names.record(action["fields"].get("check_id"))
 
     complaints = list(records("feedback", pid, roles, made_or_changed("feedback")))
+    complaints.sort(key=lambda c: c["created_at"] or "")
     received = [c for c in complaints if in_period(c["created_at"])]
     closed = [c for c in complaints if c["fields"].get("status") == "closed" and in_period(c["updated_at"])]
     approvals = [a for a in records("approval", pid, roles, made_or_changed("approval"))
@@ -99,12 +103,16 @@ def gather(project: Project, day: dt.date, period: str, roles: frozenset[str],
         "task_progress": figures.task_progress,
     }
     if period == "week":
-        context["figures"] = weekly_figures(project, roles, last, end)
+        # As the week stood at its end, or now for the week still running.
+        today = dt.datetime.now(zone).date()
+        as_of, now = (last, end) if last < today else (today, dt.datetime.now(dt.timezone.utc)
+                                                        .strftime("%Y-%m-%dT%H:%M:%SZ"))
+        context["figures"] = weekly_figures(project, roles, as_of, now)
     return context
 
 
-def weekly_figures(project: Project, roles: frozenset[str], last: dt.date, end: str) -> dict:
-    """The dashboard's figures as they stood at the end of the week."""
+def weekly_figures(project: Project, roles: frozenset[str], as_of: dt.date, now: str) -> dict:
+    """The dashboard's figures as they stood on `as_of` (`now` the moment it ended)."""
     pid = project.id
     sections = sorted(records("section", pid, roles), key=lambda s: s["fields"].get("code") or "")
     found = figures.dashboard({
@@ -112,7 +120,7 @@ def weekly_figures(project: Project, roles: frozenset[str], last: dt.date, end: 
         "checks": list(records("safety_check", pid, roles)),
         "actions": list(records("action", pid, roles)),
         "feedback": list(records("feedback", pid, roles)),
-    }, last.isoformat(), end, (project.settings or {}).get("satisfaction_target"))
+    }, as_of.isoformat(), now, (project.settings or {}).get("satisfaction_target"))
     found["section_names"] = {s["id"]: " ".join(filter(None, [s["fields"].get("code"), s["fields"].get("name")]))
                               for s in sections}
     return found
