@@ -14,8 +14,8 @@ export function PassRateChart({ weeks }) {
   const text = (week) => t('dashboard.passRateBar', { week: label(week.week), rate: percent(week.rate), passed: week.passed, judged: week.passed + week.failed });
   const draw = (say) => {
     const width = shown.length * (BAR + GAP);
-    return s('svg', { viewBox: `0 0 ${Math.max(width, 200)} ${HEIGHT + 34}`, width: '100%' },
-      s('line', { x1: 0, x2: Math.max(width, 200), y1: HEIGHT, y2: HEIGHT, class: 'chart-base' }),
+    return s('svg', { viewBox: `0 0 ${Math.max(width, 320)} ${HEIGHT + 34}`, width: '100%' },
+      s('line', { x1: 0, x2: Math.max(width, 320), y1: HEIGHT, y2: HEIGHT, class: 'chart-base' }),
       shown.map((week, index) => {
         const x = index * (BAR + GAP) + GAP / 2;
         const height = ((week.rate ?? 0) / 100) * (HEIGHT - 18);
