@@ -4,6 +4,7 @@ and the phone's size, in both languages."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -89,3 +90,26 @@ def test_report_button_downloads_the_days_pdf(page, wait_for_service_worker):
     saved = download.value
     assert saved.suggested_filename.startswith("DEMO-day-") and saved.suggested_filename.endswith(".pdf")
     assert Path(saved.path()).read_bytes()[:5] == b"%PDF-"
+
+
+def test_planned_dates_typed_in_the_task_form_draw_the_task_on_the_gantt(page, context):
+    """A task planned in the form (offline) is on the schedule at once; an end before the
+    start is refused in words."""
+    log_in(page, "supervisor1")
+    dismiss_storage_warning(page)
+    go_offline(context, page)
+    navigate(page, "/tasks/new")
+    page.get_by_test_id("task-title").fill("检查井砌筑")
+    page.get_by_test_id("task-planned-start").fill("2026-12-10")
+    page.get_by_test_id("task-planned-end").fill("2026-12-08")
+    page.get_by_test_id("task-save").click()
+    expect(page.get_by_test_id("task-planned-end")).to_have_attribute("aria-invalid", "true")
+    page.get_by_test_id("task-planned-end").fill("2026-12-14")
+    page.get_by_test_id("task-save").click()
+    expect(page).to_have_url(re.compile(r"/r/task/"), timeout=SLOW_MS)
+    task_id = page.url.rsplit("/", 1)[1]
+    navigate(page, "/dashboard")
+    row = page.locator(f'[data-testid="gantt-row"][data-id="{task_id}"]')
+    expect(row).to_have_count(1, timeout=SLOW_MS)
+    row.dispatch_event("click")
+    expect(page.get_by_test_id("gantt-caption")).to_contain_text("检查井砌筑")
