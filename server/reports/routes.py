@@ -12,7 +12,7 @@ from ..accounts.tokens import login_required
 from ..errors import ApiError
 from ..extensions import Blueprint, db
 from ..permissions import may_read
-from ..privacy.audit import audited, log_access
+from ..privacy.audit import audited, log_access, log_access_in_batches
 from ..projects.routes import member_of
 from . import daily, exports, schemas
 from .labels import Labels, reader_language
@@ -106,7 +106,6 @@ def _log_unmasked(declared: exports.Export, query: exports.Query) -> None:
     holding = or_(*(columns[name].is_not(None) for name in fields))
     ids = db.session.scalars(select(columns.id).where(
         columns.project_id == query.project_id, columns.deleted.is_(False), holding,
-        *exports.conditions(declared, query))).all()
-    if ids:
-        log_access(g.caller, query.project_id, declared.type_name, ids)
+        *exports.conditions(declared, query)).order_by(columns.id)).all()
+    log_access_in_batches(g.caller, query.project_id, declared.type_name, ids)
     db.session.commit()
