@@ -231,3 +231,35 @@ def test_report_date_and_export_type_are_checked(site):
     assert_error(site.client.get(f"/api/projects/{PROJECT}/exports/secrets.csv", headers=headers), 404)
     assert_error(site.client.get(f"/api/projects/{PROJECT}/exports/tasks.csv?from=2026-12-01&to=2026-11-01",
                                  headers=headers), 422)
+
+
+def test_figure_dates_sync_like_any_field(site):
+    """actual_start/actual_end, responded_at and verified_at are pushed with a status move
+    and pulled back as written; a malformed one is refused naming the field."""
+    foreman = site.device("foreman1")
+    task = str(uuid.uuid4())
+    foreman.put("task", task, {"project_id": PROJECT, "title": "检查井砌筑"})
+    foreman.put("task", task, {"status": "doing", "actual_start": "2026-11-20"})
+    foreman.put("task", task, {"status": "done", "actual_end": "2026-11-21"})
+    status, body = foreman.push()
+    assert status == 200 and [r["status"] for r in body["results"]] == ["applied"] * 3, body
+    with site.app.app_context():
+        row = db.session.get(KINDS["task"].model, task)
+        assert (row.actual_start, row.actual_end) == (dt.date(2026, 11, 20), dt.date(2026, 11, 21))
+    liaison = site.device("liaison1")
+    complaint = str(uuid.uuid4())
+    liaison.put("feedback", complaint, {"project_id": PROJECT, "category": "dust", "description": "扬尘"})
+    liaison.put("feedback", complaint, {"status": "acknowledged", "responded_at": "2026-11-20 08:00"})
+    status, body = liaison.push()
+    assert body["results"][1]["status"] == "rejected" and "responded_at" in body["results"][1]["error"]["fields"]
+
+
+def test_satisfaction_target_is_a_project_setting_the_week_measures_against(site):
+    """An admin sets the target; the weekly report shows the rate against it."""
+    response = site.client.patch(f"/api/projects/{PROJECT}/settings", json={"satisfaction_target": 60},
+                                 headers=site.headers("admin1"))
+    assert response.status_code == 200 and response.get_json()["satisfaction_target"] == 60
+    html = get(site, "reports/daily?date=2026-11-16&period=week&format=html&lang=en").get_data(as_text=True)
+    assert "67% / 60%" in html and 'class="meets"' in html
+    site.client.patch(f"/api/projects/{PROJECT}/settings", json={"satisfaction_target": 95},
+                      headers=site.headers("admin1"))
