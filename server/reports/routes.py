@@ -22,6 +22,7 @@ from .source import project_zone, table
 bp = Blueprint("reports", __name__, url_prefix="/api",
                description="The daily and weekly report, and exports for spreadsheets")
 
+AUDIT_PAGE = 1000
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -104,8 +105,21 @@ def _log_unmasked(declared: exports.Export, query: exports.Query) -> None:
         return
     columns = table(declared.type_name).c
     holding = or_(*(columns[name].is_not(None) for name in fields))
-    ids = db.session.scalars(select(columns.id).where(
+    statement = select(columns.id).where(
         columns.project_id == query.project_id, columns.deleted.is_(False), holding,
-        *exports.conditions(declared, query)).order_by(columns.id)).all()
-    log_access_in_batches(g.caller, query.project_id, declared.type_name, ids)
+        *exports.conditions(declared, query)).order_by(columns.id).limit(AUDIT_PAGE)
+    log_access_in_batches(g.caller, query.project_id, declared.type_name,
+                          _pages(statement, columns.id))
     db.session.commit()
+
+
+def _pages(statement, key):
+    """The ids `statement` selects, a page at a time after the last one seen (so an export
+    of any size holds one page of ids, and no cursor stays open beside the inserts)."""
+    last = None
+    while True:
+        page = db.session.scalars(statement if last is None else statement.where(key > last)).all()
+        yield from page
+        if len(page) < AUDIT_PAGE:
+            return
+        last = page[-1]
