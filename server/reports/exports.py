@@ -6,7 +6,7 @@ import csv
 import datetime as dt
 import io
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import islice
 from typing import Callable, Iterator
 
@@ -53,35 +53,35 @@ class Export:
 
 TASKS = Export("task", "due_date", (
     plain("title"),
-    Column("field.section_id", lambda r, f, names, l, t: names.section(f.get("section_id"))),
-    Column("field.assignee_id", lambda r, f, names, l, t: names.user(f.get("assignee_id"))),
+    Column("field.section_id", lambda r, f, names, labels, t: names.section(f.get("section_id"))),
+    Column("field.assignee_id", lambda r, f, names, labels, t: names.user(f.get("assignee_id"))),
     Column("field.status", lambda r, f, n, labels, t: labels.state(f.get("status") or "todo")),
-    Column("field.progress", lambda r, f, n, l, t: figures.task_progress(f)),
+    Column("field.progress", lambda r, f, n, labels, t: figures.task_progress(f)),
     Column("field.priority", lambda r, f, n, labels, t: labels.word("priority", f.get("priority"))),
     plain("due_date"),
     Column("report.overdue", lambda r, f, n, labels, today: labels.yes_no(figures.is_overdue(r, today))),
     plain("planned_start"), plain("planned_end"), plain("actual_start"), plain("actual_end"),
-    Column("report.deviationDays", lambda r, f, n, l, today: figures.task_deviation(f, today)),
-    Column("field.depends_on", lambda r, f, names, l, t: joined(names.record(i) for i in f.get("depends_on") or [])),
+    Column("report.deviationDays", lambda r, f, n, labels, today: figures.task_deviation(f, today)),
+    Column("field.depends_on", lambda r, f, names, labels, t: joined(names.record(i) for i in f.get("depends_on") or [])),
 ), prepare=lambda names, batch: names.load_tasks(
     [dep for record in batch for dep in record["fields"].get("depends_on") or []]))
 
 CHECKS = Export("safety_check", "date", (
     plain("date"),
-    Column("field.section_id", lambda r, f, names, l, t: names.section(f.get("section_id"))),
+    Column("field.section_id", lambda r, f, names, labels, t: names.section(f.get("section_id"))),
     plain("template"),
     Column("field.status", lambda r, f, n, labels, t: labels.state(f.get("status") or "open")),
-    Column("report.passed", lambda r, f, n, l, t: sum(v == "pass" for v in (f.get("results") or {}).values())),
-    Column("report.failed", lambda r, f, n, l, t: sum(v == "fail" for v in (f.get("results") or {}).values())),
+    Column("report.passed", lambda r, f, n, labels, t: sum(v == "pass" for v in (f.get("results") or {}).values())),
+    Column("report.failed", lambda r, f, n, labels, t: sum(v == "fail" for v in (f.get("results") or {}).values())),
     Column("report.worstRisk", lambda r, f, n, labels, t: _worst(r, labels)),
     plain("notes"),
 ))
 
 ACTIONS = Export("action", "deadline", (
     plain("description"),
-    Column("field.check_id", lambda r, f, names, l, t: names.record(f.get("check_id"))),
+    Column("field.check_id", lambda r, f, names, labels, t: names.record(f.get("check_id"))),
     plain("item"),
-    Column("field.owner_id", lambda r, f, names, l, t: names.user(f.get("owner_id"))),
+    Column("field.owner_id", lambda r, f, names, labels, t: names.user(f.get("owner_id"))),
     plain("deadline"),
     Column("field.status", lambda r, f, n, labels, t: labels.state(f.get("status") or "open")),
     Column("report.overdue", lambda r, f, n, labels, today: labels.yes_no(
@@ -91,9 +91,9 @@ ACTIONS = Export("action", "deadline", (
     [record["fields"].get("check_id") for record in batch if record["fields"].get("check_id")]))
 
 COMPLAINTS = Export("feedback", "created_at", (
-    Column("report.received", lambda r, f, n, l, t: r.get("created_at")),
+    Column("report.received", lambda r, f, n, labels, t: r.get("created_at")),
     Column("field.category", lambda r, f, n, labels, t: labels.category(f.get("category"))),
-    Column("field.section_id", lambda r, f, names, l, t: names.section(f.get("section_id"))),
+    Column("field.section_id", lambda r, f, names, labels, t: names.section(f.get("section_id"))),
     plain("description"),
     Column("field.status", lambda r, f, n, labels, t: labels.state(f.get("status") or "received")),
     plain("resident_name"), plain("resident_phone"), plain("location"),
@@ -125,7 +125,6 @@ class Query:
     last: dt.date | None = None
     section_id: str | None = None
     zone: object = None
-    where: list = field(default_factory=list)
 
 
 def conditions(export: Export, query: Query) -> list:
