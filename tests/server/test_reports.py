@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import re
@@ -14,6 +15,7 @@ from pathlib import Path
 import openpyxl
 import pypdfium2
 import pytest
+from PIL import Image
 from sqlalchemy import select
 
 from server.demo import demo_id
@@ -263,3 +265,21 @@ def test_satisfaction_target_is_a_project_setting_the_week_measures_against(site
     assert "67% / 60%" in html and 'class="meets"' in html
     site.client.patch(f"/api/projects/{PROJECT}/settings", json={"satisfaction_target": 95},
                       headers=site.headers("admin1"))
+
+
+def test_daily_report_shows_thumbnails_of_the_days_photos(site):
+    """A photo put on a task today is in today's report as an embedded thumbnail."""
+    out = io.BytesIO()
+    Image.new("RGB", (320, 240), (40, 120, 200)).save(out, "JPEG")
+    data = out.getvalue()
+    sha = hashlib.sha256(data).hexdigest()
+    response = site.client.put(f"/api/blobs/{sha}", data=data, headers={
+        **site.headers("admin1"), "Content-Type": "image/jpeg"})
+    assert response.status_code in (200, 201), response.get_json()
+    admin = site.device("admin1")
+    admin.put("task", IDS["t2"], {"photos": {"add": [sha]}})
+    assert admin.push()[1]["results"][0]["status"] == "applied"
+    today = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date().isoformat()
+    html = get(site, f"reports/daily?date={today}&format=html&lang=en").get_data(as_text=True)
+    assert html.count('<img src="data:image/jpeg;base64,') == 1
+    assert "垫层" in html.split("Tasks progressed")[1]
