@@ -69,7 +69,7 @@ TASKS = Export("task", "due_date", (
 CHECKS = Export("safety_check", "date", (
     plain("date"),
     Column("field.section_id", lambda r, f, names, labels, t: names.section(f.get("section_id"))),
-    plain("template"),
+    Column("field.template", lambda r, f, names, labels, t: names.checklist(f.get("template"), labels.language)),
     Column("field.status", lambda r, f, n, labels, t: labels.state(f.get("status") or "open")),
     Column("report.passed", lambda r, f, n, labels, t: sum(v == "pass" for v in (f.get("results") or {}).values())),
     Column("report.failed", lambda r, f, n, labels, t: sum(v == "fail" for v in (f.get("results") or {}).values())),

@@ -1,5 +1,5 @@
 """Ids turned into what people call them: users by name, sections by code and name, tasks
-by title, checks by date and section. Users and sections are few and read once; records are
+by title, checks by date and section, checklists by name. Users and sections are few and read once; records are
 looked up a batch at a time, so an export keeps few names in memory."""
 from __future__ import annotations
 
@@ -24,6 +24,10 @@ class Names:
                          db.session.execute(select(sections.c.id, sections.c.code, sections.c.name)
                                             .where(sections.c.project_id == project_id,
                                                    sections.c.deleted.is_(False)))}
+        checklists = table("checklist")
+        self.checklists = {row.code: (row.name, row.name_en) for row in db.session.execute(
+            select(checklists.c.code, checklists.c.name, checklists.c.name_en)
+            .where(checklists.c.project_id == project_id, checklists.c.deleted.is_(False)))}
         self.records: dict[str, str] = {}
 
     def user(self, user_id) -> str:
@@ -31,6 +35,11 @@ class Names:
 
     def section(self, section_id) -> str:
         return self.sections.get(section_id, "") if section_id else ""
+
+    def checklist(self, code, language: str) -> str:
+        """A checklist template by its name in `language` (its code when unknown)."""
+        name, name_en = self.checklists.get(code, (None, None))
+        return (name_en if language == "en" and name_en else name) or code or ""
 
     def record(self, record_id) -> str:
         return self.records.get(record_id, "") if record_id else ""
