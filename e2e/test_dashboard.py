@@ -113,3 +113,32 @@ def test_planned_dates_typed_in_the_task_form_draw_the_task_on_the_gantt(page, c
     expect(row).to_have_count(1, timeout=SLOW_MS)
     row.dispatch_event("click")
     expect(page.get_by_test_id("gantt-caption")).to_contain_text("检查井砌筑")
+
+
+STAMPS = """async () => {
+  const { stateStamps } = await import('/js/sync/record_types.js');
+  const now = new Date('2026-11-20T02:30:00Z');
+  const task = (fields) => ({ type: 'task', fields });
+  return {
+    start: stateStamps(task({}), 'doing', now),
+    restart: stateStamps(task({ actual_start: '2026-11-01' }), 'doing', now),
+    finish: stateStamps(task({ actual_start: '2026-11-01', actual_end: '2026-11-10' }), 'done', now),
+    answer: stateStamps({ type: 'feedback', fields: {} }, 'acknowledged', now),
+    verify: stateStamps({ type: 'action', fields: {} }, 'verified', now),
+    other: stateStamps({ type: 'approval', fields: {} }, 'approved', now),
+  };
+}"""
+
+
+def test_a_status_move_stamps_the_dates_the_figures_use(page):
+    """Starting work stamps the day once, finishing stamps it each time, a first answer and a
+    verification stamp the UTC time; other moves stamp nothing."""
+    page.goto("/login")
+    expect(page.get_by_test_id("login-submit")).to_be_visible(timeout=SLOW_MS)
+    got = page.evaluate(STAMPS)
+    assert set(got["start"]) == {"actual_start"} and re.fullmatch(r"\d{4}-\d{2}-\d{2}", got["start"]["actual_start"])
+    assert got["restart"] == {}
+    assert set(got["finish"]) == {"actual_end"}
+    assert got["answer"] == {"responded_at": "2026-11-20T02:30:00Z"}
+    assert got["verify"] == {"verified_at": "2026-11-20T02:30:00Z"}
+    assert got["other"] == {}

@@ -1,5 +1,4 @@
-"""figure dates: when a task actually started and ended, when a complaint was first answered,
-when a corrective action was verified
+"""figure dates: task actual start and end, complaint first answered, action verified
 
 Revision ID: 0016
 Revises: 0011
