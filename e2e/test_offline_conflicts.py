@@ -107,7 +107,9 @@ def test_a_status_move_overtaken_by_acceptance_waits_under_needs_attention_and_c
     expect(item.get_by_test_id("attention-fields")).to_contain_text(foreman.text("state.doing"))
     [refused] = [r for r in server_api("foreman1").rejected() if r["record_id"] == task_id]
     assert refused["error"]["code"] == "invalid_transition"
-    assert refused["payload"]["fields"] == {"status": "doing"}
+    # The move carries the day work started too (the phone stamps it on a task that has none).
+    assert refused["payload"]["fields"]["status"] == "doing"
+    assert set(refused["payload"]["fields"]) <= {"status", "actual_start"}
 
     # Discarding takes two taps (gloves slip) and also clears it on the server.
     item.get_by_test_id("attention-discard").click()

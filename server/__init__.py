@@ -89,8 +89,9 @@ def register_blueprints(app: Flask) -> None:
     from .projects.routes import bp as admin_bp
     from .privacy.routes import bp as privacy_bp
     from .pwa import bp as pwa_bp
+    from .reports.routes import bp as reports_bp
     from .syncing.routes import bp as sync_bp
-    for blueprint in (auth_bp, admin_bp, sync_bp, blobs_bp, privacy_bp, my_day_bp, health_bp):
+    for blueprint in (auth_bp, admin_bp, sync_bp, blobs_bp, privacy_bp, my_day_bp, reports_bp, health_bp):
         api.register_blueprint(blueprint)
     app.register_blueprint(pwa_bp)
 

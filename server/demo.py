@@ -112,8 +112,10 @@ def load_demo(password: str, today: dt.date | None = None) -> None:
                                "assignee_id": users[who].id, "priority": priority,
                                "progress": progress, "due_date": day(due),
                                "planned_start": day(due - 7), "planned_end": day(due)})
+        # Work started on its planned day and ended on its due day (as the phone stamps them).
+        stamps = {"doing": {"actual_start": day(due - 7)}, "done": {"actual_end": day(min(due, 0))}}
         for step in ("doing", "done")[:("todo", "doing", "done", "accepted").index(status)]:
-            put(who, "task", key, {"status": step})
+            put(who, "task", key, {"status": step, **stamps[step]})
         if status == "accepted":
             put(sup, "task", key, {"status": "accepted"})
     put("foreman2", "task", "t5", {"depends_on": {"add": [demo_id("t3")]}})
@@ -177,8 +179,10 @@ def load_demo(password: str, today: dt.date | None = None) -> None:
         put(liaison, "feedback", key, fields)
         if score:
             put(liaison, "feedback", key, {"satisfaction": score})
+        answered = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         for step in steps[1:steps.index(status) + 1]:
-            put(liaison, "feedback", key, {"status": step})
+            put(liaison, "feedback", key, {"status": step,
+                                           **({"responded_at": answered} if step == "acknowledged" else {})})
 
     # Pending approvals the server opened as the demo moved its subjects: t3 marked done
     # (task acceptance) and f3 resolved (closure review); f2, past its response deadline,

@@ -48,6 +48,9 @@ class PathParameters(FlaskPlugin):
             name = param["name"]
             if name == "sha256":
                 param["schema"] = dict(SHA256)
+            elif name == "export_file":
+                from .reports.exports import export_files
+                param["schema"] = {"type": "string", "enum": export_files()}
             elif name == "type_name":
                 param["schema"] = {"type": "string", "enum": record_types()}
             elif name.endswith("_id") and schema.get("type") == "integer":

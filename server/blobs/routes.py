@@ -200,6 +200,12 @@ def _variant(sha256: str, name: str) -> tuple[bytes, str]:
     return data, content_type
 
 
+def stored_variant(sha256: str, name: str) -> tuple[bytes, str]:
+    """A cleaned variant of a stored image, for pages the server makes (ApiError when the
+    blob is no image it can serve)."""
+    return _variant(sha256, name)
+
+
 @bp.route(f"/{SHA}", methods=["GET"])
 @login_required
 @bp.arguments(VariantQuery, location="query")

@@ -3,11 +3,13 @@ outside the sync stream, one row per record (the caller commits)."""
 from __future__ import annotations
 
 from flask import request
+from sqlalchemy import insert
 
 from ..accounts.tokens import Caller
 from ..extensions import db
 from ..permissions import UNMASKED, may_read
 from ..records import REGISTRY
+from ..timestamps import utcnow
 from .models import PersonalDataAccess
 
 
@@ -47,3 +49,20 @@ def log_access(caller: Caller, project_id: str, type_name: str | None,
     for record_id in ids:
         db.session.add(PersonalDataAccess(user_id=caller.user_id, project_id=project_id,
                                           type=type_name, record_id=record_id, endpoint=where))
+
+
+def log_access_in_batches(caller: Caller, project_id: str, type_name: str, record_ids,
+                          batch: int = 1000) -> None:
+    """log_access for a stream of record ids too long to hold (an export): one row per
+    record, written a batch at a time (the caller commits)."""
+    where, at = endpoint(), utcnow()
+    rows = []
+    table = PersonalDataAccess.__table__
+    for record_id in record_ids:
+        rows.append({"user_id": caller.user_id, "project_id": project_id, "type": type_name,
+                     "record_id": record_id, "endpoint": where, "at": at})
+        if len(rows) == batch:
+            db.session.execute(insert(table), rows)
+            rows = []
+    if rows:
+        db.session.execute(insert(table), rows)

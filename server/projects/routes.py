@@ -19,6 +19,7 @@ from ..syncing.service import load_record, write_as
 from . import schemas
 from .models import ROLES, Membership, Project
 from ..records.feedback import DEFAULT_RESPONSE_HOURS, DEFAULT_RETENTION_DAYS
+from ..reports.figures import DEFAULT_SATISFACTION_TARGET
 from .setup import add_builtin_checklists
 
 bp = Blueprint("admin", __name__, url_prefix="/api", description="Projects and administration")
@@ -170,9 +171,9 @@ def update_settings(body, project_id):
     hours = dict(project.settings.get("feedback_response_hours") or DEFAULT_RESPONSE_HOURS)
     hours.update(body.get("feedback_response_hours", {}))
     project.settings = {**project.settings, "feedback_response_hours": hours}
-    if "resident_data_retention_days" in body:
-        project.settings = {**project.settings,
-                            "resident_data_retention_days": body["resident_data_retention_days"]}
+    for name in ("resident_data_retention_days", "satisfaction_target"):
+        if name in body:
+            project.settings = {**project.settings, name: body[name]}
     db.session.commit()
     return _settings_out(project)
 
@@ -181,7 +182,9 @@ def _settings_out(project: Project) -> dict:
     hours = {**DEFAULT_RESPONSE_HOURS, **(project.settings.get("feedback_response_hours") or {})}
     return {"feedback_response_hours": hours,
             "resident_data_retention_days": project.settings.get(
-                "resident_data_retention_days", DEFAULT_RETENTION_DAYS)}
+                "resident_data_retention_days", DEFAULT_RETENTION_DAYS),
+            "satisfaction_target": project.settings.get(
+                "satisfaction_target", DEFAULT_SATISFACTION_TARGET)}
 
 
 @bp.route("/projects/<project_id>/members", methods=["GET"])

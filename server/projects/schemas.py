@@ -119,3 +119,7 @@ class ProjectSettings(Schema):
         strict=True, validate=validate.Range(min=1, max=36500), metadata={
             "description": "days a closed complaint keeps its resident's name, phone and "
                            "location before `flask anonymise-residents` removes them"})
+    satisfaction_target = fields.Integer(
+        strict=True, validate=validate.Range(min=1, max=100), metadata={
+            "description": "percent of residents satisfied (a score of 4 or 5) the project "
+                           "aims at; the dashboard and the weekly report measure against it"})

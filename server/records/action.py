@@ -8,13 +8,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sync import FieldKind, RecordType, StateMachine
 
 from ..extensions import db
-from .base import IsoDate, RecordMixin, RecordSchema, Uuid, name, photos, text
+from .base import IsoDate, IsoDateTime, RecordMixin, RecordSchema, Uuid, name, photos, text
 
 LWW, SET = FieldKind.LWW, FieldKind.SET
 
 TYPE = RecordType("action", {
     "project_id": LWW, "check_id": LWW, "item": LWW, "description": LWW, "owner_id": LWW,
-    "deadline": LWW, "photos": SET,
+    "deadline": LWW, "verified_at": LWW, "photos": SET,
 }, state_field="status", machine=StateMachine("open", {
     "open": ("done",),
     "done": ("verified", "open"),
@@ -29,6 +29,8 @@ class Action(RecordMixin, db.Model):
     description: Mapped[str | None] = mapped_column(Text)
     owner_id: Mapped[str | None] = mapped_column(String(36))
     deadline: Mapped[dt.date | None] = mapped_column(Date)
+    # When the fix was verified on site.
+    verified_at: Mapped[str | None] = mapped_column(String(32))
     photos: Mapped[list] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(16), default="open")
 
@@ -40,5 +42,6 @@ class ActionFields(RecordSchema):
     description = name(4000)
     owner_id = Uuid(allow_none=True)
     deadline = IsoDate(allow_none=True)
+    verified_at = IsoDateTime(allow_none=True)
     photos = photos()
     status = fields.String()

@@ -21,7 +21,7 @@ DEFAULT_RETENTION_DAYS = 180
 TYPE = RecordType("feedback", {
     "project_id": LWW, "section_id": LWW, "category": LWW, "description": LWW,
     "location": LWW, "resident_name": LWW, "resident_phone": LWW, "channel": LWW,
-    "response_due": LWW, "satisfaction": LWW, "answer": LWW, "photos": SET,
+    "response_due": LWW, "responded_at": LWW, "satisfaction": LWW, "answer": LWW, "photos": SET,
 }, state_field="status", machine=StateMachine("received", {
     "received": ("acknowledged",),
     "acknowledged": ("in_progress",),
@@ -40,6 +40,8 @@ class Feedback(RecordMixin, db.Model):
     resident_phone: Mapped[str | None] = mapped_column(String(32))
     channel: Mapped[str | None] = mapped_column(String(16))
     response_due: Mapped[str | None] = mapped_column(String(32))
+    # When the resident was first answered (the complaint acknowledged).
+    responded_at: Mapped[str | None] = mapped_column(String(32))
     satisfaction: Mapped[int | None] = mapped_column(Integer)
     # What the resident was told and what was done about it.
     answer: Mapped[str | None] = mapped_column(Text)
@@ -83,6 +85,7 @@ class FeedbackFields(RecordSchema):
     resident_phone = PhoneNumber(allow_none=True)
     channel = one_of(*CHANNELS, allow_none=True)
     response_due = IsoDateTime(allow_none=True)
+    responded_at = IsoDateTime(allow_none=True)
     satisfaction = integer(1, 5, allow_none=True)
     answer = text(4000, allow_none=True)
     photos = photos()

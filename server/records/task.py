@@ -16,7 +16,8 @@ PRIORITIES = ("low", "normal", "high", "urgent")
 TYPE = RecordType("task", {
     "project_id": LWW, "section_id": LWW, "title": LWW, "description": LWW,
     "assignee_id": LWW, "due_date": LWW, "priority": LWW, "progress": LWW,
-    "planned_start": LWW, "planned_end": LWW, "depends_on": SET, "photos": SET,
+    "planned_start": LWW, "planned_end": LWW, "actual_start": LWW, "actual_end": LWW,
+    "depends_on": SET, "photos": SET,
 }, state_field="status", machine=StateMachine("todo", {
     "todo": ("doing",),
     "doing": ("done",),
@@ -35,6 +36,9 @@ class Task(RecordMixin, db.Model):
     progress: Mapped[int | None] = mapped_column(Integer)
     planned_start: Mapped[dt.date | None] = mapped_column(Date)
     planned_end: Mapped[dt.date | None] = mapped_column(Date)
+    # When work really started (first moved to doing) and ended (last moved to done).
+    actual_start: Mapped[dt.date | None] = mapped_column(Date)
+    actual_end: Mapped[dt.date | None] = mapped_column(Date)
     depends_on: Mapped[list] = mapped_column(JSON, default=list)
     photos: Mapped[list] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(16), default="todo")
@@ -51,6 +55,8 @@ class TaskFields(RecordSchema):
     progress = integer(0, 100)
     planned_start = IsoDate(allow_none=True)
     planned_end = IsoDate(allow_none=True)
+    actual_start = IsoDate(allow_none=True)
+    actual_end = IsoDate(allow_none=True)
     depends_on = uuid_set()
     photos = photos()
     status = fields.String()

@@ -25,7 +25,7 @@ export const RECORD_TYPES = {
   task: {
     fields: kinds({
       lww: ['project_id', 'section_id', 'title', 'description', 'assignee_id', 'due_date', 'priority',
-        'progress', 'planned_start', 'planned_end'],
+        'progress', 'planned_start', 'planned_end', 'actual_start', 'actual_end'],
       set: ['depends_on', 'photos'],
       state: ['status'],
     }),
@@ -45,7 +45,7 @@ export const RECORD_TYPES = {
   },
   action: {
     fields: kinds({
-      lww: ['project_id', 'check_id', 'item', 'description', 'owner_id', 'deadline'],
+      lww: ['project_id', 'check_id', 'item', 'description', 'owner_id', 'deadline', 'verified_at'],
       set: ['photos'],
       state: ['status'],
     }),
@@ -55,7 +55,7 @@ export const RECORD_TYPES = {
   feedback: {
     fields: kinds({
       lww: ['project_id', 'section_id', 'category', 'description', 'location', 'resident_name',
-        'resident_phone', 'channel', 'response_due', 'satisfaction', 'answer'],
+        'resident_phone', 'channel', 'response_due', 'responded_at', 'satisfaction', 'answer'],
       set: ['photos'],
       state: ['status'],
     }),
@@ -98,6 +98,36 @@ export const RECORD_TYPES = {
     titleFields: ['code', 'name'],
   },
 };
+
+/**
+ * Dates a move into a state writes on the record, for the figures (dashboard, report, exports):
+ * `{type: {state: {field: 'date' | 'time', once?}}}`; `once` keeps a date already there (a task
+ * reopened keeps when it first started; finishing again moves its end).
+ */
+export const STATE_STAMPS = {
+  task: { doing: { actual_start: 'date', once: true }, done: { actual_end: 'date' } },
+  feedback: { acknowledged: { responded_at: 'time', once: true } },
+  action: { verified: { verified_at: 'time' } },
+};
+
+/** The stamp fields a move of `view` into `state` writes at `now` (a Date): `{}` when none. */
+export function stateStamps(view, state, now = new Date()) {
+  const rule = STATE_STAMPS[view.type]?.[state];
+  if (!rule) return {};
+  const stamps = {};
+  for (const [field, kind] of Object.entries(rule)) {
+    if (field === 'once' || (rule.once && view.fields[field])) continue;
+    const iso = now.toISOString();
+    // A date is the site's own day (the phone's zone), a time is UTC as the wire writes it.
+    stamps[field] = kind === 'date' ? localDate(now) : `${iso.slice(0, 19)}Z`;
+  }
+  return stamps;
+}
+
+function localDate(now) {
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
 
 export const TASK_PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 

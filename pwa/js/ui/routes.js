@@ -44,6 +44,7 @@ const Crew = lazy(() => import('./crew/crew_screen.js'), 'CrewScreen');
 const FeedbackList = lazy(() => import('./feedback/feedback_list_screen.js'), 'FeedbackListScreen');
 const Feedback = lazy(() => import('./feedback/feedback_screen.js'), 'FeedbackScreen');
 const Approvals = lazy(() => import('./approvals/approvals_screen.js'), 'ApprovalsScreen');
+const Dashboard = lazy(() => import('./dashboard/dashboard_screen.js'), 'DashboardScreen');
 const FeedbackIntake = lazy(() => import('./feedback/feedback_intake_screen.js'), 'FeedbackIntakeScreen');
 
 export const ROUTES = [
@@ -63,6 +64,7 @@ export const ROUTES = [
   { name: 'section-edit', path: '/r/section/:id/edit', load: SectionForm, section: 'home' },
   { name: 'section', path: '/r/section/:id', load: Section, section: 'home' },
   { name: 'crew', path: '/crew', load: Crew, section: 'home' },
+  { name: 'dashboard', path: '/dashboard', load: Dashboard, section: 'home' },
   { name: 'checks', path: '/checks', load: Checks, section: 'home' },
   { name: 'check-new', path: '/checks/new', load: CheckForm, section: 'home' },
   { name: 'check-edit', path: '/r/safety_check/:id/edit', load: CheckForm, section: 'home' },

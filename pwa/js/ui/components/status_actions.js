@@ -2,7 +2,7 @@
 import { randomUuid } from '../../db/random_uuid.js';
 import { enqueue, withdrawHeld } from '../../sync/outbox.js';
 import { isAuthorOf, may, rolesIn } from '../../sync/permissions.js';
-import { initialState, nextStates } from '../../sync/record_types.js';
+import { initialState, nextStates, stateStamps } from '../../sync/record_types.js';
 import { fill, h } from '../dom.js';
 import { t } from '../i18n.js';
 import { dropDecision, keepDecision, readDecision } from './decision_draft.js';
@@ -70,11 +70,12 @@ export function commentOn(view, body) {
 
 /** The mutations a move queues: the state, and with a reason, where the reason is kept. */
 function moveMutations(view, state, reason) {
-  if (!reason) return [{ op: 'put', type: view.type, id: view.id, fields: { status: state } }];
+  const move = { status: state, ...stateStamps(view, state) };
+  if (!reason) return [{ op: 'put', type: view.type, id: view.id, fields: move }];
   if (view.type === 'approval') {
-    return [{ op: 'put', type: view.type, id: view.id, fields: { status: state, decision_comment: reason } }];
+    return [{ op: 'put', type: view.type, id: view.id, fields: { ...move, decision_comment: reason } }];
   }
-  return [{ op: 'put', type: view.type, id: view.id, fields: { status: state } }, commentOn(view, reason)];
+  return [{ op: 'put', type: view.type, id: view.id, fields: move }, commentOn(view, reason)];
 }
 
 /**

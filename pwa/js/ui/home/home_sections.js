@@ -98,6 +98,7 @@ export const HOME_LINKS = [
   { id: 'sections', roles: ['admin', 'foreman', 'supervisor'], href: '/sections', labelKey: 'sections.title', primary: true },
   { id: 'crew', roles: ['foreman', 'admin'], href: '/crew', labelKey: 'crew.title' },
   { id: 'checklists', roles: ['admin'], href: '/checklists', labelKey: 'checklists.title' },
+  { id: 'dashboard', roles: ['supervisor', 'admin', 'safety', 'liaison', 'foreman'], href: '/dashboard', labelKey: 'dashboard.title' },
 ];
 
 /**

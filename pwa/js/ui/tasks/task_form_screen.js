@@ -27,6 +27,8 @@ const CONTROL_IDS = {
   section_id: 'task-section',
   assignee_id: 'task-assignee',
   due_date: 'task-due-date',
+  planned_start: 'task-planned-start',
+  planned_end: 'task-planned-end',
   priority: 'task-priority',
   progress: 'task-progress',
 };
@@ -95,6 +97,9 @@ export class TaskFormScreen extends Screen {
       this.select('assignee_id', t('field.assignee_id'), withCurrent([['', t('task.unassigned')],
         ...members.map((member) => [member.user_id, member.name || member.username])], fields.assignee_id), fields.assignee_id ?? ''),
       FormField({ id: CONTROL_IDS.due_date, label: t('field.due_date'), control: this.input('due_date', fields.due_date, { type: 'date' }) }),
+      // The plan the dashboard's schedule measures against (its Gantt and critical path).
+      FormField({ id: CONTROL_IDS.planned_start, label: t('field.planned_start'), control: this.input('planned_start', fields.planned_start, { type: 'date' }) }),
+      FormField({ id: CONTROL_IDS.planned_end, label: t('field.planned_end'), control: this.input('planned_end', fields.planned_end, { type: 'date' }) }),
       this.select('priority', t('field.priority'), TASK_PRIORITIES.map((p) => [p, t(`priority.${p}`)]), fields.priority ?? 'normal'),
       this.progressField(fields.progress ?? 0),
       this.dependencyField(tasks, projectId, fields.depends_on ?? []),
@@ -190,6 +195,8 @@ export class TaskFormScreen extends Screen {
       section_id: text('section_id') || null,
       assignee_id: text('assignee_id') || null,
       due_date: text('due_date') || null,
+      planned_start: text('planned_start') || null,
+      planned_end: text('planned_end') || null,
       priority: text('priority') || 'normal',
       progress: Number(text('progress') || 0),
     };
@@ -201,6 +208,7 @@ export class TaskFormScreen extends Screen {
     const errors = {
       title: values.title ? '' : t('task.titleRequired'),
       progress: Number.isInteger(values.progress) && values.progress >= 0 && values.progress <= 100 ? '' : t('task.progressInvalid'),
+      planned_end: values.planned_start && values.planned_end && values.planned_end < values.planned_start ? t('task.planInvalid') : '',
     };
     for (const [name, message] of Object.entries(errors)) setFieldError(this.form, CONTROL_IDS[name], message);
     if (Object.values(errors).some(Boolean)) {

@@ -1,0 +1,144 @@
+"""The dashboard on a phone: the figures module in the page gives the hand-computed fixture's
+figures, and the dashboard draws from the phone's own data with the network off, at 360 px
+and the phone's size, in both languages."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from layout_audit import Tour, assert_no_problems, dismiss_storage_warning
+from test_field_screens import go_offline, log_in, navigate
+
+CASES = json.loads((Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "figures_cases.json")
+                   .read_text(encoding="utf-8"))
+SLOW_MS = 30_000
+
+# The fixture's records as the page's views: `createdAt` where the wire says `created_at`.
+COMPUTE = """async (cases) => {
+  const figures = await import('/js/ui/dashboard/figures.js');
+  const views = (records) => records.map((r) => ({ id: r.id, createdAt: r.created_at ?? null, fields: r.fields }));
+  const records = Object.fromEntries(Object.entries(cases.records).map(([group, list]) => [group, views(list)]));
+  return {
+    dashboard: figures.dashboardFigures(records, cases.today, cases.now, cases.satisfaction_target),
+    paths: cases.critical_path_cases.map((c) => figures.criticalPath(views(c.tasks))),
+  };
+}"""
+
+
+def test_the_phones_figures_match_the_hand_computed_fixture(page):
+    """figures.js, imported in the page, gives every figure the server's module gives."""
+    page.goto("/login")
+    expect(page.get_by_test_id("login-submit")).to_be_visible(timeout=SLOW_MS)
+    got = page.evaluate(COMPUTE, CASES)
+    for name, expected in CASES["expected"].items():
+        assert got["dashboard"][name] == expected, name
+    assert got["paths"] == [case["expected"] for case in CASES["critical_path_cases"]]
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_dashboard_offline_fits_a_phone_in_both_languages(page, context, locale, screenshot,
+                                                          wait_for_service_worker, console_errors):
+    """With the network off, the supervisor's dashboard draws every part from the synced demo:
+    the critical path, a tile per section, the risk grid's counts, numbers behind a tap."""
+    log_in(page, "supervisor1")
+    dismiss_storage_warning(page)
+    wait_for_service_worker(page)
+    navigate(page, "/dashboard")
+    expect(page.get_by_test_id("dashboard-schedule")).to_be_visible(timeout=SLOW_MS)
+    go_offline(context, page)
+    page.reload()
+    expect(page.get_by_test_id("dashboard-residents")).to_be_visible(timeout=SLOW_MS)
+
+    # The demo: t5 waits for t3, two tasks of 8 planned days each: the longest chain.
+    expect(page.get_by_test_id("critical-path")).to_have_attribute("data-days", "16")
+    expect(page.get_by_test_id("progress-tile")).to_have_count(page.get_by_test_id("risk-tile").count())
+    assert page.get_by_test_id("progress-tile").count() >= 5
+    # Open risks of the demo: c1 graded 3 × 4 (c2, 1 × 2, passed every item but is still open).
+    expect(page.get_by_test_id("matrix-3-4")).to_have_attribute("data-count", "1")
+    b02 = page.locator('[data-testid="risk-tile"][data-level="significant"]')
+    expect(b02).to_have_count(1)
+    page.get_by_test_id("matrix-3-4").dispatch_event("click")
+    expect(page.get_by_test_id("risk-matrix-caption")).to_contain_text("3")
+    page.get_by_test_id("gantt-row").first.dispatch_event("click")
+    expect(page.get_by_test_id("gantt-caption")).not_to_be_empty()
+    assert page.locator('[data-testid="gantt-row"][data-critical="true"]').count() == 2
+
+    tag = "zh" if locale == "zh-CN" else "en"
+    tour = Tour(page, locale, screenshot, prefix="dashboard-", tag=tag, who="supervisor1 ")
+    page.evaluate("window.scrollTo(0, 0)")
+    tour.visit("top")
+    for part in ("progress", "risk", "safety", "residents"):
+        tour.visit(part, scroll_to=page.get_by_test_id(f"dashboard-{part}"))
+    page.get_by_test_id("dashboard-risk").locator("summary").first.click()
+    tour.visit("risk-numbers", scroll_to=page.get_by_test_id("matrix-table"))
+    assert_no_problems(tour)
+    assert console_errors == []
+
+
+def test_report_button_downloads_the_days_pdf(page, wait_for_service_worker):
+    """Online, the report button fetches today's PDF and saves it under the project's code."""
+    log_in(page, "supervisor1")
+    dismiss_storage_warning(page)
+    navigate(page, "/dashboard")
+    expect(page.get_by_test_id("report-day")).to_be_visible(timeout=SLOW_MS)
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_test_id("report-day").click()
+    saved = download.value
+    assert saved.suggested_filename.startswith("DEMO-day-") and saved.suggested_filename.endswith(".pdf")
+    assert Path(saved.path()).read_bytes()[:5] == b"%PDF-"
+
+
+def test_planned_dates_typed_in_the_task_form_draw_the_task_on_the_gantt(page, context):
+    """A task planned in the form (offline) is on the schedule at once; an end before the
+    start is refused in words."""
+    log_in(page, "supervisor1")
+    dismiss_storage_warning(page)
+    go_offline(context, page)
+    navigate(page, "/tasks/new")
+    page.get_by_test_id("task-title").fill("检查井砌筑")
+    page.get_by_test_id("task-planned-start").fill("2026-12-10")
+    page.get_by_test_id("task-planned-end").fill("2026-12-08")
+    page.get_by_test_id("task-save").click()
+    expect(page.get_by_test_id("task-planned-end")).to_have_attribute("aria-invalid", "true")
+    page.get_by_test_id("task-planned-end").fill("2026-12-14")
+    page.get_by_test_id("task-save").click()
+    expect(page).to_have_url(re.compile(r"/r/task/"), timeout=SLOW_MS)
+    task_id = page.url.rsplit("/", 1)[1]
+    navigate(page, "/dashboard")
+    row = page.locator(f'[data-testid="gantt-row"][data-id="{task_id}"]')
+    expect(row).to_have_count(1, timeout=SLOW_MS)
+    row.dispatch_event("click")
+    expect(page.get_by_test_id("gantt-caption")).to_contain_text("检查井砌筑")
+
+
+STAMPS = """async () => {
+  const { stateStamps } = await import('/js/sync/record_types.js');
+  const now = new Date('2026-11-20T02:30:00Z');
+  const task = (fields) => ({ type: 'task', fields });
+  return {
+    start: stateStamps(task({}), 'doing', now),
+    restart: stateStamps(task({ actual_start: '2026-11-01' }), 'doing', now),
+    finish: stateStamps(task({ actual_start: '2026-11-01', actual_end: '2026-11-10' }), 'done', now),
+    answer: stateStamps({ type: 'feedback', fields: {} }, 'acknowledged', now),
+    verify: stateStamps({ type: 'action', fields: {} }, 'verified', now),
+    other: stateStamps({ type: 'approval', fields: {} }, 'approved', now),
+  };
+}"""
+
+
+def test_a_status_move_stamps_the_dates_the_figures_use(page):
+    """Starting work stamps the day once, finishing stamps it each time, a first answer and a
+    verification stamp the UTC time; other moves stamp nothing."""
+    page.goto("/login")
+    expect(page.get_by_test_id("login-submit")).to_be_visible(timeout=SLOW_MS)
+    got = page.evaluate(STAMPS)
+    assert set(got["start"]) == {"actual_start"} and re.fullmatch(r"\d{4}-\d{2}-\d{2}", got["start"]["actual_start"])
+    assert got["restart"] == {}
+    assert set(got["finish"]) == {"actual_end"}
+    assert got["answer"] == {"responded_at": "2026-11-20T02:30:00Z"}
+    assert got["verify"] == {"verified_at": "2026-11-20T02:30:00Z"}
+    assert got["other"] == {}

@@ -1,0 +1,70 @@
+/**
+ * The dashboard: the site's figures worked out on the phone from what it has synced (so it works
+ * offline), drawn as charts each with its numbers behind a tap and in a table: schedule, progress
+ * by section, open risks, safety, residents. The report buttons ask the server for the PDF.
+ */
+import { loadProjectSettings } from '../../sync/project_settings.js';
+import { h } from '../dom.js';
+import { t } from '../i18n.js';
+import { localToday } from '../home/home_sections.js';
+import { Screen } from '../screen.js';
+import { loadSite } from '../sections/site_facts.js';
+import { number } from './chart_parts.js';
+import { dashboardFigures } from './figures.js';
+import { GanttChart } from './gantt_chart.js';
+import { PassRateChart } from './pass_rate_chart.js';
+import { ProgressTiles } from './progress_tiles.js';
+import { ReportDownload } from './report_download.js';
+import { ResidentsPanel } from './residents_panel.js';
+import { RiskMap } from './risk_map.js';
+import { RiskMatrix } from './risk_matrix.js';
+import { StatTiles } from './stat_tiles.js';
+
+function Part(id, title, ...children) {
+  return h('section', { class: 'dashboard-part stack', testid: `dashboard-${id}`, 'aria-labelledby': `dashboard-${id}-title` },
+    h('h2', { id: `dashboard-${id}-title` }, title), ...children);
+}
+
+export class DashboardScreen extends Screen {
+  constructor(...args) {
+    super(...args);
+    this.refreshOn('records');
+  }
+
+  async render() {
+    const membership = this.app.session.memberships[0];
+    const projectId = membership?.project_id;
+    const [site, settings] = await Promise.all([loadSite(), projectId ? loadProjectSettings(this.app.api, projectId) : {}]);
+    const mine = (view) => !projectId || !view.fields.project_id || view.fields.project_id === projectId;
+    const records = {
+      sections: site.sections.filter(mine), tasks: site.tasks.filter(mine), checks: site.checks.filter(mine),
+      actions: site.actions.filter(mine), feedback: site.feedback.filter(mine),
+    };
+    const today = localToday();
+    const figures = dashboardFigures(records, today, new Date().toISOString(), settings.satisfaction_target);
+    this.show(
+      h('header', { class: 'screen-header' },
+        h('h1', { tabindex: '-1' }, t('dashboard.title')),
+        h('p', { class: 'muted', testid: 'dashboard-note' }, t('dashboard.offlineNote'))),
+      projectId ? h('div', { class: 'report-buttons' },
+        ReportDownload(this.app, { projectId, projectCode: membership.project_code, date: today, period: 'day' }),
+        ReportDownload(this.app, { projectId, projectCode: membership.project_code, date: today, period: 'week' })) : null,
+      Part('schedule', t('dashboard.schedule'),
+        h('p', { class: 'critical-line', testid: 'critical-path', dataset: { days: String(figures.critical_path.days), ids: figures.critical_path.ids.join(' ') } },
+          t('dashboard.criticalPath', { days: figures.critical_path.days })),
+        GanttChart({ sections: records.sections, tasks: records.tasks, critical: figures.critical_path, today })),
+      Part('progress', t('dashboard.progress'), ProgressTiles({ rows: figures.progress, sections: records.sections })),
+      Part('risk', t('dashboard.risk'),
+        RiskMatrix({ matrix: figures.risk_matrix }),
+        h('h3', {}, t('dashboard.riskMap')),
+        RiskMap({ sections: records.sections, worst: figures.worst_risk })),
+      Part('safety', t('dashboard.safety'),
+        StatTiles([
+          { label: t('dashboard.actionsOpen'), value: String(figures.actions.open), testid: 'stat-actions-open' },
+          { label: t('dashboard.actionsOverdue'), value: String(figures.actions.overdue), testid: 'stat-actions-overdue', warn: figures.actions.overdue > 0 },
+          { label: t('dashboard.medianVerify'), value: number(figures.actions.median_days_to_verify), testid: 'stat-verify-days' },
+        ]),
+        PassRateChart({ weeks: figures.pass_rate })),
+      Part('residents', t('dashboard.residents'), ResidentsPanel({ complaints: figures.complaints, residents: figures.residents })));
+  }
+}

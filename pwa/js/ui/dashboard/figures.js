@@ -1,0 +1,248 @@
+/**
+ * The site's figures, defined once for the phone: the same definitions as the server's
+ * `server/reports/figures.py` (report and exports), both checked against
+ * `tests/fixtures/figures_cases.json`. Records are views `{id, createdAt, fields}`; progress and
+ * overdue come from their one definition (sync/progress.js, sections/site_facts.js).
+ */
+import { sectionProgress } from '../../sync/progress.js';
+import { isOverdue } from '../sections/site_facts.js';
+import { riskGrade } from '../safety/risk_grade.js';
+
+const FINISHED = ['done', 'accepted'];
+const SATISFIED_FROM = 4;
+export const DEFAULT_SATISFACTION_TARGET = 95;
+const DAY = 86_400_000;
+
+const dateMs = (text) => (text ? Date.parse(`${String(text).slice(0, 10)}T00:00:00Z`) : null);
+const days = (later, earlier) => Math.round((later - earlier) / DAY);
+const isoDate = (ms) => new Date(ms).toISOString().slice(0, 10);
+
+/** The middle value (mean of the two middle ones for an even count); null for none. */
+export function median(values) {
+  const ordered = [...values].sort((a, b) => a - b);
+  if (ordered.length === 0) return null;
+  const middle = Math.floor(ordered.length / 2);
+  return ordered.length % 2 ? ordered[middle] : (ordered[middle - 1] + ordered[middle]) / 2;
+}
+
+/** How far the plan says a task should be by the end of `today`, in percent; null without both dates. */
+export function plannedProgress(fields, today) {
+  const start = dateMs(fields.planned_start);
+  const end = dateMs(fields.planned_end);
+  if (start == null || end == null) return null;
+  const length = Math.max(days(end, start) + 1, 1);
+  const elapsed = Math.min(Math.max(days(dateMs(today), start) + 1, 0), length);
+  return Math.round((100 * elapsed) / length);
+}
+
+/** When a planned task ends (ms): its actual end once finished (else its planned end), else its planned end or today once past. */
+export function forecastEnd(fields, today) {
+  const planned = dateMs(fields.planned_end);
+  if (planned == null) return null;
+  if (FINISHED.includes(fields.status)) return dateMs(fields.actual_end) ?? planned;
+  return Math.max(planned, dateMs(today));
+}
+
+/** Days a task ends after its planned end (negative: early); null when not planned. */
+export function taskDeviation(fields, today) {
+  const planned = dateMs(fields.planned_end);
+  return planned == null ? null : days(forecastEnd(fields, today), planned);
+}
+
+/** `{planned_end, forecast_end, deviation_days}` of a section's tasks, or null when none is planned. */
+export function sectionSchedule(tasks, today) {
+  const planned = tasks.filter((task) => task.fields.planned_end);
+  if (planned.length === 0) return null;
+  const plannedEnd = Math.max(...planned.map((task) => dateMs(task.fields.planned_end)));
+  const end = Math.max(...planned.map((task) => forecastEnd(task.fields, today)));
+  return { planned_end: isoDate(plannedEnd), forecast_end: isoDate(end), deviation_days: days(end, plannedEnd) };
+}
+
+/**
+ * The longest chain of planned tasks through `depends_on`, by planned days (critical path method,
+ * Kelley & Walker 1959): a task's earliest finish is its duration plus the largest earliest finish
+ * of what it depends on; the path is walked back from the largest. Unplanned tasks and edges that
+ * close a cycle are left out; ties go to the smaller id. `{ids, days}`.
+ */
+export function criticalPath(tasks) {
+  const duration = new Map();
+  for (const task of tasks) {
+    const start = dateMs(task.fields.planned_start);
+    const end = dateMs(task.fields.planned_end);
+    if (start != null && end != null) duration.set(task.id, Math.max(days(end, start) + 1, 1));
+  }
+  const depends = new Map(tasks.filter((task) => duration.has(task.id))
+    .map((task) => [task.id, [...(task.fields.depends_on ?? [])].filter((id) => duration.has(id)).sort()]));
+  const finish = new Map();
+  const before = new Map();
+  const visiting = new Set();
+  const earliestFinish = (id) => {
+    if (finish.has(id)) return finish.get(id);
+    visiting.add(id);
+    let best = 0;
+    let bestId = null;
+    for (const dep of depends.get(id)) {
+      if (visiting.has(dep)) continue; // closes a cycle
+      const value = earliestFinish(dep);
+      if (value > best) [best, bestId] = [value, dep];
+    }
+    visiting.delete(id);
+    finish.set(id, best + duration.get(id));
+    before.set(id, bestId);
+    return finish.get(id);
+  };
+  for (const id of [...duration.keys()].sort()) earliestFinish(id);
+  if (finish.size === 0) return { ids: [], days: 0 };
+  let last = null;
+  for (const id of [...finish.keys()].sort()) {
+    if (last === null || finish.get(id) > finish.get(last)) last = id;
+  }
+  const path = [];
+  for (let node = last; node !== null; node = before.get(node)) path.push(node);
+  return { ids: path.reverse(), days: finish.get(last) };
+}
+
+/** Per section: actual progress, planned progress, overdue tasks and schedule. */
+export function progressBySection(sections, tasks, today) {
+  return sections.map((section) => {
+    const own = tasks.filter((task) => task.fields.section_id === section.id);
+    const plans = own.map((task) => plannedProgress(task.fields, today)).filter((value) => value != null);
+    return {
+      section_id: section.id,
+      tasks: own.length,
+      progress: sectionProgress(own),
+      planned: plans.length ? Math.round(plans.reduce((sum, value) => sum + value, 0) / plans.length) : null,
+      overdue: own.filter((task) => isOverdue(task, today)).length,
+      schedule: sectionSchedule(own, today),
+    };
+  });
+}
+
+/** The [likelihood, severity] grades a check holds: each failed item's, or the check's own when none is graded. */
+export function checkRisks(check) {
+  const fields = check.fields;
+  const grades = Object.entries(fields.item_risk ?? {}).filter(([, grade]) => grade)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, grade]) => grade.split('-').map(Number));
+  if (grades.length === 0 && fields.likelihood && fields.severity) return [[Number(fields.likelihood), Number(fields.severity)]];
+  return grades;
+}
+
+const isOpenCheck = (check) => (check.fields.status ?? 'open') !== 'closed';
+
+/** Open risks counted on the grid: `matrix[likelihood - 1][severity - 1]`. */
+export function riskMatrix(checks) {
+  const matrix = Array.from({ length: 5 }, () => [0, 0, 0, 0, 0]);
+  for (const check of checks.filter(isOpenCheck)) {
+    for (const [likelihood, severity] of checkRisks(check)) matrix[likelihood - 1][severity - 1] += 1;
+  }
+  return matrix;
+}
+
+/** Per section id, its worst open risk `{score, likelihood, severity, level}`. */
+export function worstOpenRisk(checks) {
+  const worst = {};
+  for (const check of checks) {
+    const sectionId = check.fields.section_id;
+    if (!sectionId || !isOpenCheck(check)) continue;
+    for (const [likelihood, severity] of checkRisks(check)) {
+      const { score, level } = riskGrade(likelihood, severity);
+      const known = worst[sectionId];
+      if (!known || score > known.score || (score === known.score && severity > known.severity)) {
+        worst[sectionId] = { score, likelihood, severity, level };
+      }
+    }
+  }
+  return worst;
+}
+
+/** The Monday starting the ISO week of `day`. */
+export function weekOf(day) {
+  const ms = dateMs(day);
+  const weekday = (new Date(ms).getUTCDay() + 6) % 7;
+  return isoDate(ms - weekday * DAY);
+}
+
+/** Per week of check date: items passed, failed, and the pass rate of those judged; oldest first. */
+export function passRateByWeek(checks) {
+  const weeks = new Map();
+  for (const check of checks) {
+    if (!check.fields.date) continue;
+    const week = weekOf(check.fields.date);
+    const counts = weeks.get(week) ?? [0, 0];
+    for (const result of Object.values(check.fields.results ?? {})) {
+      if (result === 'pass') counts[0] += 1;
+      else if (result === 'fail') counts[1] += 1;
+    }
+    weeks.set(week, counts);
+  }
+  return [...weeks.keys()].sort().map((week) => {
+    const [passed, failed] = weeks.get(week);
+    return { week, passed, failed, rate: passed + failed ? Math.round((100 * passed) / (passed + failed)) : null };
+  });
+}
+
+/** Corrective actions open (not verified), overdue (open past the deadline), median days to verify. */
+export function actionFigures(actions, today) {
+  const open = actions.filter((action) => (action.fields.status ?? 'open') !== 'verified');
+  const overdue = open.filter((action) => action.fields.deadline && action.fields.deadline < today);
+  const spans = actions.filter((action) => action.fields.status === 'verified' && action.fields.verified_at && action.createdAt)
+    .map((action) => days(dateMs(action.fields.verified_at), dateMs(action.createdAt)));
+  return { open: open.length, overdue: overdue.length, median_days_to_verify: median(spans) };
+}
+
+/** `{category: {status: count}}` over every complaint. */
+export function complaintsByCategory(feedback) {
+  const table = {};
+  for (const item of feedback) {
+    const category = item.fields.category || 'other';
+    const status = item.fields.status || 'received';
+    table[category] ??= {};
+    table[category][status] = (table[category][status] ?? 0) + 1;
+  }
+  const sorted = (object) => Object.fromEntries(Object.keys(object).sort().map((key) => [key, object[key]]));
+  return Object.fromEntries(Object.keys(table).sort().map((category) => [category, sorted(table[category])]));
+}
+
+/** Median hours to first response, share answered by the deadline, satisfaction rate against the target. */
+export function residentFigures(feedback, now, target = DEFAULT_SATISFACTION_TARGET) {
+  const hours = [];
+  let onTime = 0;
+  let judged = 0;
+  const moment = Date.parse(now);
+  for (const item of feedback) {
+    const responded = item.fields.responded_at ? Date.parse(item.fields.responded_at) : null;
+    const due = item.fields.response_due ? Date.parse(item.fields.response_due) : null;
+    if (responded != null && item.createdAt) hours.push((responded - Date.parse(item.createdAt)) / 3_600_000);
+    if (due != null && (responded != null || due < moment)) {
+      judged += 1;
+      if (responded != null && responded <= due) onTime += 1;
+    }
+  }
+  const scores = feedback.filter((item) => item.fields.status === 'closed' && item.fields.satisfaction)
+    .map((item) => item.fields.satisfaction);
+  const middle = median(hours);
+  const rate = scores.length ? Math.round((100 * scores.filter((score) => score >= SATISFIED_FROM).length) / scores.length) : null;
+  const goal = target ?? DEFAULT_SATISFACTION_TARGET;
+  return {
+    median_response_hours: middle == null ? null : Math.round(middle * 10) / 10,
+    answered_in_time: judged ? Math.round((100 * onTime) / judged) : null,
+    satisfaction: rate,
+    satisfaction_target: goal,
+    meets_target: rate == null ? null : rate >= goal,
+  };
+}
+
+/** Every figure of the dashboard from `{sections, tasks, checks, actions, feedback}`. */
+export function dashboardFigures({ sections = [], tasks = [], checks = [], actions = [], feedback = [] }, today, now, target) {
+  return {
+    progress: progressBySection(sections, tasks, today),
+    critical_path: criticalPath(tasks),
+    risk_matrix: riskMatrix(checks),
+    worst_risk: worstOpenRisk(checks),
+    pass_rate: passRateByWeek(checks),
+    actions: actionFigures(actions, today),
+    complaints: complaintsByCategory(feedback),
+    residents: residentFigures(feedback, now, target),
+  };
+}

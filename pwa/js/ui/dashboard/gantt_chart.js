@@ -1,0 +1,108 @@
+/**
+ * The schedule as a Gantt chart: one row per planned task, grouped by section; the planned span
+ * light, the actual span dark (to today while work goes on), the critical path outlined in red,
+ * dependencies as lines from a task's end to the start of what waits for it.
+ */
+import { h } from '../dom.js';
+import { formatDate, t } from '../i18n.js';
+import { sectionLabel } from '../sections/site_facts.js';
+import { ChartFigure, NumbersTable, deviationText, s, tappable } from './chart_parts.js';
+import { taskDeviation } from './figures.js';
+
+const DAY = 86_400_000;
+const WIDTH = 340;
+const LABEL_HEIGHT = 15;
+const BAR_HEIGHT = 12;
+const ROW = LABEL_HEIGHT + BAR_HEIGHT + 9;
+const HEAD = 20;
+const SECTION_HEAD = 20;
+const ms = (date) => Date.parse(`${date}T00:00:00Z`);
+
+/** The actual span of a task: [start, end] (end today while it runs), or null before it starts. */
+function actualSpan(fields, today) {
+  if (!fields.actual_start) return null;
+  const finished = ['done', 'accepted'].includes(fields.status);
+  return [fields.actual_start, finished ? (fields.actual_end ?? today) : today];
+}
+
+export function GanttChart({ sections, tasks, critical, today }) {
+  const planned = tasks.filter((task) => task.fields.planned_start && task.fields.planned_end);
+  if (planned.length === 0) return h('p', { class: 'empty', testid: 'gantt-empty' }, t('dashboard.noPlan'));
+  const onPath = new Set(critical.ids);
+  const title = new Map(tasks.map((task) => [task.id, task.fields.title ?? '']));
+  const groups = [...sections, null].map((section) => ({
+    section,
+    tasks: planned.filter((task) => (section ? task.fields.section_id === section.id : !sections.some((x) => x.id === task.fields.section_id)))
+      .sort((a, b) => String(a.fields.planned_start).localeCompare(String(b.fields.planned_start))),
+  })).filter((group) => group.tasks.length);
+  const dates = planned.flatMap((task) => [task.fields.planned_start, task.fields.planned_end, ...(actualSpan(task.fields, today) ?? [])]);
+  const first = Math.min(...dates.map(ms));
+  const last = Math.max(...dates.map(ms)) + DAY;
+  const x = (date) => ((ms(date) - first) / (last - first)) * WIDTH;
+  const span = (a, b) => Math.max(x(b) + (WIDTH * DAY) / (last - first) - x(a), 2);
+
+  const describe = (task) => {
+    const f = task.fields;
+    const actual = actualSpan(f, today);
+    return [
+      f.title,
+      t('dashboard.planBar', { start: formatDate(f.planned_start), end: formatDate(f.planned_end) }),
+      actual ? t('dashboard.actualBar', { start: formatDate(actual[0]), end: formatDate(actual[1]) }) : t('dashboard.notStarted'),
+      deviationText(taskDeviation(f, today)),
+      onPath.has(task.id) ? t('dashboard.onCritical') : null,
+      (f.depends_on ?? []).length ? t('dashboard.after', { names: f.depends_on.map((id) => title.get(id)).filter(Boolean).join('、') }) : null,
+    ].filter(Boolean).join('，');
+  };
+
+  const draw = (say) => {
+    let y = HEAD;
+    const rows = [];
+    const ends = new Map();
+    const starts = new Map();
+    for (const group of groups) {
+      rows.push(s('text', { x: 0, y: y + 13, class: 'gantt-section' }, group.section ? sectionLabel(group.section) : '—'));
+      y += SECTION_HEAD;
+      for (const task of group.tasks) {
+        const f = task.fields;
+        const barY = y + LABEL_HEIGHT;
+        const actual = actualSpan(f, today);
+        const critical = onPath.has(task.id);
+        ends.set(task.id, [x(f.planned_end) + span(f.planned_end, f.planned_end), barY + BAR_HEIGHT / 2]);
+        starts.set(task.id, [x(f.planned_start), barY + BAR_HEIGHT / 2]);
+        rows.push(tappable(s('g', { class: `gantt-row${critical ? ' gantt-critical' : ''}`, testid: 'gantt-row', 'data-id': task.id, 'data-critical': String(critical) },
+          s('rect', { x: 0, y, width: WIDTH, height: ROW - 2, class: 'gantt-hit' }),
+          s('text', { x: 0, y: y + 12, class: 'gantt-label' }, f.title ?? ''),
+          s('rect', { x: x(f.planned_start), y: barY, width: span(f.planned_start, f.planned_end), height: BAR_HEIGHT, rx: 2, class: 'gantt-plan' }),
+          actual ? s('rect', { x: x(actual[0]), y: barY + 3, width: span(actual[0], actual[1]), height: BAR_HEIGHT - 6, rx: 1, class: 'gantt-actual' }) : null),
+        say, describe(task)));
+        y += ROW;
+      }
+    }
+    const links = planned.flatMap((task) => (task.fields.depends_on ?? []).filter((id) => ends.has(id)).map((id) => {
+      const [x1, y1] = ends.get(id);
+      const [x2, y2] = starts.get(task.id);
+      const critical = onPath.has(id) && onPath.has(task.id);
+      return s('path', { d: `M${x1} ${y1} H${Math.max(x1, x2) + 3} V${y2}`, class: `gantt-link${critical ? ' gantt-link-critical' : ''}` });
+    }));
+    const todayX = x(today);
+    const axis = [
+      s('text', { x: 0, y: 12, class: 'gantt-axis' }, formatDate(new Date(first).toISOString().slice(0, 10), 'short')),
+      s('text', { x: WIDTH, y: 12, class: 'gantt-axis', 'text-anchor': 'end' }, formatDate(new Date(last - DAY).toISOString().slice(0, 10), 'short')),
+      todayX >= 0 && todayX <= WIDTH ? s('line', { x1: todayX, x2: todayX, y1: HEAD - 4, y2: y, class: 'gantt-today' }) : null,
+    ];
+    return s('svg', { viewBox: `0 0 ${WIDTH} ${y}`, width: '100%' }, axis, rows, links);
+  };
+
+  const table = NumbersTable(
+    [t('field.title'), t('dashboard.planned'), t('dashboard.actual'), t('report.deviationDays')],
+    planned.map((task) => {
+      const actual = actualSpan(task.fields, today);
+      return [
+        `${task.fields.title ?? ''}${onPath.has(task.id) ? ` (${t('dashboard.onCritical')})` : ''}`,
+        `${formatDate(task.fields.planned_start)} – ${formatDate(task.fields.planned_end)}`,
+        actual ? `${formatDate(actual[0])} – ${formatDate(actual[1])}` : t('dashboard.notStarted'),
+        deviationText(taskDeviation(task.fields, today)),
+      ];
+    }), 'gantt-table');
+  return ChartFigure({ testid: 'gantt', label: t('dashboard.gantt'), draw, table });
+}
