@@ -10,7 +10,7 @@ from sync.store import Records
 
 from ..accounts.tokens import Caller
 from ..extensions import db
-from ..permissions import allowed, mask, may_read
+from ..permissions import allowed, mask, may_read, stand_ins
 from ..projects.models import Project
 from ..records.feedback import DEFAULT_RESPONSE_HOURS
 from ..records import KINDS
@@ -32,7 +32,7 @@ class ServerPolicy:
     def may(self, roles, rtype: RecordType, action: str, record: RecordState | None,
             user_id: str) -> bool:
         is_author = record is not None and record.created_by == user_id
-        return allowed(roles, rtype.name, action, is_author)
+        return allowed(roles, rtype.name, action, is_author, stand_ins(record, user_id))
 
     def hides(self, roles, rtype: RecordType, field: str) -> bool:
         return not may_read(roles, rtype.name, field)
@@ -95,7 +95,14 @@ class ServerPolicy:
     def guard(self, rtype: RecordType, source: str, target: str, record: RecordState,
               records: Records) -> dict:
         kind = KINDS[rtype.name]
-        return kind.guard(source, target, record, records) if kind.guard else {}
+        errors = {}
+        if kind.actor_guard:
+            user_id = self.caller.user_id
+            errors.update(kind.actor_guard(source, target, record, records, user_id,
+                                           self.caller.roles_in(record.project_id)))
+        if kind.guard and not errors:
+            errors.update(kind.guard(source, target, record, records))
+        return errors
 
 
 # Values a check can be remembered for: immutable, and equal only to values of their type.

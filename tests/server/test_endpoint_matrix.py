@@ -31,7 +31,7 @@ from .conftest import demo_app
 from .sync_client import Device, FlaskTransport
 
 PROJECT = demo_id("project")
-ROLES = ("foreman", "liaison", "safety", "supervisor", "admin")
+ROLES = ("foreman", "liaison", "safety", "quality", "supervisor", "admin")
 CALLERS = (*ROLES, "server_admin", "other_project", "no_project", "disabled", "revoked",
            "anonymous")
 SIGNED_OUT = {"disabled": 401, "revoked": 401, "anonymous": 401}
