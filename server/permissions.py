@@ -80,23 +80,24 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "work_step": {
         "create": SITE, "edit": SITE, "delete": DECIDERS | {AUTHOR},
         "status:planned->in_progress": SITE | {CREW_FOREMAN},
-        "status:in_progress->self_passed": frozenset({CREW_FOREMAN}),
-        "status:in_progress->rectifying_self": frozenset({CREW_FOREMAN}),
+        "status:in_progress->self_passed": frozenset({ADMIN, CREW_FOREMAN}),
+        "status:in_progress->rectifying_self": frozenset({ADMIN, CREW_FOREMAN}),
         "status:rectifying_self->in_progress": DECIDERS | {CREW_FOREMAN},
-        "status:self_passed->mutual_passed": frozenset({NEXT_FOREMAN}),
-        "status:self_passed->rectifying_mutual": frozenset({NEXT_FOREMAN}),
+        "status:self_passed->mutual_passed": frozenset({ADMIN, NEXT_FOREMAN}),
+        "status:self_passed->rectifying_mutual": frozenset({ADMIN, NEXT_FOREMAN}),
         "status:rectifying_mutual->self_passed": DECIDERS | {CREW_FOREMAN},
-        "status:mutual_passed->passed": frozenset({QUALITY}),
-        "status:mutual_passed->rectifying_specialist": frozenset({QUALITY}),
+        "status:mutual_passed->passed": frozenset({ADMIN, QUALITY}),
+        "status:mutual_passed->rectifying_specialist": frozenset({ADMIN, QUALITY}),
         "status:rectifying_specialist->mutual_passed": DECIDERS | {CREW_FOREMAN},
     },
-    # An inspection is evidence: recorded once (its result with it), never edited.
+    # An inspection is evidence: recorded once (its result with it), corrected by an admin
+    # alone. An admin may stand in for any level, as for everything else.
     "inspection": {
-        "create": EVERYONE, "edit": frozenset(), "delete": frozenset({ADMIN}),
+        "create": EVERYONE, "edit": frozenset({ADMIN}), "delete": frozenset({ADMIN}),
         "status:pending->pass": EVERYONE, "status:pending->fail": EVERYONE,
-        "level:self": frozenset({CREW_FOREMAN}),
-        "level:mutual": frozenset({NEXT_FOREMAN}),
-        "level:specialist": frozenset({QUALITY}),
+        "level:self": frozenset({ADMIN, CREW_FOREMAN}),
+        "level:mutual": frozenset({ADMIN, NEXT_FOREMAN}),
+        "level:specialist": frozenset({ADMIN, QUALITY}),
     },
 }
 
