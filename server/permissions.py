@@ -99,6 +99,10 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "level:mutual": frozenset({ADMIN, NEXT_FOREMAN}),
         "level:specialist": frozenset({ADMIN, QUALITY}),
     },
+    # When and where a photo was taken: recorded by whoever took it.
+    "photo_meta": {
+        "create": EVERYONE, "edit": frozenset({ADMIN, AUTHOR}), "delete": frozenset({ADMIN, AUTHOR}),
+    },
 }
 
 # Fields shown unmasked only to these roles; everyone else gets a masked value.

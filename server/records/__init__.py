@@ -7,8 +7,8 @@ from typing import Callable
 from sync import RecordState, RecordType, Registry
 from sync.store import Records
 
-from . import (action, approval, briefing, checklist, comment, feedback, inspection, safety_check,
-               section, task, work_step, worker)
+from . import (action, approval, briefing, checklist, comment, feedback, inspection, photo_meta,
+               safety_check, section, task, work_step, worker)
 from .base import RecordSchema
 
 # A transition guard: (source, target, the record, other records as the push sees them) →
@@ -56,6 +56,7 @@ KINDS: dict[str, RecordKind] = {kind.name: kind for kind in (
                work_step.moving_guard),
     RecordKind(inspection.TYPE, inspection.Inspection, inspection.InspectionFields(),
                actor_guard=inspection.recording_guard),
+    RecordKind(photo_meta.TYPE, photo_meta.PhotoMeta, photo_meta.PhotoMetaFields()),
 )}
 
 REGISTRY = Registry([kind.type for kind in KINDS.values()])

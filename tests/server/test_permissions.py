@@ -44,6 +44,8 @@ def create_fields(type_name: str) -> dict:
                       "items": [{"code": "TR01", "text": "Barriers in place"}]},
         "worker": {"name": "王建军", "trade": "钢筋工", "team": "一班", "active": True},
         "work_step": {"section_id": demo_id("B01"), "step": "回填", "crew": "路面班"},
+        "photo_meta": {"sha256": "ab" * 32, "taken_at": "2026-12-04T08:00:00Z",
+                       "latitude": 31.2304, "longitude": 121.4737, "accuracy_m": 12.5},
     }[type_name]}
 
 
@@ -53,7 +55,7 @@ EDIT = {"section": ("name", "Renamed section"), "task": ("title", "Renamed task"
         "action": ("description", "Fence and light the trench"),
         "feedback": ("description", "Breaker after 22:00"), "approval": ("note", "updated"),
         "checklist": ("name", "Renamed template"), "worker": ("team", "二班"),
-        "work_step": ("crew", "管道二班")}
+        "work_step": ("crew", "管道二班"), "photo_meta": ("accuracy_m", 8.0)}
 # New values for fields with their own rule (`edit:<field>` in the table).
 FIELD_EDIT = {("approval", "decision_comment"): "Checked on site: fine"}
 

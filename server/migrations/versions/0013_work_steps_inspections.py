@@ -1,4 +1,4 @@
-"""work steps and their three-level inspections
+"""work steps and their three-level inspections; when and where photos were taken
 
 Revision ID: 0013
 Revises: 0011
@@ -73,9 +73,24 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_inspections_seq'), ['seq'], unique=False)
         batch_op.create_index(batch_op.f('ix_inspections_work_step_id'), ['work_step_id'], unique=False)
 
+    op.create_table('photo_metas',
+    sa.Column('sha256', sa.String(length=64), nullable=True),
+    sa.Column('taken_at', sa.String(length=32), nullable=True),
+    sa.Column('latitude', sa.Float(), nullable=True),
+    sa.Column('longitude', sa.Float(), nullable=True),
+    sa.Column('accuracy_m', sa.Float(), nullable=True),
+    sa.Column('derived_from', sa.String(length=64), nullable=True),
+    *_record_columns()
+    )
+    with op.batch_alter_table('photo_metas', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_photo_metas_project_id'), ['project_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_photo_metas_seq'), ['seq'], unique=False)
+        batch_op.create_index(batch_op.f('ix_photo_metas_sha256'), ['sha256'], unique=False)
+
 
 def downgrade():
-    for table, indexes in (('inspections', ('project_id', 'seq', 'work_step_id')),
+    for table, indexes in (('photo_metas', ('project_id', 'seq', 'sha256')),
+                           ('inspections', ('project_id', 'seq', 'work_step_id')),
                            ('work_steps', ('project_id', 'section_id', 'seq'))):
         with op.batch_alter_table(table, schema=None) as batch_op:
             for column in indexes:
