@@ -192,9 +192,30 @@ def load_demo(password: str, today: dt.date | None = None) -> None:
                                "body": "停水时间以自来水公司公告为准，提前通知沿线商户。"})
 
 
+# Quality checklists the demo project added for its inspections; items with a unit are measured.
+QUALITY_CHECKLISTS = [
+    ("rebar", "钢筋绑扎", "Rebar tying", [
+        ("RB01", "钢筋品种、规格、数量符合设计", "Bar grade, size and count as designed", None),
+        ("RB02", "受力钢筋间距偏差", "Spacing deviation of main bars", "mm"),
+        ("RB03", "保护层厚度", "Concrete cover", "mm"),
+        ("RB04", "绑扎牢固，无松扣、漏绑", "Ties tight, none loose or missing", None),
+    ]),
+    ("compaction", "压实度", "Compaction", [
+        ("CP01", "分层厚度不大于 30 cm", "Layers no thicker than 30 cm", "cm"),
+        ("CP02", "压实度（环刀法）不小于 95 %", "Compaction (core cutter) at least 95 %", "%"),
+        ("CP03", "管顶以上 50 cm 内人工夯实", "Hand tamping within 50 cm above the pipe", None),
+    ]),
+]
+
+
 def _work_steps(put, base: dict, users: dict, day) -> None:
     """B02's work steps: the trench passed all three inspections (mutual failed once and was
     rectified), the pipe laid and self-inspected, the backfill waiting on it."""
+    for code, name, name_en, items in QUALITY_CHECKLISTS:
+        put("admin1", "checklist", f"checklist-{code}", {
+            **base, "code": code, "name": name, "name_en": name_en, "builtin": False, "active": True,
+            "items": [{"code": c, "text": t, "text_en": e, **({"unit": u} if u else {})}
+                      for c, t, e, u in items]})
     section = demo_id("B02")
     f1, f2 = users["foreman1"].id, users["foreman2"].id
     steps = (("ws1", "沟槽开挖", "管道一班", f2, f1, -12, -8, None),

@@ -19,6 +19,7 @@ from ..syncing.service import load_record, write_as
 from . import schemas
 from .models import ROLES, Membership, Project
 from ..records.feedback import DEFAULT_RESPONSE_HOURS, DEFAULT_RETENTION_DAYS
+from ..records.work_step import DEFAULT_STEPS
 from .setup import add_builtin_checklists
 
 bp = Blueprint("admin", __name__, url_prefix="/api", description="Projects and administration")
@@ -173,6 +174,8 @@ def update_settings(body, project_id):
     if "resident_data_retention_days" in body:
         project.settings = {**project.settings,
                             "resident_data_retention_days": body["resident_data_retention_days"]}
+    if "work_steps" in body:
+        project.settings = {**project.settings, "work_steps": list(dict.fromkeys(body["work_steps"]))}
     db.session.commit()
     return _settings_out(project)
 
@@ -181,7 +184,8 @@ def _settings_out(project: Project) -> dict:
     hours = {**DEFAULT_RESPONSE_HOURS, **(project.settings.get("feedback_response_hours") or {})}
     return {"feedback_response_hours": hours,
             "resident_data_retention_days": project.settings.get(
-                "resident_data_retention_days", DEFAULT_RETENTION_DAYS)}
+                "resident_data_retention_days", DEFAULT_RETENTION_DAYS),
+            "work_steps": project.settings.get("work_steps") or list(DEFAULT_STEPS)}
 
 
 @bp.route("/projects/<project_id>/members", methods=["GET"])

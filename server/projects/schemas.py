@@ -119,3 +119,7 @@ class ProjectSettings(Schema):
         strict=True, validate=validate.Range(min=1, max=36500), metadata={
             "description": "days a closed complaint keeps its resident's name, phone and "
                            "location before `flask anonymise-residents` removes them"})
+    work_steps = fields.List(
+        fields.String(validate=validate.Length(min=1, max=100)),
+        validate=validate.Length(min=1, max=100), metadata={
+            "description": "the work step names the app offers, in order (e.g. 沟槽开挖, 管道安装)"})

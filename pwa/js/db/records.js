@@ -18,6 +18,7 @@ export async function savePulledPage(changes, cursor) {
         updated_by: change.updated_by,
         updated_at: change.updated_at,
         created_by: change.created_by,
+        created_at: change.created_at,
       });
     }
     meta.put(cursor, 'cursor');

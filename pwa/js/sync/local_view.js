@@ -21,6 +21,7 @@ function viewOfPulled(record) {
     updatedAt: record.updated_at,
     updatedBy: record.updated_by,
     createdBy: record.created_by ?? null,
+    createdAt: record.created_at ?? null,
   };
 }
 
