@@ -128,8 +128,9 @@ AUDIT = """(zh) => {
   }
   if (zh) {
     // Interface text in English on a Chinese screen. What people typed (titles, values, history) may be in
-    // any language and is skipped; codes and units in the interface (A02, DN600, m) have under 3 letters.
-    const data = 'input, textarea, select, noscript, h1, h2, [data-testid=record-item], [data-testid^=record-field-], '
+    // any language and is skipped; codes and units in the interface (A02, DN600, m) have under 3 letters,
+    // and a label's short code ([data-short-code], e.g. 7SR3-PMMV) is printed as it is in every language.
+    const data = 'input, textarea, select, noscript, h1, h2, [data-short-code], [data-testid=record-item], [data-testid^=record-field-], '
       + '[data-testid=record-history], [data-testid=conflict-yours], [data-testid=conflict-kept], [data-testid=attention-fields] dd';
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import urllib.request
 import uuid
 
 import pypdfium2
@@ -13,7 +14,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from conftest import SCREENSHOTS, ui_text
+from conftest import SCREENSHOTS
 from layout_audit import Tour, assert_no_problems, dismiss_storage_warning
 
 SITE = {"latitude": 31.2304, "longitude": 121.4737, "accuracy": 15}
@@ -143,3 +144,50 @@ def test_a_typed_short_code_opens_the_work_step_offline(phones, server_api):
     expect(foreman.page).to_have_url(re.compile(rf"/r/work_step/{step['id']}$"), timeout=TIMEOUT)
     expect(foreman.testid("work-step-code")).to_contain_text(printed)
     foreman.assert_no_errors()
+
+
+def demo_step_ids(server_api) -> dict:
+    """The demo's B02 section and its work steps by name, as the server holds them."""
+    changes = server_api("foreman2").get(f"/api/sync/pull?client_id={uuid.uuid4()}&limit=1000")["changes"]
+    ids = {c["data"]["step"]: c["id"] for c in changes if c["type"] == "work_step" and c["data"]["step"] in ("沟槽开挖", "管道安装")}
+    ids["B02"] = next(c["id"] for c in changes if c["type"] == "section" and c["data"]["code"] == "B02")
+    ids["project"] = changes[0]["data"]["project_id"]
+    return ids
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_work_step_screens_read_well_on_a_phone(phones, server_api, screenshot, locale):
+    """The work step with its rectified trace, the mutual inspection form, the section's trace,
+    the scan screen and the new-step form: audited at 360 and 390 px and screenshotted."""
+    ids = demo_step_ids(server_api)
+    phone = phones("foreman2")
+    phone.login("foreman2")
+    dismiss_storage_warning(phone.page)
+    tag = "zh" if locale == "zh-CN" else "en"
+    tour = Tour(phone.page, locale, screenshot, prefix="worksteps-", tag=tag, who="foreman2")
+    tour.visit("step", f"/r/work_step/{ids['沟槽开挖']}", ready="trace-entry", full_page=True)
+    tour.visit("inspection", f"/r/work_step/{ids['管道安装']}/inspect?level=mutual", ready="inspection-form")
+    phone.testid("inspection-checklist").select_option("compaction")
+    phone.testid("measure-CP02").scroll_into_view_if_needed()
+    tour.visit("inspection-items", full_page=True)
+    tour.visit("trace", f"/r/section/{ids['B02']}/trace", ready="trace-entry", full_page=True)
+    tour.visit("scan", "/scan", ready="code-form")
+    tour.visit("form", f"/work-steps/new?section={ids['B02']}", ready="work-step-form", full_page=True)
+    tour.visit("section", f"/r/section/{ids['B02']}", ready="section-work-steps", full_page=True)
+    assert_no_problems(tour)
+    phone.assert_no_errors()
+
+
+def test_the_label_sheet_rasterised(server_api, screenshot):
+    """The B02 label sheet as the printer gets it, rasterised for a look (and its QR codes read)."""
+    ids = demo_step_ids(server_api)
+    api = server_api("foreman2")
+    request = urllib.request.Request(f"{api.base_url}/api/projects/{ids['project']}/sections/{ids['B02']}/labels.pdf",
+                                     headers={"Authorization": f"Bearer {api.token}"})
+    with urllib.request.urlopen(request) as response:
+        pdf = response.read()
+    image = pypdfium2.PdfDocument(pdf)[0].render(scale=150 / 72).to_pil()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    image.save(SCREENSHOTS / "worksteps-labels-page1.png")
+    text = pypdfium2.PdfDocument(pdf)[0].get_textpage().get_text_range()
+    assert "雨污水管线迁改" in text and "沟槽开挖" in text

@@ -228,24 +228,24 @@ def _work_steps(put, base: dict, users: dict, day) -> None:
             "depends_on": demo_id(after) if after else None})
 
     def inspect(who, key, level, round_, result, checklist, results, measurements=None, notes=None,
-                days_ago=0):
+                days_ago=0, hour=2):
         put(who, "inspection", f"{key}-{level}-{round_}", {
             **base, "work_step_id": demo_id(key), "level": level, "round": round_,
             "result": result, "checklist": checklist, "results": results,
             "measurements": measurements or {}, "notes": notes,
-            "inspected_at": f"{day(-days_ago)}T0{2 + round_}:30:00Z"})
+            "inspected_at": f"{day(-days_ago)}T{hour:02d}:30:00Z"})
 
     trench = {"EX01": "pass", "EX02": "pass", "EX03": "pass", "EX05": "pass"}
     put("foreman2", "work_step", "ws1", {"status": "in_progress", "actual_start": day(-12)})
-    inspect("foreman2", "ws1", "self", 0, "pass", "excavation", trench, days_ago=9)
+    inspect("foreman2", "ws1", "self", 0, "pass", "excavation", trench, days_ago=9, hour=1)
     put("foreman2", "work_step", "ws1", {"status": "self_passed"})
     inspect("foreman1", "ws1", "mutual", 0, "fail", "excavation", {**trench, "EX05": "fail"},
-            notes="W14 处槽底积水约 10 cm，需抽排后复查。", days_ago=9)
+            notes="W14 处槽底积水约 10 cm，需抽排后复查。", days_ago=9, hour=6)
     put("foreman1", "work_step", "ws1", {"status": "rectifying_mutual"})
     put("foreman2", "work_step", "ws1", {"status": "self_passed"})
-    inspect("foreman1", "ws1", "mutual", 1, "pass", "excavation", trench, days_ago=8)
+    inspect("foreman1", "ws1", "mutual", 1, "pass", "excavation", trench, days_ago=8, hour=1)
     put("foreman1", "work_step", "ws1", {"status": "mutual_passed"})
-    inspect("quality1", "ws1", "specialist", 0, "pass", "excavation", trench, days_ago=8)
+    inspect("quality1", "ws1", "specialist", 0, "pass", "excavation", trench, days_ago=8, hour=6)
     put("quality1", "work_step", "ws1", {"status": "passed"})
     put("foreman2", "work_step", "ws1", {"actual_end": day(-8)})
 

@@ -25,7 +25,7 @@ export async function stepEntries(step, inspections, history, nameOf) {
   const moves = (history ?? []).filter((entry) => entry.field === 'status');
   if (step.createdAt || !moves.length) {
     entries.push({ at: step.createdAt ?? hlcTime(history?.[0]?.hlc), who: step.createdBy, kind: 'created',
-      title: t('trace.created', { step: step.fields.step ?? '' }) });
+      title: t('trace.created') });
   }
   for (const move of moves) {
     // An inspection's pass or fail move is its inspection's entry; the others are their own.
@@ -60,9 +60,13 @@ export async function stepEntries(step, inspections, history, nameOf) {
   return entries;
 }
 
-/** The timeline element: newest first; `items(code)` names checklist items. */
+/**
+ * The timeline element: newest first; `items(code)` names checklist items. A creation is the
+ * oldest entry whatever the clocks say: a phone with a wrong clock cannot inspect a step before it exists.
+ */
 export function TraceTimeline(app, entries, nameOf, { itemName = (code) => code, testid = 'trace-timeline' } = {}) {
-  const sorted = [...entries].sort((a, b) => String(b.at ?? '').localeCompare(String(a.at ?? '')));
+  const sorted = [...entries].sort((a, b) => Number(a.kind === 'created') - Number(b.kind === 'created')
+    || String(b.at ?? '').localeCompare(String(a.at ?? '')));
   if (!sorted.length) return h('p', { class: 'empty', testid: `${testid}-empty` }, t('trace.empty'));
   return h('ol', { class: 'trace-list', testid },
     sorted.map((entry) => h('li', { class: `trace-entry trace-${entry.kind}`, testid: 'trace-entry', dataset: { kind: entry.kind } },

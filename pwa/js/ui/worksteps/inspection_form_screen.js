@@ -108,7 +108,7 @@ export class InspectionFormScreen extends Screen {
       h('legend', {}, itemText(item)),
       h('div', { class: 'choice-row' }, ITEM_RESULTS.map((result) => h('label', { class: `choice choice-${result}` },
         h('input', { type: 'radio', name: `item-${item.code}`, value: result, testid: `item-${item.code}-${result}` }), h('span', {}, t(`result.${result}`))))),
-      item.unit ? h('label', { class: 'field measurement' },
+      item.unit ? h('label', { class: 'measurement' },
         h('span', {}, t('inspection.measured')),
         h('input', { type: 'number', step: 'any', inputmode: 'decimal', name: `measure-${item.code}`, testid: `measure-${item.code}`, 'aria-label': `${itemText(item)} (${item.unit})` }),
         h('span', { class: 'unit' }, item.unit)) : null)));

@@ -52,7 +52,8 @@ export class WorkStepScreen extends Screen {
         h('h1', { tabindex: '-1' }, step.fields.step ?? ''),
         h('p', { class: 'record-tags' },
           h('span', { class: `chip chip-state state-${step.fields.status}`, testid: 'work-step-status' }, stateLabel(step.fields.status)),
-          h('span', { class: 'chip', testid: 'work-step-code' }, t('worksteps.code', { code: printedCode(shortCode(id)) })),
+          h('span', { class: 'chip', testid: 'work-step-code' }, `${t('worksteps.code')} `,
+            h('span', { class: 'short-code', dataset: { shortCode: '' } }, printedCode(shortCode(id)))),
           step.pending ? h('span', { class: 'chip chip-pending' }, t('record.notSynced')) : null)),
       step.fields.early_start || (step.fields.status === 'planned' && predecessorOpen(step, steps))
         ? h('p', { class: 'notice', testid: 'work-step-early' }, t(step.fields.early_start ? 'worksteps.earlyStart' : 'worksteps.predecessorOpen')) : null,
