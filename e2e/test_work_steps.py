@@ -41,7 +41,28 @@ def new_step(server_api, section_key: str = "B01") -> str:
     return step_id
 
 
-def inspect(phone, step_id: str, level: str, result: str, photo: dict | None = None, measured: str | None = None) -> None:
+def mark_up(phone) -> None:
+    """Draws an arrow and a circle on the first photo with the mouse as a finger, and a label; saves the copy."""
+    page = phone.page
+    phone.testid("inspection-markup-open").first.click()
+    canvas = phone.testid("markup-canvas")
+    expect(canvas).to_have_attribute("data-ready", "true", timeout=TIMEOUT)
+    box = canvas.bounding_box()
+    for tool, (x0, y0, x1, y1) in (("arrow", (0.2, 0.2, 0.6, 0.6)), ("circle", (0.5, 0.3, 0.9, 0.8))):
+        phone.testid(f"markup-{tool}").click()
+        page.mouse.move(box["x"] + box["width"] * x0, box["y"] + box["height"] * y0)
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] * x1, box["y"] + box["height"] * y1, steps=5)
+        page.mouse.up()
+    phone.testid("markup-label").click()
+    phone.testid("markup-text").fill("积水")
+    canvas.click(position={"x": box["width"] * 0.1, "y": box["height"] * 0.9})
+    phone.testid("markup-save").click()
+    expect(phone.testid("inspection-photo-list").locator("img")).to_have_count(2, timeout=TIMEOUT)
+
+
+def inspect(phone, step_id: str, level: str, result: str, photo: dict | None = None, measured: str | None = None,
+            markup: bool = False) -> None:
     """On the step's page, opens the inspection of `level`, fills the compaction checklist and saves."""
     page = phone.page
     page.goto(f"/r/work_step/{step_id}")
@@ -55,14 +76,17 @@ def inspect(phone, step_id: str, level: str, result: str, photo: dict | None = N
     if photo:
         phone.testid("inspection-photo").set_input_files(photo)
         expect(phone.testid("inspection-photo-list").locator("img")).to_have_count(1, timeout=TIMEOUT)
+    if markup:
+        mark_up(phone)
     phone.testid(f"inspection-result-{result}").check()
     phone.testid("inspection-save").click()
     expect(page).to_have_url(re.compile(rf"/r/work_step/{step_id}$"), timeout=TIMEOUT)
 
 
 def test_three_levels_by_three_people_offline_photo_failure_rectified_trace_offline(phones, server_api):
-    """Self offline with a photo (time and place kept), mutual, specialist failed with a photo,
-    rectified, passed; the trace page lists it all, newest first, offline."""
+    """Self offline with a photo (time and place kept), mutual, specialist failed with a photo
+    and a marked-up copy of it, rectified, passed; the trace page lists it all, newest first,
+    offline, the failure's photos beside the passing ones."""
     step_id = new_step(server_api)
     foreman = phones("foreman1", geolocation=SITE, permissions=["geolocation"])
     foreman.login("foreman1")
@@ -91,9 +115,15 @@ def test_three_levels_by_three_people_offline_photo_failure_rectified_trace_offl
 
     quality = phones("quality1")
     quality.login("quality1")
-    inspect(quality, step_id, "specialist", "fail", photo=jpeg((60, 60, 200)), measured="91")
+    inspect(quality, step_id, "specialist", "fail", photo=jpeg((60, 60, 200)), measured="91", markup=True)
     expect(quality.testid("work-step-status")).to_have_text(quality.text("state.rectifying_specialist"), timeout=TIMEOUT)
     quality.sync_now()
+    failed = [c["data"] for c in api.get(f"/api/sync/pull?client_id={uuid.uuid4()}&limit=1000")["changes"]
+              if c["type"] == "inspection" and c["data"]["work_step_id"] == step_id and c["data"]["result"] == "fail"]
+    assert len(failed[0]["photos"]) == 2
+    marked = [c["data"] for c in api.get(f"/api/sync/pull?client_id={uuid.uuid4()}&limit=1000")["changes"]
+              if c["type"] == "photo_meta" and c["data"].get("derived_from") in failed[0]["photos"]]
+    assert len(marked) == 1 and marked[0]["sha256"] in failed[0]["photos"]
 
     foreman.sync_now()
     foreman.page.goto(f"/r/work_step/{step_id}")
@@ -170,6 +200,13 @@ def test_work_step_screens_read_well_on_a_phone(phones, server_api, screenshot, 
     phone.testid("inspection-checklist").select_option("compaction")
     phone.testid("measure-CP02").scroll_into_view_if_needed()
     tour.visit("inspection-items", full_page=True)
+    phone.testid("inspection-photo").set_input_files(jpeg((150, 140, 120)))
+    expect(phone.testid("inspection-markup-open")).to_be_visible(timeout=TIMEOUT)
+    mark_up(phone)
+    phone.testid("inspection-markup-open").first.click()
+    expect(phone.testid("markup-canvas")).to_have_attribute("data-ready", "true", timeout=TIMEOUT)
+    tour.visit("markup", scroll_to=phone.testid("photo-markup"))
+    phone.testid("markup-cancel").click()
     tour.visit("trace", f"/r/section/{ids['B02']}/trace", ready="trace-entry", full_page=True)
     tour.visit("scan", "/scan", ready="code-form")
     tour.visit("form", f"/work-steps/new?section={ids['B02']}", ready="work-step-form", full_page=True)

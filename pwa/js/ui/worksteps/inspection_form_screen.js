@@ -12,6 +12,7 @@ import { t } from '../i18n.js';
 import { FormDraft } from '../components/form_draft.js';
 import { SelectField, TextareaField } from '../components/form_field.js';
 import { PhotoField } from '../components/photo_field.js';
+import { PhotoMarkup } from '../components/photo_markup.js';
 import { photoMetaPut, photoPlace } from '../components/photo_place.js';
 import { stateLabel } from '../components/record_text.js';
 import { itemText, loadChecklists, templateName } from '../safety/checklist_text.js';
@@ -59,6 +60,7 @@ export class InspectionFormScreen extends Screen {
       onAdd: async (sha, file) => {
         this.photos.push(sha);
         this.photoField.set(this.photos);
+        this.showMarkupChoices();
         this.touch();
         this.metas[sha] = await photoPlace(file);
         this.touch();
@@ -66,9 +68,11 @@ export class InspectionFormScreen extends Screen {
       onRemove: (sha) => {
         this.photos = this.photos.filter((name) => name !== sha);
         this.photoField.set(this.photos);
+        this.showMarkupChoices();
         this.touch();
       },
     });
+    this.markupBox = h('div', { class: 'stack', testid: 'inspection-markup' });
     this.onDestroy(() => this.photoField.destroy());
     const form = h('form', { class: 'stack', testid: 'inspection-form', novalidate: true, onsubmit: (event) => this.save(event) },
       SelectField({ id: 'inspection-checklist', name: 'checklist', label: t('inspection.checklist'),
@@ -76,6 +80,7 @@ export class InspectionFormScreen extends Screen {
         onchange: (event) => this.pickTemplate(event.target.value) }),
       this.itemsBox,
       this.photoField.element,
+      this.markupBox,
       TextareaField({ id: 'inspection-notes', name: 'notes', label: t('field.notes'), maxlength: 4000 }),
       h('fieldset', { class: 'choices verdict', testid: 'inspection-verdict' },
         h('legend', {}, t('inspection.verdict')),
@@ -93,6 +98,7 @@ export class InspectionFormScreen extends Screen {
         nextRound(this.inspections, this.level) > 0
           ? h('p', { class: 'notice', testid: 'inspection-reinspect' }, t('inspection.again', { count: nextRound(this.inspections, this.level) + 1 })) : null),
       form);
+    this.showMarkupChoices();
     const preferred = this.templates.find((tpl) => !tpl.fields.builtin) ?? null;
     if (preferred && !this.template) this.pickTemplate(preferred.fields.code);
     await this.draft.attach(form);
@@ -112,6 +118,34 @@ export class InspectionFormScreen extends Screen {
         h('span', {}, t('inspection.measured')),
         h('input', { type: 'number', step: 'any', inputmode: 'decimal', name: `measure-${item.code}`, testid: `measure-${item.code}`, 'aria-label': `${itemText(item)} (${item.unit})` }),
         h('span', { class: 'unit' }, item.unit)) : null)));
+  }
+
+  /** One "mark up" button per photo taken (not per marked-up copy), or the editor when one is open. */
+  showMarkupChoices() {
+    if (!this.markupBox || this.markup) return;
+    const originals = this.photos.filter((sha) => !this.metas[sha]?.derived_from);
+    this.markupBox.replaceChildren(...originals.map((sha, i) => h('button', {
+      type: 'button', class: 'button button-block', testid: 'inspection-markup-open', dataset: { sha },
+      onclick: () => this.openMarkup(sha),
+    }, t('markup.open', { number: i + 1 }))));
+  }
+
+  openMarkup(sha) {
+    const close = () => {
+      this.markup = null;
+      this.showMarkupChoices();
+    };
+    this.markup = new PhotoMarkup(this.app, sha, {
+      onClose: close,
+      onSaved: async (marked) => {
+        this.metas[marked] = { ...(this.metas[sha] ?? {}), derived_from: sha };
+        this.photos.push(marked);
+        this.photoField.set(this.photos);
+        this.touch();
+        close();
+      },
+    });
+    this.markupBox.replaceChildren(this.markup.element);
   }
 
   async save(event) {
