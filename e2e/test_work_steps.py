@@ -101,6 +101,8 @@ def test_three_levels_by_three_people_offline_photo_failure_rectified_trace_offl
     expect(foreman.testid("work-step-status")).to_have_text(foreman.text("state.self_passed"), timeout=TIMEOUT)
     expect(foreman.testid("trace-entry").first).to_contain_text(foreman.text("level.self"))
     expect(foreman.testid("trace-measurements").first).to_contain_text("96 %")
+    # Where and when the photo was taken shows beside it, from the phone's own record.
+    expect(foreman.testid("trace-photo-fact").first).to_contain_text("31.23040")
     foreman.go_online()
     api = server_api("foreman1")
     assert api.record("work_step", step_id)["data"]["status"] == "self_passed"
@@ -152,6 +154,7 @@ def test_three_levels_by_three_people_offline_photo_failure_rectified_trace_offl
     order = [next(i for i, text in enumerate(texts) if foreman.text(f"level.{level}") in text) for level in ("specialist", "mutual", "self")]
     assert order == sorted(order), texts
     expect(foreman.testid("before-after")).to_have_count(1)
+    expect(foreman.testid("trace-photo-fact").filter(has_text=foreman.text("trace.photoMarked").split("{")[0])).to_have_count(1)
     for phone in (foreman, mutual, quality):
         phone.assert_no_errors()
 

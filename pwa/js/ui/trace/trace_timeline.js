@@ -19,7 +19,8 @@ function hlcTime(hlc) {
 
 /** Entries of one work step from the records on this phone (and its server history, if given). */
 export async function stepEntries(step, inspections, history, nameOf) {
-  const [comments, approvals] = await Promise.all([loadViews('comment'), loadViews('approval')]);
+  const [comments, approvals, metas] = await Promise.all([loadViews('comment'), loadViews('approval'), loadViews('photo_meta')]);
+  const photoMeta = new Map(metas.filter((view) => !view.deleted).map((view) => [view.fields.sha256, view.fields]));
   const about = (view) => view.fields.subject_id === step.id && !view.deleted;
   const entries = [];
   const moves = (history ?? []).filter((entry) => entry.field === 'status');
@@ -42,7 +43,7 @@ export async function stepEntries(step, inspections, history, nameOf) {
   for (const inspection of inspections) {
     const { level, result } = inspection.fields;
     entries.push({ at: inspection.fields.inspected_at ?? inspection.updatedAt, who: inspection.createdBy,
-      kind: `inspection-${result}`, inspection, before: result === 'pass' ? failed[level] : undefined,
+      kind: `inspection-${result}`, inspection, photoMeta, before: result === 'pass' ? failed[level] : undefined,
       title: t('trace.inspected', { level: t(`level.${level}`), result: tOr(`result.${result}`, result ?? '') }) });
     if (result === 'fail') failed[level] = inspection;
     if (inspection.pending) entries[entries.length - 1].pending = true;
@@ -75,11 +76,11 @@ export function TraceTimeline(app, entries, nameOf, { itemName = (code) => code,
       h('p', { class: 'muted trace-who' }, [nameOf(entry.who) ?? (entry.who ? t('trace.someone') : null),
         entry.at ? formatDateTime(entry.at) : null].filter(Boolean).join(' · ')),
       entry.text ? h('p', { class: 'trace-text' }, entry.text) : null,
-      entry.inspection ? InspectionDetail(app, entry.inspection, entry.before, itemName) : null)));
+      entry.inspection ? InspectionDetail(app, entry.inspection, entry.before, itemName, entry.photoMeta) : null)));
 }
 
 /** What an inspection found: failed items, measurements, notes, photos (beside the failure's, once rectified). */
-function InspectionDetail(app, inspection, before, itemName) {
+function InspectionDetail(app, inspection, before, itemName, photoMeta = new Map()) {
   const { results = {}, measurements = {}, notes, photos = [] } = inspection.fields;
   const failedItems = Object.entries(results).filter(([, value]) => value === 'fail').map(([code]) => itemName(code));
   const measured = Object.entries(measurements).filter(([, value]) => value && value.value != null)
@@ -96,5 +97,20 @@ function InspectionDetail(app, inspection, before, itemName) {
     notes ? h('p', { class: 'trace-text' }, notes) : null,
     pair ? h('div', { class: 'before-after', testid: 'before-after' },
       strip(before.fields.photos, t('trace.before')), strip(photos, t('trace.after')))
-      : photos.length ? strip(photos, t('trace.photos', { count: photos.length })) : null);
+      : photos.length ? strip(photos, t('trace.photos', { count: photos.length })) : null,
+    PhotoFacts(photos, photoMeta));
+}
+
+/** When and where each photo was taken, and which one a marked-up copy was drawn on. */
+function PhotoFacts(photos, photoMeta) {
+  const lines = photos.map((sha, i) => {
+    const meta = photoMeta.get(sha);
+    if (!meta) return null;
+    const parts = [meta.taken_at ? t('trace.photoTaken', { when: formatDateTime(meta.taken_at) }) : null,
+      meta.latitude != null ? t('trace.photoPlace', { lat: meta.latitude.toFixed(5), lng: meta.longitude.toFixed(5),
+        accuracy: Math.round(meta.accuracy_m ?? 0) }) : null,
+      meta.derived_from && photos.includes(meta.derived_from) ? t('trace.photoMarked', { number: photos.indexOf(meta.derived_from) + 1 }) : null];
+    return h('li', { testid: 'trace-photo-fact' }, `${t('trace.photoNumber', { number: i + 1 })}：${parts.filter(Boolean).join('，')}`);
+  }).filter(Boolean);
+  return lines.length ? h('ul', { class: 'plain-list muted trace-photo-facts' }, lines) : null;
 }
