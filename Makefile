@@ -45,6 +45,7 @@ run: $(VENV)/.installed pdf-libs
 	@echo "  liaison1             resident liaison"
 	@echo "  supervisor1          supervisor"
 	@echo "  safety1              safety officer"
+	@echo "  quality1             quality inspector"
 	@echo "  admin1               administrator"
 	@echo "(A demo loaded by an earlier run keeps the password it was loaded with.)"
 	@echo

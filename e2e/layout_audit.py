@@ -129,8 +129,9 @@ AUDIT = """(zh) => {
   // Interface text in the other language: English on a Chinese screen, Chinese on an English one.
   // What people typed (titles, names, values, history) may be in any language and is skipped:
   // it is marked as such (<bdi>, data-user) or sits in a place that shows only it. Codes and units
-  // in the interface (A02, DN600, m) have under 3 letters.
-  const data = 'input, textarea, select, noscript, bdi, [data-user], h1, h2, [data-testid=record-item], [data-testid^=record-field-], '
+  // in the interface (A02, DN600, m) have under 3 letters, and a label's short code
+  // ([data-short-code], e.g. 7SR3-PMMV) is printed as it is in every language.
+  const data = 'input, textarea, select, noscript, bdi, [data-user], [data-short-code], h1, h2, [data-testid=record-item], [data-testid^=record-field-], '
     + '[data-testid=record-history], [data-testid=conflict-yours], [data-testid=conflict-kept], [data-testid=attention-fields] dd';
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {

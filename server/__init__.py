@@ -85,13 +85,15 @@ def register_blueprints(app: Flask) -> None:
     from .accounts.routes import bp as auth_bp
     from .blobs.routes import bp as blobs_bp
     from .health import bp as health_bp
+    from .labels.routes import bp as labels_bp
     from .my_day.routes import bp as my_day_bp
     from .projects.routes import bp as admin_bp
     from .privacy.routes import bp as privacy_bp
     from .pwa import bp as pwa_bp
     from .reports.routes import bp as reports_bp
     from .syncing.routes import bp as sync_bp
-    for blueprint in (auth_bp, admin_bp, sync_bp, blobs_bp, privacy_bp, my_day_bp, reports_bp, health_bp):
+    for blueprint in (auth_bp, admin_bp, sync_bp, blobs_bp, privacy_bp, my_day_bp, reports_bp,
+                      labels_bp, health_bp):
         api.register_blueprint(blueprint)
     app.register_blueprint(pwa_bp)
 

@@ -14,6 +14,7 @@ from .extensions import db
 from .projects.models import Membership, Project
 from .projects.setup import add_builtin_checklists
 from .records.feedback import DEFAULT_RESPONSE_HOURS
+from .records.work_step import DEFAULT_STEPS
 from .syncing.service import write_as
 
 # Demo ids are derived from names, so a second load would reuse them.
@@ -25,6 +26,7 @@ USERS = [
     ("liaison1", "王丽", "liaison"),
     ("supervisor1", "陈明", "supervisor"),
     ("safety1", "刘洋", "safety"),
+    ("quality1", "孙慧", "quality"),
     ("admin1", "赵磊", "admin"),
 ]
 
@@ -74,7 +76,8 @@ def load_demo(password: str, today: dt.date | None = None) -> None:
     today = today or dt.date.today()
     day = lambda offset: (today + dt.timedelta(days=offset)).isoformat()  # noqa: E731
     project = Project(id=demo_id("project"), code="DEMO", name="解放路道路改造工程（演示）",
-                      settings={"feedback_response_hours": dict(DEFAULT_RESPONSE_HOURS)})
+                      settings={"feedback_response_hours": dict(DEFAULT_RESPONSE_HOURS),
+                                "work_steps": list(DEFAULT_STEPS)})
     db.session.add(project)
     users, callers = {}, {}
     secret = hash_password(password)
@@ -184,6 +187,8 @@ def load_demo(password: str, today: dt.date | None = None) -> None:
             put(liaison, "feedback", key, {"status": step,
                                            **({"responded_at": answered} if step == "acknowledged" else {})})
 
+    _work_steps(put, base, users, day)
+
     # Pending approvals the server opened as the demo moved its subjects: t3 marked done
     # (task acceptance) and f3 resolved (closure review); f2, past its response deadline,
     # is escalated at a supervisor's first sync. A change order is asked for by hand.
@@ -192,3 +197,65 @@ def load_demo(password: str, today: dt.date | None = None) -> None:
         "kind": "change_order", "note": "W14 检查井位置东移 1.5 m，避让既有燃气管，申请设计变更。"})
     put(sup, "comment", "m1", {**base, "subject_type": "task", "subject_id": demo_id("t2"),
                                "body": "停水时间以自来水公司公告为准，提前通知沿线商户。"})
+
+
+# Quality checklists the demo project added for its inspections; items with a unit are measured.
+QUALITY_CHECKLISTS = [
+    ("rebar", "钢筋绑扎", "Rebar tying", [
+        ("RB01", "钢筋品种、规格、数量符合设计", "Bar grade, size and count as designed", None),
+        ("RB02", "受力钢筋间距偏差", "Spacing deviation of main bars", "mm"),
+        ("RB03", "保护层厚度", "Concrete cover", "mm"),
+        ("RB04", "绑扎牢固，无松扣、漏绑", "Ties tight, none loose or missing", None),
+    ]),
+    ("compaction", "压实度", "Compaction", [
+        ("CP01", "分层厚度不大于 30 cm", "Layers no thicker than 30 cm", "cm"),
+        ("CP02", "压实度（环刀法）不小于 95 %", "Compaction (core cutter) at least 95 %", "%"),
+        ("CP03", "管顶以上 50 cm 内人工夯实", "Hand tamping within 50 cm above the pipe", None),
+    ]),
+]
+
+
+def _work_steps(put, base: dict, users: dict, day) -> None:
+    """B02's work steps: the trench passed all three inspections (mutual failed once and was
+    rectified), the pipe laid and self-inspected, the backfill waiting on it."""
+    for code, name, name_en, items in QUALITY_CHECKLISTS:
+        put("admin1", "checklist", f"checklist-{code}", {
+            **base, "code": code, "name": name, "name_en": name_en, "builtin": False, "active": True,
+            "items": [{"code": c, "text": t, "text_en": e, **({"unit": u} if u else {})}
+                      for c, t, e, u in items]})
+    section = demo_id("B02")
+    f1, f2 = users["foreman1"].id, users["foreman2"].id
+    steps = (("ws1", "沟槽开挖", "管道一班", f2, f1, -12, -8, None),
+             ("ws2", "管道安装", "管道二班", f1, f2, -7, -2, "ws1"),
+             ("ws3", "回填", "路面班", f2, f1, -1, 3, "ws2"))
+    for key, step, crew, foreman, following, start, end, after in steps:
+        put("supervisor1", "work_step", key, {
+            **base, "section_id": section, "step": step, "crew": crew, "foreman_id": foreman,
+            "next_foreman_id": following, "planned_start": day(start), "planned_end": day(end),
+            "depends_on": demo_id(after) if after else None})
+
+    def inspect(who, key, level, round_, result, checklist, results, measurements=None, notes=None,
+                days_ago=0, hour=2):
+        put(who, "inspection", f"{key}-{level}-{round_}", {
+            **base, "work_step_id": demo_id(key), "level": level, "round": round_,
+            "result": result, "checklist": checklist, "results": results,
+            "measurements": measurements or {}, "notes": notes,
+            "inspected_at": f"{day(-days_ago)}T{hour:02d}:30:00Z"})
+
+    trench = {"EX01": "pass", "EX02": "pass", "EX03": "pass", "EX05": "pass"}
+    put("foreman2", "work_step", "ws1", {"status": "in_progress", "actual_start": day(-12)})
+    inspect("foreman2", "ws1", "self", 0, "pass", "excavation", trench, days_ago=9, hour=1)
+    put("foreman2", "work_step", "ws1", {"status": "self_passed"})
+    inspect("foreman1", "ws1", "mutual", 0, "fail", "excavation", {**trench, "EX05": "fail"},
+            notes="W14 处槽底积水约 10 cm，需抽排后复查。", days_ago=9, hour=6)
+    put("foreman1", "work_step", "ws1", {"status": "rectifying_mutual"})
+    put("foreman2", "work_step", "ws1", {"status": "self_passed"})
+    inspect("foreman1", "ws1", "mutual", 1, "pass", "excavation", trench, days_ago=8, hour=1)
+    put("foreman1", "work_step", "ws1", {"status": "mutual_passed"})
+    inspect("quality1", "ws1", "specialist", 0, "pass", "excavation", trench, days_ago=8, hour=6)
+    put("quality1", "work_step", "ws1", {"status": "passed"})
+    put("foreman2", "work_step", "ws1", {"actual_end": day(-8)})
+
+    put("foreman1", "work_step", "ws2", {"status": "in_progress", "actual_start": day(-7)})
+    inspect("foreman1", "ws2", "self", 0, "pass", "excavation", trench, days_ago=1)
+    put("foreman1", "work_step", "ws2", {"status": "self_passed"})

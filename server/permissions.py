@@ -3,13 +3,19 @@
 Actions on a record type are `create`, `edit` (any field but the state), `delete`,
 and `status:<from>-><to>` for each move of its state machine. `edit:<field>` overrides
 `edit` for one field. `AUTHOR` stands for the user who created the record, whatever their
-roles.
+roles; `CREW_FOREMAN` and `NEXT_FOREMAN` for the users a work step names in `foreman_id`
+and `next_foreman_id` (for an inspection: those of its work step). An inspection's
+`level:<level>` says who records that level.
 """
 from __future__ import annotations
 
 FOREMAN, LIAISON, SAFETY, SUPERVISOR, ADMIN = "foreman", "liaison", "safety", "supervisor", "admin"
+QUALITY = "quality"
 AUTHOR = "@author"
-EVERYONE = frozenset({FOREMAN, LIAISON, SAFETY, SUPERVISOR, ADMIN})
+CREW_FOREMAN, NEXT_FOREMAN = "@crew_foreman", "@next_foreman"
+# The record field naming the user each stand-in is (besides AUTHOR, the record's creator).
+STAND_IN_FIELDS = {CREW_FOREMAN: "foreman_id", NEXT_FOREMAN: "next_foreman_id"}
+EVERYONE = frozenset({FOREMAN, LIAISON, SAFETY, QUALITY, SUPERVISOR, ADMIN})
 SITE = frozenset({FOREMAN, SUPERVISOR, ADMIN})
 CHECKERS = frozenset({FOREMAN, SAFETY, SUPERVISOR, ADMIN})
 SAFETY_LEADS = frozenset({SAFETY, SUPERVISOR, ADMIN})
@@ -87,6 +93,34 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "worker": {
         "create": SITE, "edit": SITE, "delete": DECIDERS | {AUTHOR},
     },
+    # Work steps move with their inspections: each pass or fail move by who inspects that
+    # level; a rectified step goes back to be inspected by its crew's foreman or a decider.
+    "work_step": {
+        "create": SITE, "edit": SITE, "delete": DECIDERS | {AUTHOR},
+        "status:planned->in_progress": SITE | {CREW_FOREMAN},
+        "status:in_progress->self_passed": frozenset({ADMIN, CREW_FOREMAN}),
+        "status:in_progress->rectifying_self": frozenset({ADMIN, CREW_FOREMAN}),
+        "status:rectifying_self->in_progress": DECIDERS | {CREW_FOREMAN},
+        "status:self_passed->mutual_passed": frozenset({ADMIN, NEXT_FOREMAN}),
+        "status:self_passed->rectifying_mutual": frozenset({ADMIN, NEXT_FOREMAN}),
+        "status:rectifying_mutual->self_passed": DECIDERS | {CREW_FOREMAN},
+        "status:mutual_passed->passed": frozenset({ADMIN, QUALITY}),
+        "status:mutual_passed->rectifying_specialist": frozenset({ADMIN, QUALITY}),
+        "status:rectifying_specialist->mutual_passed": DECIDERS | {CREW_FOREMAN},
+    },
+    # An inspection is evidence: recorded once (its result with it), corrected by an admin
+    # alone. An admin may stand in for any level, as for everything else.
+    "inspection": {
+        "create": EVERYONE, "edit": frozenset({ADMIN}), "delete": frozenset({ADMIN}),
+        "status:pending->pass": EVERYONE, "status:pending->fail": EVERYONE,
+        "level:self": frozenset({ADMIN, CREW_FOREMAN}),
+        "level:mutual": frozenset({ADMIN, NEXT_FOREMAN}),
+        "level:specialist": frozenset({ADMIN, QUALITY}),
+    },
+    # When and where a photo was taken: recorded by whoever took it.
+    "photo_meta": {
+        "create": EVERYONE, "edit": frozenset({ADMIN, AUTHOR}), "delete": frozenset({ADMIN, AUTHOR}),
+    },
 }
 
 # Fields shown unmasked only to these roles; everyone else gets a masked value.
@@ -98,13 +132,23 @@ UNMASKED: dict[str, dict[str, frozenset[str]]] = {
 }
 
 
-def allowed(roles: frozenset[str], type_name: str, action: str, is_author: bool = False) -> bool:
-    """Whether a holder of `roles` (the record's author if `is_author`) may do `action`."""
+def allowed(roles: frozenset[str], type_name: str, action: str, is_author: bool = False,
+            stand_ins: frozenset[str] = frozenset()) -> bool:
+    """Whether a holder of `roles` (the record's author if `is_author`, and whom else of
+    `stand_ins` the record names) may do `action`. A stand-in counts for members only."""
     rules = PERMISSIONS.get(type_name, {})
     if action.startswith("edit:") and action not in rules:
         action = "edit"
     granted = rules.get(action, frozenset())
-    return bool(roles & granted) or (is_author and AUTHOR in granted and bool(roles))
+    held = stand_ins | ({AUTHOR} if is_author else set())
+    return bool(roles & granted) or (bool(held & granted) and bool(roles))
+
+
+def stand_ins(record, user_id: str) -> frozenset[str]:
+    """The stand-ins (CREW_FOREMAN, NEXT_FOREMAN) `user_id` is for a record (its values)."""
+    values = getattr(record, "values", None) or {}
+    return frozenset(stand for stand, field in STAND_IN_FIELDS.items()
+                     if user_id and values.get(field) == user_id)
 
 
 def may_read(roles: frozenset[str], type_name: str, field: str) -> bool:
@@ -135,6 +179,7 @@ def permission_table() -> dict:
     lists, `author` naming the stand-in for a record's creator."""
     return {
         "author": AUTHOR,
+        "stand_ins": dict(STAND_IN_FIELDS),
         "rules": {type_name: {action: sorted(roles) for action, roles in actions.items()}
                   for type_name, actions in PERMISSIONS.items()},
         "unmasked": {type_name: {name: sorted(roles) for name, roles in fields.items()}

@@ -21,6 +21,9 @@ class MembershipOut(Schema):
 
 class PermissionTable(Schema):
     author = fields.String(metadata={"description": "the role name standing for a record's creator"})
+    stand_ins = fields.Dict(keys=fields.String(), values=fields.String(), metadata={
+        "description": "stand-in (e.g. @crew_foreman) -> the record field holding the user it "
+                       "stands for (e.g. a work step's foreman_id)"})
     rules = fields.Dict(keys=fields.String(), values=fields.Dict(
         keys=fields.String(), values=fields.List(fields.String())), metadata={
         "description": "record type -> action (create, edit, edit:<field>, delete, "

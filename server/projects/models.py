@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..accounts.models import new_id
 from ..extensions import db
 
-ROLES = ("foreman", "liaison", "safety", "supervisor", "admin")
+ROLES = ("foreman", "liaison", "safety", "quality", "supervisor", "admin")
 
 
 class Project(db.Model):

@@ -19,6 +19,7 @@ from ..syncing.service import load_record, write_as
 from . import schemas
 from .models import ROLES, Membership, Project
 from ..records.feedback import DEFAULT_RESPONSE_HOURS, DEFAULT_RETENTION_DAYS
+from ..records.work_step import DEFAULT_STEPS
 from ..reports.figures import DEFAULT_SATISFACTION_TARGET
 from .setup import add_builtin_checklists
 
@@ -174,6 +175,8 @@ def update_settings(body, project_id):
     for name in ("resident_data_retention_days", "satisfaction_target"):
         if name in body:
             project.settings = {**project.settings, name: body[name]}
+    if "work_steps" in body:
+        project.settings = {**project.settings, "work_steps": list(dict.fromkeys(body["work_steps"]))}
     db.session.commit()
     return _settings_out(project)
 
@@ -184,7 +187,8 @@ def _settings_out(project: Project) -> dict:
             "resident_data_retention_days": project.settings.get(
                 "resident_data_retention_days", DEFAULT_RETENTION_DAYS),
             "satisfaction_target": project.settings.get(
-                "satisfaction_target", DEFAULT_SATISFACTION_TARGET)}
+                "satisfaction_target", DEFAULT_SATISFACTION_TARGET),
+            "work_steps": project.settings.get("work_steps") or list(DEFAULT_STEPS)}
 
 
 @bp.route("/projects/<project_id>/members", methods=["GET"])

@@ -123,3 +123,7 @@ class ProjectSettings(Schema):
         strict=True, validate=validate.Range(min=1, max=100), metadata={
             "description": "percent of residents satisfied (a score of 4 or 5) the project "
                            "aims at; the dashboard and the weekly report measure against it"})
+    work_steps = fields.List(
+        fields.String(validate=validate.Length(min=1, max=100)),
+        validate=validate.Length(min=1, max=100), metadata={
+            "description": "the work step names the app offers, in order (e.g. 沟槽开挖, 管道安装)"})

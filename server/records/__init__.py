@@ -7,13 +7,16 @@ from typing import Callable
 from sync import RecordState, RecordType, Registry
 from sync.store import Records
 
-from . import (action, approval, briefing, checklist, comment, escalation, feedback, safety_check,
-               section, task, worker)
+from . import (action, approval, briefing, checklist, comment, escalation, feedback, inspection,
+               photo_meta, safety_check, section, task, work_step, worker)
 from .base import RecordSchema
 
 # A transition guard: (source, target, the record, other records as the push sees them) →
 # field errors that forbid the move (empty when it may go ahead).
 Guard = Callable[[str, str, RecordState, Records], dict]
+# A guard that also asks who moves it: (…, the caller's user id, their roles in the project);
+# it raises MutationRejected to refuse with a code of its own (`forbidden`, say).
+ActorGuard = Callable[[str, str, RecordState, Records, str, frozenset], dict]
 
 
 def on_own_values(guard: Callable[[str, str, dict], dict]) -> Guard:
@@ -29,6 +32,7 @@ class RecordKind:
     model: type
     schema: RecordSchema
     guard: Guard | None = None
+    actor_guard: ActorGuard | None = None
 
     @property
     def name(self) -> str:
@@ -49,6 +53,11 @@ KINDS: dict[str, RecordKind] = {kind.name: kind for kind in (
     RecordKind(checklist.TYPE, checklist.Checklist, checklist.ChecklistFields()),
     RecordKind(worker.TYPE, worker.Worker, worker.WorkerFields()),
     RecordKind(escalation.TYPE, escalation.Escalation, escalation.EscalationFields()),
+    RecordKind(work_step.TYPE, work_step.WorkStep, work_step.WorkStepFields(),
+               work_step.moving_guard),
+    RecordKind(inspection.TYPE, inspection.Inspection, inspection.InspectionFields(),
+               actor_guard=inspection.recording_guard),
+    RecordKind(photo_meta.TYPE, photo_meta.PhotoMeta, photo_meta.PhotoMetaFields()),
 )}
 
 REGISTRY = Registry([kind.type for kind in KINDS.values()])

@@ -25,7 +25,7 @@ class Checklist(RecordMixin, db.Model):
     code: Mapped[str | None] = mapped_column(String(64))
     name: Mapped[str | None] = mapped_column(String(200))
     name_en: Mapped[str | None] = mapped_column(String(200))
-    # [{"code": "EX01", "text": "…", "text_en": "…"}, …] in the order they are checked.
+    # [{"code": "EX01", "text": "…", "text_en": "…", "unit": "%"?}, …] in the order they are checked.
     items: Mapped[list] = mapped_column(JSON, default=list)
     builtin: Mapped[bool | None] = mapped_column(Boolean)
     active: Mapped[bool | None] = mapped_column(Boolean)
@@ -35,6 +35,8 @@ class ChecklistItem(Schema):
     code = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_-]{1,64}\Z"))
     text = fields.String(required=True, validate=validate.Length(min=1, max=300))
     text_en = fields.String(validate=validate.Length(max=300), allow_none=True)
+    # Set when the item is checked by measuring (e.g. compaction in %): the unit it is read in.
+    unit = fields.String(validate=validate.Length(min=1, max=16), allow_none=True)
 
 
 class ChecklistFields(RecordSchema):

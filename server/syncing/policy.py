@@ -12,7 +12,7 @@ from ..accounts.tokens import Caller
 from ..approvals import reactions as approval_reactions
 from ..approvals.table import RULES as APPROVAL_RULES, SERVER_OPENED
 from ..extensions import db
-from ..permissions import allowed, mask, may_read
+from ..permissions import allowed, mask, may_read, stand_ins
 from ..projects.models import Project
 from ..records.feedback import DEFAULT_RESPONSE_HOURS
 from ..records import KINDS
@@ -38,7 +38,7 @@ class ServerPolicy:
                 and record.values.get("kind") in APPROVAL_RULES:
             # Each kind of the approvals table has its own deciders.
             action = f"decide:{record.values['kind']}"
-        return allowed(roles, rtype.name, action, is_author)
+        return allowed(roles, rtype.name, action, is_author, stand_ins(record, user_id))
 
     def reactions(self, rtype: RecordType, record: RecordState, source: str, target: str,
                   records: Records, user_id: str, roles: frozenset[str]) -> list:
@@ -112,7 +112,14 @@ class ServerPolicy:
     def guard(self, rtype: RecordType, source: str, target: str, record: RecordState,
               records: Records) -> dict:
         kind = KINDS[rtype.name]
-        return kind.guard(source, target, record, records) if kind.guard else {}
+        errors = {}
+        if kind.actor_guard:
+            user_id = self.caller.user_id
+            errors.update(kind.actor_guard(source, target, record, records, user_id,
+                                           self.caller.roles_in(record.project_id)))
+        if kind.guard and not errors:
+            errors.update(kind.guard(source, target, record, records))
+        return errors
 
 
 _DECISIONS = frozenset({"status:pending->approved", "status:pending->rejected"})

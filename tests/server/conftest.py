@@ -134,7 +134,8 @@ def demo(app):
         load_demo(DEMO_PASSWORD)
     return {"project_id": demo_id("project"),
             "users": {name: demo_id(name) for name in
-                      ("foreman1", "foreman2", "liaison1", "supervisor1", "safety1", "admin1")}}
+                      ("foreman1", "foreman2", "liaison1", "supervisor1", "safety1", "quality1",
+                       "admin1")}}
 
 
 class Auth:

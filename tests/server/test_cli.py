@@ -14,7 +14,8 @@ from .sync_client import Device, FlaskTransport
 BOTH = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 PASSWORD = "seed-pass-1"
 USERS = {"foreman1": ["foreman"], "foreman2": ["foreman"], "liaison1": ["liaison"],
-         "supervisor1": ["supervisor"], "safety1": ["safety"], "admin1": ["admin"]}
+         "supervisor1": ["supervisor"], "safety1": ["safety"], "quality1": ["quality"],
+         "admin1": ["admin"]}
 
 
 @pytest.fixture
@@ -74,7 +75,7 @@ def test_seed_demo_twice_changes_nothing_the_second_time(fresh_app):
     output = run(fresh_app, "seed-demo", "--password", PASSWORD)
     assert "demo loaded" in output
     loaded = snapshot(fresh_app)
-    assert loaded["users"] == 6
+    assert loaded["users"] == len(USERS)
 
     # Even with another password, the second run leaves everything as it was.
     output = run(fresh_app, "seed-demo", "--password", "another-pass-2")

@@ -24,6 +24,7 @@ from server.accounts.passwords import hash_password
 from server.accounts.tokens import issue_token
 from server.demo import demo_id
 from server.extensions import db
+from server.labels.codes import short_code
 from server.projects.models import Membership, Project
 from server.timestamps import utcnow
 
@@ -31,7 +32,7 @@ from .conftest import demo_app
 from .sync_client import Device, FlaskTransport
 
 PROJECT = demo_id("project")
-ROLES = ("foreman", "liaison", "safety", "supervisor", "admin")
+ROLES = ("foreman", "liaison", "safety", "quality", "supervisor", "admin")
 CALLERS = (*ROLES, "server_admin", "other_project", "no_project", "disabled", "revoked",
            "anonymous")
 SIGNED_OUT = {"disabled": 401, "revoked": 401, "anonymous": 401}
@@ -269,6 +270,12 @@ ROWS: tuple[Row, ...] = (
         lambda s: {"path": f"/api/records/task/{TASK}/history"}, expect(200)),
     Row("GET", "/api/records/<type_name>/<record_id>/qr",
         lambda s: {"path": f"/api/records/section/{SECTION}/qr?format=svg"}, expect(200)),
+    Row("GET", "/api/projects/<project_id>/sections/<section_id>/labels.pdf",
+        lambda s: {"path": f"/api/projects/{PROJECT}/sections/{demo_id('B02')}/labels.pdf"},
+        expect(200)),
+    Row("GET", "/api/projects/<project_id>/codes/<code>",
+        lambda s: {"path": f"/api/projects/{PROJECT}/codes/{short_code(demo_id('ws1'))}"},
+        expect(200)),
     Row("GET", "/api/projects/<project_id>/privacy/access-log",
         lambda s: {"path": f"/api/projects/{PROJECT}/privacy/access-log?limit=5"},
         expect(only("admin"))),

@@ -18,13 +18,24 @@ export function usePermissionTable(permissions) {
  * `status:<from>-><to>`) on a record of `type`; `isAuthor` when the user created the record.
  * Before the table is known, or for a type it does not name, the answer is yes: the server decides.
  */
-export function may(roles, type, action, { isAuthor = false } = {}) {
+export function may(roles, type, action, { isAuthor = false, standIns = [] } = {}) {
   const rules = table?.rules?.[type];
   if (!rules) return true;
   const key = action.startsWith('edit:') && !(action in rules) ? 'edit' : action;
   const granted = rules[key] ?? [];
+  const held = isAuthor ? [...standIns, table.author] : standIns;
   return granted.some((role) => roles.includes(role))
-    || (isAuthor && roles.length > 0 && granted.includes(table.author));
+    || (roles.length > 0 && held.some((standIn) => granted.includes(standIn)));
+}
+
+/**
+ * The stand-ins (`@crew_foreman`, `@next_foreman`) the user is for a record: the table names
+ * the field holding each one's user id (`stand_ins`), e.g. a work step's `foreman_id`.
+ */
+export function standInsOf(session, view) {
+  const fields = table?.stand_ins ?? {};
+  const me = session.user?.id;
+  return Object.entries(fields).filter(([, field]) => me && view?.fields?.[field] === me).map(([standIn]) => standIn);
 }
 
 /** Whether the user created `view` (a record made on this device and not yet pulled is theirs). */

@@ -92,6 +92,42 @@ export const RECORD_TYPES = {
     fields: kinds({ append: ['project_id', 'subject_type', 'subject_id', 'body'] }),
     titleFields: ['body'],
   },
+  // Added by this server: a step of a section's work, inspected self → mutual → specialist;
+  // a failed level is rectified and inspected again (docs/sync-protocol.md, `work_step`).
+  work_step: {
+    fields: kinds({
+      lww: ['project_id', 'section_id', 'step', 'crew', 'foreman_id', 'next_foreman_id', 'planned_start',
+        'planned_end', 'actual_start', 'actual_end', 'depends_on', 'early_start', 'notes'],
+      state: ['status'],
+    }),
+    transitions: {
+      planned: ['in_progress'],
+      in_progress: ['self_passed', 'rectifying_self'],
+      rectifying_self: ['in_progress'],
+      self_passed: ['mutual_passed', 'rectifying_mutual'],
+      rectifying_mutual: ['self_passed'],
+      mutual_passed: ['passed', 'rectifying_specialist'],
+      rectifying_specialist: ['mutual_passed'],
+      passed: [],
+    },
+    titleFields: ['step', 'crew'],
+  },
+  // One inspection of a work step, recorded once with its result (`pending` is never stored).
+  inspection: {
+    fields: kinds({
+      lww: ['project_id', 'work_step_id', 'level', 'round', 'checklist', 'notes', 'inspected_at'],
+      map: ['results', 'measurements'],
+      set: ['photos'],
+      state: ['result'],
+    }),
+    transitions: { pending: ['pass', 'fail'], pass: [], fail: [] },
+    titleFields: ['level', 'result'],
+  },
+  // When and where a photo was taken (and the photo a marked-up copy was drawn on).
+  photo_meta: {
+    fields: kinds({ lww: ['project_id', 'sha256', 'taken_at', 'latitude', 'longitude', 'accuracy_m', 'derived_from'] }),
+    titleFields: ['taken_at'],
+  },
   // Added by this server: checklist templates for safety checks (built-ins and the admins' own).
   checklist: {
     fields: kinds({ lww: ['project_id', 'code', 'name', 'name_en', 'items', 'builtin', 'active'] }),

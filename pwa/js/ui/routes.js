@@ -45,6 +45,11 @@ const FeedbackList = lazy(() => import('./feedback/feedback_list_screen.js'), 'F
 const Feedback = lazy(() => import('./feedback/feedback_screen.js'), 'FeedbackScreen');
 const Approvals = lazy(() => import('./approvals/approvals_screen.js'), 'ApprovalsScreen');
 const Dashboard = lazy(() => import('./dashboard/dashboard_screen.js'), 'DashboardScreen');
+const WorkStep = lazy(() => import('./worksteps/work_step_screen.js'), 'WorkStepScreen');
+const WorkStepForm = lazy(() => import('./worksteps/work_step_form_screen.js'), 'WorkStepFormScreen');
+const InspectionForm = lazy(() => import('./worksteps/inspection_form_screen.js'), 'InspectionFormScreen');
+const CodeLookup = lazy(() => import('./worksteps/code_lookup_screen.js'), 'CodeLookupScreen');
+const SectionTrace = lazy(() => import('./trace/section_trace_screen.js'), 'SectionTraceScreen');
 const FeedbackIntake = lazy(() => import('./feedback/feedback_intake_screen.js'), 'FeedbackIntakeScreen');
 
 export const ROUTES = [
@@ -62,7 +67,13 @@ export const ROUTES = [
   { name: 'sections', path: '/sections', load: Sections, section: 'home' },
   { name: 'section-new', path: '/sections/new', load: SectionForm, section: 'home' },
   { name: 'section-edit', path: '/r/section/:id/edit', load: SectionForm, section: 'home' },
+  { name: 'section-trace', path: '/r/section/:id/trace', load: SectionTrace, section: 'home' },
   { name: 'section', path: '/r/section/:id', load: Section, section: 'home' },
+  { name: 'work-step-new', path: '/work-steps/new', load: WorkStepForm, section: 'home' },
+  { name: 'work-step-edit', path: '/r/work_step/:id/edit', load: WorkStepForm, section: 'home' },
+  { name: 'inspection-new', path: '/r/work_step/:id/inspect', load: InspectionForm, section: 'home' },
+  { name: 'work-step', path: '/r/work_step/:id', load: WorkStep, section: 'home' },
+  { name: 'scan', path: '/scan', load: CodeLookup, section: 'home' },
   { name: 'crew', path: '/crew', load: Crew, section: 'home' },
   { name: 'dashboard', path: '/dashboard', load: Dashboard, section: 'home' },
   { name: 'checks', path: '/checks', load: Checks, section: 'home' },

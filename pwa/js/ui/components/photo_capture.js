@@ -1,7 +1,8 @@
 /**
  * Turns a camera picture into what a record names: a JPEG of at most 1600 px on its long side,
  * named by the SHA-256 of its bytes and kept in `pending_blobs` until the sync loop uploads it.
- * Resizing on the phone keeps uploads small on a site's weak mobile signal.
+ * Resizing on the phone keeps uploads small on a site's weak mobile signal. The resize drops EXIF,
+ * so when and where a picture was taken travel beside it (photo_place.js, a `photo_meta` record).
  */
 import { savePendingBlob } from '../../db/pending_blobs.js';
 

@@ -7,7 +7,8 @@ import { PhotoStrip } from './photo_strip.js';
 const CAMERA_ICON = 'M12 9a4 4 0 1 0 0 8 4 4 0 0 0 0-8zm8-4h-3.2L15 3H9L7.2 5H4a2 2 0 0 0-2 2v12a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2V7a2 2 0 0 0-2-2zm-8 13a5 5 0 1 1 0-10 5 5 0 0 1 0 10z';
 
 /**
- * `onAdd(sha)` is called once per picture, after it is resized and stored on the phone;
+ * `onAdd(sha, file)` is called once per picture, after it is resized and stored on the phone
+ * (`file`, the camera's, tells when it was taken);
  * `onRemove(sha)` (optional) offers removing photos. testids: `<testid>` (the file input),
  * `<testid>-button` (its label), `<testid>-list`, `<testid>-status`. Call `destroy()` on leave.
  */
@@ -26,7 +27,7 @@ export class PhotoField {
           try {
             const sha = await capturePhoto(file);
             this.status.textContent = navigator.onLine ? t('photo.saved') : t('photo.savedOffline');
-            await onAdd(sha);
+            await onAdd(sha, file);
           } catch (error) {
             console.warn('photo could not be read', error);
             this.status.textContent = t('photo.unreadable');

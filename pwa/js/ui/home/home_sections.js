@@ -56,7 +56,7 @@ export const HOME_SECTIONS = [
 ];
 
 /** Role order on the home screen when a user has several roles. */
-const ROLE_ORDER = ['foreman', 'liaison', 'safety', 'supervisor'];
+const ROLE_ORDER = ['foreman', 'liaison', 'safety', 'quality', 'supervisor'];
 
 /**
  * Big links at the top of home, most used first for each role. `primary` marks the one a role
@@ -95,7 +95,12 @@ export const HOME_LINKS = [
     id: 'approvals', roles: ['supervisor'], href: '/approvals', labelKey: 'home.link.approvals',
     countType: 'approval', count: (views) => views.filter(statusIn('pending')).length,
   },
-  { id: 'sections', roles: ['admin', 'foreman', 'supervisor'], href: '/sections', labelKey: 'sections.title', primary: true },
+  {
+    id: 'inspect', roles: ['quality'], href: '/records/work_step', labelKey: 'home.link.inspect', primary: true,
+    countType: 'work_step', count: (views) => views.filter(statusIn('mutual_passed')).length,
+  },
+  { id: 'sections', roles: ['admin', 'foreman', 'quality', 'supervisor'], href: '/sections', labelKey: 'sections.title', primary: true },
+  { id: 'scan', roles: ['foreman', 'quality', 'supervisor', 'safety'], href: '/scan', labelKey: 'scan.title' },
   { id: 'crew', roles: ['foreman', 'admin'], href: '/crew', labelKey: 'crew.title' },
   { id: 'checklists', roles: ['admin'], href: '/checklists', labelKey: 'checklists.title' },
   { id: 'dashboard', roles: ['supervisor', 'admin', 'safety', 'liaison', 'foreman'], href: '/dashboard', labelKey: 'dashboard.title' },

@@ -15,6 +15,8 @@ import { typeLabel } from '../components/record_text.js';
 import { Screen } from '../screen.js';
 import { SectionStatsLine } from './section_stats_line.js';
 import { isOpenAction, isOpenFeedback, isOpenTask, loadSite, sectionLabel, sectionStats } from './site_facts.js';
+import { loadSectionSteps } from '../worksteps/work_step_facts.js';
+import { SectionLabels } from './section_labels.js';
 
 export class SectionScreen extends Screen {
   constructor(...args) {
@@ -27,7 +29,7 @@ export class SectionScreen extends Screen {
 
   async render() {
     const { id } = this.params;
-    const [section, site, nameOf] = await Promise.all([loadView('section', id), loadSite(), loadNameDirectory(this.app)]);
+    const [section, site, nameOf, steps] = await Promise.all([loadView('section', id), loadSite(), loadNameDirectory(this.app), loadSectionSteps(id)]);
     this.templates = section ? await loadChecklists(section.fields.project_id, { all: true }) : [];
     if (!section) {
       this.show(h('h1', { tabindex: '-1' }, typeLabel('section')), h('p', { class: 'empty', testid: 'record-missing' }, t('record.missing')));
@@ -62,13 +64,17 @@ export class SectionScreen extends Screen {
         create('task') ? h('a', { class: 'button', href: `/tasks/new?section=${id}`, testid: 'section-new-task' }, t('task.new')) : null,
         create('safety_check') ? h('a', { class: 'button', href: `/checks/new?section=${id}`, testid: 'section-new-check' }, t('checks.new')) : null,
         create('feedback') ? h('a', { class: 'button', href: `/feedback/new?section=${id}`, testid: 'section-new-feedback' }, t('feedback.new')) : null,
+        create('work_step') ? h('a', { class: 'button', href: `/work-steps/new?section=${id}`, testid: 'section-new-work-step' }, t('worksteps.new')) : null,
+        h('a', { class: 'button', href: `/r/section/${id}/trace`, testid: 'section-trace-link' }, t('trace.title')),
         may(roles, 'section', 'edit') ? h('a', { class: 'button', href: `/r/section/${id}/edit`, testid: 'edit-section' }, t('sections.edit')) : null),
+      this.group('section-work-steps', t('types.work_step'), steps, nameOf),
       this.group('section-tasks', t('types.task'), tasks, nameOf),
       this.group('section-checks', t('types.safety_check'), checks, nameOf),
       this.group('section-actions', t('types.action'), actions, nameOf),
       this.group('section-feedback', t('types.feedback'), feedback, nameOf),
       this.group('section-briefings', t('types.briefing'), briefings, nameOf),
       this.qrSection(section),
+      section.serverSeq != null ? SectionLabels(this.app, section) : null,
       this.history.element(nameOf));
     this.loadQr(section);
     this.history.load(section.serverSeq);
