@@ -10,6 +10,8 @@ from sqlalchemy import select
 from .accounts.models import User
 from .accounts.passwords import hash_password
 from .accounts.tokens import Caller
+from .blobs.routes import keep
+from .demo_drawings import water_main_plan
 from .extensions import db
 from .projects.models import Membership, Project
 from .projects.setup import add_builtin_checklists
@@ -183,5 +185,20 @@ def load_demo(password: str, today: dt.date | None = None) -> None:
     put("foreman2", "approval", "p1", {
         **base, "subject_type": "task", "subject_id": demo_id("t3"), "kind": "acceptance",
         "note": "W12–W15 开槽完成，申请验槽。"})
+    # A drawing in two revisions (rev. B current), rev. A's pins still placed on rev. A,
+    # and the minutes of today's briefing.
+    put(admin, "document", "d-plan", {
+        **base, "kind": "drawing", "title": "给水管线迁改平面图", "number": "道施-03",
+        "discipline": "给排水", "section_ids": {"add": [demo_id("B01")]}})
+    for revision, date, note in (("A", day(-10), "首次发布"), ("B", day(-1), "阀门井东移 16 m，增设旁通管")):
+        put(admin, "document_version", f"d-plan-{revision}", {
+            **base, "document_id": demo_id("d-plan"), "revision": revision, "date": date,
+            "note": note, "file": keep(water_main_plan(revision), users["admin1"].id)})
+    put("foreman1", "pin", "pin-t2", {
+        **base, "document_id": demo_id("d-plan"), "version_id": demo_id("d-plan-A"), "page": 1,
+        "x": 0.55, "y": 0.42, "subject_type": "task", "subject_id": demo_id("t2")})
+    put(admin, "document", "d-minutes", {
+        **base, "kind": "minutes", "title": "班前会及协调会纪要", "number": f"纪要-{day(0)}",
+        "briefing_id": demo_id("b-today")})
     put(sup, "comment", "m1", {**base, "subject_type": "task", "subject_id": demo_id("t2"),
                                "body": "停水时间以自来水公司公告为准，提前通知沿线商户。"})

@@ -7,7 +7,8 @@ from typing import Callable
 from sync import RecordState, RecordType, Registry
 from sync.store import Records
 
-from . import action, approval, briefing, checklist, comment, feedback, safety_check, section, task, worker
+from . import (action, approval, briefing, checklist, comment, document, feedback, pin, safety_check,
+               section, task, worker)
 from .base import RecordSchema
 
 # A transition guard: (source, target, the record, other records as the push sees them) →
@@ -47,6 +48,9 @@ KINDS: dict[str, RecordKind] = {kind.name: kind for kind in (
     RecordKind(comment.TYPE, comment.Comment, comment.CommentFields()),
     RecordKind(checklist.TYPE, checklist.Checklist, checklist.ChecklistFields()),
     RecordKind(worker.TYPE, worker.Worker, worker.WorkerFields()),
+    RecordKind(document.TYPE, document.Document, document.DocumentFields()),
+    RecordKind(document.VERSION_TYPE, document.DocumentVersion, document.DocumentVersionFields()),
+    RecordKind(pin.TYPE, pin.Pin, pin.PinFields()),
 )}
 
 REGISTRY = Registry([kind.type for kind in KINDS.values()])

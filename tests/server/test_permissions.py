@@ -43,6 +43,11 @@ def create_fields(type_name: str) -> dict:
         "checklist": {"code": f"trial-{uuid.uuid4().hex[:6]}", "name": "Trial template",
                       "items": [{"code": "TR01", "text": "Barriers in place"}]},
         "worker": {"name": "王建军", "trade": "钢筋工", "team": "一班", "active": True},
+        "document": {"kind": "drawing", "title": "给水管平面图", "number": "给施-01"},
+        "document_version": {"document_id": str(uuid.uuid4()), "file": "ab" * 32,
+                             "revision": "A", "note": "first issue"},
+        "pin": {"document_id": str(uuid.uuid4()), "version_id": str(uuid.uuid4()), "page": 1,
+                "x": 0.25, "y": 0.5, **subject},
     }[type_name]}
 
 
@@ -51,7 +56,8 @@ EDIT = {"section": ("name", "Renamed section"), "task": ("title", "Renamed task"
         "briefing": ("weather", "rain"), "safety_check": ("notes", "rechecked"),
         "action": ("description", "Fence and light the trench"),
         "feedback": ("description", "Breaker after 22:00"), "approval": ("note", "updated"),
-        "checklist": ("name", "Renamed template"), "worker": ("team", "二班")}
+        "checklist": ("name", "Renamed template"), "worker": ("team", "二班"),
+        "document": ("title", "给水管平面图（修）"), "pin": ("x", 0.75)}
 # New values for fields with their own rule (`edit:<field>` in the table).
 FIELD_EDIT = {("approval", "decision_comment"): "Checked on site: fine"}
 
