@@ -116,6 +116,7 @@ export const HOME_LINKS = [
   },
   { id: 'sections', roles: ['admin', 'foreman', 'supervisor'], href: '/sections', labelKey: 'sections.title', primary: true },
   { id: 'crew', roles: ['foreman', 'admin'], href: '/crew', labelKey: 'crew.title' },
+  { id: 'documents', roles: ['foreman', 'supervisor', 'admin', 'safety', 'liaison'], href: '/documents', labelKey: 'documents.title' },
   { id: 'checklists', roles: ['admin'], href: '/checklists', labelKey: 'checklists.title' },
 ];
 
