@@ -1,7 +1,7 @@
 """Drawings on a phone: an admin publishes rev. A, a foreman keeps it offline and pins a task on
 it; offline the drawing and the task open from the pin; rev. B arrives, the kept copy is
 replaced, rev. A is marked superseded and the pin says where it was placed. Then the document
-screens in both languages at both widths, screenshotted and audited."""
+screens in both languages at both widths, screenshotted and audited, and a briefing's minutes."""
 from __future__ import annotations
 
 import hashlib
@@ -122,5 +122,11 @@ def test_the_document_screens_fit_a_phone_in_both_languages(locale, phones, scre
     page.goto(f"/r/document_version/{demo_id('d-plan-A')}")
     expect(foreman.testid("drawing-page")).to_have_attribute("data-loaded", "true", timeout=30_000)
     tour.visit("drawing-superseded", None, "superseded-banner", full_page=True)
+    # Today's briefing leads to the minutes that record it, and back.
+    page.goto(f"/r/briefing/{demo_id('b-today')}")
+    foreman.testid("briefing-minutes").click()
+    expect(foreman.testid("document-page")).to_have_attribute("data-id", demo_id("d-minutes"))
+    expect(foreman.testid("minutes-briefing").locator("a")).to_have_attribute(
+        "href", f"/r/briefing/{demo_id('b-today')}")
     assert_no_problems(tour)
     foreman.assert_no_errors()

@@ -55,7 +55,8 @@ export class PinLayer {
       return marker;
     }));
     const open = [...candidates.values()].filter((view) => !FINISHED.has(view.fields.status) && !pins.some((pin) => pin.fields.subject_id === view.id));
-    this.element.replaceChildren(
+    // replaceChildren would write a skipped (null) part as the text "null".
+    this.element.replaceChildren(...[
       h('h2', {}, t('documents.pins', { count: described.length })),
       this.placing ? h('p', { class: 'banner banner-info', role: 'status', testid: 'pin-placing' },
         t(this.placing.pinId ? 'documents.tapToMove' : 'documents.tapToPlace'), ' ',
@@ -76,7 +77,8 @@ export class PinLayer {
             this.placing = subjectId ? { subject_type: subjectType, subject_id: subjectId } : null;
             this.screen.render();
           },
-        })) : null);
+        })) : null,
+    ].filter(Boolean));
     const select = this.element.querySelector('#pin-subject');
     if (select && this.placing?.subject_id) select.value = `${this.placing.subject_type}:${this.placing.subject_id}`;
   }

@@ -49,6 +49,9 @@ export class DrawingScreen extends Screen {
     const pins = allPins.filter((pin) => pin.fields.document_id === version.fields.document_id
       && (isCurrent || pin.fields.version_id === version.id));
     const roles = rolesIn(this.app.session, version.fields.project_id);
+    // A superseded sheet carries its mark across the drawing itself, as stamped paper copies do.
+    this.sheet.dataset.superseded = String(!isCurrent);
+    this.sheet.dataset.mark = isCurrent ? '' : t('documents.superseded');
     this.pins.update({ version, versions, pins, page: this.page, candidates, mayPin: isCurrent && may(roles, 'pin', 'create'), mayMove: isCurrent && may(roles, 'pin', 'edit') });
     this.show(
       h('header', { class: 'screen-header', testid: 'drawing-header', dataset: { current: String(isCurrent) } },
@@ -57,7 +60,7 @@ export class DrawingScreen extends Screen {
           ' ', t('documents.revision', { revision: version.fields.revision ?? '?' }))),
       isCurrent ? null : h('p', { class: 'banner banner-warning superseded-banner', role: 'note', testid: 'superseded-banner' },
         h('strong', {}, t('documents.superseded')), ' ',
-        current ? h('a', { href: `/r/document_version/${current.id}` }, t('documents.supersededBy', { revision: current.fields.revision ?? '?' })) : null),
+        current ? h('a', { class: 'button', href: `/r/document_version/${current.id}`, testid: 'superseded-open-current' }, t('documents.supersededBy', { revision: current.fields.revision ?? '?' })) : null),
       this.fileView(version, pageCount),
       this.pins.element);
     await this.showPage(version);

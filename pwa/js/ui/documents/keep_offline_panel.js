@@ -24,7 +24,8 @@ export class KeepOfflinePanel {
     const status = entry
       ? t(entry.versionId === current?.id ? 'documents.keptRevision' : 'documents.keptOlder', { revision: this.revisionOf(entry) })
       : t('documents.notKept');
-    this.element.replaceChildren(
+    // replaceChildren would write a skipped (null) part as the text "null".
+    this.element.replaceChildren(...[
       h('h2', {}, t('documents.offline')),
       h('p', { testid: 'keep-offline-status', dataset: { kept: String(Boolean(entry)) } }, status),
       this.busy ? h('p', { class: 'hint', role: 'status', testid: 'keep-offline-progress' }, this.busy) : null,
@@ -36,7 +37,8 @@ export class KeepOfflinePanel {
           onclick: () => this.keep(document, current),
         }, t('documents.pin')),
       !synced && !entry ? h('p', { class: 'hint' }, t('documents.pinAfterSync')) : null,
-      use ? h('p', { class: 'hint', testid: 'storage-use' }, t('documents.storageUse', { used: megabytes(use.usage), total: megabytes(use.quota) })) : null);
+      use ? h('p', { class: 'hint', testid: 'storage-use' }, t('documents.storageUse', { used: megabytes(use.usage), total: megabytes(use.quota) })) : null,
+    ].filter(Boolean));
     this.versions = this.screen.versions;
   }
 

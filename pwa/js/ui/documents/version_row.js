@@ -23,10 +23,10 @@ export function VersionRow(version, { current, nameOf, approvals }) {
         ? h('span', { class: 'chip chip-current', testid: 'version-current' }, t('documents.current'))
         : h('span', { class: 'chip chip-superseded', testid: 'version-superseded' }, t('documents.superseded'))),
     h('p', { class: 'muted version-meta' },
-      [version.fields.date ? formatDate(version.fields.date) : null,
-        t('documents.uploadedBy', { name: who }),
-        // A version is never edited: its last change is its upload.
-        version.updatedAt ? formatDateTime(version.updatedAt) : null].filter(Boolean).join(' · ')),
+      // A version is never edited: its last change is its upload.
+      [version.fields.date ? t('documents.dated', { date: formatDate(version.fields.date) }) : null,
+        version.updatedAt ? t('documents.uploadedAt', { name: who, time: formatDateTime(version.updatedAt) })
+          : t('documents.uploadedBy', { name: who })].filter(Boolean).join(' · ')),
     version.fields.note ? h('p', { class: 'version-note' }, version.fields.note) : null,
     version.fields.needs_signoff ? h('p', { class: 'hint' }, t('documents.needsSignoff')) : null,
     ApprovalChips(approvals, version.id),
