@@ -119,6 +119,10 @@ def test_the_document_screens_fit_a_phone_in_both_languages(locale, phones, scre
     page.goto(f"/r/document_version/{demo_id('d-plan-B')}")
     expect(foreman.testid("drawing-page")).to_have_attribute("data-loaded", "true", timeout=30_000)
     tour.visit("drawing-pins", None, "pin-marker", full_page=True)
+    width = foreman.testid("drawing-page").bounding_box()["width"]
+    foreman.testid("zoom-in").click()
+    expect(foreman.testid("zoom-label")).to_have_text("150%")
+    assert foreman.testid("drawing-page").bounding_box()["width"] > width * 1.4
     page.goto(f"/r/document_version/{demo_id('d-plan-A')}")
     expect(foreman.testid("drawing-page")).to_have_attribute("data-loaded", "true", timeout=30_000)
     tour.visit("drawing-superseded", None, "superseded-banner", full_page=True)
@@ -130,3 +134,31 @@ def test_the_document_screens_fit_a_phone_in_both_languages(locale, phones, scre
         "href", f"/r/briefing/{demo_id('b-today')}")
     assert_no_problems(tour)
     foreman.assert_no_errors()
+
+
+def test_an_admin_uploads_a_new_version_from_the_phone(phones, server_api, tmp_path):
+    admin_api = server_api("admin1")
+    document_id = str(uuid.uuid4())
+    admin_api.put("document", document_id, project_id=admin_api.project_id, kind="change_order",
+                  title="B02 检查井位置变更", number=f"变-{uuid.uuid4().hex[:4]}")
+    drawing = tmp_path / "change.pdf"
+    drawing.write_bytes(water_main_plan("B"))
+    admin = phones("admin1")
+    admin.login("admin1")
+    dismiss_storage_warning(admin.page)
+    admin.goto(f"/r/document/{document_id}")
+    expect(admin.testid("document-no-version")).to_be_visible()
+    admin.testid("version-upload").locator("summary").click()
+    expect(admin.testid("version-revision")).to_have_value("A")
+    admin.testid("version-file").set_input_files(str(drawing))
+    admin.testid("version-note").fill("检查井 W13 东移 2 m")
+    admin.testid("version-save").click()
+    expect(admin.testid("version-upload-progress")).to_have_text(admin.text("documents.uploaded"), timeout=60_000)
+    expect(admin.testid("version-row")).to_have_count(1)
+    expect(admin.testid("version-current")).to_be_visible()
+    admin.sync_now()
+    version_id = admin.testid("version-row").get_attribute("data-id")
+    data = admin_api.record("document_version", version_id)["data"]
+    assert (data["revision"], data["note"], data["file"]) == (
+        "A", "检查井 W13 东移 2 m", hashlib.sha256(drawing.read_bytes()).hexdigest())
+    admin.assert_no_errors()
