@@ -32,6 +32,8 @@ async function fetchCopy(app, sha, onProgress) {
     await cache.put(pagesUrl(sha), counted);
     urls = Array.from({ length: pages }, (_, index) => pageUrl(sha, index + 1));
   } else if (counted.status === 415) {
+    // Kept too, so offline the viewer still learns that this file is an image.
+    await cache.put(pagesUrl(sha), counted);
     urls = [imageUrl(sha)];
   } else {
     throw new Error(`pages: ${counted.status}`);
@@ -43,7 +45,7 @@ async function fetchCopy(app, sha, onProgress) {
     await cache.put(url, response);
     onProgress(index + 1, urls.length);
   }
-  return counted.status === 200 ? [pagesUrl(sha), ...urls] : urls;
+  return [pagesUrl(sha), ...urls];
 }
 
 /** Keeps `version` of `documentId` on this phone, replacing an older kept copy. */
