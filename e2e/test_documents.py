@@ -77,6 +77,7 @@ def test_a_pinned_drawing_opens_offline_and_is_replaced_by_the_next_revision(pho
     foreman.testid("pin-marker").click()
     expect(page).to_have_url(re.compile(rf"/r/task/{task_id}$"))
     expect(foreman.testid("record-detail")).to_contain_text("W14 检查井砌筑")
+    expect(foreman.testid("pinned-on")).to_have_attribute("href", f"/r/document_version/{rev_a}")
 
     # Rev. B is published; back online, the kept copy becomes rev. B and rev. A's goes.
     rev_b = publish(admin, document_id, "B", second)

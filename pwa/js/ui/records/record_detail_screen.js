@@ -16,6 +16,7 @@ import { StatusActions } from '../components/status_actions.js';
 import { localToday } from '../home/home_sections.js';
 import { OverdueChip } from '../tasks/task_overdue.js';
 import { ActionDoneControl, RectificationEvidence } from '../safety/action_done.js';
+import { PinnedOn } from '../documents/pinned_on.js';
 
 export class RecordDetailScreen extends Screen {
   constructor(...args) {
@@ -61,6 +62,7 @@ export class RecordDetailScreen extends Screen {
         ? RectificationEvidence(this.app, view, view.fields.check_id ? await loadView('safety_check', view.fields.check_id) : null, this.evidence)
         : null,
       type === 'task' && mayEdit ? h('a', { class: 'button button-block', href: `/r/task/${id}/edit`, testid: 'edit-record' }, t('record.edit')) : null,
+      await PinnedOn(id),
       h('dl', { class: 'fields', testid: 'record-detail' }, orderedFields(view)
         .filter((name) => !(name === 'subject_type' && refs.has('subject_id'))) // said by the subject's own line
         .filter((name) => !(hasPhotos && name === 'photos')) // shown once, under their own heading below
