@@ -278,7 +278,7 @@ def page_count(sha256):
     return {"pages": len(sizes), "sizes": [[round(w, 2), round(h, 2)] for w, h in sizes]}
 
 
-@bp.route(f"/{SHA}/pages/<int:number>.png", methods=["GET"])
+@bp.route(f"/{SHA}/pages/<int:number>", methods=["GET"])
 @login_required
 @bp.arguments(PageQuery, location="query")
 @bp.response(200, description="the page as a PNG image")

@@ -137,7 +137,7 @@ def test_a_versions_file_is_read_by_the_documents_project_only(site):
     site.version(document_id, data, "A", username="supervisor1")
     assert site.client.get(path, headers=site.headers("foreman1")).status_code == 200
     assert site.client.get(f"{path}/pages", headers=site.headers("liaison1")).status_code == 200
-    for outsider_path in (path, f"{path}/pages", f"{path}/pages/1.png"):
+    for outsider_path in (path, f"{path}/pages", f"{path}/pages/1"):
         assert_error(site.client.get(outsider_path, headers=site.headers("outsider")), 404)
 
 
@@ -150,20 +150,20 @@ def test_page_two_of_a_real_pdf_renders_at_the_asked_width(site):
     counted = site.client.get(path, headers=site.headers("foreman1")).get_json()
     assert counted == {"pages": 3, "sizes": [[595, 842], [842, 595], [595, 842]]}
     for attempt in ("rendered", "cached"):
-        response = site.client.get(f"{path}/2.png?width=800", headers=site.headers("foreman1"))
+        response = site.client.get(f"{path}/2?width=800", headers=site.headers("foreman1"))
         assert (response.status_code, response.mimetype) == (200, "image/png"), attempt
         image = Image.open(io.BytesIO(response.get_data()))
         # Landscape: as tall as the page's shape says (PDFium rounds a part pixel up).
         assert image.size[0] == 800 and abs(image.size[1] - 595 * 800 / 842) < 1, image.size
     # Widths are bounded and rounded to steps, and a tall page is drawn narrower, so
     # renders stay few and a render's memory bounded.
-    wide = site.client.get(f"{path}/2.png?width=90000", headers=site.headers("foreman1"))
+    wide = site.client.get(f"{path}/2?width=90000", headers=site.headers("foreman1"))
     assert Image.open(io.BytesIO(wide.get_data())).size[0] == pages.MAX_WIDTH
-    tall = Image.open(io.BytesIO(site.client.get(f"{path}/1.png?width=90000",
+    tall = Image.open(io.BytesIO(site.client.get(f"{path}/1?width=90000",
                                                  headers=site.headers("foreman1")).get_data()))
     assert tall.size[0] < pages.MAX_WIDTH and tall.size[0] * tall.size[1] <= pages.MAX_PIXELS * 1.01
-    assert_error(site.client.get(f"{path}/4.png", headers=site.headers("foreman1")), 404)
-    assert_error(site.client.get(f"{path}/0.png", headers=site.headers("foreman1")), 404)
+    assert_error(site.client.get(f"{path}/4", headers=site.headers("foreman1")), 404)
+    assert_error(site.client.get(f"{path}/0", headers=site.headers("foreman1")), 404)
 
 
 def test_an_image_has_no_pages_and_is_served_as_it_is(site):

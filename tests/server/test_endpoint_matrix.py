@@ -285,8 +285,8 @@ ROWS: tuple[Row, ...] = (
         {**any_user(404), "foreman": 200}),
     Row("GET", "/api/blobs/<sha256>/pages",
         lambda s: {"path": f"/api/blobs/{s.ids['drawing']}/pages"}, expect(200)),
-    Row("GET", "/api/blobs/<sha256>/pages/<int:number>.png",
-        lambda s: {"path": f"/api/blobs/{s.ids['drawing']}/pages/2.png?width=300"}, expect(200)),
+    Row("GET", "/api/blobs/<sha256>/pages/<int:number>",
+        lambda s: {"path": f"/api/blobs/{s.ids['drawing']}/pages/2?width=300"}, expect(200)),
 )
 
 

@@ -38,7 +38,7 @@ export function documentLabel(document) {
 
 /** URLs of a file's rendered pages (`count` of them) and of its page count. */
 export const pagesUrl = (sha) => `/api/blobs/${sha}/pages`;
-export const pageUrl = (sha, number) => `/api/blobs/${sha}/pages/${number}.png?width=${PAGE_WIDTH}`;
+export const pageUrl = (sha, number) => `/api/blobs/${sha}/pages/${number}?width=${PAGE_WIDTH}`;
 /** An image file is shown as it is, at the display size the server serves photos. */
 export const imageUrl = (sha) => `/api/blobs/${sha}?variant=display`;
 
