@@ -5,7 +5,8 @@
  *   shell's bytes, so any change installs this worker as an update, and the page offers
  *   "Update available — reload" instead of swapping code under the user.
  * - /api/ is network only: sync data lives in IndexedDB, never in this cache.
- *   Photo blobs (/api/blobs/…, content-addressed and immutable) go to their own runtime cache.
+ *   Photo blobs (/api/blobs/…, content-addressed and immutable) go to their own runtime cache;
+ *   documents kept offline are put by the page into the pinned cache, which is read first.
  * - Navigations (e.g. /r/task/<id>) get the cached index.html; the page routes them itself.
  */
 
@@ -16,7 +17,9 @@ const { version: VERSION, files: SHELL_FILES } = self.SHELL_MANIFEST;
 const PREFIX = 'gridline-';
 const SHELL_CACHE = `${PREFIX}shell-${VERSION}`;
 const BLOB_CACHE = `${PREFIX}blobs-v1`;
-const KNOWN_CACHES = [SHELL_CACHE, BLOB_CACHE];
+// Filled and emptied by the page (js/ui/documents/offline_copies.js): "keep offline" drawings.
+const PINNED_CACHE = `${PREFIX}pinned-v1`;
+const KNOWN_CACHES = [SHELL_CACHE, BLOB_CACHE, PINNED_CACHE];
 const INDEX = '/';
 
 self.addEventListener('install', (event) => {
@@ -47,7 +50,9 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET' || url.origin !== self.location.origin) return;
 
   if (url.pathname.startsWith('/api/blobs/')) {
-    event.respondWith(cacheFirst(BLOB_CACHE, request));
+    // The page fetching a copy to keep stores it itself: no second copy here.
+    if (request.headers.has('X-Keep-Offline')) return;
+    event.respondWith(keptOrCacheFirst(request));
     return;
   }
   if (url.pathname.startsWith('/api/')) return; // network only, never cached
@@ -63,6 +68,12 @@ self.addEventListener('fetch', (event) => {
 async function shellPage(request) {
   const cached = await caches.match(INDEX, { cacheName: SHELL_CACHE });
   return cached ?? fetch(request);
+}
+
+/** A drawing kept offline, else the runtime blob cache. */
+async function keptOrCacheFirst(request) {
+  const kept = await caches.match(request, { cacheName: PINNED_CACHE, ignoreVary: true });
+  return kept ?? cacheFirst(BLOB_CACHE, request);
 }
 
 /** Blobs never change under their hash: a cached copy is always right. Only 200s are kept. */

@@ -10,6 +10,8 @@ from sqlalchemy import select
 from .accounts.models import User
 from .accounts.passwords import hash_password
 from .accounts.tokens import Caller
+from .blobs.routes import keep
+from .demo_drawings import water_main_plan
 from .extensions import db
 from .projects.models import Membership, Project
 from .projects.setup import add_builtin_checklists
@@ -189,6 +191,24 @@ def load_demo(password: str, today: dt.date | None = None) -> None:
 
     _work_steps(put, base, users, day)
 
+    # A drawing in two revisions (rev. B current), rev. A's pins still placed on rev. A,
+    # and the minutes of today's briefing.
+    put(admin, "document", "d-plan", {
+        **base, "kind": "drawing", "title": "给水管线迁改平面图", "number": "道施-03",
+        "discipline": "给排水", "section_ids": {"add": [demo_id("B01")]}})
+    for revision, date, note in (("A", day(-10), "首次发布"), ("B", day(-1), "阀门井东移 16 m，增设旁通管")):
+        put(admin, "document_version", f"d-plan-{revision}", {
+            **base, "document_id": demo_id("d-plan"), "revision": revision, "date": date,
+            "note": note, "file": keep(water_main_plan(revision), users["admin1"].id)})
+    put("foreman1", "pin", "pin-t2", {
+        **base, "document_id": demo_id("d-plan"), "version_id": demo_id("d-plan-A"), "page": 1,
+        "x": 0.55, "y": 0.42, "subject_type": "task", "subject_id": demo_id("t2")})
+    put(admin, "document", "d-minutes", {
+        **base, "kind": "minutes", "title": "班前会及协调会纪要", "number": f"纪要-{day(0)}",
+        "briefing_id": demo_id("b-today")})
+    put(admin, "document", "doc-co1", {
+        **base, "kind": "change_order", "title": "W14 检查井位置东移", "number": "变更-001",
+        "discipline": "给排水", "section_ids": {"add": [demo_id("B02")]}})
     # Pending approvals the server opened as the demo moved its subjects: t3 marked done
     # (task acceptance) and f3 resolved (closure review); f2, past its response deadline,
     # is escalated at a supervisor's first sync. A change order is asked for by hand.

@@ -121,6 +121,18 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "photo_meta": {
         "create": EVERYONE, "edit": frozenset({ADMIN, AUTHOR}), "delete": frozenset({ADMIN, AUTHOR}),
     },
+    # Documents and their versions are published by who signs for the site's paperwork;
+    # a version, once uploaded, is withdrawn by an admin only.
+    "document": {
+        "create": DECIDERS, "edit": DECIDERS, "delete": frozenset({ADMIN}),
+    },
+    "document_version": {
+        "create": DECIDERS, "delete": frozenset({ADMIN}),
+    },
+    # Whoever works a record may pin it on a drawing, and move the pin.
+    "pin": {
+        "create": EVERYONE, "edit": EVERYONE, "delete": DECIDERS | {AUTHOR},
+    },
 }
 
 # Fields shown unmasked only to these roles; everyone else gets a masked value.

@@ -1,4 +1,5 @@
-"""Blob endpoints: idempotent upload, existence check, and stripped variants."""
+"""Blob endpoints: idempotent upload, existence check, stripped variants, and the pages of a
+PDF as images."""
 from __future__ import annotations
 
 import hashlib
@@ -15,7 +16,7 @@ from ..accounts.tokens import login_required
 from ..errors import ApiError
 from ..extensions import Blueprint, db
 from ..records.base import SHA256_RE
-from . import images, references, stripping
+from . import images, pages, references, stripping
 from .models import Blob
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,19 @@ def _store(path: Path, data: bytes) -> None:
         log.error("could not store blob %s: %s", path.name, error)
         raise ApiError(503, "the server could not store the file; try again later",
                        "unavailable", headers={"Retry-After": str(DISK_RETRY_AFTER)}) from error
+
+
+def keep(data: bytes, created_by: str | None) -> str:
+    """Store bytes that passed `images.check` as an upload would, in the caller's
+    transaction (for the demo's drawings); their name."""
+    sha256 = hashlib.sha256(data).hexdigest()
+    if db.session.get(Blob, sha256) is None:
+        checked = images.check(data)
+        _write(_path(sha256), data)
+        db.session.add(Blob(sha256=sha256, content_type=checked.content_type, size=len(data),
+                            width=checked.width, height=checked.height,
+                            meta=checked.meta or {}, created_by=created_by))
+    return sha256
 
 
 def _body(sha256: str) -> bytes:
@@ -225,5 +239,78 @@ def download(query, sha256):
         data, content_type = _variant(sha256, query["variant"])
         response = Response(data, content_type=content_type)
         response.headers["Content-Disposition"] = "inline"
+    response.headers.update(SERVED_HEADERS)
+    return response
+
+
+class PagesOut(Schema):
+    pages = fields.Integer(metadata={"description": "how many pages the PDF has"})
+    sizes = fields.List(fields.List(fields.Float()),
+                        metadata={"description": "each page's [width, height] in points"})
+
+
+class PageQuery(Schema):
+    width = fields.Integer(load_default=pages.DEFAULT_WIDTH,
+                           validate=validate.Range(min=1, max=100_000),
+                           metadata={"description": f"pixels wide, rounded to a step of "
+                                     f"{pages.WIDTH_STEP} within {pages.MIN_WIDTH}–"
+                                     f"{pages.MAX_WIDTH}"})
+
+
+def _readable_pdf(sha256: str) -> Blob:
+    """A stored PDF the caller may read; ApiError 404 (unknown or unreadable) or 415."""
+    blob = _readable(_checked(sha256))
+    if blob is None:
+        raise ApiError(404, "no blob with that name")
+    if blob.content_type != "application/pdf":
+        raise ApiError(415, "only a PDF has pages; an image is served as it is",
+                       "unsupported_media_type")
+    return blob
+
+
+@bp.route(f"/{SHA}/pages", methods=["GET"])
+@login_required
+@bp.response(200, PagesOut)
+@bp.alt_response(404, description="not stored, or not readable by the caller")
+@bp.alt_response(415, description="not a PDF")
+def page_count(sha256):
+    """How many pages a PDF has, and their sizes, for a viewer that shows them as images."""
+    blob = _readable_pdf(sha256)
+    try:
+        sizes = pages.page_sizes(_path(blob.sha256))
+    except (pages.Unrenderable, OSError) as error:
+        log.warning("blob %s has no pages: %s", blob.sha256, error)
+        raise ApiError(415, "this PDF cannot be shown page by page", "unsupported_media_type")
+    return {"pages": len(sizes), "sizes": [[round(w, 2), round(h, 2)] for w, h in sizes]}
+
+
+@bp.route(f"/{SHA}/pages/<int:number>", methods=["GET"])
+@login_required
+@bp.arguments(PageQuery, location="query")
+@bp.response(200, description="the page as a PNG image")
+@bp.alt_response(404, description="not stored, not readable by the caller, or no such page")
+@bp.alt_response(415, description="not a PDF")
+def page_image(query, sha256, number):
+    """One page of a PDF rendered as a PNG image, cached on the server."""
+    blob = _readable_pdf(sha256)
+    width = pages.snapped(query["width"])
+    cached = _path(blob.sha256, f"page{number}.w{width}.png")
+    if cached.exists():
+        data = cached.read_bytes()
+    else:
+        try:
+            data = pages.render(_path(blob.sha256), number, width)
+        except IndexError:
+            raise ApiError(404, f"the PDF has no page {number}") from None
+        except (pages.Unrenderable, OSError) as error:
+            log.warning("blob %s page %s not rendered: %s", blob.sha256, number, error)
+            raise ApiError(415, "this PDF cannot be shown page by page",
+                           "unsupported_media_type")
+        try:
+            _write(cached, data)
+        except OSError as error:  # only a cache: serve the render anyway
+            log.warning("could not cache page %s of blob %s: %s", number, blob.sha256, error)
+    response = Response(data, content_type="image/png")
+    response.headers["Content-Disposition"] = "inline"
     response.headers.update(SERVED_HEADERS)
     return response

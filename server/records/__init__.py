@@ -7,8 +7,8 @@ from typing import Callable
 from sync import RecordState, RecordType, Registry
 from sync.store import Records
 
-from . import (action, approval, briefing, checklist, comment, escalation, feedback, inspection,
-               photo_meta, safety_check, section, task, work_step, worker)
+from . import (action, approval, briefing, checklist, comment, document, escalation, feedback,
+               inspection, photo_meta, pin, safety_check, section, task, work_step, worker)
 from .base import RecordSchema
 
 # A transition guard: (source, target, the record, other records as the push sees them) →
@@ -58,6 +58,9 @@ KINDS: dict[str, RecordKind] = {kind.name: kind for kind in (
     RecordKind(inspection.TYPE, inspection.Inspection, inspection.InspectionFields(),
                actor_guard=inspection.recording_guard),
     RecordKind(photo_meta.TYPE, photo_meta.PhotoMeta, photo_meta.PhotoMetaFields()),
+    RecordKind(document.TYPE, document.Document, document.DocumentFields()),
+    RecordKind(document.VERSION_TYPE, document.DocumentVersion, document.DocumentVersionFields()),
+    RecordKind(pin.TYPE, pin.Pin, pin.PinFields()),
 )}
 
 REGISTRY = Registry([kind.type for kind in KINDS.values()])

@@ -81,6 +81,8 @@ class Callers(DemoSite):
         record_id = record_id or str(uuid.uuid4())
         if field == "item_photos":
             value = {"EX01": None if remove else [name]}
+        elif field == "file":  # one blob, not a set: a drawing version's file
+            value = name
         else:
             value = {"remove": [name]} if remove else {"add": [name]}
         fields = {field: value}
@@ -101,11 +103,12 @@ CREATE = {
     "feedback": {"project_id": PROJECT, "category": "noise", "description": "Breaker at night"},
     "approval": {"project_id": PROJECT, "subject_type": "task", "subject_id": demo_id("t3"),
                  "kind": "task_acceptance"},
+    "document_version": {"project_id": PROJECT, "document_id": demo_id("d-plan"), "revision": "C"},
 }
 # Every field of server/records/ that holds blob names; a new one joins this list.
 PHOTO_FIELDS = [("task", "photos"), ("briefing", "photos"), ("safety_check", "photos"),
                 ("safety_check", "item_photos"), ("action", "photos"), ("feedback", "photos"),
-                ("approval", "photos")]
+                ("approval", "photos"), ("document_version", "file")]
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])

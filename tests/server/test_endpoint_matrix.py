@@ -26,6 +26,7 @@ from server.demo import demo_id
 from server.extensions import db
 from server.labels.codes import short_code
 from server.projects.models import Membership, Project
+from server.records.document import DocumentVersion
 from server.timestamps import utcnow
 
 from .conftest import demo_app
@@ -146,6 +147,7 @@ def build_site(app) -> Site:
         site.users["revoked"] = demo_id("admin1")
         db.session.commit()
         site.ids["other_project"] = other.id
+        site.ids["drawing"] = db.session.get(DocumentVersion, demo_id("d-plan-B")).file
     transport = FlaskTransport(site.client)
     # A conflict: admin1 renames a task, then foreman1's older offline rename loses.
     admin = Device(transport, site.token("admin"))
@@ -294,6 +296,10 @@ ROWS: tuple[Row, ...] = (
     Row("HEAD", "/api/blobs/<sha256>",
         lambda s: {"path": f"/api/blobs/{s.ids['loose_photo']}"},
         {**any_user(404), "foreman": 200}),
+    Row("GET", "/api/blobs/<sha256>/pages",
+        lambda s: {"path": f"/api/blobs/{s.ids['drawing']}/pages"}, expect(200)),
+    Row("GET", "/api/blobs/<sha256>/pages/<int:number>",
+        lambda s: {"path": f"/api/blobs/{s.ids['drawing']}/pages/2?width=300"}, expect(200)),
 )
 
 

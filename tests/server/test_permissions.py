@@ -47,6 +47,11 @@ def create_fields(type_name: str) -> dict:
         "work_step": {"section_id": demo_id("B01"), "step": "回填", "crew": "路面班"},
         "photo_meta": {"sha256": "ab" * 32, "taken_at": "2026-12-04T08:00:00Z",
                        "latitude": 31.2304, "longitude": 121.4737, "accuracy_m": 12.5},
+        "document": {"kind": "drawing", "title": "给水管平面图", "number": "给施-01"},
+        "document_version": {"document_id": str(uuid.uuid4()), "file": "ab" * 32,
+                             "revision": "A", "note": "first issue"},
+        "pin": {"document_id": str(uuid.uuid4()), "version_id": str(uuid.uuid4()), "page": 1,
+                "x": 0.25, "y": 0.5, **subject},
     }[type_name]}
 
 
@@ -56,7 +61,8 @@ EDIT = {"section": ("name", "Renamed section"), "task": ("title", "Renamed task"
         "action": ("description", "Fence and light the trench"),
         "feedback": ("description", "Breaker after 22:00"), "approval": ("note", "updated"),
         "checklist": ("name", "Renamed template"), "worker": ("team", "二班"),
-        "work_step": ("crew", "管道二班"), "photo_meta": ("accuracy_m", 8.0)}
+        "work_step": ("crew", "管道二班"), "photo_meta": ("accuracy_m", 8.0),
+        "document": ("title", "给水管平面图（修）"), "pin": ("x", 0.75)}
 # New values for fields with their own rule (`edit:<field>` in the table).
 FIELD_EDIT = {("approval", "decision_comment"): "Checked on site: fine",
               ("approval", "photos"): {"add": ["ab" * 32]}}

@@ -15,6 +15,8 @@ export async function resetDevice() {
   await inTransaction(USER_STORES, 'readwrite', (stores) => {
     for (const store of Object.values(stores)) store.clear();
   });
+  // Drawings the previous user kept offline: their list was in `meta`, just cleared.
+  await globalThis.caches?.delete('gridline-pinned-v1');
   await ensureClientId();
   for (const topic of ['records', 'outbox', 'inbox']) announceChange(topic);
 }

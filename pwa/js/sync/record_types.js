@@ -88,6 +88,19 @@ export const RECORD_TYPES = {
     fields: kinds({ lww: ['project_id', 'name', 'trade', 'team', 'active'] }),
     titleFields: ['name'],
   },
+  // Added by this server: documents, their versions (created once, never edited) and pins on drawings.
+  document: {
+    fields: kinds({ lww: ['project_id', 'kind', 'title', 'number', 'discipline', 'briefing_id'], set: ['section_ids'] }),
+    titleFields: ['number', 'title'],
+  },
+  document_version: {
+    fields: kinds({ append: ['project_id', 'document_id', 'file', 'revision', 'date', 'note', 'needs_signoff'] }),
+    titleFields: ['revision', 'note'],
+  },
+  pin: {
+    fields: kinds({ lww: ['project_id', 'document_id', 'version_id', 'page', 'x', 'y', 'subject_type', 'subject_id'] }),
+    titleFields: ['subject_type'],
+  },
   comment: {
     fields: kinds({ append: ['project_id', 'subject_type', 'subject_id', 'body'] }),
     titleFields: ['body'],

@@ -1,5 +1,6 @@
 /** Composes the page: session, API client, sync loop, shell components and router. */
-import { ensureClientId } from '../db/meta.js';
+import { onChange } from '../db/change_feed.js';
+import { ensureClientId, getMeta } from '../db/meta.js';
 import { ApiClient } from '../sync/api_client.js';
 import { Session } from '../sync/session.js';
 import { LOGIN_REQUIRED_EVENT, SyncEngine } from '../sync/sync_engine.js';
@@ -53,6 +54,15 @@ export class App {
     // 4. Show the first screen, then start syncing and the service worker.
     await this.router.start();
     this.engine.start();
+    // A new version of a document kept offline replaces the kept copy as soon as it syncs (and
+    // at start, for one that synced while a page closed mid-way); no code loads when none is kept.
+    const refreshKept = async () => {
+      if (!Object.keys((await getMeta('offline_documents')) ?? {}).length) return;
+      const copies = await import('./documents/offline_copies.js');
+      await copies.refreshOfflineCopies(this);
+    };
+    onChange('records', refreshKept);
+    refreshKept();
     if (this.session.isLoggedIn) this.afterLogin({ fresh: false });
     registerServiceWorker((waiting) => this.updateBanner.show(waiting));
   }

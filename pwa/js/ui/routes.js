@@ -41,6 +41,9 @@ const CheckForm = lazy(() => import('./safety/safety_check_form_screen.js'), 'Sa
 const Checklists = lazy(() => import('./safety/checklist_screen.js'), 'ChecklistListScreen');
 const ChecklistForm = lazy(() => import('./safety/checklist_screen.js'), 'ChecklistFormScreen');
 const Crew = lazy(() => import('./crew/crew_screen.js'), 'CrewScreen');
+const Documents = lazy(() => import('./documents/document_list_screen.js'), 'DocumentListScreen');
+const Document = lazy(() => import('./documents/document_screen.js'), 'DocumentScreen');
+const Drawing = lazy(() => import('./documents/drawing_screen.js'), 'DrawingScreen');
 const FeedbackList = lazy(() => import('./feedback/feedback_list_screen.js'), 'FeedbackListScreen');
 const Feedback = lazy(() => import('./feedback/feedback_screen.js'), 'FeedbackScreen');
 const Approvals = lazy(() => import('./approvals/approvals_screen.js'), 'ApprovalsScreen');
@@ -85,6 +88,9 @@ export const ROUTES = [
   { name: 'feedback-list', path: '/feedback', load: FeedbackList, section: 'home' },
   { name: 'feedback-new', path: '/feedback/new', load: FeedbackIntake, section: 'home' },
   { name: 'feedback', path: '/r/feedback/:id', load: Feedback, section: 'home' },
+  { name: 'documents', path: '/documents', load: Documents, section: 'home' },
+  { name: 'document', path: '/r/document/:id', load: Document, section: 'home' },
+  { name: 'drawing', path: '/r/document_version/:id', load: Drawing, section: 'home' },
   { name: 'record', path: '/r/:type/:id', load: Record },
   { name: 'records', path: '/records/:type', load: Records, section: 'more' },
   {

@@ -14,6 +14,7 @@ import { UnsyncedImportField } from './unsynced_import_field.js';
 /** Types with a screen of their own; the others use the plain record list. */
 const LIST_PATHS = {
   task: '/tasks', section: '/sections', briefing: '/briefings', safety_check: '/checks', feedback: '/feedback', checklist: '/checklists', worker: '/crew',
+  document: '/documents',
 };
 
 export class MoreScreen extends Screen {

@@ -6,7 +6,7 @@
  */
 import { getMeta, setMeta } from '../../db/meta.js';
 import { randomUuid } from '../../db/random_uuid.js';
-import { loadView } from '../../sync/local_view.js';
+import { loadView, loadViews } from '../../sync/local_view.js';
 import { enqueue } from '../../sync/outbox.js';
 import { may, rolesIn } from '../../sync/permissions.js';
 import { briefingPrefill, sectionsOf } from './briefing_prefill.js';
@@ -112,7 +112,11 @@ export class BriefingScreen extends Screen {
       this.roster = (await loadRoster(this.projectId)).onSite;
       this.showEditor(site, templates, today);
     }
-    else this.showRecord(nameOf, site);
+    else {
+      // The day's meeting minutes that record this briefing (documents/, kind "minutes").
+      this.minutes = (await loadViews('document')).filter((doc) => doc.fields.briefing_id === this.view.id);
+      this.showRecord(nameOf, site);
+    }
   }
 
   templates() {
@@ -469,6 +473,8 @@ export class BriefingScreen extends Screen {
           view.pending ? h('span', { class: 'chip chip-pending', testid: 'record-pending' }, t('record.notSynced')) : null)),
       StatusActions(this.app, view, { onMoved: () => this.app.notify(t('briefing.acknowledged')) }),
       h('p', { class: 'muted', testid: 'briefing-sections' }, sections.length ? userList(sections.map(sectionLabel)) : t('briefing.noSectionNamed')),
+      (this.minutes ?? []).map((doc) => h('a', { class: 'button button-block', href: `/r/document/${doc.id}`, testid: 'briefing-minutes' },
+        tNodes('briefing.minutes', { title: userText([doc.fields.number, doc.fields.title].filter(Boolean).join(' ')) }))),
       h('section', { class: 'card stack', testid: 'briefing-attendance' },
         h('h2', {}, t('briefing.attendance')),
         h('p', { class: 'total', testid: 'briefing-total' }, t('briefing.total', { count: named + others, named, others })),

@@ -102,6 +102,7 @@ export const HOME_LINKS = [
   { id: 'sections', roles: ['admin', 'foreman', 'quality', 'supervisor'], href: '/sections', labelKey: 'sections.title', primary: true },
   { id: 'scan', roles: ['foreman', 'quality', 'supervisor', 'safety'], href: '/scan', labelKey: 'scan.title' },
   { id: 'crew', roles: ['foreman', 'admin'], href: '/crew', labelKey: 'crew.title' },
+  { id: 'documents', roles: ['foreman', 'supervisor', 'admin', 'safety', 'liaison'], href: '/documents', labelKey: 'documents.title' },
   { id: 'checklists', roles: ['admin'], href: '/checklists', labelKey: 'checklists.title' },
   { id: 'dashboard', roles: ['supervisor', 'admin', 'safety', 'liaison', 'foreman'], href: '/dashboard', labelKey: 'dashboard.title' },
 ];

@@ -16,6 +16,7 @@ import { StatusActions } from '../components/status_actions.js';
 import { localToday } from '../home/home_sections.js';
 import { OverdueChip } from '../tasks/task_overdue.js';
 import { ActionDoneControl, RectificationEvidence } from '../safety/action_done.js';
+import { PinnedOn } from '../documents/pinned_on.js';
 
 export class RecordDetailScreen extends Screen {
   constructor(...args) {
@@ -47,6 +48,13 @@ export class RecordDetailScreen extends Screen {
     const status = view.fields.status;
     const mayEdit = may(rolesIn(this.app.session, view.fields.project_id), type, 'edit', { isAuthor: isAuthorOf(this.app.session, view) });
     const hasPhotos = Boolean(RECORD_TYPES[type]?.fields.photos);
+    // Filled once the pins are read, so the record itself draws as soon as before.
+    const pinned = h('div', { testid: 'pinned-on-box', hidden: true });
+    PinnedOn(id).then((links) => {
+      if (!links) return;
+      pinned.replaceChildren(links);
+      pinned.hidden = false;
+    });
     this.show(
       h('header', { class: 'screen-header' },
         h('p', { class: 'eyebrow' }, typeLabel(type)),
@@ -61,6 +69,7 @@ export class RecordDetailScreen extends Screen {
         ? RectificationEvidence(this.app, view, view.fields.check_id ? await loadView('safety_check', view.fields.check_id) : null, this.evidence)
         : null,
       type === 'task' && mayEdit ? h('a', { class: 'button button-block', href: `/r/task/${id}/edit`, testid: 'edit-record' }, t('record.edit')) : null,
+      pinned,
       h('dl', { class: 'fields', testid: 'record-detail' }, orderedFields(view)
         .filter((name) => !(name === 'subject_type' && refs.has('subject_id'))) // said by the subject's own line
         .filter((name) => !(hasPhotos && name === 'photos')) // shown once, under their own heading below

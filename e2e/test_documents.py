@@ -1,0 +1,165 @@
+"""Drawings on a phone: an admin publishes rev. A, a foreman keeps it offline and pins a task on
+it; offline the drawing and the task open from the pin; rev. B arrives, the kept copy is
+replaced, rev. A is marked superseded and the pin says where it was placed. Then the document
+screens in both languages at both widths, screenshotted and audited, and a briefing's minutes."""
+from __future__ import annotations
+
+import hashlib
+import re
+import urllib.request
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+from layout_audit import Tour, assert_no_problems, dismiss_storage_warning
+from server.demo import demo_id
+from server.demo_drawings import water_main_plan
+
+
+def upload(api, data: bytes) -> str:
+    """PUTs a blob as `api`'s user; its sha256."""
+    sha = hashlib.sha256(data).hexdigest()
+    request = urllib.request.Request(f"{api.base_url}/api/blobs/{sha}", data=data, method="PUT",
+                                     headers={"Authorization": f"Bearer {api.token}"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status in (200, 201)
+    return sha
+
+
+def publish(api, document_id: str, revision: str, data: bytes) -> str:
+    """A new version of the document with this file; its id."""
+    version_id = str(uuid.uuid4())
+    api.put("document_version", version_id, project_id=api.project_id, document_id=document_id,
+            file=upload(api, data), revision=revision, note=f"rev. {revision}", date="2026-12-04")
+    return version_id
+
+
+def kept_urls(page) -> list[str]:
+    return page.evaluate("""async () => (await (await caches.open('gridline-pinned-v1')).keys())
+        .map((request) => new URL(request.url).pathname)""")
+
+
+def test_a_pinned_drawing_opens_offline_and_is_replaced_by_the_next_revision(phones, server_api):
+    admin = server_api("admin1")
+    document_id = str(uuid.uuid4())
+    admin.put("document", document_id, project_id=admin.project_id, kind="drawing",
+              title="雨水管线平面图", number=f"道施-{uuid.uuid4().hex[:4]}")
+    first, second = water_main_plan("A"), water_main_plan("B")
+    rev_a = publish(admin, document_id, "A", first)
+    task_id = server_api("foreman1").create_task("W14 检查井砌筑")
+
+    foreman = phones("foreman1")
+    foreman.login("foreman1")
+    page = foreman.page
+    dismiss_storage_warning(page)
+    page.goto("/documents")
+    foreman.testid("document-search").fill("雨水管线")
+    foreman.testid("document-item").filter(has_text="雨水管线平面图").click()
+    expect(foreman.testid("document-page")).to_be_visible()
+    foreman.testid("keep-offline-add").click()
+    expect(foreman.testid("keep-offline-status")).to_have_attribute("data-kept", "true", timeout=60_000)
+    expect(foreman.testid("storage-use")).to_be_visible()
+
+    foreman.testid("document-open").click()
+    expect(foreman.testid("drawing-page")).to_have_attribute("data-loaded", "true", timeout=30_000)
+    foreman.testid("pin-subject").select_option(f"task:{task_id}")
+    expect(foreman.testid("pin-placing")).to_be_visible()
+    foreman.testid("drawing-page").click(position={"x": 120, "y": 60})
+    expect(foreman.testid("pin-marker")).to_have_count(1)
+    foreman.sync_now()
+
+    # In the basement: the drawing and the pinned task open with no network.
+    foreman.go_offline()
+    page.goto(f"/r/document_version/{rev_a}")
+    expect(foreman.testid("drawing-page")).to_have_attribute("data-loaded", "true", timeout=30_000)
+    expect(foreman.testid("superseded-banner")).to_have_count(0)
+    foreman.testid("pin-marker").click()
+    expect(page).to_have_url(re.compile(rf"/r/task/{task_id}$"))
+    expect(foreman.testid("record-detail")).to_contain_text("W14 检查井砌筑")
+    expect(foreman.testid("pinned-on")).to_have_attribute("href", f"/r/document_version/{rev_a}")
+
+    # Rev. B is published; back online, the kept copy becomes rev. B and rev. A's goes.
+    rev_b = publish(admin, document_id, "B", second)
+    foreman.go_online()
+    page.goto(f"/r/document/{document_id}")
+    status = foreman.testid("keep-offline-status")
+    expect(status).to_contain_text(foreman.text("documents.keptRevision").split("{")[0], timeout=60_000)
+    expect(status).to_contain_text("B")
+    sha_a, sha_b = (hashlib.sha256(data).hexdigest() for data in (first, second))
+    page.wait_for_function("""([a, b]) => caches.open('gridline-pinned-v1').then((cache) => cache.keys())
+        .then((keys) => keys.some((k) => k.url.includes(b)) && !keys.some((k) => k.url.includes(a)))""",
+                           arg=[sha_a, sha_b], timeout=60_000)
+    rows = foreman.testid("version-row")
+    expect(rows.first).to_have_attribute("data-revision", "B")
+    expect(rows.first.get_by_test_id("version-current")).to_be_visible()
+    expect(rows.nth(1).get_by_test_id("version-superseded")).to_have_text(foreman.text("documents.superseded"))
+
+    # Offline again: rev. B opens, and the pin placed on rev. A says so.
+    foreman.go_offline()
+    page.goto(f"/r/document_version/{rev_b}")
+    expect(foreman.testid("drawing-page")).to_have_attribute("data-loaded", "true", timeout=30_000)
+    expect(foreman.testid("pin-placed-on")).to_have_text(
+        foreman.text("documents.placedOn").replace("{revision}", "A"))
+    page.goto(f"/r/document_version/{rev_a}")
+    expect(foreman.testid("superseded-banner")).to_be_visible()
+    assert not any(sha_a in url for url in kept_urls(page))
+    foreman.go_online()
+    foreman.assert_no_errors()
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_the_document_screens_fit_a_phone_in_both_languages(locale, phones, screenshot):
+    foreman = phones("foreman1")
+    foreman.login("foreman1")
+    dismiss_storage_warning(foreman.page)
+    tour = Tour(foreman.page, locale, screenshot, who="foreman")
+    tour.visit("documents", "/documents", "document-item")
+    tour.visit("document", f"/r/document/{demo_id('d-plan')}", "version-row", full_page=True)
+    page = foreman.page
+    page.goto(f"/r/document_version/{demo_id('d-plan-B')}")
+    expect(foreman.testid("drawing-page")).to_have_attribute("data-loaded", "true", timeout=30_000)
+    tour.visit("drawing-pins", None, "pin-marker", full_page=True)
+    width = foreman.testid("drawing-page").bounding_box()["width"]
+    foreman.testid("zoom-in").click()
+    expect(foreman.testid("zoom-label")).to_have_text("150%")
+    assert foreman.testid("drawing-page").bounding_box()["width"] > width * 1.4
+    page.goto(f"/r/document_version/{demo_id('d-plan-A')}")
+    expect(foreman.testid("drawing-page")).to_have_attribute("data-loaded", "true", timeout=30_000)
+    tour.visit("drawing-superseded", None, "superseded-banner", full_page=True)
+    # Today's briefing leads to the minutes that record it, and back.
+    page.goto(f"/r/briefing/{demo_id('b-today')}")
+    foreman.testid("briefing-minutes").click()
+    expect(foreman.testid("document-page")).to_have_attribute("data-id", demo_id("d-minutes"))
+    expect(foreman.testid("minutes-briefing").locator("a")).to_have_attribute(
+        "href", f"/r/briefing/{demo_id('b-today')}")
+    assert_no_problems(tour)
+    foreman.assert_no_errors()
+
+
+def test_an_admin_uploads_a_new_version_from_the_phone(phones, server_api, tmp_path):
+    admin_api = server_api("admin1")
+    document_id = str(uuid.uuid4())
+    admin_api.put("document", document_id, project_id=admin_api.project_id, kind="change_order",
+                  title="B02 检查井位置变更", number=f"变-{uuid.uuid4().hex[:4]}")
+    drawing = tmp_path / "change.pdf"
+    drawing.write_bytes(water_main_plan("B"))
+    admin = phones("admin1")
+    admin.login("admin1")
+    dismiss_storage_warning(admin.page)
+    admin.goto(f"/r/document/{document_id}")
+    expect(admin.testid("document-no-version")).to_be_visible()
+    admin.testid("version-upload").locator("summary").click()
+    expect(admin.testid("version-revision")).to_have_value("A")
+    admin.testid("version-file").set_input_files(str(drawing))
+    admin.testid("version-note").fill("检查井 W13 东移 2 m")
+    admin.testid("version-save").click()
+    expect(admin.testid("version-upload-progress")).to_have_text(admin.text("documents.uploaded"), timeout=60_000)
+    expect(admin.testid("version-row")).to_have_count(1)
+    expect(admin.testid("version-current")).to_be_visible()
+    admin.sync_now()
+    version_id = admin.testid("version-row").get_attribute("data-id")
+    data = admin_api.record("document_version", version_id)["data"]
+    assert (data["revision"], data["note"], data["file"]) == (
+        "A", "检查井 W13 东移 2 m", hashlib.sha256(drawing.read_bytes()).hexdigest())
+    admin.assert_no_errors()

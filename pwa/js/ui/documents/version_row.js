@@ -1,0 +1,34 @@
+/** One version of a document in its history: revision, date, who uploaded it, the change, and
+ * whether it is current or superseded (旧版), with any approval decision on it. */
+import { h } from '../dom.js';
+import { formatDate, formatDateTime, t } from '../i18n.js';
+import { stateLabel } from '../components/record_text.js';
+
+/** The decision of approvals about `subjectId` (the version or its document), as chips. */
+export function ApprovalChips(approvals, subjectId) {
+  return approvals.filter((approval) => approval.fields.subject_id === subjectId).map((approval) => {
+    const status = approval.fields.status ?? 'pending';
+    return h('span', { class: 'approval-line', testid: 'version-approval', dataset: { status } },
+      h('span', { class: `chip chip-${status}` }, t('documents.approval', { state: stateLabel(status) })),
+      approval.fields.decision_comment ? h('span', { class: 'muted' }, ` ${approval.fields.decision_comment}`) : null);
+  });
+}
+
+export function VersionRow(version, { current, nameOf, approvals }) {
+  const who = version.createdBy ? nameOf(version.createdBy) ?? t('sections.unknownPerson') : t('documents.you');
+  return h('li', { class: `card version-row ${current ? 'version-current' : 'version-old'}`, testid: 'version-row', dataset: { id: version.id, revision: version.fields.revision ?? '' } },
+    h('a', { class: 'version-link', href: `/r/document_version/${version.id}` },
+      h('strong', {}, t('documents.revision', { revision: version.fields.revision ?? '?' })),
+      current
+        ? h('span', { class: 'chip chip-current', testid: 'version-current' }, t('documents.current'))
+        : h('span', { class: 'chip chip-superseded', testid: 'version-superseded' }, t('documents.superseded'))),
+    h('p', { class: 'muted version-meta' },
+      // A version is never edited: its last change is its upload.
+      [version.fields.date ? t('documents.dated', { date: formatDate(version.fields.date) }) : null,
+        version.updatedAt ? t('documents.uploadedAt', { name: who, time: formatDateTime(version.updatedAt) })
+          : t('documents.uploadedBy', { name: who })].filter(Boolean).join(' · ')),
+    version.fields.note ? h('p', { class: 'version-note' }, version.fields.note) : null,
+    version.fields.needs_signoff ? h('p', { class: 'hint' }, t('documents.needsSignoff')) : null,
+    ApprovalChips(approvals, version.id),
+    version.pending ? h('span', { class: 'chip chip-pending' }, t('record.notSynced')) : null);
+}

@@ -1,0 +1,212 @@
+"""Documents and their versions: versions are appended, never edited; the newest by the
+server's order is current; a version's file is read by the document's project only; a PDF's
+pages render as images of the asked width; a PDF that does not parse is refused at upload;
+pins place records on a drawing's page. On SQLite and PostgreSQL."""
+from __future__ import annotations
+
+import hashlib
+import io
+import uuid
+
+import pytest
+from PIL import Image
+from pypdf import PdfWriter
+
+from server.accounts.models import User
+from server.blobs import pages
+from server.accounts.passwords import hash_password
+from server.accounts.tokens import issue_token
+from server.demo import demo_id
+from server.extensions import db
+from server.projects.models import Membership, Project
+
+from .conftest import demo_app
+from .demo_site import PROJECT, DemoSite, assert_error
+
+
+def drawing_pdf(*sizes: tuple[int, int]) -> bytes:
+    """A real PDF whose pages have the given sizes in points, with bytes of its own."""
+    writer = PdfWriter()
+    for width, height in sizes:
+        writer.add_blank_page(width, height)
+    writer.add_metadata({"/Title": uuid.uuid4().hex})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class Site(DemoSite):
+    """The demo, plus an admin of another project."""
+
+    def __init__(self, app):
+        super().__init__(app)
+        with app.app_context():
+            other = Project(code="OTHER", name="Other works")
+            user = User(id=str(uuid.uuid4()), username="outsider", name="outsider",
+                        password_hash=hash_password("unused-password-1"))
+            db.session.add_all([other, user])
+            db.session.flush()
+            db.session.add(Membership(project_id=other.id, user_id=user.id, role="admin"))
+            self._tokens["outsider"], _ = issue_token(user)
+            db.session.commit()
+
+    def upload(self, data: bytes, username: str = "admin1"):
+        return self.client.put(f"/api/blobs/{sha(data)}", data=data, headers=self.headers(username))
+
+    def push(self, username: str, type_name: str, record_id: str, fields: dict) -> dict:
+        device = self.device(username)
+        device.put(type_name, record_id, fields)
+        status, body = device.push()
+        assert status == 200, body
+        return body["results"][0]
+
+    def document(self, **fields) -> str:
+        document_id = str(uuid.uuid4())
+        result = self.push("admin1", "document", document_id, {
+            "project_id": PROJECT, "kind": "drawing", "title": "给水管平面图", "number": "给施-03",
+            **fields})
+        assert result["status"] == "applied", result
+        return document_id
+
+    def version(self, document_id: str, data: bytes, revision: str, username="admin1") -> tuple[str, dict]:
+        version_id = str(uuid.uuid4())
+        return version_id, self.push(username, "document_version", version_id, {
+            "project_id": PROJECT, "document_id": document_id, "file": sha(data),
+            "revision": revision, "date": "2026-12-04", "note": f"rev. {revision}"})
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def site(request, tmp_path_factory):
+    with demo_app(request.param, tmp_path_factory.mktemp(f"documents-{request.param}")) as app:
+        yield Site(app)
+
+
+def test_a_version_is_never_edited_and_a_new_one_is_appended(site):
+    document_id = site.document()
+    first, second = drawing_pdf((595, 842)), drawing_pdf((595, 842))
+    assert site.upload(first).status_code == 201 and site.upload(second).status_code == 201
+    rev_a, result = site.version(document_id, first, "A")
+    assert result["status"] == "applied", result
+    for change in ({"note": "rewritten"}, {"file": sha(second)}, {"revision": "A"}):
+        edit = site.push("admin1", "document_version", rev_a, change)
+        assert (edit["status"], edit["error"]["code"]) == ("rejected", "invalid"), edit
+    rev_b, result = site.version(document_id, second, "B")
+    assert result["status"] == "applied", result
+    data = site.client.get(f"/api/records/document_version/{rev_a}",
+                           headers=site.headers("foreman1")).get_json()["data"]
+    assert (data["file"], data["note"], data["revision"]) == (sha(first), "rev. A", "A")
+
+
+def test_the_current_version_is_the_newest_by_the_servers_order(site):
+    """A version pushed later is current even from a device whose clock is a day behind."""
+    document_id = site.document()
+    files = [drawing_pdf((595, 842)) for _ in range(2)]
+    for data in files:
+        site.upload(data)
+    rev_a, _ = site.version(document_id, files[0], "A")
+    late = site.device("supervisor1", clock_offset_ms=-86_400_000)
+    rev_b = str(uuid.uuid4())
+    late.put("document_version", rev_b, {"project_id": PROJECT, "document_id": document_id,
+                                         "file": sha(files[1]), "revision": "0"})
+    assert late.push()[1]["results"][0]["status"] == "applied"
+    changes = [c for c in site.device("foreman1").pull_all()
+               if c["type"] == "document_version" and c["data"].get("document_id") == document_id]
+    current = max(changes, key=lambda change: change["seq"])
+    assert current["id"] == rev_b and len(changes) == 2
+
+
+def test_a_foreman_may_not_publish_a_version(site):
+    document_id = site.document()
+    data = drawing_pdf((595, 842))
+    site.upload(data, "foreman1")
+    _, result = site.version(document_id, data, "A", username="foreman1")
+    assert (result["status"], result["error"]["code"]) == ("rejected", "forbidden")
+
+
+def test_a_versions_file_is_read_by_the_documents_project_only(site):
+    document_id = site.document()
+    data = drawing_pdf((595, 842))
+    assert site.upload(data, "supervisor1").status_code == 201
+    path = f"/api/blobs/{sha(data)}"
+    # Before a version names it, only its uploader reads it.
+    assert site.client.get(path, headers=site.headers("foreman1")).status_code == 404
+    site.version(document_id, data, "A", username="supervisor1")
+    assert site.client.get(path, headers=site.headers("foreman1")).status_code == 200
+    assert site.client.get(f"{path}/pages", headers=site.headers("liaison1")).status_code == 200
+    for outsider_path in (path, f"{path}/pages", f"{path}/pages/1"):
+        assert_error(site.client.get(outsider_path, headers=site.headers("outsider")), 404)
+
+
+def test_page_two_of_a_real_pdf_renders_at_the_asked_width(site):
+    document_id = site.document()
+    data = drawing_pdf((595, 842), (842, 595), (595, 842))
+    site.upload(data)
+    site.version(document_id, data, "A")
+    path = f"/api/blobs/{sha(data)}/pages"
+    counted = site.client.get(path, headers=site.headers("foreman1")).get_json()
+    assert counted == {"pages": 3, "sizes": [[595, 842], [842, 595], [595, 842]]}
+    for attempt in ("rendered", "cached"):
+        response = site.client.get(f"{path}/2?width=800", headers=site.headers("foreman1"))
+        assert (response.status_code, response.mimetype) == (200, "image/png"), attempt
+        image = Image.open(io.BytesIO(response.get_data()))
+        # Landscape: as tall as the page's shape says (PDFium rounds a part pixel up).
+        assert image.size[0] == 800 and abs(image.size[1] - 595 * 800 / 842) < 1, image.size
+    # Widths are bounded and rounded to steps, and a tall page is drawn narrower, so
+    # renders stay few and a render's memory bounded.
+    wide = site.client.get(f"{path}/2?width=90000", headers=site.headers("foreman1"))
+    assert Image.open(io.BytesIO(wide.get_data())).size[0] == pages.MAX_WIDTH
+    tall = Image.open(io.BytesIO(site.client.get(f"{path}/1?width=90000",
+                                                 headers=site.headers("foreman1")).get_data()))
+    assert tall.size[0] < pages.MAX_WIDTH and tall.size[0] * tall.size[1] <= pages.MAX_PIXELS * 1.01
+    assert_error(site.client.get(f"{path}/4", headers=site.headers("foreman1")), 404)
+    assert_error(site.client.get(f"{path}/0", headers=site.headers("foreman1")), 404)
+
+
+def test_an_image_has_no_pages_and_is_served_as_it_is(site):
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (10, 20, uuid.uuid4().int % 255)).save(out, "PNG")
+    data = out.getvalue()
+    site.upload(data)
+    error = assert_error(site.client.get(f"/api/blobs/{sha(data)}/pages",
+                                         headers=site.headers("admin1")), 415)
+    assert "image" in error["message"]
+
+
+def test_a_pdf_that_does_not_parse_is_refused_at_upload_with_a_clear_message(site):
+    broken = b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n" + uuid.uuid4().bytes
+    error = assert_error(site.upload(broken), 415)
+    assert error["message"].startswith("not a readable PDF"), error
+    assert_error(site.client.get(f"/api/blobs/{sha(broken)}", headers=site.headers("admin1")), 404)
+
+
+def test_a_foreman_pins_a_task_and_moves_the_pin_to_a_newer_version(site):
+    document_id = site.document()
+    data = drawing_pdf((595, 842))
+    site.upload(data)
+    rev_a, _ = site.version(document_id, data, "A")
+    pin_id = str(uuid.uuid4())
+    pin = {"project_id": PROJECT, "document_id": document_id, "version_id": rev_a, "page": 1,
+           "x": 0.4, "y": 0.6, "subject_type": "task", "subject_id": demo_id("t2")}
+    assert site.push("foreman1", "pin", pin_id, pin)["status"] == "applied"
+    rev_b = str(uuid.uuid4())
+    moved = site.push("foreman1", "pin", pin_id, {"version_id": rev_b, "x": 0.5})
+    assert moved["status"] == "applied", moved
+    for bad in ({"x": 1.5}, {"y": -0.1}, {"x": "0.5"}, {"x": True}, {"page": 0}):
+        result = site.push("foreman1", "pin", pin_id, bad)
+        assert result["status"] == "rejected" and set(bad) <= set(result["error"]["fields"]), (bad, result)
+    retarget = site.push("foreman1", "pin", pin_id, {"subject_id": demo_id("t3")})
+    assert retarget["status"] == "rejected"
+    data = site.client.get(f"/api/records/pin/{pin_id}", headers=site.headers("liaison1")).get_json()["data"]
+    assert (data["version_id"], data["x"], data["y"]) == (rev_b, 0.5, 0.6)
+
+
+def test_minutes_name_the_briefing_they_record(site):
+    document_id = site.document(kind="minutes", title="12月4日例会纪要", number=None,
+                                briefing_id=demo_id("b-today"))
+    data = site.client.get(f"/api/records/document/{document_id}",
+                           headers=site.headers("foreman1")).get_json()["data"]
+    assert (data["kind"], data["briefing_id"]) == ("minutes", demo_id("b-today"))
