@@ -2,6 +2,7 @@
 import { announceChange } from './change_feed.js';
 import { inTransaction } from './database.js';
 import { ensureClientId } from './meta.js';
+import { forgetLoadedRecords } from './records.js';
 
 // `drafts` stays: each draft names the user who typed it, only that user is shown it, and it
 // holds typing that exists nowhere else (like a queue that waits for its owner's next login).
@@ -15,6 +16,7 @@ export async function resetDevice() {
   await inTransaction(USER_STORES, 'readwrite', (stores) => {
     for (const store of Object.values(stores)) store.clear();
   });
+  forgetLoadedRecords();
   await ensureClientId();
   for (const topic of ['records', 'outbox', 'inbox']) announceChange(topic);
 }
