@@ -94,9 +94,9 @@ SYNCED = """() => {
 }"""
 
 
-def seed(workdir: Path, size: int) -> Path:
+def seed(workdir: Path, size: int, label: str = "phone") -> Path:
     """A SQLite database with the demo project and `size` more tasks; returns its path."""
-    bench_db = BenchDb("sqlite", workdir, f"phone-{size}")
+    bench_db = BenchDb("sqlite", workdir, f"{label}-{size}")
     app = make_app(bench_db, workdir)
     ids = demo_ids()
     writers = [(InProcess(app, name), Workload(ids, name, seed=i)) for i, name in enumerate(WRITERS)]
