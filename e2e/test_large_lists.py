@@ -46,7 +46,7 @@ def _rows(page) -> int:
 
 
 @pytest.mark.parametrize("locale", ["zh-CN"])
-def test_a_large_project_draws_a_page_of_rows_and_filters_and_counts_all_of_them(phones, server_api, locale):
+def test_a_large_project_draws_a_page_of_rows_and_filters_and_counts_all_of_them(phones, server_api, locale, screenshot):
     """3,000 tasks and 400 actions, complaints and checks: each list draws one page, counts all."""
     admin = server_api("admin1")
     phone = phones("admin1")
@@ -86,6 +86,7 @@ def test_a_large_project_draws_a_page_of_rows_and_filters_and_counts_all_of_them
     counted = page.get_by_test_id("task-count")
     expect(counted).to_have_attribute("data-count", str(expected["all"]), timeout=60_000)
     assert _rows(page) == PAGE_ROWS
+    screenshot(page, f"large-tasks-{locale}-390")
     # Overdue tasks come first, as they always have.
     assert page.get_by_test_id("record-item").first.get_attribute("class").count("is-overdue") == 1
     for state in ("done", "open", "overdue"):
@@ -106,6 +107,9 @@ def test_a_large_project_draws_a_page_of_rows_and_filters_and_counts_all_of_them
     expect(page.get_by_test_id("record-item")).to_have_count(2 * PAGE_ROWS)
     page.get_by_test_id("list-more").scroll_into_view_if_needed()
     expect(page.get_by_test_id("record-item")).to_have_count(3 * PAGE_ROWS, timeout=30_000)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.get_by_test_id("list-more").scroll_into_view_if_needed()
+    screenshot(page, f"large-tasks-more-{locale}-360")
 
     for path, total in (("/records/action", None), ("/feedback?show=all", None), ("/checks?show=all", None)):
         page.goto(path)
