@@ -47,6 +47,8 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3,
          "is_mobile": True, "has_touch": True, "locale": "zh-CN"}
 USER = "admin1"  # sees every record of the project
 SLOWDOWN = 4
+# A row of the task list (home lists tasks too, in a list of its own).
+TASK_ROW = "[data-testid=record-list][data-type=task] [data-testid=record-item]"
 LIMIT_S = 180  # a step slower than this is reported as "> 180 s"
 
 # The floor: the same pages fetched, parsed and written, one transaction per page.
@@ -169,12 +171,12 @@ def measure(browser, url: str) -> dict:
 
         start = time.perf_counter()
         page.get_by_test_id("nav-tasks").click()
-        page.get_by_test_id("record-item").first.wait_for()
+        page.locator(TASK_ROW).first.wait_for()
         figures["tasks_tap_s"] = time.perf_counter() - start
 
         start = time.perf_counter()
         page.goto("/tasks")
-        page.get_by_test_id("record-item").first.wait_for()
+        page.locator(TASK_ROW).first.wait_for()
         figures["tasks_s"] = time.perf_counter() - start
         figures["tasks_elements"] = page.evaluate("document.getElementsByTagName('*').length")
         figures["heap_tasks_mb"] = heap_mb(cdp)
