@@ -30,9 +30,7 @@ export class RecordListScreen extends Screen {
     }
     if (!this.list) this.buildFrame(type);
     const [views, nameOf] = await Promise.all([loadViewList(type), loadNameDirectory(this.app)]);
-    // Sorted once per change of the data, not per keystroke in the search.
-    if (views !== this.loadedViews) this.views = [...views].sort(compareFor(type));
-    this.loadedViews = views;
+    this.views = sortedViews(views, type);
     this.nameOf = nameOf;
     this.fillList({ fromTop: false });
   }
@@ -67,6 +65,17 @@ export class RecordListScreen extends Screen {
     const shown = needle ? this.views.filter((view) => recordTitle(view).toLowerCase().includes(needle)) : this.views;
     this.rows.show(shown, { fromTop });
   }
+}
+
+/**
+ * The list sorted, once per list of views (a new one comes only when the type's records or the
+ * outbox change): not per keystroke in the search, nor again when the screen is opened again.
+ */
+const sorted = new WeakMap();
+
+function sortedViews(views, type) {
+  if (!sorted.has(views)) sorted.set(views, Object.freeze([...views].sort(compareFor(type))));
+  return sorted.get(views);
 }
 
 function compareFor(type) {
