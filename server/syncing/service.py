@@ -126,7 +126,8 @@ def run_pull(caller: Caller, client_id: str, cursor: str | None, limit: int) -> 
         raise ApiError(400, str(error), "malformed", {"cursor": [str(error)]})
     except (sync.ResyncRequired, cursors.CursorOfOtherKey) as error:
         raise ApiError(410, str(error), "resync")
-    changes = [change_out(c.record, caller.roles_in(c.record.project_id), c.evicted)
+    roles = {project_id: caller.roles_in(project_id) for project_id in caller.projects}
+    changes = [change_out(c.record, roles.get(c.record.project_id, frozenset()), c.evicted)
                for c in page.changes]
     db.session.commit()
     store.write_project_sets(db.session.connection())

@@ -2,6 +2,7 @@
 import { announceChange } from './change_feed.js';
 import { inTransaction } from './database.js';
 import { ensureClientId } from './meta.js';
+import { forgetLoadedRecords } from './records.js';
 
 // `drafts` stays: each draft names the user who typed it, only that user is shown it, and it
 // holds typing that exists nowhere else (like a queue that waits for its owner's next login).
@@ -17,6 +18,7 @@ export async function resetDevice() {
   });
   // Drawings the previous user kept offline: their list was in `meta`, just cleared.
   await globalThis.caches?.delete('gridline-pinned-v1');
+  forgetLoadedRecords();
   await ensureClientId();
   for (const topic of ['records', 'outbox', 'inbox']) announceChange(topic);
 }

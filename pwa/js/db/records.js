@@ -1,34 +1,82 @@
-/** The `records` store: the server's state of every record, as pulled. */
-import { announceChange } from './change_feed.js';
+/**
+ * The `records` store: the server's state of every record, as pulled.
+ *
+ * Reads of a type are served from memory: the first read of a type loads it through the
+ * `by_type` index, and every page pulled in this tab is then applied to that copy as well
+ * as to IndexedDB, so a change to one record costs one record, not a reload of the type.
+ * A change made by another tab (heard on the change feed) drops the copies.
+ */
+import { announceChange, onChange } from './change_feed.js';
 import { inTransaction, readAll, requestResult } from './database.js';
+
+/** type → Promise<Map<id, record>>; each promise chains the pages written since it was asked. */
+const loaded = new Map();
+/** type → how many times its records changed in memory, so readers can keep what they derived. */
+const versions = new Map();
+let forgotten = 0; // times every copy was dropped (a reset, a resync, another tab's change)
+
+onChange('records', (event) => {
+  if (event.detail?.remote) forgetLoadedRecords();
+});
 
 /** Stores one pulled page and its cursor in one transaction, so a crash never skips changes. */
 export async function savePulledPage(changes, cursor) {
+  const stored = changes.map((change) => (change.deleted ? change : storedRecord(change)));
   await inTransaction(['records', 'meta'], 'readwrite', ({ records, meta }) => {
-    for (const change of changes) {
-      if (change.deleted) {
-        records.delete([change.type, change.id]);
-        continue;
-      }
-      records.put({
-        type: change.type,
-        id: change.id,
-        seq: change.seq,
-        data: withoutNulls(change.data),
-        updated_by: change.updated_by,
-        updated_at: change.updated_at,
-        created_by: change.created_by,
-        created_at: change.created_at,
-      });
+    for (const change of stored) {
+      if (change.deleted) records.delete([change.type, change.id]);
+      else records.put(change);
     }
     meta.put(cursor, 'cursor');
   });
+  applyToLoaded(stored);
   if (changes.length > 0) announceChange('records');
+}
+
+function storedRecord(change) {
+  return {
+    type: change.type,
+    id: change.id,
+    seq: change.seq,
+    data: withoutNulls(change.data),
+    updated_by: change.updated_by,
+    updated_at: change.updated_at,
+    created_by: change.created_by,
+    created_at: change.created_at,
+  };
+}
+
+/**
+ * Applies written changes to the types held in memory. Chained after the type's load, so a
+ * load still running sees them too (a put or delete applied twice gives the same map).
+ */
+function applyToLoaded(stored) {
+  const byType = new Map();
+  for (const change of stored) {
+    if (!byType.has(change.type)) byType.set(change.type, []);
+    byType.get(change.type).push(change);
+  }
+  for (const [type, changes] of byType) {
+    versions.set(type, (versions.get(type) ?? 0) + 1);
+    const pending = loaded.get(type);
+    if (!pending) continue;
+    keepLoading(type, pending.then((records) => {
+      for (const change of changes) {
+        if (change.deleted) records.delete(change.id);
+        else records.set(change.id, change);
+      }
+      return records;
+    }));
+  }
 }
 
 /** A record's data without its empty fields: the screens read an unset field as absent. */
 function withoutNulls(data) {
-  return Object.fromEntries(Object.entries(data ?? {}).filter(([, value]) => value !== null));
+  const kept = {};
+  for (const name in data) {
+    if (data[name] !== null) kept[name] = data[name];
+  }
+  return kept;
 }
 
 /** Forgets every pulled record and the cursor (the outbox stays). */
@@ -37,15 +85,45 @@ export async function clearRecordsAndCursor() {
     records.clear();
     meta.delete('cursor');
   });
+  forgetLoadedRecords();
   announceChange('records');
 }
 
-/** Every pulled record of one type. */
-export function readRecordsOfType(type) {
-  return readAll('records', { index: 'by_type', query: type });
+/** Drops the in-memory copies: the next read of each type goes to IndexedDB again. */
+export function forgetLoadedRecords() {
+  loaded.clear();
+  forgotten += 1;
+}
+
+/** A token that changes whenever the pulled records of `type` held in memory change. */
+export function recordsVersion(type) {
+  return `${forgotten}.${versions.get(type) ?? 0}`;
+}
+
+/** The pulled records of one type by id (shared: callers must not change it). */
+function loadType(type) {
+  if (!loaded.has(type)) {
+    keepLoading(type, readAll('records', { index: 'by_type', query: type })
+      .then((records) => new Map(records.map((record) => [record.id, record]))));
+  }
+  return loaded.get(type);
+}
+
+/** Holds `records` as the type's copy; a failed read is not kept, so the next reader tries again. */
+function keepLoading(type, records) {
+  loaded.set(type, records);
+  records.catch(() => {
+    if (loaded.get(type) === records) loaded.delete(type);
+  });
+}
+
+/** Every pulled record of one type (the record objects are shared: read them, never change them). */
+export async function readRecordsOfType(type) {
+  return [...(await loadType(type)).values()];
 }
 
 /** One pulled record, or undefined. */
-export function readRecord(type, id) {
+export async function readRecord(type, id) {
+  if (loaded.has(type)) return (await loaded.get(type)).get(id);
   return inTransaction(['records'], 'readonly', ({ records }) => requestResult(records.get([type, id])));
 }

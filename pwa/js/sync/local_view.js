@@ -1,8 +1,12 @@
 /**
  * What the user sees: pulled records with the outbox replayed on top, in mid order.
- * The server rebases nothing for us, so every read recomputes the view (outboxes are small).
+ * The server rebases nothing for us, so the outbox is replayed on every read (outboxes are
+ * small); the views of pulled records are made once per record, and a type's list of views
+ * is kept until its records or the outbox change, so screens redrawn for another reason
+ * (a clock tick, another type's change) get the same list back and can keep what they derived.
  */
-import { readRecord, readRecordsOfType } from '../db/records.js';
+import { onChange } from '../db/change_feed.js';
+import { readRecord, readRecordsOfType, recordsVersion } from '../db/records.js';
 import { readOutbox } from './outbox.js';
 import { fieldKind } from './record_types.js';
 
@@ -11,6 +15,18 @@ import { fieldKind } from './record_types.js';
  * `pending` marks local changes not yet answered; `deleted` records are hidden from lists.
  */
 function viewOfPulled(record) {
+  let view = pulledViews.get(record);
+  if (!view) {
+    view = newViewOfPulled(record);
+    pulledViews.set(record, view);
+  }
+  return view;
+}
+
+/** The view of each pulled record object (records are replaced, never changed, when a page arrives). */
+const pulledViews = new WeakMap();
+
+function newViewOfPulled(record) {
   return {
     type: record.type,
     id: record.id,
@@ -65,8 +81,37 @@ function rebase(type, id, pulled, mutations) {
   return mutations.reduce(applyMutation, pulled ? viewOfPulled(pulled) : emptyView(type, id));
 }
 
-/** Every visible record of a type, local changes included. */
+let outboxVersion = 0;
+onChange('outbox', () => {
+  outboxVersion += 1;
+});
+
+/** type → `{key, views}`: the last list of views made, and the versions it was made from. */
+const viewLists = new Map();
+
+/**
+ * Every visible record of a type, local changes included, as a frozen array that stays the same
+ * object while nothing of that type (nor the outbox) changed. Its views are shared: read them only.
+ */
+export function loadViewList(type) {
+  const key = `${recordsVersion(type)}/${outboxVersion}`;
+  const held = viewLists.get(type);
+  if (held?.key === key) return held.views;
+  // The versions are taken before reading: a change during the read makes the next call read again.
+  const views = buildViews(type).then(Object.freeze);
+  viewLists.set(type, { key, views });
+  views.catch(() => {
+    if (viewLists.get(type)?.views === views) viewLists.delete(type);
+  });
+  return views;
+}
+
+/** Every visible record of a type, local changes included, in an array the caller may sort. */
 export async function loadViews(type) {
+  return [...await loadViewList(type)];
+}
+
+async function buildViews(type) {
   const [pulled, outbox] = await Promise.all([readRecordsOfType(type), readOutbox()]);
   const mutationsById = new Map();
   for (const mutation of outbox) {

@@ -14,7 +14,8 @@ export function localToday() {
   return new Date(now.getTime() - now.getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
 }
 
-const byField = (name) => (a, b) => String(a.fields[name] ?? '9999').localeCompare(String(b.fields[name] ?? '9999'));
+const collate = new Intl.Collator().compare; // localeCompare's order, without its per-call cost
+const byField = (name) => (a, b) => collate(String(a.fields[name] ?? '9999'), String(b.fields[name] ?? '9999'));
 const statusIn = (...states) => (view) => states.includes(view.fields.status);
 
 export const HOME_SECTIONS = [

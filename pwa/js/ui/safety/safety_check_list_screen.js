@@ -1,33 +1,46 @@
 /** Safety checks, newest first: what was checked where, the risk grade, failures, and the state. */
-import { loadViews } from '../../sync/local_view.js';
+import { loadViewList } from '../../sync/local_view.js';
 import { may } from '../../sync/permissions.js';
 import { loadChecklists, templateName, templateOf } from './checklist_text.js';
 import { h, summaryParts } from '../dom.js';
 import { FilterChips } from '../components/filter_chips.js';
 import { formatDate, t } from '../i18n.js';
 import { loadNameDirectory } from '../components/name_directory.js';
+import { PagedList } from '../components/paged_list.js';
 import { stateLabel } from '../components/record_text.js';
 import { RiskBadge } from './risk_grade.js';
 import { Screen } from '../screen.js';
 import { failedItems, isOpenAction } from '../sections/site_facts.js';
+
+const collate = new Intl.Collator().compare; // localeCompare's order, without its per-call cost
 
 export class SafetyCheckListScreen extends Screen {
   constructor(...args) {
     super(...args);
     this.filter = this.query.get('show') ?? 'open'; // open | all | closed
     this.refreshOn('records');
+    this.rows = new PagedList({
+      drawRow: (check) => this.item(check),
+      empty: () => h('li', { class: 'empty' }, t('home.nothing')),
+      attributes: { dataset: { type: 'safety_check' } },
+    });
+    this.onDestroy(() => this.rows.destroy());
   }
 
   async render() {
     const projectId = this.app.session.memberships[0]?.project_id;
     const [checks, actions, templates, nameOf] = await Promise.all([
-      loadViews('safety_check'), loadViews('action'), projectId ? loadChecklists(projectId, { all: true }) : [], loadNameDirectory(this.app),
+      loadViewList('safety_check'), loadViewList('action'), projectId ? loadChecklists(projectId, { all: true }) : [], loadNameDirectory(this.app),
     ]);
     const isClosed = (check) => check.fields.status === 'closed';
     const shown = checks
       .filter((check) => this.filter === 'all' || (this.filter === 'closed' ? isClosed(check) : !isClosed(check)))
-      .sort((a, b) => String(b.fields.date ?? '').localeCompare(String(a.fields.date ?? '')));
+      .sort((a, b) => collate(String(b.fields.date ?? ''), String(a.fields.date ?? '')));
     const openActions = actions.filter(isOpenAction);
+    this.templates = templates;
+    this.nameOf = nameOf;
+    this.rows.show(shown, { fromTop: this.shownFilter !== this.filter });
+    this.shownFilter = this.filter;
     const roles = this.app.session.roles;
     this.show(
       h('header', { class: 'screen-header' }, h('h1', { tabindex: '-1' }, t('checks.title'))),
@@ -43,18 +56,22 @@ export class SafetyCheckListScreen extends Screen {
           this.render();
         },
       }),
-      h('ul', { class: 'record-list', testid: 'record-list', dataset: { type: 'safety_check' } }, shown.length ? shown.map((check) => {
-        const status = check.fields.status ?? 'open';
-        const fails = failedItems(check).length;
-        const template = templateOf(check, templates);
-        return h('li', {}, h('a', { class: `record-item ${fails && status !== 'closed' ? 'is-overdue' : ''}`, href: `/r/safety_check/${check.id}`, testid: 'record-item', dataset: { id: check.id, type: 'safety_check' } },
-          h('span', { class: 'record-title' }, template ? templateName(template) : (check.fields.template ?? t('type.safety_check'))),
-          h('span', { class: 'record-summary' }, summaryParts([formatDate(check.fields.date), nameOf(check.fields.section_id)].filter(Boolean))),
-          h('span', { class: 'record-tags' },
-            h('span', { class: `chip chip-${status}` }, stateLabel(status)),
-            check.fields.likelihood && check.fields.severity ? RiskBadge(check.fields.likelihood, check.fields.severity, { testid: null }) : null,
-            fails ? h('span', { class: 'chip chip-overdue' }, t('checks.failCount', { count: fails })) : null,
-            check.pending ? h('span', { class: 'chip chip-pending', testid: 'record-pending' }, t('record.notSynced')) : null)));
-      }) : h('li', { class: 'empty' }, t('home.nothing'))));
+      this.rows.element);
+  }
+
+  /** One check: its checklist, date and section, state, risk grade and failed items. */
+  item(check) {
+    const { templates, nameOf } = this;
+    const status = check.fields.status ?? 'open';
+    const fails = failedItems(check).length;
+    const template = templateOf(check, templates);
+    return h('li', {}, h('a', { class: `record-item ${fails && status !== 'closed' ? 'is-overdue' : ''}`, href: `/r/safety_check/${check.id}`, testid: 'record-item', dataset: { id: check.id, type: 'safety_check' } },
+      h('span', { class: 'record-title' }, template ? templateName(template) : (check.fields.template ?? t('type.safety_check'))),
+      h('span', { class: 'record-summary' }, summaryParts([formatDate(check.fields.date), nameOf(check.fields.section_id)].filter(Boolean))),
+      h('span', { class: 'record-tags' },
+        h('span', { class: `chip chip-${status}` }, stateLabel(status)),
+        check.fields.likelihood && check.fields.severity ? RiskBadge(check.fields.likelihood, check.fields.severity, { testid: null }) : null,
+        fails ? h('span', { class: 'chip chip-overdue' }, t('checks.failCount', { count: fails })) : null,
+        check.pending ? h('span', { class: 'chip chip-pending', testid: 'record-pending' }, t('record.notSynced')) : null)));
   }
 }

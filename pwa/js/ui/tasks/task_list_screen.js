@@ -36,7 +36,7 @@ export class TaskListScreen extends RecordListScreen {
    * toggle of the rarer filters, and the count.
    */
   buildFrame(type) {
-    this.list = h('ul', { class: 'record-list', testid: 'record-list', dataset: { type } });
+    this.list = this.pagedRows(type, (view) => this.item(view), () => h('li', { class: 'empty' }, t('tasks.noneMatch')));
     this.chips = h('div', { class: 'filters' });
     this.count = h('p', { class: 'muted', testid: 'task-count', role: 'status' });
     this.show(
@@ -50,7 +50,7 @@ export class TaskListScreen extends RecordListScreen {
           id: 'record-filter', type: 'search', testid: 'record-filter', value: this.filterText,
           oninput: (event) => {
             this.filterText = event.target.value;
-            this.fillList();
+            this.fillList({ fromTop: true });
           },
         })),
       this.chips,
@@ -58,7 +58,7 @@ export class TaskListScreen extends RecordListScreen {
       this.list);
   }
 
-  fillList() {
+  fillList({ fromTop }) {
     this.drawChips();
     const needle = this.filterText.trim().toLowerCase();
     const me = this.app.session.user?.id;
@@ -73,11 +73,11 @@ export class TaskListScreen extends RecordListScreen {
       if (section !== 'all' && view.fields.section_id !== section) return false;
       return !needle || recordTitle(view).toLowerCase().includes(needle);
     });
-    shown.sort((a, b) => Number(isOverdue(b, this.today)) - Number(isOverdue(a, this.today)));
+    const overdue = new Set(shown.filter((view) => isOverdue(view, this.today)));
+    shown.sort((a, b) => Number(overdue.has(b)) - Number(overdue.has(a)));
     this.count.textContent = [t('tasks.shown', { count: shown.length }), ...this.filtersInUse()].join(' · ');
-    this.list.replaceChildren(...(shown.length
-      ? shown.map((view) => this.item(view))
-      : [h('li', { class: 'empty' }, t('tasks.noneMatch'))]));
+    this.count.dataset.count = String(shown.length);
+    this.rows.show(shown, { fromTop });
   }
 
   /** Names of the filters in use (the count line says what the list is narrowed to). */
@@ -102,12 +102,17 @@ export class TaskListScreen extends RecordListScreen {
    */
   drawChips() {
     const me = this.app.session.user?.id;
-    const others = [...new Set(this.views.map((view) => view.fields.assignee_id).filter((id) => id && id !== me))];
+    if (this.othersOf !== this.views) {
+      // The people with tasks, worked out once per change of the tasks (not per keystroke).
+      this.others = [...new Set(this.views.map((view) => view.fields.assignee_id).filter((id) => id && id !== me))];
+      this.othersOf = this.views;
+    }
+    const others = this.others;
     const pick = (name) => (value) => {
       this.filters[name] = value;
       const query = String(new URLSearchParams(Object.entries(this.filters).filter(([, v]) => v !== 'all')));
       history.replaceState(null, '', `/tasks${query ? `?${query}` : ''}`);
-      this.fillList();
+      this.fillList({ fromTop: true });
     };
     const { assignee, section } = this.filters;
     const moreInUse = Number(section !== 'all') + Number(!['all', 'me'].includes(assignee));

@@ -1,0 +1,270 @@
+#!/usr/bin/env python
+"""The app on a slow phone with a large project, run by hand (not part of the test suite).
+
+    .venv/bin/python bench/phone_bench.py [--sizes 10000,50000] [--runs 3]
+                                          [--before REF] [--before-sizes 10000]
+
+For each project size, a SQLite database gets the demo project and that many tasks (pushed
+through the real request path, `sync_bench.Workload`), and gunicorn serves it. Chromium,
+as a phone (390×844) with the CPU slowed 4× through the DevTools protocol
+(`Emulation.setCPUThrottlingRate`, Lighthouse's mobile setting), then measures in turn:
+
+1. raw      the floor: fetch every pull page (500 records), parse it and write it into a
+            scratch IndexedDB database, one transaction per page, no app code.
+2. sync     the app's first sync after login, from the tap on "log in" until the status bar
+            says it is idle with every record stored; and how long until home is drawn.
+3. tasks    a tap on "Tasks" in the app until the first task shows, then a fresh load of
+            /tasks (the app started from nothing) until it shows; the page's element count.
+4. heap     the JS heap (after a garbage collection) once synced, and with the task list open.
+
+With `--before REF` the PWA of that git revision (say `main`) is measured too, served by the
+same server from an export of its `pwa/`, alternating with this tree's in every run, so
+both see the same machine. Medians go to stdout as Markdown; `--json FILE` keeps every figure.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from sync_bench import (  # noqa: E402
+    PASSWORD, ROOT, WRITERS, BenchDb, InProcess, Workload, demo_ids, dispose, free_port, machine,
+    make_app)
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3,
+         "is_mobile": True, "has_touch": True, "locale": "zh-CN"}
+USER = "admin1"  # sees every record of the project
+SLOWDOWN = 4
+# A row of the task list (home lists tasks too, in a list of its own).
+TASK_ROW = "[data-testid=record-list][data-type=task] [data-testid=record-item]"
+LIMIT_S = 180  # a step slower than this is reported as "> 180 s"
+
+# The floor: the same pages fetched, parsed and written, one transaction per page.
+RAW_SYNC = """async ([username, password]) => {
+  const login = await fetch('/api/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password }) });
+  const { token } = await login.json();
+  const db = await new Promise((resolve, reject) => {
+    const open = indexedDB.open('bench-raw', 1);
+    open.onupgradeneeded = () => open.result.createObjectStore('records', { keyPath: ['type', 'id'] })
+      .createIndex('by_type', 'type');
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+  const clientId = crypto.randomUUID();
+  const start = performance.now();
+  let cursor = null, received = 0;
+  for (;;) {
+    const query = new URLSearchParams({ client_id: clientId, limit: '500' });
+    if (cursor) query.set('cursor', cursor);
+    const response = await fetch(`/api/sync/pull?${query}`, { headers: { Authorization: `Bearer ${token}` } });
+    const page = await response.json();
+    await new Promise((resolve, reject) => {
+      const tx = db.transaction('records', 'readwrite');
+      const store = tx.objectStore('records');
+      for (const change of page.changes) store.put({ type: change.type, id: change.id, seq: change.seq, data: change.data,
+        updated_by: change.updated_by, updated_at: change.updated_at, created_by: change.created_by });
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error);
+    });
+    received += page.changes.length;
+    cursor = page.cursor;
+    if (!page.has_more) break;
+  }
+  const seconds = (performance.now() - start) / 1000;
+  db.close();
+  await new Promise((resolve) => { const gone = indexedDB.deleteDatabase('bench-raw'); gone.onsuccess = gone.onerror = resolve; });
+  return { seconds, received };
+}"""
+
+SYNCED = """() => {
+  const bar = document.querySelector('[data-testid=status-bar]');
+  const last = document.querySelector('[data-testid=last-sync]');
+  return bar?.dataset.phase === 'idle' && Boolean(last?.dataset.time);
+}"""
+
+
+def seed(workdir: Path, size: int, label: str = "phone") -> Path:
+    """A SQLite database with the demo project and `size` more tasks; returns its path."""
+    bench_db = BenchDb("sqlite", workdir, f"{label}-{size}")
+    app = make_app(bench_db, workdir)
+    ids = demo_ids()
+    writers = [(InProcess(app, name), Workload(ids, name, seed=i)) for i, name in enumerate(WRITERS)]
+    left, turn = size, 0
+    while left > 0:
+        device, workload = writers[turn % len(writers)]
+        batch = min(200, left)
+        device.push(workload.body(workload.batch(batch, creates_only=True)), batch)
+        left -= batch
+        turn += 1
+    dispose(app)
+    return bench_db.path
+
+
+class Server:
+    """gunicorn (2 workers) on one database, serving the PWA from `pwa_dir`."""
+
+    def __init__(self, db_path: Path, pwa_dir: Path, workdir: Path):
+        self.port = free_port()
+        env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_path}", "PWA_DIR": str(pwa_dir),
+               "BLOB_DIR": str(workdir / "blobs"), "SECRET_KEY": "bench-secret",
+               "LOGIN_RATE_LIMIT": "1000 per minute"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
+             "--bind", f"127.0.0.1:{self.port}", "--workers", "2"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.url = f"http://127.0.0.1:{self.port}"
+        import urllib.request
+        for _ in range(150):
+            try:
+                with urllib.request.urlopen(f"{self.url}/api/health", timeout=2):
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise SystemExit("gunicorn did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def heap_mb(cdp) -> float:
+    cdp.send("HeapProfiler.collectGarbage")
+    return cdp.send("Runtime.getHeapUsage")["usedSize"] / 1e6
+
+
+def measure(browser, url: str) -> dict:
+    """One phone, fresh profile: raw floor, first sync, task list, heap."""
+    context = browser.new_context(base_url=url, **PHONE)
+    page = context.new_page()
+    page.set_default_timeout(LIMIT_S * 1000)
+    cdp = context.new_cdp_session(page)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": SLOWDOWN})
+    figures = {}
+    try:
+        page.goto("/login")
+        page.get_by_test_id("login-username").wait_for()
+        raw = page.evaluate(RAW_SYNC, [USER, PASSWORD])
+        figures.update(raw_s=raw["seconds"], records=raw["received"])
+
+        page.get_by_test_id("login-username").fill(USER)
+        page.get_by_test_id("login-password").fill(PASSWORD)
+        start = time.perf_counter()
+        page.get_by_test_id("login-submit").click()
+        page.locator("[data-testid^=home-link]").first.wait_for()
+        figures["home_s"] = time.perf_counter() - start
+        page.wait_for_function(SYNCED, polling=100)
+        figures["sync_s"] = time.perf_counter() - start
+        figures["heap_synced_mb"] = heap_mb(cdp)
+
+        start = time.perf_counter()
+        page.get_by_test_id("nav-tasks").click()
+        page.locator(TASK_ROW).first.wait_for()
+        figures["tasks_tap_s"] = time.perf_counter() - start
+
+        start = time.perf_counter()
+        page.goto("/tasks")
+        page.locator(TASK_ROW).first.wait_for()
+        figures["tasks_s"] = time.perf_counter() - start
+        figures["tasks_elements"] = page.evaluate("document.getElementsByTagName('*').length")
+        figures["heap_tasks_mb"] = heap_mb(cdp)
+    except Exception as error:  # noqa: BLE001 - a step past the limit is a figure, not a crash
+        figures["error"] = f"{type(error).__name__}: {str(error).splitlines()[0]}"
+    finally:
+        context.close()
+    return figures
+
+
+def export_pwa(ref: str, workdir: Path) -> Path:
+    """`pwa/` as it is at git revision `ref`, in a folder of its own."""
+    target = workdir / f"pwa-{ref.replace('/', '_')}"
+    target.mkdir()
+    archive = subprocess.run(["git", "archive", ref, "pwa"], cwd=ROOT, check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target / "pwa"
+
+
+def median(runs: list[dict], key: str):
+    values = [run[key] for run in runs if key in run]
+    return statistics.median(values) if values else None
+
+
+def report(results: list[dict]) -> str:
+    lines = ["| PWA | tasks | records pulled | raw IndexedDB | first sync | sync / raw | home drawn | "
+             "task list: tap | fresh load | elements | heap synced | heap with list | runs |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    fmt = lambda value, unit="s": "—" if value is None else f"{value:.2f} {unit}"  # noqa: E731
+    for row in results:
+        runs = row["runs"]
+        raw, sync = median(runs, "raw_s"), median(runs, "sync_s")
+        ratio = f"{sync / raw:.2f}" if raw and sync else "—"
+        elements = median(runs, "tasks_elements")
+        errors = [run["error"] for run in runs if "error" in run]
+        lines.append(
+            f"| {row['pwa']} | {row['size']:,} | {median(runs, 'records') or 0:,.0f} | {fmt(raw)} | {fmt(sync)} | "
+            f"{ratio} | {fmt(median(runs, 'home_s'))} | {fmt(median(runs, 'tasks_tap_s'))} | {fmt(median(runs, 'tasks_s'))} | "
+            f"{'—' if elements is None else f'{elements:,.0f}'} | {fmt(median(runs, 'heap_synced_mb'), 'MB')} | "
+            f"{fmt(median(runs, 'heap_tasks_mb'), 'MB')} | {len(runs)}{' (' + '; '.join(errors) + ')' if errors else ''} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000,50000")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--before", help="git revision whose PWA is measured beside this one")
+    parser.add_argument("--before-sizes", default="10000")
+    parser.add_argument("--json")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    workdir = Path(tempfile.mkdtemp(prefix="gridline-phone-bench-"))
+    versions = [("this tree", ROOT / "pwa")]
+    if args.before:
+        versions.insert(0, (args.before, export_pwa(args.before, workdir)))
+    print(f"load average at start: {os.getloadavg()}", file=sys.stderr)
+    results = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for size in (int(s) for s in args.sizes.split(",")):
+                db_path = seed(workdir, size)
+                wanted = [(name, pwa) for name, pwa in versions
+                          if name == "this tree" or str(size) in args.before_sizes.split(",")]
+                servers = {name: Server(db_path, pwa, workdir) for name, pwa in wanted}
+                rows = {name: {"pwa": name, "size": size, "runs": []} for name, _ in wanted}
+                try:
+                    for run in range(args.runs):
+                        for name, _ in wanted:  # in turn, so both see the same machine
+                            figures = measure(browser, servers[name].url)
+                            print(f"{size} {name} run {run + 1}: {figures}", file=sys.stderr)
+                            rows[name]["runs"].append(figures)
+                finally:
+                    for server in servers.values():
+                        server.stop()
+                results.extend(rows.values())
+            browser.close()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    print(f"load average at end: {os.getloadavg()}", file=sys.stderr)
+    print(f"\nMachine: {machine()}; Chromium CPU slowdown {SLOWDOWN}x; "
+          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n")
+    print(report(results))
+    if args.json:
+        Path(args.json).write_text(json.dumps({"machine": machine(), "results": results}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

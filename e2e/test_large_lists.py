@@ -1,0 +1,124 @@
+"""Lists stay light on a large project: a few thousand records written straight into the phone's
+IndexedDB (as a long first sync would leave them), then the lists drawn.
+
+Each list must draw a bounded number of rows (a page, then the next as asked), and its filters
+and counts must give the answers worked out here from the same records.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+PAGE_ROWS = 40  # pwa/js/ui/components/paged_list.js
+TASKS = 3000
+OTHERS = 400  # actions, complaints and checks each
+STATES = ("todo", "doing", "done", "accepted")
+
+# Writes records of one type into the app's `records` store in one transaction, the shape
+# pwa/js/db/records.js stores pulled records in.
+SEED = """([type, records]) => new Promise((resolve, reject) => {
+    const open = indexedDB.open('gridline');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const tx = open.result.transaction('records', 'readwrite');
+      const store = tx.objectStore('records');
+      for (const record of records) store.put({ type, seq: 1, updated_at: '2026-01-01T00:00:00Z', updated_by: null, created_by: null, ...record });
+      tx.oncomplete = () => { open.result.close(); resolve(records.length); };
+      tx.onerror = () => reject(tx.error);
+    };
+})"""
+
+
+def _task(i: int, project_id: str, sections: list[str], me: str, today: dt.date) -> dict:
+    data = {"project_id": project_id, "title": f"批量任务 {i:05d}", "status": STATES[i % 4],
+            "section_id": sections[i % len(sections)], "progress": i % 100,
+            "due_date": (today + dt.timedelta(days=(i % 21) - 10)).isoformat()}
+    if i % 3 == 0:
+        data["assignee_id"] = me
+    return {"id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"task-{i}")), "data": data}
+
+
+def _rows(page) -> int:
+    return page.get_by_test_id("record-item").count()
+
+
+@pytest.mark.parametrize("locale", ["zh-CN"])
+def test_a_large_project_draws_a_page_of_rows_and_filters_and_counts_all_of_them(phones, server_api, locale, screenshot):
+    """3,000 tasks and 400 actions, complaints and checks: each list draws one page, counts all."""
+    admin = server_api("admin1")
+    phone = phones("admin1")
+    phone.login("admin1")
+    page = phone.page
+    today = dt.date.fromisoformat(page.evaluate(
+        "() => import('/js/ui/home/home_sections.js').then((m) => m.localToday())"))
+    sections = [record["id"] for record in phone.idb("records") if record["type"] == "section"]
+    tasks = [_task(i, admin.project_id, sections, admin.user["id"], today) for i in range(TASKS)]
+    page.evaluate(SEED, ["task", tasks])
+    page.evaluate(SEED, ["action", [{"id": str(uuid.uuid4()), "data": {
+        "project_id": admin.project_id, "title": f"整改 {i:04d}", "status": ("open", "done", "verified")[i % 3],
+        "deadline": (today + dt.timedelta(days=i % 9)).isoformat()}} for i in range(OTHERS)]])
+    page.evaluate(SEED, ["feedback", [{"id": str(uuid.uuid4()), "data": {
+        "project_id": admin.project_id, "description": f"夜间施工噪音 {i:04d}", "category": "noise",
+        "status": ("received", "closed")[i % 2], "response_due": "2030-01-01T08:00:00Z"}} for i in range(OTHERS)]])
+    page.evaluate(SEED, ["safety_check", [{"id": str(uuid.uuid4()), "data": {
+        "project_id": admin.project_id, "date": today.isoformat(), "status": ("open", "closed")[i % 2],
+        "results": {"A1": "pass"}}} for i in range(OTHERS)]])
+    stored = [record for record in phone.idb("records") if record["type"] == "task"]
+    assert len(stored) >= TASKS
+
+    # What the filters must find, worked out here from the same stored tasks.
+    def count(keep) -> int:
+        return sum(1 for record in stored if keep(record["data"]))
+
+    status = lambda data: data.get("status", "todo")  # noqa: E731
+    expected = {
+        "all": len(stored),
+        "done": count(lambda d: status(d) == "done"),
+        "open": count(lambda d: status(d) in ("todo", "doing")),
+        "overdue": count(lambda d: status(d) in ("todo", "doing") and d.get("due_date", "9999") < today.isoformat()),
+    }
+
+    page.goto("/tasks")  # a fresh page: nothing of the lists held in memory yet
+    listed = page.get_by_test_id("record-list")
+    counted = page.get_by_test_id("task-count")
+    expect(counted).to_have_attribute("data-count", str(expected["all"]), timeout=60_000)
+    assert _rows(page) == PAGE_ROWS
+    screenshot(page, f"large-tasks-{locale}-390")
+    # Overdue tasks come first, as they always have.
+    assert page.get_by_test_id("record-item").first.get_attribute("class").count("is-overdue") == 1
+    for state in ("done", "open", "overdue"):
+        page.get_by_test_id(f"task-filter-state-{state}").click()
+        expect(counted).to_have_attribute("data-count", str(expected[state]), timeout=30_000)
+        expect(listed).to_have_attribute("data-total", str(expected[state]))
+        assert _rows(page) == min(PAGE_ROWS, expected[state])
+
+    page.get_by_test_id("task-filter-state-all").click()
+    page.get_by_test_id("record-filter").fill("批量任务 01234")
+    expect(counted).to_have_attribute("data-count", "1", timeout=30_000)
+    expect(page.get_by_test_id("record-item")).to_have_count(1)
+    page.get_by_test_id("record-filter").fill("批量任务")
+    expect(counted).to_have_attribute("data-count", str(TASKS), timeout=30_000)
+
+    # The next page comes with a tap on "more" (or by scrolling near it), a page at a time.
+    page.get_by_test_id("list-more").click()
+    expect(page.get_by_test_id("record-item")).to_have_count(2 * PAGE_ROWS)
+    page.get_by_test_id("list-more").scroll_into_view_if_needed()
+    expect(page.get_by_test_id("record-item")).to_have_count(3 * PAGE_ROWS, timeout=30_000)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.get_by_test_id("list-more").scroll_into_view_if_needed()
+    screenshot(page, f"large-tasks-more-{locale}-360")
+
+    for path, total in (("/records/action", None), ("/feedback?show=all", None), ("/checks?show=all", None)):
+        page.goto(path)
+        expect(page.get_by_test_id("list-more")).to_be_visible(timeout=60_000)
+        assert _rows(page) == PAGE_ROWS, path
+        assert int(listed.get_attribute("data-total")) >= OTHERS, path
+    page.goto("/checks")  # open ones only: half of those seeded, plus the demo's open checks
+    expect(page.get_by_test_id("list-more")).to_be_visible(timeout=60_000)
+    open_checks = sum(1 for record in phone.idb("records")
+                      if record["type"] == "safety_check" and record["data"].get("status", "open") != "closed")
+    expect(listed).to_have_attribute("data-total", str(open_checks))
+    phone.assert_no_errors()
