@@ -111,14 +111,20 @@ def run_pull(caller: Caller, client_id: str, cursor: str | None, limit: int) -> 
         raise ApiError(403, "this client_id belongs to another user", "forbidden",
                        {"client_id": ["belongs to another user"]})
     last_mid = device.last_mid if device else 0
+    try:
+        cursor = cursors.verify(cursor, caller.user_id, client_id)
+        _check_cursor_range(cursor)
+    except sync.CursorError as error:
+        raise ApiError(400, str(error), "malformed", {"cursor": [str(error)]})
+    except (sync.ResyncRequired, cursors.CursorOfOtherKey) as error:
+        raise ApiError(410, str(error), "resync")
     # What passed its deadline since the last look is recorded before the page is read, so
-    # the page brings it (offline, the phone shows what the server last knew).
+    # the page brings it (offline, the phone shows what the server last knew). A pull refused
+    # above changes nothing.
     escalate_now_and_then(sorted(caller.projects))
     db.session.commit()
     store = SqlStore(read_snapshot(db.session))
     try:
-        cursor = cursors.verify(cursor, caller.user_id, client_id)
-        _check_cursor_range(cursor)
         page = sync.pull(store, project_ids=list(caller.projects), cursor=cursor, limit=limit,
                          views={project_id: masked_view(caller.roles_in(project_id))
                                 for project_id in caller.projects})
