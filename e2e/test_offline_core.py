@@ -93,7 +93,9 @@ def test_offline_changes_survive_a_reload_and_reach_the_server_exactly_once(phon
         {"project_id": outbox[0]["fields"]["project_id"], "title": "离线新建：B03 探坑回填",
          "description": "回填前拍照", "priority": "normal", "progress": 0},
         {"title": "离线修改：B03 探坑分层回填"},
-        {"status": "doing"},
+        # Starting work stamps its actual start, the phone's own day, with the move.
+        {"status": "doing", "actual_start": phone.page.evaluate(
+            "() => new Date().toLocaleDateString('sv-SE')")},
     ]
 
     # Reload while offline: the queue is still in IndexedDB, counted and shown.
