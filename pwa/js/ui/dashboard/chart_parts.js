@@ -20,11 +20,12 @@ export function s(tag, attributes = {}, ...children) {
 /**
  * A chart figure: the SVG (drawn for sight, hidden from screen readers, which read the table),
  * a caption line that says the numbers of the part last tapped, and the numbers as a table.
- * `draw(say)` returns the SVG; calling `say(text)` puts `text` in the caption.
+ * `draw(say)` returns the SVG; calling `say(text)` puts `text` in the caption (a string, or
+ * nodes so that names people typed stay marked as theirs).
  */
 export function ChartFigure({ testid, label, draw, table }) {
   const caption = h('p', { class: 'chart-caption', 'aria-live': 'polite', testid: `${testid}-caption` });
-  const say = (text) => { caption.textContent = text; };
+  const say = (text) => { caption.replaceChildren(...[text].flat(Infinity).filter((part) => part != null && part !== false)); };
   const svg = draw(say);
   svg.setAttribute('aria-hidden', 'true');
   svg.setAttribute('class', 'chart');
@@ -41,7 +42,7 @@ export function ChartFigure({ testid, label, draw, table }) {
 export function tappable(node, say, text) {
   node.setAttribute('class', `${node.getAttribute('class') ?? ''} tappable`.trim());
   node.addEventListener('click', () => say(text));
-  node.append(s('title', {}, text));
+  node.append(s('title', {}, [text].flat(Infinity).map((part) => (part instanceof Node ? part.textContent : part ?? '')).join('')));
   return node;
 }
 

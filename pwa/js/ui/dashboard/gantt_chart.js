@@ -3,8 +3,8 @@
  * light, the actual span dark (to today while work goes on), the critical path outlined in red,
  * dependencies as lines from a task's end to the start of what waits for it.
  */
-import { h } from '../dom.js';
-import { formatDate, t } from '../i18n.js';
+import { h, userList, userText } from '../dom.js';
+import { formatDate, t, tNodes } from '../i18n.js';
 import { sectionLabel } from '../sections/site_facts.js';
 import { ChartFigure, NumbersTable, deviationText, s, tappable } from './chart_parts.js';
 import { taskDeviation } from './figures.js';
@@ -41,17 +41,20 @@ export function GanttChart({ sections, tasks, critical, today }) {
   const x = (date) => ((ms(date) - first) / (last - first)) * WIDTH;
   const span = (a, b) => Math.max(x(b) + (WIDTH * DAY) / (last - first) - x(a), 2);
 
+  // Nodes, not one string: the titles are what people typed and stay marked as such.
   const describe = (task) => {
     const f = task.fields;
     const actual = actualSpan(f, today);
-    return [
-      f.title,
+    const after = (f.depends_on ?? []).map((id) => title.get(id)).filter(Boolean);
+    const parts = [
+      userText(f.title),
       t('dashboard.planBar', { start: formatDate(f.planned_start), end: formatDate(f.planned_end) }),
       actual ? t('dashboard.actualBar', { start: formatDate(actual[0]), end: formatDate(actual[1]) }) : t('dashboard.notStarted'),
       deviationText(taskDeviation(f, today)),
       onPath.has(task.id) ? t('dashboard.onCritical') : null,
-      (f.depends_on ?? []).length ? t('dashboard.after', { names: f.depends_on.map((id) => title.get(id)).filter(Boolean).join('、') }) : null,
-    ].filter(Boolean).join('，');
+      after.length ? h('span', {}, tNodes('dashboard.after', { names: h('span', {}, userList(after, '、')) })) : null,
+    ].filter(Boolean);
+    return parts.flatMap((part, index) => [index ? '，' : null, part]).filter((part) => part != null);
   };
 
   const draw = (say) => {
@@ -60,7 +63,7 @@ export function GanttChart({ sections, tasks, critical, today }) {
     const ends = new Map();
     const starts = new Map();
     for (const group of groups) {
-      rows.push(s('text', { x: 0, y: y + 13, class: 'gantt-section' }, group.section ? sectionLabel(group.section) : '—'));
+      rows.push(s('text', { x: 0, y: y + 13, class: 'gantt-section', 'data-user': group.section ? '' : null }, group.section ? sectionLabel(group.section) : '—'));
       y += SECTION_HEAD;
       for (const task of group.tasks) {
         const f = task.fields;
@@ -71,7 +74,7 @@ export function GanttChart({ sections, tasks, critical, today }) {
         starts.set(task.id, [x(f.planned_start), barY + BAR_HEIGHT / 2]);
         rows.push(tappable(s('g', { class: `gantt-row${critical ? ' gantt-critical' : ''}`, testid: 'gantt-row', 'data-id': task.id, 'data-critical': String(critical) },
           s('rect', { x: 0, y, width: WIDTH, height: ROW - 2, class: 'gantt-hit' }),
-          s('text', { x: 0, y: y + 12, class: 'gantt-label' }, f.title ?? ''),
+          s('text', { x: 0, y: y + 12, class: 'gantt-label', 'data-user': '' }, f.title ?? ''),
           s('rect', { x: x(f.planned_start), y: barY, width: span(f.planned_start, f.planned_end), height: BAR_HEIGHT, rx: 2, class: 'gantt-plan' }),
           actual ? s('rect', { x: x(actual[0]), y: barY + 3, width: span(actual[0], actual[1]), height: BAR_HEIGHT - 6, rx: 1, class: 'gantt-actual' }) : null),
         say, describe(task)));
@@ -98,7 +101,7 @@ export function GanttChart({ sections, tasks, critical, today }) {
     planned.map((task) => {
       const actual = actualSpan(task.fields, today);
       return [
-        `${task.fields.title ?? ''}${onPath.has(task.id) ? ` (${t('dashboard.onCritical')})` : ''}`,
+        [userText(task.fields.title), onPath.has(task.id) ? ` (${t('dashboard.onCritical')})` : null],
         `${formatDate(task.fields.planned_start)} – ${formatDate(task.fields.planned_end)}`,
         actual ? `${formatDate(actual[0])} – ${formatDate(actual[1])}` : t('dashboard.notStarted'),
         deviationText(taskDeviation(task.fields, today)),

@@ -6,7 +6,7 @@
 import { FilterChips } from '../components/filter_chips.js';
 import { loadNameDirectory } from '../components/name_directory.js';
 import { SelectField } from '../components/form_field.js';
-import { h, summaryParts } from '../dom.js';
+import { h, summaryParts, userText } from '../dom.js';
 import { t } from '../i18n.js';
 import { Screen } from '../screen.js';
 import { DOCUMENT_KINDS, currentOf, loadLibrary } from './document_data.js';
@@ -71,8 +71,8 @@ export class DocumentListScreen extends Screen {
     return h('li', {},
       h('a', { class: 'record-item', href: `/r/document/${doc.id}`, testid: 'document-item', dataset: { id: doc.id } },
         h('span', { class: 'record-title' },
-          doc.fields.number ? h('strong', { class: 'document-number' }, `${doc.fields.number} `) : null, doc.fields.title ?? ''),
-        h('span', { class: 'record-summary' }, summaryParts([t(`kind.${doc.fields.kind}`), doc.fields.discipline,
+          doc.fields.number ? h('strong', { class: 'document-number' }, userText(doc.fields.number), ' ') : null, userText(doc.fields.title)),
+        h('span', { class: 'record-summary' }, summaryParts([t(`kind.${doc.fields.kind}`), userText(doc.fields.discipline),
           current ? t('documents.revision', { revision: current.fields.revision }) : t('documents.noVersion')].filter(Boolean))),
         h('span', { class: 'record-tags' },
           kept ? h('span', { class: 'chip chip-kept', testid: 'document-kept' }, t(kept.versionId === current?.id ? 'documents.kept' : 'documents.keptOld')) : null,

@@ -7,7 +7,7 @@ import { loadView, loadViews } from '../../sync/local_view.js';
 import { may, rolesIn } from '../../sync/permissions.js';
 import { loadNameDirectory } from '../components/name_directory.js';
 import { typeLabel } from '../components/record_text.js';
-import { h } from '../dom.js';
+import { h, userList } from '../dom.js';
 import { formatDate, t } from '../i18n.js';
 import { Screen } from '../screen.js';
 import { documentLabel, versionsOf } from './document_data.js';
@@ -48,7 +48,7 @@ export class DocumentScreen extends Screen {
       h('header', { class: 'screen-header', testid: 'document-page', dataset: { id } },
         h('p', { class: 'eyebrow' }, t(`kind.${doc.fields.kind}`)),
         h('h1', { tabindex: '-1' }, documentLabel(doc)),
-        h('p', { class: 'muted' }, [doc.fields.discipline, ...(doc.fields.section_ids ?? []).map((sid) => nameOf(sid))].filter(Boolean).join(' · '))),
+        h('p', { class: 'muted' }, userList([doc.fields.discipline, ...(doc.fields.section_ids ?? []).map((sid) => nameOf(sid))]))),
       briefing ? h('p', { testid: 'minutes-briefing' },
         h('a', { href: `/r/briefing/${briefing.id}` }, t('documents.briefingOf', { date: formatDate(briefing.fields.date) }))) : null,
       current ? h('a', { class: 'button button-primary button-block', href: `/r/document_version/${current.id}`, testid: 'document-open' },

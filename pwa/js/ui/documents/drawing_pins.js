@@ -8,7 +8,7 @@ import { loadViews } from '../../sync/local_view.js';
 import { enqueue } from '../../sync/outbox.js';
 import { recordTitle, stateLabel, typeLabel } from '../components/record_text.js';
 import { SelectField } from '../components/form_field.js';
-import { h } from '../dom.js';
+import { h, userText } from '../dom.js';
 import { t } from '../i18n.js';
 import { stateGroup } from './document_data.js';
 
@@ -63,7 +63,7 @@ export class PinLayer {
         h('button', { type: 'button', class: 'button', onclick: () => { this.placing = null; this.screen.render(); } }, t('common.cancel'))) : null,
       described.length ? h('ul', { class: 'card-list', testid: 'pin-list' }, described.map(({ pin, status, group, elsewhere, label, subject }) => h('li', { class: 'card pin-row', testid: 'pin-row', dataset: { id: pin.id } },
         h('span', { class: `pin-dot pin-${group}`, 'aria-hidden': 'true' }),
-        h('a', { href: `/r/${pin.fields.subject_type}/${pin.fields.subject_id}`, testid: 'pin-open' }, `${typeLabel(pin.fields.subject_type)}: ${label}`),
+        h('a', { href: `/r/${pin.fields.subject_type}/${pin.fields.subject_id}`, testid: 'pin-open' }, `${typeLabel(pin.fields.subject_type)}: `, subject ? userText(label) : label),
         subject && status ? h('span', { class: `chip chip-${status}` }, stateLabel(status)) : null,
         elsewhere ? h('span', { class: 'chip chip-superseded', testid: 'pin-placed-on' }, t('documents.placedOn', { revision: elsewhere })) : null,
         mayMove ? h('button', { type: 'button', class: 'button', testid: 'pin-move', onclick: () => { this.placing = { pinId: pin.id }; this.screen.render(); } },

@@ -1,7 +1,7 @@
 /** One version of a document in its history: revision, date, who uploaded it, the change, and
  * whether it is current or superseded (旧版), with any approval decision on it. */
-import { h } from '../dom.js';
-import { formatDate, formatDateTime, t } from '../i18n.js';
+import { h, userText } from '../dom.js';
+import { formatDate, formatDateTime, t, tNodes } from '../i18n.js';
 import { stateLabel } from '../components/record_text.js';
 
 /** The decision of approvals about `subjectId` (the version or its document), as chips. */
@@ -10,12 +10,14 @@ export function ApprovalChips(approvals, subjectId) {
     const status = approval.fields.status ?? 'pending';
     return h('span', { class: 'approval-line', testid: 'version-approval', dataset: { status } },
       h('span', { class: `chip chip-${status}` }, t('documents.approval', { state: stateLabel(status) })),
-      approval.fields.decision_comment ? h('span', { class: 'muted' }, ` ${approval.fields.decision_comment}`) : null);
+      approval.fields.decision_comment ? h('span', { class: 'muted' }, ' ', userText(approval.fields.decision_comment)) : null);
   });
 }
 
 export function VersionRow(version, { current, nameOf, approvals }) {
-  const who = version.createdBy ? nameOf(version.createdBy) ?? t('sections.unknownPerson') : t('documents.you');
+  // A name people gave is theirs (marked); "you" and "someone" are the interface's own words.
+  const name = version.createdBy ? nameOf(version.createdBy) : null;
+  const who = name ? userText(name) : version.createdBy ? t('sections.unknownPerson') : t('documents.you');
   return h('li', { class: `card version-row ${current ? 'version-current' : 'version-old'}`, testid: 'version-row', dataset: { id: version.id, revision: version.fields.revision ?? '' } },
     h('a', { class: 'version-link', href: `/r/document_version/${version.id}` },
       h('strong', {}, t('documents.revision', { revision: version.fields.revision ?? '?' })),
@@ -25,9 +27,9 @@ export function VersionRow(version, { current, nameOf, approvals }) {
     h('p', { class: 'muted version-meta' },
       // A version is never edited: its last change is its upload.
       [version.fields.date ? t('documents.dated', { date: formatDate(version.fields.date) }) : null,
-        version.updatedAt ? t('documents.uploadedAt', { name: who, time: formatDateTime(version.updatedAt) })
-          : t('documents.uploadedBy', { name: who })].filter(Boolean).join(' · ')),
-    version.fields.note ? h('p', { class: 'version-note' }, version.fields.note) : null,
+        version.updatedAt ? tNodes('documents.uploadedAt', { name: who, time: formatDateTime(version.updatedAt) })
+          : tNodes('documents.uploadedBy', { name: who })].filter(Boolean).flatMap((part, index) => [index ? ' · ' : null, part]).filter((part) => part != null)),
+    version.fields.note ? h('p', { class: 'version-note' }, userText(version.fields.note)) : null,
     version.fields.needs_signoff ? h('p', { class: 'hint' }, t('documents.needsSignoff')) : null,
     ApprovalChips(approvals, version.id),
     version.pending ? h('span', { class: 'chip chip-pending' }, t('record.notSynced')) : null);

@@ -3,7 +3,7 @@
  * first, each entry naming its step — what an inspector reads after scanning the section's label.
  */
 import { loadView } from '../../sync/local_view.js';
-import { h } from '../dom.js';
+import { h, userText } from '../dom.js';
 import { t } from '../i18n.js';
 import { loadNameDirectory } from '../components/name_directory.js';
 import { typeLabel } from '../components/record_text.js';
@@ -31,11 +31,11 @@ export class SectionTraceScreen extends Screen {
     const entries = [];
     for (const step of steps) {
       const own = await stepEntries(step, await loadInspections(step.id), null, nameOf);
-      entries.push(...own.map((entry) => ({ ...entry, title: `${step.fields.step ?? ''} · ${entry.title}` })));
+      entries.push(...own.map((entry) => ({ ...entry, title: [userText(step.fields.step), ' · ', entry.title] })));
     }
     this.show(
       h('header', { class: 'screen-header', testid: 'section-trace' },
-        h('p', { class: 'eyebrow' }, h('a', { href: `/r/section/${section.id}` }, `${typeLabel('section')} · ${sectionLabel(section)}`)),
+        h('p', { class: 'eyebrow' }, h('a', { href: `/r/section/${section.id}` }, `${typeLabel('section')} · `, userText(sectionLabel(section)))),
         h('h1', { tabindex: '-1' }, t('trace.title'))),
       TraceTimeline(this.app, entries, nameOf, { itemName: (code) => items.get(code) ?? code }));
   }

@@ -6,7 +6,7 @@
  * Offline it shows what the phone holds; the server's history joins when a connection is back.
  */
 import { loadViews } from '../../sync/local_view.js';
-import { h } from '../dom.js';
+import { h, userText } from '../dom.js';
 import { formatDateTime, t, tOr } from '../i18n.js';
 import { fieldLabel, formatFieldValue, stateLabel } from '../components/record_text.js';
 import { PhotoStrip } from '../components/photo_strip.js';
@@ -37,7 +37,7 @@ export async function stepEntries(step, inspections, history, nameOf) {
   for (const entry of history ?? []) {
     if (['status', 'project_id', 'section_id'].includes(entry.field) || entry.old == null) continue;
     entries.push({ at: hlcTime(entry.hlc), who: entry.user, kind: 'field',
-      title: `${fieldLabel(entry.field)}: ${formatFieldValue(entry.field, entry.old, nameOf)} → ${formatFieldValue(entry.field, entry.new, nameOf)}` });
+      title: [`${fieldLabel(entry.field)}: `, userText(formatFieldValue(entry.field, entry.old, nameOf)), ' → ', userText(formatFieldValue(entry.field, entry.new, nameOf))] });
   }
   const failed = {};
   for (const inspection of inspections) {
@@ -73,9 +73,9 @@ export function TraceTimeline(app, entries, nameOf, { itemName = (code) => code,
     sorted.map((entry) => h('li', { class: `trace-entry trace-${entry.kind}`, testid: 'trace-entry', dataset: { kind: entry.kind } },
       h('p', { class: 'trace-title' }, h('strong', {}, entry.title),
         entry.pending ? h('span', { class: 'chip chip-pending' }, t('record.notSynced')) : null),
-      h('p', { class: 'muted trace-who' }, [nameOf(entry.who) ?? (entry.who ? t('trace.someone') : null),
-        entry.at ? formatDateTime(entry.at) : null].filter(Boolean).join(' · ')),
-      entry.text ? h('p', { class: 'trace-text' }, entry.text) : null,
+      h('p', { class: 'muted trace-who' }, [userText(nameOf(entry.who)) ?? (entry.who ? t('trace.someone') : null),
+        entry.at ? formatDateTime(entry.at) : null].filter(Boolean).flatMap((part, index) => [index ? ' · ' : null, part])),
+      entry.text ? h('p', { class: 'trace-text' }, userText(entry.text)) : null,
       entry.inspection ? InspectionDetail(app, entry.inspection, entry.before, itemName, entry.photoMeta) : null)));
 }
 
@@ -94,7 +94,7 @@ function InspectionDetail(app, inspection, before, itemName, photoMeta = new Map
   return h('div', { class: 'trace-detail stack' },
     failedItems.length ? h('p', {}, t('trace.failedItems', { items: failedItems.join('、') })) : null,
     measured.length ? h('p', { testid: 'trace-measurements' }, t('trace.measured', { values: measured.join('；') })) : null,
-    notes ? h('p', { class: 'trace-text' }, notes) : null,
+    notes ? h('p', { class: 'trace-text' }, userText(notes)) : null,
     pair ? h('div', { class: 'before-after', testid: 'before-after' },
       strip(before.fields.photos, t('trace.before')), strip(photos, t('trace.after')))
       : photos.length ? strip(photos, t('trace.photos', { count: photos.length })) : null,

@@ -7,7 +7,7 @@
 import { randomUuid } from '../../db/random_uuid.js';
 import { loadView } from '../../sync/local_view.js';
 import { enqueue } from '../../sync/outbox.js';
-import { h } from '../dom.js';
+import { h, userText } from '../dom.js';
 import { t } from '../i18n.js';
 import { FormDraft } from '../components/form_draft.js';
 import { SelectField, TextareaField } from '../components/form_field.js';
@@ -93,7 +93,7 @@ export class InspectionFormScreen extends Screen {
     this.form = form;
     this.show(
       h('header', { class: 'screen-header' },
-        h('p', { class: 'eyebrow' }, step.fields.step ?? ''),
+        h('p', { class: 'eyebrow' }, userText(step.fields.step)),
         h('h1', { tabindex: '-1' }, t('inspection.title', { level: t(`level.${this.level}`) })),
         nextRound(this.inspections, this.level) > 0
           ? h('p', { class: 'notice', testid: 'inspection-reinspect' }, t('inspection.again', { count: nextRound(this.inspections, this.level) + 1 })) : null),

@@ -9,7 +9,7 @@ import { loadView } from '../../sync/local_view.js';
 import { enqueue } from '../../sync/outbox.js';
 import { loadMembers } from '../../sync/project_members.js';
 import { loadProjectSettings } from '../../sync/project_settings.js';
-import { h } from '../dom.js';
+import { h, userText } from '../dom.js';
 import { t } from '../i18n.js';
 import { FormDraft } from '../components/form_draft.js';
 import { InputField, SelectField, TextareaField } from '../components/form_field.js';
@@ -63,7 +63,7 @@ export class WorkStepFormScreen extends Screen {
         h('a', { class: 'button', href: existing ? `/r/work_step/${existing.id}` : `/r/section/${section.id}` }, t('common.cancel'))));
     this.form = form;
     this.show(h('header', { class: 'screen-header' },
-      h('p', { class: 'eyebrow' }, sectionLabel(section)),
+      h('p', { class: 'eyebrow' }, userText(sectionLabel(section))),
       h('h1', { tabindex: '-1' }, t(existing ? 'worksteps.edit' : 'worksteps.new'))), form);
     this.rememberShown(this.values());
     await this.draft.attach(form);

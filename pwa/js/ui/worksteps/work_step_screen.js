@@ -7,7 +7,7 @@ import { enqueue } from '../../sync/outbox.js';
 import { loadView } from '../../sync/local_view.js';
 import { may, rolesIn } from '../../sync/permissions.js';
 import { printedCode, shortCode } from '../../sync/short_code.js';
-import { h } from '../dom.js';
+import { h, userText } from '../dom.js';
 import { formatDate, t } from '../i18n.js';
 import { ConfirmPanel } from '../components/status_actions.js';
 import { loadNameDirectory } from '../components/name_directory.js';
@@ -42,13 +42,13 @@ export class WorkStepScreen extends Screen {
     this.loadHistory(step);
     const items = new Map(templates.flatMap((template) => (template.fields.items ?? []).map((item) => [item.code, itemText(item)])));
     const entries = await stepEntries(step, inspections, this.history, nameOf);
-    const person = (userId) => (userId ? nameOf(userId) ?? t('trace.someone') : t('worksteps.nobody'));
+    const person = (userId) => (userId ? userText(nameOf(userId)) ?? t('trace.someone') : t('worksteps.nobody'));
     const dates = (start, end) => [start, end].filter(Boolean).map((day) => formatDate(day)).join(' – ') || '—';
     const roles = rolesIn(this.app.session, step.fields.project_id);
     this.show(
       h('header', { class: 'screen-header', testid: 'work-step-page', dataset: { id, status: step.fields.status } },
         h('p', { class: 'eyebrow' }, typeLabel('work_step'), ' · ',
-          section ? h('a', { href: `/r/section/${section.id}` }, sectionLabel(section)) : null),
+          section ? h('a', { href: `/r/section/${section.id}` }, userText(sectionLabel(section))) : null),
         h('h1', { tabindex: '-1' }, step.fields.step ?? ''),
         h('p', { class: 'record-tags' },
           h('span', { class: `chip chip-state state-${step.fields.status}`, testid: 'work-step-status' }, stateLabel(step.fields.status)),
@@ -58,7 +58,7 @@ export class WorkStepScreen extends Screen {
       step.fields.early_start || (step.fields.status === 'planned' && predecessorOpen(step, steps))
         ? h('p', { class: 'notice', testid: 'work-step-early' }, t(step.fields.early_start ? 'worksteps.earlyStart' : 'worksteps.predecessorOpen')) : null,
       h('dl', { class: 'field-list' },
-        h('dt', {}, t('field.crew')), h('dd', {}, step.fields.crew || '—'),
+        h('dt', {}, t('field.crew')), h('dd', {}, userText(step.fields.crew) ?? '—'),
         h('dt', {}, t('field.foreman_id')), h('dd', {}, person(step.fields.foreman_id)),
         h('dt', {}, t('field.next_foreman_id')), h('dd', {}, person(step.fields.next_foreman_id)),
         h('dt', {}, t('worksteps.planned')), h('dd', {}, dates(step.fields.planned_start, step.fields.planned_end)),
