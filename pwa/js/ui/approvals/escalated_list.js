@@ -2,10 +2,10 @@
  * Complaints past their response deadline and actions past theirs, on the supervisor's inbox
  * until they move: what, where, and how long overdue (my_day.js decides which).
  */
-import { h, summaryParts } from '../dom.js';
+import { h, summaryParts, userText } from '../dom.js';
 import { t } from '../i18n.js';
 import { formatSpan } from '../components/countdown.js';
-import { recordOf, subjectSection, subjectTitle } from './approval_subjects.js';
+import { recordOf, subjectName, subjectSection } from './approval_subjects.js';
 
 const DAY_MS = 86_400_000;
 
@@ -27,8 +27,8 @@ export function EscalatedList(data) {
         class: 'record-item is-overdue', href: `/r/${entry.type}/${entry.id}`, testid: 'escalated-item',
         dataset: { type: entry.type, id: entry.id, reason: entry.reason },
       },
-      h('span', { class: 'record-title' }, subjectTitle(data, view)),
-      h('span', { class: 'record-summary' }, summaryParts([t(`approvals.reason.${entry.reason}`), subjectSection(data, view)].filter(Boolean))),
+      h('span', { class: 'record-title' }, subjectName(data, view)),
+      h('span', { class: 'record-summary' }, summaryParts([t(`approvals.reason.${entry.reason}`), userText(subjectSection(data, view))].filter(Boolean))),
       h('span', { class: 'record-tags' }, h('span', { class: 'chip chip-overdue', testid: 'escalated-overdue' }, overdueText(entry, data.today)))));
     })));
 }
