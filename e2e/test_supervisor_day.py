@@ -214,11 +214,14 @@ def test_a_complaint_past_its_deadline_is_escalated_on_the_supervisors_phone_off
     long, on the supervisor's inbox and his day, with the phone offline."""
     supervisor = phones("supervisor1")
     supervisor.login("supervisor1")
+    supervisor.sync_now()  # the escalation the server recorded at the first sync comes down
     supervisor.go_offline()
     supervisor.page.goto("/approvals")
     escalated = supervisor.page.locator('[data-testid="escalated-item"][data-reason="response_overdue"]')
     expect(escalated.first).to_be_visible()
-    expect(escalated.filter(has_text="小区北门临时通道").get_by_test_id("escalated-overdue")).to_contain_text("已超时 16 小时")
+    late = escalated.filter(has_text="小区北门临时通道")
+    expect(late.get_by_test_id("escalated-overdue")).to_contain_text("已超时 16 小时")
+    expect(late.get_by_test_id("escalated-at")).to_contain_text("已升级")
     supervisor.page.goto("/")
     expect(supervisor.testid("my-day-escalated")).to_be_visible()
     supervisor.assert_no_errors()
