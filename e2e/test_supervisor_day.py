@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import urllib.request
 import uuid
 from pathlib import Path
@@ -14,6 +15,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from layout_audit import Tour, assert_no_problems, dismiss_storage_warning
+from server.approvals.table import approval_id as derived_approval_id
 
 CASES = json.loads((Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "my_day_cases.json")
                    .read_text(encoding="utf-8"))
@@ -37,14 +39,14 @@ def _upload(api, photo: dict) -> str:
 
 
 def _task_waiting_for_acceptance(server_api, title: str, foreman: str = "foreman2") -> tuple[str, str]:
-    """A task the foreman marked done, and the approval it asks for: (task id, approval id)."""
+    """A task the foreman marked done, and the approval the server opened for it: (task id,
+    approval id)."""
     api = server_api(foreman)
     task_id = api.create_task(title, assignee_id=api.user["id"], progress=100)
     api.put("task", task_id, status="doing")
     api.put("task", task_id, status="done")
-    approval_id = str(uuid.uuid4())
-    api.put("approval", approval_id, project_id=api.project_id, subject_type="task", subject_id=task_id,
-            kind="task_acceptance", cycle=1, requested_by=api.user["id"], note=f"{title}，申请验收。")
+    approval_id = derived_approval_id("task", task_id, "task_acceptance", 1)
+    assert api.record("approval", approval_id)["data"]["status"] == "pending"
     return task_id, approval_id
 
 
@@ -186,14 +188,13 @@ def test_a_rectification_shows_the_failed_items_photo_beside_the_after_photo(pho
     safety, foreman = server_api("safety1"), server_api("foreman2")
     before = _upload(safety, _jpeg((200, 40, 40)))
     after = _upload(foreman, _jpeg((40, 160, 60)))
-    check_id, action_id, approval_id = (str(uuid.uuid4()) for _ in range(3))
+    check_id, action_id = str(uuid.uuid4()), str(uuid.uuid4())
     safety.put("safety_check", check_id, project_id=safety.project_id, date="2026-12-03", template="excavation",
                likelihood=4, severity=4, results={"EX02": "fail"}, item_photos={"EX02": [before]})
     safety.put("action", action_id, project_id=safety.project_id, check_id=check_id, item="EX02",
                description="W20 段槽边堆土清运", owner_id=foreman.user["id"], deadline="2026-12-05")
     foreman.put("action", action_id, photos={"add": [after]}, status="done")
-    foreman.put("approval", approval_id, project_id=foreman.project_id, subject_type="action", subject_id=action_id,
-                kind="rectification", cycle=1, requested_by=foreman.user["id"])
+    approval_id = derived_approval_id("action", action_id, "rectification", 1)
     supervisor = phones("supervisor1")
     supervisor.login("supervisor1")
     dismiss_storage_warning(supervisor.page)
@@ -213,11 +214,14 @@ def test_a_complaint_past_its_deadline_is_escalated_on_the_supervisors_phone_off
     long, on the supervisor's inbox and his day, with the phone offline."""
     supervisor = phones("supervisor1")
     supervisor.login("supervisor1")
+    supervisor.sync_now()  # the escalation the server recorded at the first sync comes down
     supervisor.go_offline()
     supervisor.page.goto("/approvals")
     escalated = supervisor.page.locator('[data-testid="escalated-item"][data-reason="response_overdue"]')
     expect(escalated.first).to_be_visible()
-    expect(escalated.filter(has_text="小区北门临时通道").get_by_test_id("escalated-overdue")).to_contain_text("已超时 16 小时")
+    late = escalated.filter(has_text="小区北门临时通道")
+    expect(late.get_by_test_id("escalated-overdue")).to_contain_text("已超时 16 小时")
+    expect(late.get_by_test_id("escalated-at")).to_contain_text("已升级")
     supervisor.page.goto("/")
     expect(supervisor.testid("my-day-escalated")).to_be_visible()
     supervisor.assert_no_errors()
@@ -266,3 +270,146 @@ def test_a_sync_that_brings_work_sent_back_shows_one_notification(phones, server
     assert shown[0]["title"] == foreman.text("notify.title")
     assert "1 项工作被退回" in shown[0]["body"]
     foreman.assert_no_errors()
+
+
+def _status_chip(phone, type_name: str, record_id: str, state: str) -> None:
+    """Opens a record on `phone` and waits until its status chip shows `state`."""
+    phone.open_record(type_name, record_id)
+    expect(phone.testid("record-status")).to_have_class(re.compile(rf"\bchip-{state}\b"), timeout=20_000)
+
+
+def _reject_offline(decider, approval_id: str, reason: str) -> None:
+    """The decider, offline, sends an approval back with a typed reason and a photo, then syncs."""
+    decider.go_offline()
+    decider.page.goto("/approvals")
+    card = _card(decider, approval_id)
+    card.get_by_test_id("approval-reject").click()
+    form = decider.testid("reject-form")
+    form.get_by_test_id("reject-reason").fill(reason)
+    form.get_by_test_id("reject-photo").set_input_files(_jpeg((90, 90, 200)))
+    expect(form.get_by_test_id("reject-photo-list").locator("li")).to_have_count(1, timeout=20_000)
+    form.get_by_test_id("reject-confirm").click()
+    expect(card).to_have_count(0)
+    decider.expect_pending(1)
+    decider.page.wait_for_timeout(UNDO_SECONDS * 1000)
+    decider.go_online()
+
+
+def _approve_offline(decider, approval_id: str) -> None:
+    """The decider, offline, approves in one tap; the approval goes out when the phone syncs."""
+    decider.go_offline()
+    decider.page.goto("/approvals")
+    _card(decider, approval_id).get_by_test_id("approval-approve").click()
+    expect(_card(decider, approval_id)).to_have_count(0)
+    decider.page.wait_for_timeout(UNDO_SECONDS * 1000)
+    decider.expect_pending(1)
+    decider.go_online()
+
+
+def test_a_task_sent_back_offline_is_fixed_done_again_and_accepted_on_both_phones(phones, server_api):
+    """The foreman marks a task done offline and syncs; the supervisor, offline, sends it back
+    with a reason and a photo; both sync and the foreman sees it back in doing; he marks it
+    done again (a second round), the supervisor approves, and both phones show it accepted."""
+    api = server_api("foreman2")
+    task_id = api.create_task("雨水管 W22–W24 开槽", assignee_id=api.user["id"], progress=100, status="doing")
+    foreman, supervisor = phones("foreman2"), phones("supervisor1")
+    foreman.login("foreman2")
+    supervisor.login("supervisor1")
+    dismiss_storage_warning(foreman.page)
+    dismiss_storage_warning(supervisor.page)
+
+    foreman.go_offline()
+    foreman.open_record("task", task_id)
+    foreman.testid("status-to-done").click()
+    foreman.expect_pending(1)
+    foreman.go_online()
+    first = derived_approval_id("task", task_id, "task_acceptance", 1)
+    assert api.record("approval", first)["data"]["status"] == "pending"
+
+    supervisor.sync_now()
+    _reject_offline(supervisor, first, "沟槽底部仍有积水")
+    assert api.record("task", task_id)["data"]["status"] == "doing"
+
+    foreman.sync_now()
+    foreman.page.goto("/")
+    item = foreman.page.locator(f'[data-testid="sent-back-item"][data-id="{first}"]')
+    expect(item.get_by_test_id("sent-back-reason")).to_have_text("沟槽底部仍有积水")
+    expect(item.get_by_test_id("sent-back-photos").locator("img")).to_have_count(1, timeout=20_000)
+    item.get_by_test_id("sent-back-fix").click()
+    expect(foreman.testid("record-status")).to_have_class(re.compile(r"\bchip-doing\b"), timeout=20_000)
+    foreman.go_offline()
+    foreman.testid("status-to-done").click()
+    foreman.expect_pending(1)
+    foreman.go_online()
+    second = derived_approval_id("task", task_id, "task_acceptance", 2)
+    assert api.record("approval", second)["data"]["status"] == "pending"
+
+    supervisor.sync_now()
+    _approve_offline(supervisor, second)
+    assert api.record("task", task_id)["data"]["status"] == "accepted"
+    foreman.sync_now()
+    _status_chip(foreman, "task", task_id, "accepted")
+    _status_chip(supervisor, "task", task_id, "accepted")
+    foreman.assert_no_errors()
+    supervisor.assert_no_errors()
+
+
+def test_a_rectification_sent_back_offline_is_redone_and_verified_by_the_safety_officer(phones, server_api):
+    """A failed item's action (its check holds the before photo): the foreman marks it done
+    offline with an after photo; the safety officer, offline, sees before beside after and sends
+    it back with a reason and a photo; the foreman sees it reopened, redoes it with a new after
+    photo, the safety officer verifies it, and both phones show it verified."""
+    safety = server_api("safety1")
+    before = _upload(safety, _jpeg((200, 40, 40)))
+    check_id, action_id = str(uuid.uuid4()), str(uuid.uuid4())
+    safety.put("safety_check", check_id, project_id=safety.project_id, date="2026-12-03", template="excavation",
+               likelihood=3, severity=3, results={"EX02": "fail"}, item_photos={"EX02": [before]})
+    safety.put("action", action_id, project_id=safety.project_id, check_id=check_id, item="EX02",
+               description="W26 段槽边堆土清运", owner_id=server_api("foreman2").user["id"], deadline="2026-12-08")
+    foreman, officer = phones("foreman2"), phones("safety1")
+    foreman.login("foreman2")
+    officer.login("safety1")
+    dismiss_storage_warning(foreman.page)
+    dismiss_storage_warning(officer.page)
+
+    def mark_done(note: str, colour: tuple) -> None:
+        foreman.go_offline()
+        foreman.open_record("action", action_id)
+        foreman.testid("status-to-done").click()
+        foreman.testid("action-done-note").fill(note)
+        foreman.testid("action-done-photo").set_input_files(_jpeg(colour))
+        expect(foreman.testid("action-done-photo-list").locator('[data-testid="photo-thumb"]')).to_have_count(1)
+        foreman.testid("action-done-confirm").click()
+        expect(foreman.testid("record-status")).to_have_class(re.compile(r"\bchip-done\b"))
+        foreman.go_online()
+
+    mark_done("堆土已运走", (40, 160, 60))
+    first = derived_approval_id("action", action_id, "rectification", 1)
+    assert safety.record("approval", first)["data"]["status"] == "pending"
+
+    officer.sync_now()
+    officer.page.goto("/approvals")
+    card = _card(officer, first)
+    expect(card.get_by_test_id("approval-subject")).to_have_text("W26 段槽边堆土清运")
+    expect(card.get_by_test_id("evidence-before-side").locator("img")).to_have_count(1, timeout=20_000)
+    expect(card.get_by_test_id("evidence-after-side").locator("img")).to_have_count(1, timeout=20_000)
+    _reject_offline(officer, first, "槽边 1 m 内仍有堆土")
+    assert safety.record("action", action_id)["data"]["status"] == "open"
+
+    foreman.sync_now()
+    foreman.page.goto("/")
+    item = foreman.page.locator(f'[data-testid="sent-back-item"][data-id="{first}"]')
+    expect(item.get_by_test_id("sent-back-reason")).to_have_text("槽边 1 m 内仍有堆土")
+    _status_chip(foreman, "action", action_id, "open")
+    mark_done("槽边已清空", (60, 180, 90))
+    second = derived_approval_id("action", action_id, "rectification", 2)
+    assert safety.record("approval", second)["data"]["status"] == "pending"
+
+    officer.sync_now()
+    _approve_offline(officer, second)
+    assert safety.record("action", action_id)["data"]["status"] == "verified"
+    foreman.sync_now()
+    _status_chip(foreman, "action", action_id, "verified")
+    _status_chip(officer, "action", action_id, "verified")
+    foreman.assert_no_errors()
+    officer.assert_no_errors()

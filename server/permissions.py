@@ -156,6 +156,14 @@ def allowed(roles: frozenset[str], type_name: str, action: str, is_author: bool 
     return bool(roles & granted) or (bool(held & granted) and bool(roles))
 
 
+def may_decide(roles: frozenset[str], kind: str | None) -> bool:
+    """Whether a holder of `roles` decides (approves or rejects) approvals of `kind`: its
+    `decide:<kind>` row, or for a kind without one the approval's own status rows."""
+    rules = PERMISSIONS["approval"]
+    action = f"decide:{kind}" if f"decide:{kind}" in rules else "status:pending->approved"
+    return allowed(roles, "approval", action)
+
+
 def stand_ins(record, user_id: str) -> frozenset[str]:
     """The stand-ins (CREW_FOREMAN, NEXT_FOREMAN) `user_id` is for a record (its values)."""
     values = getattr(record, "values", None) or {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterable
 
-from ..permissions import allowed
+from ..permissions import may_decide
 
 BUCKETS = ("overdue", "due_today", "to_decide", "sent_back", "accepted", "escalated")
 # Roles an overdue complaint or action is escalated to.
@@ -124,9 +124,10 @@ def my_day(records: dict[str, list[dict]], user_id: str, roles: Iterable[str], t
               {"type": "feedback", "id": complaint["id"], "due": fields.get("response_due")})
 
     approvals = records.get("approval", [])
-    if allowed(roles, "approval", "status:pending->approved"):
-        buckets["to_decide"] = [{"type": "approval", "id": a["id"], "kind": a["fields"].get("kind")}
-                                for a in approvals if (a["fields"].get("status") or "pending") == "pending"]
+    # Each kind has its own deciders (a safety officer verifies rectifications, not tasks).
+    buckets["to_decide"] = [{"type": "approval", "id": a["id"], "kind": a["fields"].get("kind")}
+                            for a in approvals if (a["fields"].get("status") or "pending") == "pending"
+                            and may_decide(roles, a["fields"].get("kind"))]
     first = dt.date.fromisoformat(today)
     recent = (first - dt.timedelta(days=min(ACCEPTED_DAYS, (first - dt.date.min).days))).isoformat()
     for approval in _latest_rounds(approvals).values():

@@ -81,13 +81,11 @@ class Callers(DemoSite):
         record_id = record_id or str(uuid.uuid4())
         if field == "item_photos":
             value = {"EX01": None if remove else [name]}
-        elif field == "file":  # one blob, not a set: a drawing version's file
+        elif field in ("file", "sha256", "derived_from"):  # one blob, not a set
             value = name
         else:
             value = {"remove": [name]} if remove else {"add": [name]}
-        fields = {field: value}
-        if not remove:
-            fields.update(CREATE[type_name])
+        fields = {**CREATE[type_name], field: value} if not remove else {field: value}
         device = self.admin_device
         device.put(type_name, record_id, fields)
         status, body = device.push()
@@ -101,14 +99,21 @@ CREATE = {
     "safety_check": {"project_id": PROJECT, "date": "2026-11-24"},
     "action": {"project_id": PROJECT, "description": "Fence it", "check_id": demo_id("c1")},
     "feedback": {"project_id": PROJECT, "category": "noise", "description": "Breaker at night"},
-    "approval": {"project_id": PROJECT, "subject_type": "task", "subject_id": demo_id("t3"),
-                 "kind": "task_acceptance"},
+    # The one kind still asked for by hand: the server opens the others when a subject moves.
+    "approval": {"project_id": PROJECT, "subject_type": "document", "subject_id": demo_id("d-plan"),
+                 "kind": "change_order"},
+    # The demo's pipe laying passed its self inspection: admin1 stands in for the mutual one.
+    "inspection": {"project_id": PROJECT, "work_step_id": demo_id("ws2"), "level": "mutual",
+                   "round": 0, "result": "pass", "inspected_at": "2026-11-24T08:00:00Z"},
+    # A marked-up copy names the photo it was drawn on: both are the project's.
+    "photo_meta": {"project_id": PROJECT, "sha256": "a" * 64, "derived_from": None},
     "document_version": {"project_id": PROJECT, "document_id": demo_id("d-plan"), "revision": "C"},
 }
 # Every field of server/records/ that holds blob names; a new one joins this list.
 PHOTO_FIELDS = [("task", "photos"), ("briefing", "photos"), ("safety_check", "photos"),
                 ("safety_check", "item_photos"), ("action", "photos"), ("feedback", "photos"),
-                ("approval", "photos"), ("document_version", "file")]
+                ("approval", "photos"), ("inspection", "photos"), ("photo_meta", "sha256"),
+                ("photo_meta", "derived_from"), ("document_version", "file")]
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])

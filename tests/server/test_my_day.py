@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from server.approvals.table import approval_id
 from server.demo import demo_id
 from server.my_day.rules import BUCKETS, my_day
 
@@ -80,20 +81,21 @@ def test_the_endpoint_gives_a_supervisor_the_pending_approvals_and_the_overdue_c
 
 
 def test_a_rejection_sent_back_reaches_its_asker_and_no_one_else(site):
-    """A rejected approval the foreman asked for is on his day as sent back, not on another's."""
+    """A rejected approval the foreman asked for (by marking his task done) is on his day as
+    sent back, not on another's."""
     app, client = site
     foreman = _login(client, "foreman2")
-    approval_id = str(uuid.uuid4())
-    _push(client, foreman, {"op": "put", "type": "approval", "id": approval_id, "fields": {
-        "project_id": PROJECT, "subject_type": "task", "subject_id": demo_id("t8"),
-        "kind": "task_acceptance", "cycle": 1, "requested_by": demo_id("foreman2")}})
-    _push(client, _login(client, "supervisor1"), {"op": "put", "type": "approval", "id": approval_id,
+    _push(client, foreman, {"op": "put", "type": "task", "id": demo_id("t8"),
+                            "fields": {"status": "done", "progress": 100}})
+    # The server opened the acceptance itself, under the id derived from the task's first cycle.
+    approval = approval_id("task", demo_id("t8"), "task_acceptance", 1)
+    _push(client, _login(client, "supervisor1"), {"op": "put", "type": "approval", "id": approval,
                                                   "fields": {"status": "rejected",
                                                              "decision_comment": "导向标志缺两块"}})
     mine = client.get(f"/api/projects/{PROJECT}/my-day?today=2026-12-04", headers=foreman).get_json()
-    assert [entry["id"] for entry in mine["buckets"]["sent_back"]] == [approval_id]
+    assert [entry["id"] for entry in mine["buckets"]["sent_back"]] == [approval]
     other = client.get(f"/api/projects/{PROJECT}/my-day", headers=_login(client, "foreman1")).get_json()
-    assert approval_id not in [entry["id"] for entry in other["buckets"]["sent_back"]]
+    assert approval not in [entry["id"] for entry in other["buckets"]["sent_back"]]
 
 
 def test_a_date_that_is_not_one_is_a_422_in_the_one_error_shape(site):

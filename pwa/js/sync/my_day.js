@@ -15,7 +15,7 @@
  * - `escalated`: for supervisors and admins, complaints past their response deadline and
  *   actions past their deadline, until they move.
  */
-import { may } from './permissions.js';
+import { mayDecide } from './permissions.js';
 
 export const BUCKETS = ['overdue', 'due_today', 'to_decide', 'sent_back', 'accepted', 'escalated'];
 /** Roles an overdue complaint or action is escalated to. */
@@ -132,10 +132,10 @@ export function myDay({ records, user, roles, today, now, dayEnd }) {
   }
 
   const approvals = list('approval');
-  if (may(roles, 'approval', 'status:pending->approved')) {
-    for (const approval of approvals) {
-      if ((approval.fields.status ?? 'pending') === 'pending') buckets.to_decide.push({ type: 'approval', id: approval.id, kind: approval.fields.kind });
-    }
+  // Each kind has its own deciders (a safety officer verifies rectifications, not tasks).
+  for (const approval of approvals) {
+    if ((approval.fields.status ?? 'pending') !== 'pending' || !mayDecide(roles, approval.fields.kind)) continue;
+    buckets.to_decide.push({ type: 'approval', id: approval.id, kind: approval.fields.kind });
   }
   const recent = addDays(today, -ACCEPTED_DAYS);
   for (const approval of latestRounds(approvals).values()) {

@@ -29,6 +29,22 @@ export function may(roles, type, action, { isAuthor = false, standIns = [] } = {
 }
 
 /**
+ * Whether a holder of `roles` decides (approves or rejects) approvals of `kind`: the table's
+ * `decide:<kind>` row, or for a kind without one the approval's own status rows (as the server).
+ */
+export function mayDecide(roles, kind) {
+  const rules = table?.rules?.approval ?? {};
+  return may(roles, 'approval', `decide:${kind}` in rules ? `decide:${kind}` : 'status:pending->approved');
+}
+
+/** Whether a holder of `roles` decides approvals of some kind (the inbox and its badge are theirs). */
+export function decidesAny(roles) {
+  const rules = table?.rules?.approval ?? {};
+  const kinds = Object.keys(rules).filter((action) => action.startsWith('decide:')).map((action) => action.slice(7));
+  return may(roles, 'approval', 'status:pending->approved') || kinds.some((kind) => mayDecide(roles, kind));
+}
+
+/**
  * The stand-ins (`@crew_foreman`, `@next_foreman`) the user is for a record: the table names
  * the field holding each one's user id (`stand_ins`), e.g. a work step's `foreman_id`.
  */

@@ -3,12 +3,12 @@
  * when, the note), the facts and photos a decider looks at (before and after, side by side, for
  * a rectification), and the decision buttons. A checkbox picks it for approving in a batch.
  */
-import { h, summaryParts } from '../dom.js';
-import { formatRelative, t } from '../i18n.js';
+import { h, summaryParts, userText } from '../dom.js';
+import { formatRelative, t, tNodes } from '../i18n.js';
 import { PhotoStrip } from '../components/photo_strip.js';
 import { RectificationEvidence } from '../safety/action_done.js';
 import { requesterOf } from '../../sync/my_day.js';
-import { checkOf, KeyFacts, subjectOf, subjectSection, subjectTitle } from './approval_subjects.js';
+import { checkOf, KeyFacts, subjectName, subjectOf, subjectSection } from './approval_subjects.js';
 
 /**
  * `strips` keeps the card's photo strips across redraws (`{before, after, photos}`; the screen
@@ -25,17 +25,17 @@ export function ApprovalCard(app, data, approval, { strips, selected, onSelect, 
   return h('li', { class: 'card approval-card', testid: 'approval-card', dataset: { id: approval.id, kind: approval.fields.kind ?? '' } },
     h('div', { class: 'approval-head' },
       h('h3', {}, subject
-        ? h('a', { href: `/r/${subject.type}/${subject.id}`, testid: 'approval-subject' }, subjectTitle(data, subject))
-        : h('span', { testid: 'approval-subject' }, subjectTitle(data, subject))),
+        ? h('a', { href: `/r/${subject.type}/${subject.id}`, testid: 'approval-subject' }, subjectName(data, subject))
+        : h('span', { testid: 'approval-subject' }, subjectName(data, subject))),
       rejectForm ? null : h('label', { class: 'approval-select' },
         h('input', { type: 'checkbox', testid: 'approval-select', checked: selected, onchange: (event) => onSelect(event.target.checked) }),
         h('span', {}, t('approvals.select')))),
     h('p', { class: 'muted approval-meta', testid: 'approval-asker' }, summaryParts([
-      section,
-      asker ? t('approvals.askedBy', { name: data.nameOf(asker) ?? t('approvals.someone') }) : null,
+      userText(section),
+      asker ? tNodes('approvals.askedBy', { name: data.nameOf(asker) ? userText(data.nameOf(asker)) : t('approvals.someone') }) : null,
       when ? formatRelative(when) : null,
     ].filter(Boolean))),
-    approval.fields.note ? h('p', { class: 'approval-note', testid: 'approval-note' }, approval.fields.note) : null,
+    approval.fields.note ? h('p', { class: 'approval-note', testid: 'approval-note' }, userText(approval.fields.note)) : null,
     KeyFacts(data, subject),
     Evidence(app, data, approval, subject, strips),
     rejectForm ?? h('div', { class: 'card-actions' },

@@ -7,7 +7,7 @@ import { loadViews } from '../../sync/local_view.js';
 import { localDayEnd, myDay } from '../../sync/my_day.js';
 import { rolesIn } from '../../sync/permissions.js';
 import { taskProgress } from '../../sync/progress.js';
-import { h } from '../dom.js';
+import { h, userText } from '../dom.js';
 import { t, tOr } from '../i18n.js';
 import { loadNameDirectory } from '../components/name_directory.js';
 import { recordTitle } from '../components/record_text.js';
@@ -47,6 +47,11 @@ export function subjectOf(data, approval) {
 export function subjectTitle(data, subject) {
   if (!subject) return t('approvals.subjectMissing');
   return subject.type === 'safety_check' ? checkTitle(subject, data.templates) : recordTitle(subject);
+}
+
+/** The subject's title as typed (marked so), or the words for a subject this phone lacks. */
+export function subjectName(data, subject) {
+  return subject ? userText(subjectTitle(data, subject)) : subjectTitle(data, subject);
 }
 
 /** The check an action was raised by, or null. */

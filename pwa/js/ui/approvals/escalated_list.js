@@ -1,11 +1,12 @@
 /**
  * Complaints past their response deadline and actions past theirs, on the supervisor's inbox
- * until they move: what, where, and how long overdue (my_day.js decides which).
+ * until they move: what, where, how long overdue (my_day.js decides which) and, once the
+ * server has recorded the escalation, since when.
  */
-import { h, summaryParts } from '../dom.js';
-import { t } from '../i18n.js';
+import { h, summaryParts, userText } from '../dom.js';
+import { formatRelative, t } from '../i18n.js';
 import { formatSpan } from '../components/countdown.js';
-import { recordOf, subjectSection, subjectTitle } from './approval_subjects.js';
+import { recordOf, subjectName, subjectSection } from './approval_subjects.js';
 
 const DAY_MS = 86_400_000;
 
@@ -15,7 +16,7 @@ export function overdueText(entry, today, now = Date.now()) {
   return t('tasks.overdueDays', { count: Math.round((Date.parse(today) - Date.parse(entry.due)) / DAY_MS) });
 }
 
-/** testids: `escalated` (the section), `escalated-item` (data-type, data-id, data-reason), `escalated-overdue`. */
+/** testids: `escalated` (the section), `escalated-item` (data-type, data-id, data-reason), `escalated-overdue`, `escalated-at`. */
 export function EscalatedList(data) {
   const entries = data.day.escalated;
   if (entries.length === 0) return null;
@@ -27,8 +28,10 @@ export function EscalatedList(data) {
         class: 'record-item is-overdue', href: `/r/${entry.type}/${entry.id}`, testid: 'escalated-item',
         dataset: { type: entry.type, id: entry.id, reason: entry.reason },
       },
-      h('span', { class: 'record-title' }, subjectTitle(data, view)),
-      h('span', { class: 'record-summary' }, summaryParts([t(`approvals.reason.${entry.reason}`), subjectSection(data, view)].filter(Boolean))),
-      h('span', { class: 'record-tags' }, h('span', { class: 'chip chip-overdue', testid: 'escalated-overdue' }, overdueText(entry, data.today)))));
+      h('span', { class: 'record-title' }, subjectName(data, view)),
+      h('span', { class: 'record-summary' }, summaryParts([t(`approvals.reason.${entry.reason}`), userText(subjectSection(data, view))].filter(Boolean))),
+      h('span', { class: 'record-tags' }, h('span', { class: 'chip chip-overdue', testid: 'escalated-overdue' }, overdueText(entry, data.today)),
+        // The server's escalation record, when synced: when it was escalated (and reported).
+        entry.escalated_at ? h('span', { class: 'chip', testid: 'escalated-at' }, t('approvals.escalatedAt', { when: formatRelative(entry.escalated_at) })) : null)));
     })));
 }

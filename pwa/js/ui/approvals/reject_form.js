@@ -3,8 +3,8 @@
  * decider wants, photos of what is still wrong. The reason is kept as a draft as it is typed
  * (FormDraft, keyed by the approval), so a reload or a dead battery loses nothing.
  */
-import { h } from '../dom.js';
-import { t } from '../i18n.js';
+import { h, userText } from '../dom.js';
+import { t, tNodes } from '../i18n.js';
 import { FormDraft } from '../components/form_draft.js';
 import { PhotoField } from '../components/photo_field.js';
 import { ConfirmPanel, keepCaret } from '../components/status_actions.js';
@@ -66,7 +66,7 @@ export class RejectForm {
       }, t(`approvals.quick.${code}`))));
     this.element = h('form', { class: 'reject-form', testid: 'reject-form', onsubmit: (event) => event.preventDefault() },
       ConfirmPanel({
-        question: asker ? t('approvals.rejectQuestion', { name: asker }) : t('approvals.rejectQuestionNoName'),
+        question: asker ? tNodes('approvals.rejectQuestion', { name: userText(asker) }) : t('approvals.rejectQuestionNoName'),
         className: 'reject-panel', testid: 'reject-panel', confirmTestid: 'reject-confirm', cancelTestid: 'reject-cancel',
         body: [
           chips,

@@ -1,7 +1,7 @@
 /** Buttons for the state changes a record can make next and the user's role may make (the server checks again). */
 import { randomUuid } from '../../db/random_uuid.js';
 import { enqueue, withdrawHeld } from '../../sync/outbox.js';
-import { isAuthorOf, may, rolesIn } from '../../sync/permissions.js';
+import { isAuthorOf, may, mayDecide, rolesIn } from '../../sync/permissions.js';
 import { initialState, nextStates, stateStamps } from '../../sync/record_types.js';
 import { fill, h } from '../dom.js';
 import { t } from '../i18n.js';
@@ -14,8 +14,11 @@ export function allowedTargets(app, view) {
   if (!current) return [];
   const roles = rolesIn(app.session, view.fields.project_id);
   const isAuthor = isAuthorOf(app.session, view);
-  return nextStates(view.type, current)
-    .filter((state) => may(roles, view.type, `status:${current}->${state}`, { isAuthor }));
+  return nextStates(view.type, current).filter((state) => (
+    // An approval's approve and reject are its kind's deciders' (decide:<kind>), as on the server.
+    view.type === 'approval' && ['approved', 'rejected'].includes(state)
+      ? mayDecide(roles, view.fields.kind)
+      : may(roles, view.type, `status:${current}->${state}`, { isAuthor })));
 }
 
 /** How long a complaint's step can be taken back before it is sent. */

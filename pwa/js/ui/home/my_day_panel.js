@@ -8,7 +8,7 @@ import { t, tNodes } from '../i18n.js';
 import { NotificationPrompt } from '../components/notification_prompt.js';
 import { PhotoStrip } from '../components/photo_strip.js';
 import { RecordListItem } from '../components/record_list_item.js';
-import { recordOf, subjectOf, subjectTitle } from '../approvals/approval_subjects.js';
+import { recordOf, subjectName, subjectOf } from '../approvals/approval_subjects.js';
 
 const LIMIT = 8;
 
@@ -20,7 +20,7 @@ const LIMIT = 8;
  */
 export function MyDayPanel(app, data, strips) {
   const { day, nameOf } = data;
-  const decider = (approval) => nameOf(approval.updatedBy) ?? t('myDay.decider');
+  const decider = (approval) => (nameOf(approval.updatedBy) ? userText(nameOf(approval.updatedBy)) : t('myDay.decider'));
   const views = (entries) => entries.map((entry) => recordOf(data, entry.type, entry.id)).filter(Boolean);
   const list = (key, testid, entries) => (entries.length ? h('section', { class: 'stack', testid, 'aria-labelledby': `heading-${testid}` },
     h('h3', { id: `heading-${testid}` }, t(key), h('span', { class: 'count' }, ` (${entries.length})`)),
@@ -42,8 +42,8 @@ export function MyDayPanel(app, data, strips) {
       const subject = subjectOf(data, approval);
       return h('li', { testid: 'accepted-item', dataset: { id: approval.id } },
         h('a', { class: 'record-item', href: subject ? `/r/${subject.type}/${subject.id}` : `/r/approval/${approval.id}` },
-          h('span', { class: 'record-title' }, userText(subjectTitle(data, subject))),
-          h('span', { class: 'record-tags' }, h('span', { class: 'chip chip-approved' }, tNodes('myDay.acceptedBy', { name: userText(decider(approval)) })))));
+          h('span', { class: 'record-title' }, subjectName(data, subject)),
+          h('span', { class: 'record-tags' }, h('span', { class: 'chip chip-approved' }, tNodes('myDay.acceptedBy', { name: decider(approval) })))));
     })) : null,
     list('myDay.overdue', 'my-day-overdue', day.overdue),
     list('myDay.dueToday', 'my-day-due-today', day.due_today),
@@ -62,8 +62,8 @@ function SentBackCard(app, data, approval, name, strips) {
     strip.set(photos);
   }
   return h('li', { class: 'card sent-back', testid: 'sent-back-item', dataset: { id: approval.id, subject: approval.fields.subject_id ?? '' } },
-    h('h4', {}, userText(subjectTitle(data, subject))),
-    h('p', { class: 'sent-back-by' }, h('strong', {}, tNodes('myDay.sentBackBy', { name: userText(name) })), photos.length ? ` · ${t('myDay.photos', { count: photos.length })}` : ''),
+    h('h4', {}, subjectName(data, subject)),
+    h('p', { class: 'sent-back-by' }, h('strong', {}, tNodes('myDay.sentBackBy', { name })), photos.length ? ` · ${t('myDay.photos', { count: photos.length })}` : ''),
     approval.fields.decision_comment ? h('p', { class: 'sent-back-reason', testid: 'sent-back-reason' }, userText(approval.fields.decision_comment)) : null,
     strip?.element,
     subject ? h('a', { class: 'button button-primary', href: `/r/${subject.type}/${subject.id}`, testid: 'sent-back-fix' }, t('myDay.fix')) : null);
