@@ -24,7 +24,8 @@ export function s(tag, attributes = {}, ...children) {
  */
 export function ChartFigure({ testid, label, draw, table }) {
   const caption = h('p', { class: 'chart-caption', 'aria-live': 'polite', testid: `${testid}-caption` });
-  const say = (text) => { caption.textContent = text; };
+  // `text` is a string, or parts (strings and nodes: typed titles marked by userText).
+  const say = (text) => { caption.replaceChildren(...[text].flat()); };
   const svg = draw(say);
   svg.setAttribute('aria-hidden', 'true');
   svg.setAttribute('class', 'chart');
@@ -37,11 +38,11 @@ export function ChartFigure({ testid, label, draw, table }) {
       table));
 }
 
-/** A tappable SVG part: the pointer shows it can be tapped, and a tap says `text`. */
+/** A tappable SVG part: the pointer shows it can be tapped, and a tap says `text` (a string or parts). */
 export function tappable(node, say, text) {
   node.setAttribute('class', `${node.getAttribute('class') ?? ''} tappable`.trim());
   node.addEventListener('click', () => say(text));
-  node.append(s('title', {}, text));
+  node.append(s('title', {}, [text].flat().map((part) => (typeof part === 'string' ? part : part.textContent)).join('')));
   return node;
 }
 

@@ -3,8 +3,8 @@
  * light, the actual span dark (to today while work goes on), the critical path outlined in red,
  * dependencies as lines from a task's end to the start of what waits for it.
  */
-import { h } from '../dom.js';
-import { formatDate, t } from '../i18n.js';
+import { h, userList, userText } from '../dom.js';
+import { formatDate, t, tNodes } from '../i18n.js';
 import { sectionLabel } from '../sections/site_facts.js';
 import { ChartFigure, NumbersTable, deviationText, s, tappable } from './chart_parts.js';
 import { taskDeviation } from './figures.js';
@@ -44,14 +44,15 @@ export function GanttChart({ sections, tasks, critical, today }) {
   const describe = (task) => {
     const f = task.fields;
     const actual = actualSpan(f, today);
+    // Parts, the typed titles marked as such, so the caption tells them from the interface's words.
     return [
-      f.title,
+      userText(f.title),
       t('dashboard.planBar', { start: formatDate(f.planned_start), end: formatDate(f.planned_end) }),
       actual ? t('dashboard.actualBar', { start: formatDate(actual[0]), end: formatDate(actual[1]) }) : t('dashboard.notStarted'),
       deviationText(taskDeviation(f, today)),
       onPath.has(task.id) ? t('dashboard.onCritical') : null,
-      (f.depends_on ?? []).length ? t('dashboard.after', { names: f.depends_on.map((id) => title.get(id)).filter(Boolean).join('、') }) : null,
-    ].filter(Boolean).join('，');
+      (f.depends_on ?? []).length ? tNodes('dashboard.after', { names: h('span', {}, userList(f.depends_on.map((id) => title.get(id)), '、')) }) : null,
+    ].filter(Boolean).flatMap((part, index) => (index ? ['，', part] : [part])).flat();
   };
 
   const draw = (say) => {
@@ -60,7 +61,7 @@ export function GanttChart({ sections, tasks, critical, today }) {
     const ends = new Map();
     const starts = new Map();
     for (const group of groups) {
-      rows.push(s('text', { x: 0, y: y + 13, class: 'gantt-section' }, group.section ? sectionLabel(group.section) : '—'));
+      rows.push(s('text', { x: 0, y: y + 13, class: 'gantt-section', 'data-user': group.section ? '' : null }, group.section ? sectionLabel(group.section) : '—'));
       y += SECTION_HEAD;
       for (const task of group.tasks) {
         const f = task.fields;
@@ -71,7 +72,7 @@ export function GanttChart({ sections, tasks, critical, today }) {
         starts.set(task.id, [x(f.planned_start), barY + BAR_HEIGHT / 2]);
         rows.push(tappable(s('g', { class: `gantt-row${critical ? ' gantt-critical' : ''}`, testid: 'gantt-row', 'data-id': task.id, 'data-critical': String(critical) },
           s('rect', { x: 0, y, width: WIDTH, height: ROW - 2, class: 'gantt-hit' }),
-          s('text', { x: 0, y: y + 12, class: 'gantt-label' }, f.title ?? ''),
+          s('text', { x: 0, y: y + 12, class: 'gantt-label', 'data-user': '' }, f.title ?? ''),
           s('rect', { x: x(f.planned_start), y: barY, width: span(f.planned_start, f.planned_end), height: BAR_HEIGHT, rx: 2, class: 'gantt-plan' }),
           actual ? s('rect', { x: x(actual[0]), y: barY + 3, width: span(actual[0], actual[1]), height: BAR_HEIGHT - 6, rx: 1, class: 'gantt-actual' }) : null),
         say, describe(task)));
@@ -98,7 +99,7 @@ export function GanttChart({ sections, tasks, critical, today }) {
     planned.map((task) => {
       const actual = actualSpan(task.fields, today);
       return [
-        `${task.fields.title ?? ''}${onPath.has(task.id) ? ` (${t('dashboard.onCritical')})` : ''}`,
+        [userText(task.fields.title), onPath.has(task.id) ? ` (${t('dashboard.onCritical')})` : ''],
         `${formatDate(task.fields.planned_start)} – ${formatDate(task.fields.planned_end)}`,
         actual ? `${formatDate(actual[0])} – ${formatDate(actual[1])}` : t('dashboard.notStarted'),
         deviationText(taskDeviation(task.fields, today)),

@@ -1,5 +1,5 @@
 /** Progress by section as tiles on the grid: actual progress as a bar, the plan as a mark on it, overdue tasks and the schedule's deviation. */
-import { h } from '../dom.js';
+import { h, userText } from '../dom.js';
 import { t } from '../i18n.js';
 import { NumbersTable, deviationText, percent, s } from './chart_parts.js';
 
@@ -18,7 +18,7 @@ export function ProgressTiles({ rows, sections }) {
     const late = row.schedule?.deviation_days ?? 0;
     return h('li', { class: 'progress-tile', testid: 'progress-tile', dataset: { section: row.section_id, progress: String(row.progress ?? ''), planned: String(row.planned ?? '') } },
       h('span', { class: 'tile-code' }, section?.fields.code ?? ''),
-      h('span', { class: 'tile-name' }, section?.fields.name ?? ''),
+      h('span', { class: 'tile-name' }, userText(section?.fields.name)),
       ProgressBar(row.progress, row.planned),
       h('span', { class: 'tile-line' }, t('dashboard.progressTile', { actual: percent(row.progress), planned: percent(row.planned) })),
       row.overdue ? h('span', { class: 'tile-line tile-warn' }, t('dashboard.overdue', { count: row.overdue })) : null,
@@ -27,7 +27,7 @@ export function ProgressTiles({ rows, sections }) {
   const table = NumbersTable(
     [t('field.section_id'), t('dashboard.actual'), t('dashboard.planned'), t('report.overdue'), t('report.deviationDays')],
     rows.map((row) => [
-      [byId.get(row.section_id)?.fields.code, byId.get(row.section_id)?.fields.name].filter(Boolean).join(' '),
+      userText([byId.get(row.section_id)?.fields.code, byId.get(row.section_id)?.fields.name].filter(Boolean).join(' ')),
       percent(row.progress), percent(row.planned), String(row.overdue), deviationText(row.schedule?.deviation_days ?? null)]),
     'progress-table');
   return h('div', { class: 'stack' },
