@@ -53,6 +53,7 @@ export function formatFieldValue(name, value, nameOf = () => undefined, { itemNa
   if (typeof value === 'boolean') return value ? t('common.yes') : t('common.no');
   if (name === 'items' && Array.isArray(value)) return value.map((item) => `${item.code} ${item.text ?? ''}`).join('\n');
   if (CODED_FIELDS.has(name)) return tOr(`${name}.${value}`, String(value));
+  // `requested_by` names a user too (who moved the subject an approval is about).
   if (name.endsWith('_id') || name === 'requested_by') return nameOf(value) ?? shortId(value);
   if (Array.isArray(value)) return value.map((item) => nameOf(item) ?? String(item)).join(', ') || '—';
   if (typeof value === 'object') return mapLines(name, value, { nameOf, itemName }).join('\n');
