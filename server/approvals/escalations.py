@@ -24,10 +24,9 @@ from ..records.escalation import Escalation
 from ..records.feedback import Feedback
 from ..syncing.store import SqlStore
 from ..syncing.writer_queue import writers_queue
+from ..my_day.rules import ANSWERED
 from .table import NAMESPACE
 
-# A complaint is answered for once resolved or closed (the PWA's deadline chip agrees).
-UNANSWERED = ("received", "acknowledged", "in_progress")
 
 
 def escalation_id(subject_type: str, subject_id: str, reason: str, due: str) -> str:
@@ -39,7 +38,7 @@ def overdue(project_ids: list[str] | None, now: dt.datetime) -> list[Reaction]:
     """An escalation to record for every complaint and action past its deadline."""
     stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
     complaints = select(Feedback.id, Feedback.project_id, Feedback.response_due).where(
-        Feedback.deleted.is_(False), Feedback.status.in_(UNANSWERED),
+        Feedback.deleted.is_(False), Feedback.status.not_in(ANSWERED),
         Feedback.response_due.is_not(None), Feedback.response_due < stamp)
     actions = select(Action.id, Action.project_id, Action.deadline).where(
         Action.deleted.is_(False), Action.status == "open", Action.deadline.is_not(None),

@@ -16,6 +16,7 @@ BUCKETS = ("overdue", "due_today", "to_decide", "sent_back", "accepted", "escala
 # Roles an overdue complaint or action is escalated to.
 ESCALATED_TO = frozenset({"supervisor", "admin"})
 OPEN_TASK = ("todo", "doing")
+# A complaint is answered for once resolved or closed: my day and the escalations agree.
 ANSWERED = ("resolved", "closed")
 # Days an accepted decision stays on its asker's day.
 ACCEPTED_DAYS = 3
