@@ -156,12 +156,16 @@ def allowed(roles: frozenset[str], type_name: str, action: str, is_author: bool 
     return bool(roles & granted) or (bool(held & granted) and bool(roles))
 
 
+def decision_action(kind: str | None) -> str | None:
+    """The action deciding an approval of `kind` is checked as: its `decide:<kind>` row, or
+    None for a kind without one (the approval's own status rows then apply)."""
+    action = f"decide:{kind}"
+    return action if action in PERMISSIONS["approval"] else None
+
+
 def may_decide(roles: frozenset[str], kind: str | None) -> bool:
-    """Whether a holder of `roles` decides (approves or rejects) approvals of `kind`: its
-    `decide:<kind>` row, or for a kind without one the approval's own status rows."""
-    rules = PERMISSIONS["approval"]
-    action = f"decide:{kind}" if f"decide:{kind}" in rules else "status:pending->approved"
-    return allowed(roles, "approval", action)
+    """Whether a holder of `roles` decides (approves or rejects) approvals of `kind`."""
+    return allowed(roles, "approval", decision_action(kind) or "status:pending->approved")
 
 
 def stand_ins(record, user_id: str) -> frozenset[str]:

@@ -10,9 +10,9 @@ from sync.store import Records
 
 from ..accounts.tokens import Caller
 from ..approvals import reactions as approval_reactions
-from ..approvals.table import RULES as APPROVAL_RULES, SERVER_OPENED
+from ..approvals.table import SERVER_OPENED
 from ..extensions import db
-from ..permissions import allowed, mask, may_read, stand_ins
+from ..permissions import allowed, decision_action, mask, may_read, stand_ins
 from ..projects.models import Project
 from ..records.feedback import DEFAULT_RESPONSE_HOURS
 from ..records import KINDS
@@ -34,10 +34,9 @@ class ServerPolicy:
     def may(self, roles, rtype: RecordType, action: str, record: RecordState | None,
             user_id: str) -> bool:
         is_author = record is not None and record.created_by == user_id
-        if rtype.name == "approval" and action in _DECISIONS and record is not None \
-                and record.values.get("kind") in APPROVAL_RULES:
+        if rtype.name == "approval" and action in _DECISIONS and record is not None:
             # Each kind of the approvals table has its own deciders.
-            action = f"decide:{record.values['kind']}"
+            action = decision_action(record.values.get("kind")) or action
         return allowed(roles, rtype.name, action, is_author, stand_ins(record, user_id))
 
     def reactions(self, rtype: RecordType, record: RecordState, source: str, target: str,
