@@ -137,9 +137,9 @@ export class SyncEngine extends EventTarget {
       await setMeta('last_sync_at', lastSyncAt);
       this.failures = 0;
       // navigator.onLine, not true: the phone may have gone offline while the last answers came in.
-      this.update({
-        phase: 'idle', online: navigator.onLine, error: null, lastSyncAt, pending: await countPending(), photos: await countPendingBlobs(),
-      });
+      // Counted before navigator.onLine is read: an `offline` event during the counting must win.
+      const [pending, photos] = await Promise.all([countPending(), countPendingBlobs()]);
+      this.update({ phase: 'idle', online: navigator.onLine, error: null, lastSyncAt, pending, photos });
       this.schedule(INTERVAL_MS);
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) {
