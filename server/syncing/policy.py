@@ -44,6 +44,10 @@ class ServerPolicy:
         return approval_reactions.reactions(rtype, record, source, target, records, user_id,
                                             roles)
 
+    def created(self, rtype: RecordType, record: RecordState, records: Records, user_id: str,
+                roles: frozenset[str]) -> list:
+        return approval_reactions.created(rtype, record, records, user_id, roles)
+
     def hides(self, roles, rtype: RecordType, field: str) -> bool:
         return not may_read(roles, rtype.name, field)
 
