@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import hashlib
 import io
+import time
 import uuid
+from pathlib import Path
 
 import pytest
 from PIL import Image
 from pypdf import PdfWriter
 
 from server.accounts.models import User
-from server.blobs import pages
+from server.blobs import page_cache, pages
 from server.accounts.passwords import hash_password
 from server.accounts.tokens import issue_token
 from server.demo import demo_id
@@ -259,3 +261,46 @@ def test_a_pin_names_a_version_of_its_document_and_a_subject_of_its_project(site
     assert list(moved["error"]["fields"]) == ["version_id"], moved
     record = site.client.get(f"/api/records/pin/{pin_id}", headers=site.headers("admin1")).get_json()
     assert record["data"]["version_id"] == rev_a
+
+
+def test_cached_page_renders_stay_within_their_bound_least_recently_used_first(site):
+    """Regression: every page rendered at every width was kept beside its blob for good."""
+    config = site.client.application.config
+    root = Path(config["BLOB_DIR"])
+    document_id = site.document()
+    data = drawing_pdf(*[(595, 842)] * 5)
+    site.upload(data)
+    site.version(document_id, data, "A")
+    path = f"/api/blobs/{sha(data)}/pages"
+
+    def render(number: int) -> Image.Image:
+        response = site.client.get(f"{path}/{number}?width=600", headers=site.headers("foreman1"))
+        assert (response.status_code, response.mimetype) == (200, "image/png")
+        return Image.open(io.BytesIO(response.get_data()))
+
+    def cached() -> dict[str, int]:
+        return {p.name: p.stat().st_size for p in root.glob(page_cache.PATTERN)}
+
+    render(1)
+    one = cached()[f"{sha(data)}.page1.w600.png"]
+    limit, kept = config["PAGE_CACHE_BYTES"], config["PAGE_CACHE_BYTES"]
+    config["PAGE_CACHE_BYTES"] = limit = int(one * 3.5)
+    try:
+        for number in (2, 3, 4):
+            render(number)
+            time.sleep(0.01)  # a clock tick apart: last use is a file's modification time
+        assert sum(cached().values()) <= limit
+        names = {name.split(".")[1] for name in cached() if name.startswith(sha(data))}
+        assert names == {"page2", "page3", "page4"}, names
+        render(2)  # served from the cache: used again, so page 3 is now the oldest
+        time.sleep(0.01)
+        render(5)
+        names = {name.split(".")[1] for name in cached() if name.startswith(sha(data))}
+        assert names == {"page2", "page4", "page5"}, names
+        assert sum(cached().values()) <= limit
+        # An evicted page renders again.
+        assert render(1).size[0] == 600
+        assert f"{sha(data)}.page1.w600.png" in cached()
+        assert sum(cached().values()) <= limit
+    finally:
+        config["PAGE_CACHE_BYTES"] = kept
