@@ -13,8 +13,9 @@ import pytest
 from playwright.sync_api import expect
 
 from layout_audit import Tour, assert_no_problems, dismiss_storage_warning
+from server.approvals.table import approval_id
 from server.demo import demo_id
-from server.demo_drawings import water_main_plan
+from server.demo_drawings import change_order_sheet, water_main_plan
 
 
 def upload(api, data: bytes) -> str:
@@ -163,3 +164,69 @@ def test_an_admin_uploads_a_new_version_from_the_phone(phones, server_api, tmp_p
     assert (data["revision"], data["note"], data["file"]) == (
         "A", "检查井 W13 东移 2 m", hashlib.sha256(drawing.read_bytes()).hexdigest())
     admin.assert_no_errors()
+
+
+UNDO_SECONDS = 8  # status_actions.js UNDO_MS: a decision is held back this long
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"], indirect=True)
+def test_a_change_orders_versions_show_their_decisions_and_one_is_decided_offline(
+        phones, server_api, screenshot, locale):
+    """Each version of a change order opens its approval on the server: the supervisor's inbox
+    names the document and revision, rev. A (rejected) shows by whom and why on the document
+    page, rev. B (pending) says so, and approving it offline shows who approved it once synced."""
+    admin = server_api("admin1")
+    document_id, number = str(uuid.uuid4()), f"变更-{uuid.uuid4().hex[:4]}"
+    admin.put("document", document_id, project_id=admin.project_id, kind="change_order",
+              title="W14 检查井位置东移", number=number)
+    rev_a = publish(admin, document_id, "A", change_order_sheet())
+    rev_b = publish(admin, document_id, "B", water_main_plan("B"))
+    first, second = (approval_id("document_version", rev, "change_order", 1) for rev in (rev_a, rev_b))
+    server_api("supervisor1").put("approval", first, status="rejected",
+                                  decision_comment="费用未列明细，请补充工程量清单")
+
+    supervisor = phones("supervisor1")
+    supervisor.login("supervisor1")
+    page = supervisor.page
+    dismiss_storage_warning(page)
+    tour = Tour(page, locale, screenshot, prefix="change-order-", who="supervisor")
+    page.goto("/approvals")
+    card = page.locator(f'[data-testid="approval-card"][data-id="{second}"]')
+    expect(card).to_have_attribute("data-kind", "change_order")
+    subject = card.get_by_test_id("approval-subject")
+    expect(subject).to_contain_text(f"{number} W14 检查井位置东移")
+    expect(subject).to_contain_text(supervisor.text("documents.revision").replace("{revision}", "B"))
+    expect(card.get_by_test_id("fact-change")).to_have_text("rev. B")
+    tour.visit("inbox", None, ready="approval-card", full_page=True, scroll_to=card)
+
+    page.goto(f"/r/document/{document_id}")
+    rows = supervisor.testid("version-row")
+    b_line, a_line = (rows.nth(i).get_by_test_id("version-approval") for i in (0, 1))
+    expect(b_line).to_have_attribute("data-status", "pending")
+    expect(b_line).to_have_text(supervisor.text("documents.decision.pending").replace(
+        "{kind}", supervisor.text("kind.change_order")))
+    expect(a_line).to_have_attribute("data-status", "rejected")
+    expect(a_line).to_contain_text("陈明")
+    expect(a_line.get_by_test_id("version-approval-reason")).to_contain_text("费用未列明细")
+    tour.visit("document", None, ready="version-approval", full_page=True)
+
+    # Offline, from the inbox: approved in one tap, sent when the phone is back.
+    supervisor.go_offline()
+    page.goto("/approvals")
+    card.get_by_test_id("approval-approve").click()
+    expect(card).to_have_count(0)
+    page.wait_for_timeout(UNDO_SECONDS * 1000)
+    supervisor.expect_pending(1)
+    page.goto(f"/r/document/{document_id}")
+    expect(b_line).to_have_attribute("data-status", "approved")
+    expect(b_line).to_contain_text(supervisor.text("documents.you"))
+    supervisor.go_online()
+    supervisor.sync_now()
+    supervisor.expect_pending(0)
+    assert admin.record("approval", second)["data"]["status"] == "approved"
+    page.reload()
+    expect(b_line).to_have_attribute("data-status", "approved")
+    expect(b_line).to_contain_text("陈明")
+    tour.visit("document-decided", None, ready="version-approval", full_page=True)
+    assert_no_problems(tour)
+    supervisor.assert_no_errors()
