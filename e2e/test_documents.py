@@ -230,3 +230,62 @@ def test_a_change_orders_versions_show_their_decisions_and_one_is_decided_offlin
     tour.visit("document-decided", None, ready="version-approval", full_page=True)
     assert_no_problems(tour)
     supervisor.assert_no_errors()
+
+
+def _pin_tip(foreman) -> tuple[float, float]:
+    """Where the first pin points on the screen (client coordinates)."""
+    marker = foreman.testid("pin-marker").first.bounding_box()
+    # The marker's tip is 22 px right of its box's left edge and 36 px down (.pin-marker).
+    return marker["x"] + 22, marker["y"] + 36
+
+
+def _on_image(foreman, point: tuple[float, float]) -> tuple[float, float]:
+    """A screen point as fractions of the page image's width and height."""
+    image = foreman.testid("drawing-image").bounding_box()
+    return (point[0] - image["x"]) / image["width"], (point[1] - image["y"]) / image["height"]
+
+
+def test_two_fingers_pinch_the_drawing_larger_and_the_pins_stay_on_their_point(phones, screenshot):
+    """Real touch events through CDP: two fingers spread on a phone's drawing, left of its
+    centre. The drawing grows three times, the pin stays on its point of the drawing, and the
+    point pinched stays under the fingers (regression: the zoom held the viewport's centre)."""
+    foreman = phones("foreman1")
+    foreman.login("foreman1")
+    page = foreman.page
+    dismiss_storage_warning(page)
+    page.goto(f"/r/document_version/{demo_id('d-plan-B')}")
+    expect(foreman.testid("drawing-page")).to_have_attribute("data-loaded", "true", timeout=30_000)
+    expect(foreman.testid("pin-marker").first).to_be_visible()
+    foreman.testid("drawing-viewport").scroll_into_view_if_needed()
+    before_width = foreman.testid("drawing-image").bounding_box()["width"]
+    pin_before = _on_image(foreman, _pin_tip(foreman))
+    box = foreman.testid("drawing-viewport").bounding_box()
+    fingers = (box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.4)
+    pinched = _on_image(foreman, fingers)
+
+    cdp = page.context.new_cdp_session(page)
+
+    def touch(kind: str, spread: float) -> None:
+        points = [] if kind == "touchEnd" else [
+            {"x": fingers[0] - spread, "y": fingers[1], "id": 1},
+            {"x": fingers[0] + spread, "y": fingers[1], "id": 2}]
+        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    touch("touchStart", 20)
+    for step in range(1, 11):
+        touch("touchMove", 20 + step * 4)  # 40 px apart to 120: three times as large
+    touch("touchEnd", 0)
+
+    label = foreman.testid("zoom-label")
+    expect(label).not_to_have_text("100%")
+    zoom = int(label.text_content().rstrip("%"))
+    assert 250 <= zoom <= 350, zoom
+    image = foreman.testid("drawing-image").bounding_box()
+    assert image["width"] > before_width * 2.5, (before_width, image)
+    pin_after = _on_image(foreman, _pin_tip(foreman))
+    assert all(abs(a - b) < 0.01 for a, b in zip(pin_after, pin_before)), (pin_before, pin_after)
+    # The drawing's point that was between the fingers is still there.
+    under = (image["x"] + pinched[0] * image["width"], image["y"] + pinched[1] * image["height"])
+    assert abs(under[0] - fingers[0]) < 12 and abs(under[1] - fingers[1]) < 12, (fingers, under)
+    screenshot(page, "drawing-pinched-zh-CN")
+    foreman.assert_no_errors()
