@@ -16,7 +16,8 @@ LINKS: dict[str, dict[str, str]] = {
 }
 
 
-def _named(values: dict, field: str, target: str) -> str:
+def _named(values: dict, target: str) -> str | None:
+    """The type a link names: fixed, or the one the record's `subject_type` says."""
     return values.get("subject_type") if target == "subject_type" else target
 
 
@@ -28,7 +29,7 @@ def problems(type_name: str, values: dict, written: dict, records: Records) -> d
         value = written.get(field)
         if field not in written or not isinstance(value, str):
             continue
-        target_type = _named(values, field, target)
+        target_type = _named(values, target)
         found = records.load(target_type, value) if isinstance(target_type, str) else None
         if not _lives_in(found, values.get("project_id")):
             errors[field] = [f"names no {target_type or 'record'} of this project"]
