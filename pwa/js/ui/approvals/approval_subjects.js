@@ -14,7 +14,7 @@ import { recordTitle } from '../components/record_text.js';
 import { checkTitle, loadChecklists } from '../safety/checklist_text.js';
 import { RiskBadge } from '../safety/risk_grade.js';
 import { sectionLabel } from '../sections/site_facts.js';
-import { documentLabel } from '../documents/document_data.js';
+import { documentLabel, versionLabel } from '../documents/document_data.js';
 import { localToday } from '../home/home_sections.js';
 
 const TYPES = ['section', 'task', 'action', 'feedback', 'safety_check', 'approval', 'escalation', 'document', 'document_version'];
@@ -53,9 +53,7 @@ function documentOf(data, subject) {
  * version by its document's number and title and its revision). */
 export function subjectTitle(data, subject) {
   if (!subject) return t('approvals.subjectMissing');
-  if (subject.type === 'document_version') {
-    return `${documentLabel(documentOf(data, subject)) || t('approvals.subjectMissing')} · ${t('documents.revision', { revision: subject.fields.revision ?? '?' })}`;
-  }
+  if (subject.type === 'document_version') return versionLabel(documentOf(data, subject), subject);
   return subject.type === 'safety_check' ? checkTitle(subject, data.templates) : recordTitle(subject);
 }
 
