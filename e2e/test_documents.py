@@ -152,6 +152,9 @@ def test_an_admin_uploads_a_new_version_from_the_phone(phones, server_api, tmp_p
     expect(admin.testid("document-no-version")).to_be_visible()
     admin.testid("version-upload").locator("summary").click()
     expect(admin.testid("version-revision")).to_have_value("A")
+    # A change order's version always goes for approval: no sign-off box to tick.
+    expect(admin.testid("version-goes-for-approval")).to_be_visible()
+    expect(admin.testid("version-signoff")).to_have_count(0)
     admin.testid("version-file").set_input_files(str(drawing))
     admin.testid("version-note").fill("检查井 W13 东移 2 m")
     admin.testid("version-save").click()
@@ -163,6 +166,8 @@ def test_an_admin_uploads_a_new_version_from_the_phone(phones, server_api, tmp_p
     data = admin_api.record("document_version", version_id)["data"]
     assert (data["revision"], data["note"], data["file"]) == (
         "A", "检查井 W13 东移 2 m", hashlib.sha256(drawing.read_bytes()).hexdigest())
+    # Its approval, opened by the server, shows on the version once synced.
+    expect(admin.testid("version-approval")).to_have_attribute("data-status", "pending", timeout=20_000)
     admin.assert_no_errors()
 
 
