@@ -138,7 +138,8 @@ AUDIT = """(zh) => {
     if (!node.parentElement || !visible(node.parentElement) || node.parentElement.closest(data)) continue;
     if (zh) {
       const words = node.textContent.match(/[A-Za-z]{3,}/g) ?? [];
-      const english = words.filter((w) => !/^(Gridline|DEMO|AC|DN)$/.test(w));
+      // Names Chinese screens use as they are: the app, the demo mark, units and file formats.
+      const english = words.filter((w) => !/^(Gridline|DEMO|AC|DN|PDF)$/.test(w));
       if (english.length) problems.push(`English in Chinese screen: "${node.textContent.trim().slice(0, 40)}"`);
     } else if (/[\u3400-\u9fff]/.test(node.textContent)) {
       problems.push(`Chinese in English screen: "${node.textContent.trim().slice(0, 40)}" in <${node.parentElement.tagName.toLowerCase()} ${node.parentElement.dataset.testid ?? node.parentElement.className}>`);

@@ -36,6 +36,9 @@ def from_environment(instance_path: str, given: dict | None = None) -> dict:
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)),
         "BLOB_MAX_BYTES": int(env.get("BLOB_MAX_BYTES", 15 * 1024 * 1024)),
         "PUSH_MAX_MUTATIONS": int(env.get("PUSH_MAX_MUTATIONS", 500)),
+        # PDF pages rendered as images are kept up to this total, least recently used
+        # evicted first (a page at the default width is some 100–400 kB).
+        "PAGE_CACHE_BYTES": int(float(env.get("GRIDLINE_PAGE_CACHE_MB", 512)) * 1024 * 1024),
         # A pull looks for complaints and actions past their deadline in the caller's
         # projects at most this often per worker (`flask escalate` does it for cron).
         "ESCALATION_CHECK_SECONDS": int(env.get("ESCALATION_CHECK_SECONDS", 300)),

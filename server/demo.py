@@ -11,7 +11,8 @@ from .accounts.models import User
 from .accounts.passwords import hash_password
 from .accounts.tokens import Caller
 from .blobs.routes import keep
-from .demo_drawings import water_main_plan
+from .approvals.table import approval_id
+from .demo_drawings import change_order_sheet, water_main_plan
 from .extensions import db
 from .projects.models import Membership, Project
 from .projects.setup import add_builtin_checklists
@@ -47,6 +48,11 @@ SECTIONS = [
 def demo_id(name: str) -> str:
     """A stable id for a named demo record."""
     return str(uuid.uuid5(NAMESPACE, name))
+
+
+def change_order_approval() -> str:
+    """The id of the pending approval the demo's change order (变更-001 rev. A) opened."""
+    return approval_id("document_version", demo_id("doc-co1-A"), "change_order", 1)
 
 
 def _caller(user: User, project: Project, role: str) -> Caller:
@@ -210,11 +216,13 @@ def load_demo(password: str, today: dt.date | None = None) -> None:
         **base, "kind": "change_order", "title": "W14 检查井位置东移", "number": "变更-001",
         "discipline": "给排水", "section_ids": {"add": [demo_id("B02")]}})
     # Pending approvals the server opened as the demo moved its subjects: t3 marked done
-    # (task acceptance) and f3 resolved (closure review); f2, past its response deadline,
-    # is escalated at a supervisor's first sync. A change order is asked for by hand.
-    put("foreman2", "approval", "p1", {
-        **base, "subject_type": "document", "subject_id": demo_id("doc-co1"),
-        "kind": "change_order", "note": "W14 检查井位置东移 1.5 m，避让既有燃气管，申请设计变更。"})
+    # (task acceptance), f3 resolved (closure review) and the change order's rev. A
+    # uploaded (change order); f2, past its response deadline, is escalated at a
+    # supervisor's first sync.
+    put(admin, "document_version", "doc-co1-A", {
+        **base, "document_id": demo_id("doc-co1"), "revision": "A", "date": day(-1),
+        "note": "W14 检查井位置东移 1.5 m，避让既有燃气管，申请设计变更。",
+        "file": keep(change_order_sheet(), users["admin1"].id)})
     put(sup, "comment", "m1", {**base, "subject_type": "task", "subject_id": demo_id("t2"),
                                "body": "停水时间以自来水公司公告为准，提前通知沿线商户。"})
 

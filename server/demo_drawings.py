@@ -58,3 +58,25 @@ def water_main_plan(revision: str) -> bytes:
 
     html = _PAGE.format(revision=revision, **_REVISIONS[revision])
     return weasyprint.HTML(string=html).write_pdf()
+
+
+_CHANGE_ORDER = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><style>
+@page { size: A4; margin: 15mm; }
+body { font-family: "Noto Sans CJK SC", "WenQuanYi Zen Hei", sans-serif; font-size: 4mm; }
+h1 { font-size: 7mm; text-align: center; }
+td { border: 0.3mm solid #111; padding: 2mm 3mm; }
+table { border-collapse: collapse; width: 100%; }
+</style><body><h1>工程变更单 变更-001</h1><table>
+<tr><td>工程名称</td><td>解放路（北段）给水管线迁改</td></tr>
+<tr><td>变更部位</td><td>B02 段 W14 检查井</td></tr>
+<tr><td>变更内容</td><td>W14 检查井位置东移 1.5 m，避让既有燃气管；井位坐标见附图。</td></tr>
+<tr><td>费用影响</td><td>增加砌筑 1.2 m³，约 ¥1,860</td></tr>
+<tr><td>监理意见</td><td></td></tr></table></body></html>"""
+
+
+@lru_cache(maxsize=None)
+def change_order_sheet() -> bytes:
+    """变更-001 as a one-page PDF; made once per process."""
+    import weasyprint
+
+    return weasyprint.HTML(string=_CHANGE_ORDER).write_pdf()

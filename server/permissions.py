@@ -79,6 +79,7 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "decide:closure_review": DECIDERS,
         "decide:check_closure": SAFETY_LEADS,
         "decide:change_order": DECIDERS,
+        "decide:signoff": DECIDERS,
     },
     # Recorded by the server alone; every member reads them.
     "escalation": {"create": frozenset(), "edit": frozenset(), "delete": frozenset(),

@@ -174,10 +174,10 @@ class PushSession:
             raise MutationRejected("forbidden", "you may not delete this record", {})
         working = record  # the store's copy (see Records.load)
         # What the server writes because the record is gone (a pending approval of it
-        # withdrawn, say): a move from its state to none.
-        reacted = (self._react(rtype, working, roles, author,
-                               working.values.get(rtype.state_field), None)
-                   if rtype.state_field else [])
+        # withdrawn, say): a move from its state (None for a type without states) to none.
+        reacted = self._react(rtype, working, roles, author,
+                              working.values.get(rtype.state_field) if rtype.state_field else None,
+                              None)
         working.deleted = True
         # A tombstone keeps no personal data, nor does anything written about the record.
         for name in rtype.personal:
@@ -262,8 +262,11 @@ class PushSession:
             moved = self._transition(rtype, working, roles, author, outcome, fields[state_field])
         if outcome.changed:
             _check_size(rtype, working, plain)
-        # The server's own writes this move causes, each checked before anything is stored.
-        reacted = self._react(rtype, working, roles, author, *moved) if moved else []
+        # The server's own writes its creation and this move cause, each checked before
+        # anything is stored.
+        reacted = self._react_to_creation(rtype, working, roles, author) if creating else []
+        if moved:
+            reacted += self._react(rtype, working, roles, author, *moved)
 
         # 3. Store the record (if anything changed) and what the merge produced.
         if outcome.changed or creating:
@@ -352,8 +355,21 @@ class PushSession:
         react = getattr(self.policy, "reactions", None)
         if react is None:
             return []
+        return self._applied(react(rtype, working, source, target, self.store, self.user_id,
+                                   roles), author)
+
+    def _react_to_creation(self, rtype: RecordType, working: RecordState, roles: frozenset[str],
+                           author: Author) -> list[tuple[RecordState, list]]:
+        """The policy's reactions to a record's creation (`Policy.created`), applied to
+        copies: a type without states has no move to react to, so this is its only one."""
+        react = getattr(self.policy, "created", None)
+        if react is None:
+            return []
+        return self._applied(react(rtype, working, self.store, self.user_id, roles), author)
+
+    def _applied(self, reactions, author: Author) -> list[tuple[RecordState, list]]:
         written = []
-        for reaction in react(rtype, working, source, target, self.store, self.user_id, roles):
+        for reaction in reactions:
             applied = self._apply_reaction(reaction, author)
             if applied is not None:
                 written.append(applied)

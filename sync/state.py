@@ -112,8 +112,8 @@ class RejectedEntry:
 
 @dataclass
 class Reaction:
-    """A write the server makes itself because a mutation moved a record's state (an
-    approval opened when its subject moves, the subject moved by a decision on it).
+    """A write the server makes itself because a mutation created or moved a record (an
+    approval opened when its subject moves or is created, the subject moved by a decision).
 
     Applied in the same unit of work as the mutation, with its own seq and history; the
     mutation is rejected, and nothing of it written, if a reaction cannot be applied."""

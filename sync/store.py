@@ -78,5 +78,12 @@ class Policy(Protocol):
                   target: str | None, records: Records, user_id: str,
                   roles: frozenset[str]) -> list[Reaction]:
         """Writes the server makes itself because `record` (as the mutation leaves it)
-        moved from `source` to `target` (None: the record is being deleted); raising
-        MutationRejected rejects the mutation. Optional: a policy without it makes none."""
+        moved from `source` to `target` (None: the record is being deleted; a deleted
+        record of a type without states moves from None); raising MutationRejected rejects
+        the mutation. Optional: a policy without it makes none."""
+
+    def created(self, rtype: RecordType, record: RecordState, records: Records, user_id: str,
+                roles: frozenset[str]) -> list[Reaction]:
+        """Writes the server makes itself because `record` (as the put leaves it) is being
+        created, before those of any move the same put makes; raising MutationRejected
+        rejects the put. Optional: a policy without it makes none."""

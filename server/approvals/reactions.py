@@ -1,6 +1,7 @@
-"""The server's own writes when a record moves (the engine's Policy.reactions): an approval
-opened when its subject moves, the subject moved by a decision on it, a pending approval
-closed when its subject is moved directly, an escalation resolved when its subject moves."""
+"""The server's own writes when a record moves or is created (the engine's Policy.reactions
+and Policy.created): an approval opened when its subject moves or a subject without states
+is created, the subject moved by a decision on it, a pending approval closed when its
+subject is moved directly or deleted, an escalation resolved when its subject moves."""
 from __future__ import annotations
 
 from sync import MutationRejected, Reaction, RecordState, RecordType
@@ -21,6 +22,19 @@ def reactions(rtype: RecordType, record: RecordState, source: str, target: str |
     return [*closed_by_move(rtype.name, record, source, target, records, roles),
             *opened(rtype.name, record, source, target, records, user_id),
             *escalations_resolved(record, records)]
+
+
+def created(rtype: RecordType, record: RecordState, records: Records, user_id: str,
+            roles: frozenset[str]) -> list[Reaction]:
+    """The approvals a new subject opens (a change order's version, one needing sign-off):
+    the first cycle, with an id derived from the subject, so a retry opens no second."""
+    return [Reaction("approval", approval_id(rtype.name, record.id, rule.kind, 1),
+                     record.project_id, values={
+                         "subject_type": rtype.name, "subject_id": record.id,
+                         "kind": rule.kind, "cycle": 1, "requested_by": user_id},
+                     create=True)
+            for rule in rules_of(rtype.name)
+            if rule.opened_on_create and rule.opened_on_create(record, records)]
 
 
 def decided(approval: RecordState, source: str, target: str, records: Records) -> list[Reaction]:

@@ -1,5 +1,5 @@
-"""Which move of which subject opens an approval of which kind, who decides it, and what
-each decision does to the subject: the one table the server's reactions read.
+"""Which move (or creation) of which subject opens an approval of which kind, who decides
+it, and what each decision does to the subject: the one table the server's reactions read.
 
 Who decides each kind is the permission table's `approval` row `decide:<kind>`
 (server/permissions.py), which clients read from /api/me.
@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Callable
+
+from sync import RecordState
+from sync.store import Records
 
 # Approval and comment ids the server derives (see `approval_id`).
 NAMESPACE = uuid.UUID("3c1b8f0e-5d7a-4f63-9b1e-2a8d6c4e7f10")
@@ -19,16 +23,31 @@ class Rule:
 
     kind: str
     subject_type: str
-    # The subject's move that opens it (None: asked for by hand, a change order).
+    # The subject's move that opens it (None: no move does).
     opened_by: tuple[str, str] | None
     # What approving and rejecting move the subject to (None: the subject stays).
     on_approve: str | None
     on_reject: str | None
+    # Whether a new subject (as its creating put leaves it, other records as the push sees
+    # them) opens it: for subjects without states, which never move.
+    opened_on_create: Callable[[RecordState, Records], bool] | None = None
 
     @property
     def awaiting(self) -> str | None:
         """The subject's state while the approval is pending."""
         return self.opened_by[1] if self.opened_by else None
+
+
+def of_a_change_order(version: RecordState, records: Records) -> bool:
+    """Whether a document version is one of a change order (its document's kind)."""
+    document = records.load("document", version.values.get("document_id") or "")
+    return document is not None and document.values.get("kind") == "change_order"
+
+
+def needs_signoff(version: RecordState, records: Records) -> bool:
+    """Whether a version asks for a sign-off of its own: marked so, and not a change
+    order's (whose approval is its sign-off)."""
+    return version.values.get("needs_signoff") is True and not of_a_change_order(version, records)
 
 
 RULES: dict[str, Rule] = {rule.kind: rule for rule in (
@@ -40,12 +59,18 @@ RULES: dict[str, Rule] = {rule.kind: rule for rule in (
     Rule("closure_review", "feedback", ("in_progress", "resolved"), "closed", "in_progress"),
     # A check whose actions are all verified is closed, or goes back to rectifying.
     Rule("check_closure", "safety_check", ("rectifying", "verified"), "closed", "rectifying"),
-    # A change order is asked for by hand; its decision is recorded and moves nothing.
-    Rule("change_order", "document", None, None, None),
+    # Each version of a change order is approved or rejected as it is uploaded; the
+    # decision is shown on the version and moves nothing (a version is never edited).
+    Rule("change_order", "document_version", None, None, None,
+         opened_on_create=of_a_change_order),
+    # Any other version uploaded as needing sign-off is signed off the same way.
+    Rule("signoff", "document_version", None, None, None,
+         opened_on_create=needs_signoff),
 )}
 
 # Kinds only the server opens: a client's put creating one is refused.
-SERVER_OPENED = frozenset(kind for kind, rule in RULES.items() if rule.opened_by)
+SERVER_OPENED = frozenset(kind for kind, rule in RULES.items()
+                          if rule.opened_by or rule.opened_on_create)
 
 
 def opened_by(subject_type: str, source: str, target: str) -> Rule | None:

@@ -16,7 +16,7 @@ from ..accounts.tokens import login_required
 from ..errors import ApiError
 from ..extensions import Blueprint, db
 from ..records.base import SHA256_RE
-from . import images, pages, references, stripping
+from . import images, page_cache, pages, references, stripping
 from .models import Blob
 
 log = logging.getLogger(__name__)
@@ -294,10 +294,9 @@ def page_image(query, sha256, number):
     """One page of a PDF rendered as a PNG image, cached on the server."""
     blob = _readable_pdf(sha256)
     width = pages.snapped(query["width"])
-    cached = _path(blob.sha256, f"page{number}.w{width}.png")
-    if cached.exists():
-        data = cached.read_bytes()
-    else:
+    cached = _path(blob.sha256, page_cache.name(number, width))
+    data = page_cache.read(cached)
+    if data is None:
         try:
             data = pages.render(_path(blob.sha256), number, width)
         except IndexError:
@@ -308,6 +307,8 @@ def page_image(query, sha256, number):
                            "unsupported_media_type")
         try:
             _write(cached, data)
+            page_cache.bound(Path(current_app.config["BLOB_DIR"]),
+                             current_app.config["PAGE_CACHE_BYTES"], keep=cached)
         except OSError as error:  # only a cache: serve the render anyway
             log.warning("could not cache page %s of blob %s: %s", number, blob.sha256, error)
     response = Response(data, content_type="image/png")

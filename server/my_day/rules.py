@@ -20,7 +20,8 @@ OPEN_TASK = ("todo", "doing")
 ANSWERED = ("resolved", "closed")
 # Days an accepted decision stays on its asker's day.
 ACCEPTED_DAYS = 3
-KIND_ORDER = ("task_acceptance", "rectification", "closure_review", "check_closure", "change_order")
+KIND_ORDER = ("task_acceptance", "rectification", "closure_review", "check_closure", "change_order",
+              "signoff")
 
 
 def own_sections(sections: Iterable[dict], user_id: str) -> set[str]:

@@ -1,7 +1,8 @@
 """Approvals: a decision on a subject record, made once.
 
-The server opens most of them itself when their subject moves (see server/approvals/table.py);
-a decision on one moves its subject in the same unit of work."""
+The server opens most of them itself when their subject moves or, for a document version, is
+created (see server/approvals/table.py); a decision on one moves its subject in the same unit
+of work."""
 from marshmallow import fields
 from sqlalchemy import JSON, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -33,7 +34,7 @@ class Approval(RecordMixin, db.Model):
     decision_comment: Mapped[str | None] = mapped_column(Text)
     # 1 for the first approval of its subject and kind, 2 after one sent back, …
     cycle: Mapped[int | None] = mapped_column(Integer)
-    # Who moved the subject (or asked by hand).
+    # Who moved (or created) the subject, or asked by hand.
     requested_by: Mapped[str | None] = mapped_column(String(36))
     # Photos a decision attaches (what is still wrong, when sent back).
     photos: Mapped[list] = mapped_column(JSON, default=list)

@@ -15,15 +15,18 @@ from ..extensions import db
 from ..permissions import allowed, decision_action, mask, may_read, stand_ins
 from ..projects.models import Project
 from ..records.feedback import DEFAULT_RESPONSE_HOURS
-from ..records import KINDS
+from ..records import KINDS, links
 from .store import unstorable
 
 
 class ServerPolicy:
     """Rules for one caller's push."""
 
-    def __init__(self, caller: Caller):
+    def __init__(self, caller: Caller, records: Records | None = None):
         self.caller = caller
+        # The push's records, which links to other records are checked against (None: no
+        # put is cleaned, as when the server writes on its own).
+        self.records = records
         # Field checks of this push by (type, field, value): a batch repeats values (its
         # project, sections, priorities), and a field's check depends on its value alone.
         self._checked: dict[tuple, tuple[object, list[str] | None]] = {}
@@ -43,6 +46,10 @@ class ServerPolicy:
                   records: Records, user_id: str, roles: frozenset[str]) -> list:
         return approval_reactions.reactions(rtype, record, source, target, records, user_id,
                                             roles)
+
+    def created(self, rtype: RecordType, record: RecordState, records: Records, user_id: str,
+                roles: frozenset[str]) -> list:
+        return approval_reactions.created(rtype, record, records, user_id, roles)
 
     def hides(self, roles, rtype: RecordType, field: str) -> bool:
         return not may_read(roles, rtype.name, field)
@@ -77,6 +84,11 @@ class ServerPolicy:
             for name in kind.schema.required_on_create:
                 if fields.get(name) in (None, ""):
                     errors.setdefault(name, []).append("required")
+        if self.records is not None and rtype.name in links.LINKS:
+            merged = {**(record.values if record else {}), **cleaned}
+            valid = {name: value for name, value in cleaned.items() if name not in errors}
+            for name, messages in links.problems(rtype.name, merged, valid, self.records).items():
+                errors.setdefault(name, []).extend(messages)
         if state in fields:
             cleaned[state] = fields[state]
         if creating and rtype.name == "approval":

@@ -79,7 +79,7 @@ def run_push(caller: Caller, client_id: str, mutations: list, *,
             store = SqlStore(db.session.connection())
             store.begin()
             store.prefetch(mutations)
-            answer = sync.push(store, REGISTRY, ServerPolicy(caller), user_id=caller.user_id,
+            answer = sync.push(store, REGISTRY, ServerPolicy(caller, store), user_id=caller.user_id,
                                client_id=client_id.lower(), mutations=mutations,
                                now_ms=int(time.time() * 1000), now_iso=now_iso())
             if all_or_nothing and any(r["status"] == "rejected" for r in answer["results"]):

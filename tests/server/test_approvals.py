@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from server.approvals.table import RULES, approval_id, decision_comment_id
+from server.approvals.table import RULES, SERVER_OPENED, approval_id, decision_comment_id
 from server.demo import demo_id
 
 from .conftest import DEMO_PASSWORD, demo_app
@@ -233,7 +233,7 @@ def test_only_the_kinds_deciders_decide(site, kind, refused):
     assert site.record("approval", approval)["data"]["status"] == "pending"
 
 
-@pytest.mark.parametrize("kind", sorted(k for k, r in RULES.items() if r.opened_by))
+@pytest.mark.parametrize("kind", sorted(SERVER_OPENED))
 def test_clients_cannot_open_the_kinds_the_server_opens(site, kind):
     device = site.device("supervisor1")
     device.put("approval", str(uuid.uuid4()), {"project_id": PROJECT, "subject_type": "task",
@@ -243,23 +243,114 @@ def test_clients_cannot_open_the_kinds_the_server_opens(site, kind):
     assert list(result["error"]["fields"]) == ["kind"]
 
 
-def test_a_change_order_is_asked_by_hand_and_its_decision_moves_nothing(site):
+def document_with_version(site: Site, kind: str, **version) -> tuple[str, list[dict]]:
+    """A document of `kind` and its rev. A, published by the admin: (version id, results)."""
+    admin = site.device("admin1")
+    document, version_id = str(uuid.uuid4()), str(uuid.uuid4())
+    admin.put("document", document, {"project_id": PROJECT, "kind": kind,
+                                     "title": "W14 检查井位置东移", "number": "变更-009"})
+    admin.put("document_version", version_id, {
+        "project_id": PROJECT, "document_id": document, "file": PHOTO, "revision": "A",
+        "note": "检查井东移 1.5 m", **version})
+    return version_id, site.push(admin)
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_a_change_orders_version_opens_its_approval_and_the_decision_is_recorded(
+        site, pg_site, database):
+    """Regression: a change order's approval was asked for by hand, or not at all."""
+    site = pg_site if database == "postgresql" else site
+    version, results = document_with_version(site, "change_order")
+    assert [r["status"] for r in results] == ["applied", "applied"], results
+    approval = approval_id("document_version", version, "change_order", 1)
+    [opened] = site.approvals_of(version)
+    assert opened["id"] == approval
+    assert (opened["kind"], opened["subject_type"], opened["status"], opened["cycle"],
+            opened["requested_by"]) == ("change_order", "document_version", "pending", 1,
+                                        demo_id("admin1"))
+    for refused in ("safety1", "foreman1", "liaison1"):
+        device = site.device(refused)
+        device.put("approval", approval, {"status": "approved"})
+        assert site.push(device)[0]["error"]["code"] == "invalid_transition", refused
+    decider = site.device("supervisor1")
+    decider.put("approval", approval, {"status": "rejected"})
+    decider.put("approval", approval, {"status": "rejected", "decision_comment": "费用未列明细"})
+    no_reason, rejected = site.push(decider)
+    assert no_reason["error"]["fields"] == {"decision_comment": ["required to reject"]}
+    assert rejected["status"] == "applied", rejected
+    data = site.record("approval", approval)["data"]
+    assert (data["status"], data["decision_comment"]) == ("rejected", "费用未列明细")
+    # The version itself is never edited: the decision is read from its approval.
+    assert site.record("document_version", version)["data"]["revision"] == "A"
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_a_version_needing_signoff_opens_a_signoff_and_others_open_none(site, pg_site, database):
+    site = pg_site if database == "postgresql" else site
+    version, _ = document_with_version(site, "drawing", needs_signoff=True)
+    [opened] = site.approvals_of(version)
+    assert (opened["id"], opened["kind"]) == (
+        approval_id("document_version", version, "signoff", 1), "signoff")
+    decider = site.device("supervisor1")
+    decider.put("approval", opened["id"], {"status": "approved", "decision_comment": "同意"})
+    assert site.push(decider)[0]["status"] == "applied"
+    assert site.record("approval", opened["id"])["data"]["status"] == "approved"
+    # Not marked, or marked false: nothing to sign off. A change order marked is one approval.
+    for kind, fields in (("drawing", {}), ("drawing", {"needs_signoff": False}),
+                         ("minutes", {"needs_signoff": None})):
+        plain, results = document_with_version(site, kind, **fields)
+        assert results[-1]["status"] == "applied"
+        assert site.approvals_of(plain) == [], (kind, fields)
+    marked, _ = document_with_version(site, "change_order", needs_signoff=True)
+    assert [a["kind"] for a in site.approvals_of(marked)] == ["change_order"]
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_a_retried_version_opens_one_approval(site, pg_site, database):
+    """A replayed batch, and the same version pushed again from another device (as after a
+    lost answer), leave one approval."""
+    site = pg_site if database == "postgresql" else site
+    admin = site.device("admin1")
+    document, version = str(uuid.uuid4()), str(uuid.uuid4())
+    admin.put("document", document, {"project_id": PROJECT, "kind": "change_order",
+                                     "title": "W15 井位调整"})
+    fields = {"project_id": PROJECT, "document_id": document, "file": PHOTO, "revision": "A"}
+    admin.put("document_version", version, fields)
+    batch = list(admin.outbox)
+    first = site.push(admin)
+    status, again = admin.push(batch)
+    assert status == 200 and all(r["replayed"] for r in again["results"])
+    assert [{k: v for k, v in r.items() if k != "replayed"} for r in again["results"]] == first
+    other = site.device("supervisor1")
+    other.put("document_version", version, fields)
+    assert site.push(other)[0]["status"] == "rejected"
+    assert len(site.approvals_of(version)) == 1
+
+
+def test_deleting_a_version_withdraws_its_pending_approval(site):
+    version, _ = document_with_version(site, "change_order")
+    admin = site.device("admin1")
+    admin.delete("document_version", version)
+    assert site.push(admin)[0]["status"] == "applied"
+    approval = approval_id("document_version", version, "change_order", 1)
+    assert site.record("approval", approval)["data"]["status"] == "withdrawn"
+
+
+def test_a_kind_outside_the_table_is_asked_by_hand_and_its_decision_moves_nothing(site):
     foreman = site.device("foreman1")
-    approval, document = str(uuid.uuid4()), str(uuid.uuid4())
-    foreman.put("approval", approval, {"project_id": PROJECT, "subject_type": "document",
-                                       "subject_id": document, "kind": "change_order",
-                                       "note": "Extra manhole at K0+120", "cycle": 7})
+    approval = str(uuid.uuid4())
+    foreman.put("approval", approval, {"project_id": PROJECT, "subject_type": "task",
+                                       "subject_id": demo_id("t2"), "kind": "permit_check",
+                                       "note": "Road closure permit for K0+120", "cycle": 7})
     assert site.push(foreman)[0]["status"] == "applied"
     data = site.record("approval", approval)["data"]
     # Who asked and the cycle are the server's to say.
     assert (data["requested_by"], data["cycle"]) == (demo_id("foreman1"), 1)
-    safety = site.device("safety1")
-    safety.put("approval", approval, {"status": "approved"})
-    assert site.push(safety)[0]["error"]["code"] == "invalid_transition"
     decider = site.device("supervisor1")
     decider.put("approval", approval, {"status": "approved", "decision_comment": "Go ahead"})
     assert site.push(decider)[0]["status"] == "applied"
     assert site.record("approval", approval)["data"]["status"] == "approved"
+    assert site.record("task", demo_id("t2"))["data"]["status"] != "accepted"
 
 
 def test_the_servers_writes_reach_every_device_with_their_history(site):

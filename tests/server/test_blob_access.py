@@ -99,9 +99,9 @@ CREATE = {
     "safety_check": {"project_id": PROJECT, "date": "2026-11-24"},
     "action": {"project_id": PROJECT, "description": "Fence it", "check_id": demo_id("c1")},
     "feedback": {"project_id": PROJECT, "category": "noise", "description": "Breaker at night"},
-    # The one kind still asked for by hand: the server opens the others when a subject moves.
+    # A kind asked for by hand: the server opens those of its table itself.
     "approval": {"project_id": PROJECT, "subject_type": "document", "subject_id": demo_id("d-plan"),
-                 "kind": "change_order"},
+                 "kind": "permit_check"},
     # The demo's pipe laying passed its self inspection: admin1 stands in for the mutual one.
     "inspection": {"project_id": PROJECT, "work_step_id": demo_id("ws2"), "level": "mutual",
                    "round": 0, "result": "pass", "inspected_at": "2026-11-24T08:00:00Z"},

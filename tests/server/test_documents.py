@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import hashlib
 import io
+import time
 import uuid
+from pathlib import Path
 
 import pytest
 from PIL import Image
 from pypdf import PdfWriter
 
 from server.accounts.models import User
-from server.blobs import pages
+from server.blobs import page_cache, pages
 from server.accounts.passwords import hash_password
 from server.accounts.tokens import issue_token
 from server.demo import demo_id
@@ -53,6 +55,7 @@ class Site(DemoSite):
             db.session.add(Membership(project_id=other.id, user_id=user.id, role="admin"))
             self._tokens["outsider"], _ = issue_token(user)
             db.session.commit()
+            self.other_project = other.id
 
     def upload(self, data: bytes, username: str = "admin1"):
         return self.client.put(f"/api/blobs/{sha(data)}", data=data, headers=self.headers(username))
@@ -192,7 +195,7 @@ def test_a_foreman_pins_a_task_and_moves_the_pin_to_a_newer_version(site):
     pin = {"project_id": PROJECT, "document_id": document_id, "version_id": rev_a, "page": 1,
            "x": 0.4, "y": 0.6, "subject_type": "task", "subject_id": demo_id("t2")}
     assert site.push("foreman1", "pin", pin_id, pin)["status"] == "applied"
-    rev_b = str(uuid.uuid4())
+    rev_b, _ = site.version(document_id, data, "B")
     moved = site.push("foreman1", "pin", pin_id, {"version_id": rev_b, "x": 0.5})
     assert moved["status"] == "applied", moved
     for bad in ({"x": 1.5}, {"y": -0.1}, {"x": "0.5"}, {"x": True}, {"page": 0}):
@@ -210,3 +213,94 @@ def test_minutes_name_the_briefing_they_record(site):
     data = site.client.get(f"/api/records/document/{document_id}",
                            headers=site.headers("foreman1")).get_json()["data"]
     assert (data["kind"], data["briefing_id"]) == ("minutes", demo_id("b-today"))
+
+
+def test_a_version_names_a_document_of_its_own_project(site):
+    """Regression: a version was accepted naming any id, another project's document too."""
+    theirs = str(uuid.uuid4())
+    made = site.push("outsider", "document", theirs, {
+        "project_id": site.other_project, "kind": "drawing", "title": "Their plan"})
+    assert made["status"] == "applied", made
+    for document_id in (theirs, str(uuid.uuid4())):
+        _, result = site.version(document_id, drawing_pdf((595, 842)), "A")
+        assert (result["status"], result["error"]["code"]) == ("rejected", "invalid"), result
+        assert list(result["error"]["fields"]) == ["document_id"], result
+    # A document and its first version may travel in one batch.
+    device = site.device("admin1")
+    document_id, version_id = str(uuid.uuid4()), str(uuid.uuid4())
+    device.put("document", document_id, {"project_id": PROJECT, "kind": "drawing", "title": "新图"})
+    device.put("document_version", version_id, {"project_id": PROJECT, "document_id": document_id,
+                                                "file": "ab" * 32, "revision": "A"})
+    assert [r["status"] for r in device.push()[1]["results"]] == ["applied", "applied"]
+
+
+def test_a_pin_names_a_version_of_its_document_and_a_subject_of_its_project(site):
+    """Regression: a pin was accepted naming another document's version, another project's
+    document or task, or ids of nothing at all."""
+    document_id, other_document = site.document(), site.document(number="给施-04")
+    data = drawing_pdf((595, 842))
+    site.upload(data)
+    rev_a, _ = site.version(document_id, data, "A")
+    other_rev, _ = site.version(other_document, data, "A")
+    theirs, their_task = str(uuid.uuid4()), str(uuid.uuid4())
+    assert site.push("outsider", "document", theirs, {
+        "project_id": site.other_project, "kind": "drawing", "title": "Their plan"})["status"] == "applied"
+    assert site.push("outsider", "task", their_task, {
+        "project_id": site.other_project, "title": "Their trench"})["status"] == "applied"
+    pin = {"project_id": PROJECT, "document_id": document_id, "version_id": rev_a, "page": 1,
+           "x": 0.4, "y": 0.6, "subject_type": "task", "subject_id": demo_id("t2")}
+    for field, value in (("version_id", other_rev), ("version_id", str(uuid.uuid4())),
+                         ("document_id", theirs), ("subject_id", their_task),
+                         ("subject_id", demo_id("f1"))):
+        result = site.push("foreman1", "pin", str(uuid.uuid4()), {**pin, field: value})
+        assert (result["status"], result["error"]["code"]) == ("rejected", "invalid"), (field, result)
+        assert field in result["error"]["fields"], (field, value, result)
+    pin_id = str(uuid.uuid4())
+    assert site.push("foreman1", "pin", pin_id, pin)["status"] == "applied"
+    moved = site.push("foreman1", "pin", pin_id, {"version_id": other_rev})
+    assert list(moved["error"]["fields"]) == ["version_id"], moved
+    record = site.client.get(f"/api/records/pin/{pin_id}", headers=site.headers("admin1")).get_json()
+    assert record["data"]["version_id"] == rev_a
+
+
+def test_cached_page_renders_stay_within_their_bound_least_recently_used_first(site):
+    """Regression: every page rendered at every width was kept beside its blob for good."""
+    config = site.client.application.config
+    root = Path(config["BLOB_DIR"])
+    document_id = site.document()
+    data = drawing_pdf(*[(595, 842)] * 5)
+    site.upload(data)
+    site.version(document_id, data, "A")
+    path = f"/api/blobs/{sha(data)}/pages"
+
+    def render(number: int) -> Image.Image:
+        response = site.client.get(f"{path}/{number}?width=600", headers=site.headers("foreman1"))
+        assert (response.status_code, response.mimetype) == (200, "image/png")
+        return Image.open(io.BytesIO(response.get_data()))
+
+    def cached() -> dict[str, int]:
+        return {p.name: p.stat().st_size for p in root.glob(page_cache.PATTERN)}
+
+    render(1)
+    one = cached()[f"{sha(data)}.page1.w600.png"]
+    limit, kept = config["PAGE_CACHE_BYTES"], config["PAGE_CACHE_BYTES"]
+    config["PAGE_CACHE_BYTES"] = limit = int(one * 3.5)
+    try:
+        for number in (2, 3, 4):
+            render(number)
+            time.sleep(0.01)  # a clock tick apart: last use is a file's modification time
+        assert sum(cached().values()) <= limit
+        names = {name.split(".")[1] for name in cached() if name.startswith(sha(data))}
+        assert names == {"page2", "page3", "page4"}, names
+        render(2)  # served from the cache: used again, so page 3 is now the oldest
+        time.sleep(0.01)
+        render(5)
+        names = {name.split(".")[1] for name in cached() if name.startswith(sha(data))}
+        assert names == {"page2", "page4", "page5"}, names
+        assert sum(cached().values()) <= limit
+        # An evicted page renders again.
+        assert render(1).size[0] == 600
+        assert f"{sha(data)}.page1.w600.png" in cached()
+        assert sum(cached().values()) <= limit
+    finally:
+        config["PAGE_CACHE_BYTES"] = kept

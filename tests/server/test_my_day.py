@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from server.approvals.table import approval_id
-from server.demo import demo_id
+from server.demo import change_order_approval, demo_id
 from server.my_day.rules import BUCKETS, my_day
 
 from .conftest import demo_app
@@ -74,7 +74,7 @@ def test_the_endpoint_gives_a_supervisor_the_pending_approvals_and_the_overdue_c
     response deadline (黄先生's, 16 hours late) is escalated to him."""
     app, client = site
     body = client.get(f"/api/projects/{PROJECT}/my-day", headers=_login(client, "supervisor1")).get_json()
-    assert demo_id("p1") in [entry["id"] for entry in body["buckets"]["to_decide"]]
+    assert change_order_approval() in [entry["id"] for entry in body["buckets"]["to_decide"]]
     escalated = {entry["id"]: entry for entry in body["buckets"]["escalated"]}
     assert escalated[demo_id("f2")]["reason"] == "response_overdue"
     assert demo_id("f1") not in escalated

@@ -48,9 +48,9 @@ def create_fields(type_name: str) -> dict:
         "photo_meta": {"sha256": "ab" * 32, "taken_at": "2026-12-04T08:00:00Z",
                        "latitude": 31.2304, "longitude": 121.4737, "accuracy_m": 12.5},
         "document": {"kind": "drawing", "title": "给水管平面图", "number": "给施-01"},
-        "document_version": {"document_id": str(uuid.uuid4()), "file": "ab" * 32,
+        "document_version": {"document_id": demo_id("d-plan"), "file": "ab" * 32,
                              "revision": "A", "note": "first issue"},
-        "pin": {"document_id": str(uuid.uuid4()), "version_id": str(uuid.uuid4()), "page": 1,
+        "pin": {"document_id": demo_id("d-plan"), "version_id": demo_id("d-plan-B"), "page": 1,
                 "x": 0.25, "y": 0.5, **subject},
     }[type_name]}
 
@@ -293,10 +293,13 @@ def attempt(site: Site, role: str, type_name: str, action: str, allowed: bool) -
 def pending_approval(site: Site, kind: str) -> str:
     """A pending approval of `kind`, opened the way the server opens it; its id."""
     rule = RULES[kind]
-    if rule.opened_by is None:
-        return site.set_up("approval", fields={
-            "project_id": PROJECT, "subject_type": rule.subject_type,
-            "subject_id": str(uuid.uuid4()), "kind": kind})
+    if rule.opened_on_create:
+        # A version of a change order, or one of a drawing needing sign-off.
+        document = site.set_up("document", fields={**create_fields("document"), "kind": (
+            "change_order" if kind == "change_order" else "drawing")})
+        subject = site.set_up(rule.subject_type, fields={
+            **create_fields("document_version"), "document_id": document, "needs_signoff": True})
+        return approval_id(rule.subject_type, subject, kind, 1)
     subject = site.set_up(rule.subject_type, rule.awaiting)
     return approval_id(rule.subject_type, subject, kind, 1)
 

@@ -11,7 +11,7 @@ import uuid
 import pytest
 from sqlalchemy import event, func, select
 
-from server.demo import demo_id
+from server.demo import change_order_approval, demo_id
 from server.extensions import db
 from server.syncing import cursors
 from server.syncing.maintenance import prune_tombstones
@@ -285,7 +285,7 @@ def test_map_removing_an_absent_key_still_takes_the_clock(client, auth, devices,
 @BOTH
 def test_second_contrary_decision_is_rejected_and_kept_for_its_author(client, auth, devices,
                                                                      demo):
-    approval_id = demo_id("p1")
+    approval_id = change_order_approval()
     supervisor = devices("supervisor1")
     admin = devices("admin1", clock_offset_ms=5_000)
     supervisor.pull_all()

@@ -124,3 +124,73 @@ def test_a_policy_without_reactions_makes_none(store, policy):
     device.put("note", note, {"status": "done"})
     assert [r["status"] for r in device.push()["results"]] == ["applied", "applied"]
     assert list(store.records) == [("note", note)]
+
+
+def note_about(memo: str) -> str:
+    """The id of the note a memo's creation opens: derived, so it is opened once."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"note-about:{memo}"))
+
+
+class CreationPolicy(OpenPolicy):
+    """A memo (a type without states) opens a note to read it when it is created; its
+    deletion reaches `reactions` as a move from None to None, recorded here."""
+
+    def __init__(self):
+        super().__init__()
+        self.deleted = []
+
+    def created(self, rtype, record, records, user_id, roles):
+        if rtype.name != "memo":
+            return []
+        if record.values.get("body") == "refused":
+            raise MutationRejected("invalid", "no such body", {"body": ["refused"]})
+        return [Reaction("note", note_about(record.id), record.project_id,
+                         values={"title": f"read {record.id}"}, create=True)]
+
+    def reactions(self, rtype, record, source, target, records, user_id, roles):
+        if rtype.name == "memo":
+            self.deleted.append((record.id, source, target))
+        return []
+
+
+def test_creating_a_record_without_states_writes_its_reaction_once(store):
+    """Regression: only state moves reached the policy, so a new memo opened nothing."""
+    policy = CreationPolicy()
+    device = Device(store, policy, "u1", new_id())
+    memo = new_id()
+    device.put("memo", memo, {"project_id": PROJECT, "body": "Trench shoring"})
+    batch = list(device.outbox)
+    [result] = device.push()["results"]
+    assert result["status"] == "applied"
+    note = store.records[("note", note_about(memo))]
+    assert (note.values["title"], note.values["status"]) == (f"read {memo}", "open")
+    assert note.seq == result["seq"] + 1
+    # A replay of the batch writes nothing; a second device's put of the same memo is an
+    # edit of an append-only record, refused, and opens no second note.
+    assert device.push(batch)["results"][0]["replayed"]
+    seq = store.seq
+    other = Device(store, policy, "u2", new_id())
+    other.put("memo", memo, {"project_id": PROJECT, "body": "Trench shoring"})
+    assert other.push()["results"][0]["status"] == "rejected"  # append-only: not a creation
+    assert [h.record_id for h in store.history].count(note_about(memo)) == 1  # its title, once
+    assert store.seq == seq + 1
+
+
+def test_a_refused_creation_reaction_rejects_the_put_and_writes_nothing(store):
+    device = Device(store, CreationPolicy(), "u1", new_id())
+    memo = new_id()
+    device.put("memo", memo, {"project_id": PROJECT, "body": "refused"})
+    [result] = device.push()["results"]
+    assert (result["status"], result["error"]["fields"]) == ("rejected", {"body": ["refused"]})
+    assert ("memo", memo) not in store.records
+    assert ("note", note_about(memo)) not in store.records
+
+
+def test_deleting_a_record_without_states_reaches_the_policy(store):
+    policy = CreationPolicy()
+    device = Device(store, policy, "u1", new_id())
+    memo = new_id()
+    device.put("memo", memo, {"project_id": PROJECT, "body": "Trench shoring"})
+    device.delete("memo", memo)
+    assert [r["status"] for r in device.push()["results"]] == ["applied", "applied"]
+    assert policy.deleted == [(memo, None, None)]

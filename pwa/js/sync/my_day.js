@@ -76,7 +76,8 @@ const instant = (iso) => Date.parse(iso);
 const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 const byDue = (a, b) => cmp(String(a.due ?? ''), String(b.due ?? '')) || cmp(a.type, b.type) || cmp(a.id, b.id);
 const newestFirst = (a, b) => cmp(String(b.at ?? ''), String(a.at ?? '')) || cmp(a.id, b.id);
-const KIND_ORDER = ['task_acceptance', 'rectification', 'closure_review', 'check_closure', 'change_order'];
+const KIND_ORDER = ['task_acceptance', 'rectification', 'closure_review', 'check_closure', 'change_order',
+  'signoff'];
 const byKind = (a, b) => (KIND_ORDER.indexOf(a.kind) >>> 0) - (KIND_ORDER.indexOf(b.kind) >>> 0) || cmp(a.id, b.id);
 
 /** Where a dated subject falls today: 'overdue', 'due_today' or null. */

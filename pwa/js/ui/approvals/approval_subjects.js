@@ -14,9 +14,10 @@ import { recordTitle } from '../components/record_text.js';
 import { checkTitle, loadChecklists } from '../safety/checklist_text.js';
 import { RiskBadge } from '../safety/risk_grade.js';
 import { sectionLabel } from '../sections/site_facts.js';
+import { documentLabel, versionLabel } from '../documents/document_data.js';
 import { localToday } from '../home/home_sections.js';
 
-const TYPES = ['section', 'task', 'action', 'feedback', 'safety_check', 'approval', 'escalation'];
+const TYPES = ['section', 'task', 'action', 'feedback', 'safety_check', 'approval', 'escalation', 'document', 'document_version'];
 
 /** Everything the inbox and my day read, and the day itself: `{records, byKey, nameOf, templates, day, today}`. */
 export async function loadDecisions(app) {
@@ -43,14 +44,26 @@ export function subjectOf(data, approval) {
   return recordOf(data, approval.fields.subject_type, approval.fields.subject_id);
 }
 
-/** A subject's title as its own screen shows it (a check by its checklist's name). */
+/** The document a version belongs to, or null. */
+function documentOf(data, subject) {
+  return subject?.type === 'document_version' ? recordOf(data, 'document', subject.fields.document_id) : null;
+}
+
+/** A subject's title as its own screen shows it (a check by its checklist's name, a document
+ * version by its document's number and title and its revision). */
 export function subjectTitle(data, subject) {
   if (!subject) return t('approvals.subjectMissing');
+  if (subject.type === 'document_version') return versionLabel(documentOf(data, subject), subject);
   return subject.type === 'safety_check' ? checkTitle(subject, data.templates) : recordTitle(subject);
 }
 
 /** The subject's title as typed (marked so), or the words for a subject this phone lacks. */
 export function subjectName(data, subject) {
+  if (subject?.type === 'document_version') {
+    const label = documentLabel(documentOf(data, subject));
+    return h('span', {}, label ? userText(label) : t('approvals.subjectMissing'), ' · ',
+      t('documents.revision', { revision: subject.fields.revision ?? '?' }));
+  }
   return subject ? userText(subjectTitle(data, subject)) : subjectTitle(data, subject);
 }
 
@@ -61,7 +74,8 @@ export function checkOf(data, action) {
 
 /** The grid section a subject is in (an action's through its check), as "A01 …", or ''. */
 export function subjectSection(data, subject) {
-  const sectionId = subject?.fields.section_id ?? checkOf(data, subject)?.fields.section_id;
+  const sectionId = subject?.fields.section_id ?? checkOf(data, subject)?.fields.section_id
+    ?? documentOf(data, subject)?.fields.section_ids?.[0];
   return sectionId ? sectionLabel(recordOf(data, 'section', sectionId)) || (data.nameOf(sectionId) ?? '') : '';
 }
 
@@ -79,6 +93,10 @@ export function KeyFacts(data, subject) {
   if (check && Number.isInteger(check.fields.likelihood)) facts.push(RiskBadge(check.fields.likelihood, check.fields.severity, { testid: 'fact-risk' }));
   if (subject.type === 'feedback' && subject.fields.satisfaction) {
     facts.push(h('span', { class: 'chip', testid: 'fact-satisfaction' }, t('approvals.satisfaction', { score: subject.fields.satisfaction })));
+  }
+  if (subject.type === 'document_version' && subject.fields.note) {
+    // What the version changes: what a change order asks to approve.
+    return h('p', { class: 'approval-note', testid: 'fact-change' }, userText(subject.fields.note));
   }
   return facts.length ? h('p', { class: 'record-tags approval-facts' }, facts) : null;
 }

@@ -16,7 +16,8 @@ import { EscalatedList } from './escalated_list.js';
 import { RejectForm } from './reject_form.js';
 import { requesterOf } from '../../sync/my_day.js';
 
-const KIND_ORDER = ['task_acceptance', 'rectification', 'closure_review', 'check_closure', 'change_order'];
+const KIND_ORDER = ['task_acceptance', 'rectification', 'closure_review', 'check_closure', 'change_order',
+  'signoff'];
 
 export class ApprovalsScreen extends Screen {
   constructor(...args) {

@@ -17,6 +17,7 @@ const QUICK_REASONS = {
   closure_review: ['residentUnhappy', 'answerIncomplete'],
   check_closure: ['notFixed'],
   change_order: ['costUnclear'],
+  signoff: ['changesUnmarked'],
 };
 const ANY_KIND = ['photoUnclear', 'papersMissing'];
 

@@ -3,7 +3,8 @@
  * is the newest by the server's order (seq), whatever its revision label or its author's clock;
  * a version made on this phone and not yet synced counts as newest here until the server orders it.
  */
-import { loadViews } from '../../sync/local_view.js';
+import { loadView, loadViews } from '../../sync/local_view.js';
+import { t } from '../i18n.js';
 
 export const DOCUMENT_KINDS = ['drawing', 'change_order', 'minutes', 'specification', 'permit', 'other'];
 /** Pages are rendered and kept at one width: sharp when zoomed on a phone, one copy per page. */
@@ -34,6 +35,17 @@ export async function loadLibrary(projectId) {
 /** The label of a document: its number and title. */
 export function documentLabel(document) {
   return [document?.fields.number, document?.fields.title].filter(Boolean).join(' ');
+}
+
+/** A version as named away from its document's page: "变更-001 W14 检查井位置东移 · A 版". */
+export function versionLabel(document, version) {
+  return [documentLabel(document), t('documents.revision', { revision: version.fields.revision ?? '?' })]
+    .filter(Boolean).join(' · ');
+}
+
+/** A version's label, its document read from the phone. */
+export async function loadVersionLabel(version) {
+  return versionLabel(await loadView('document', version.fields.document_id), version);
 }
 
 /** URLs of a file's rendered pages (`count` of them) and of its page count. */

@@ -13,7 +13,7 @@ import { Screen } from '../screen.js';
 import { documentLabel, versionsOf } from './document_data.js';
 import { KeepOfflinePanel } from './keep_offline_panel.js';
 import { KEPT_TOPIC } from './offline_copies.js';
-import { VersionRow } from './version_row.js';
+import { ApprovalLines, VersionRow } from './version_row.js';
 import { VersionUploadForm } from './version_upload_form.js';
 
 export class DocumentScreen extends Screen {
@@ -58,7 +58,7 @@ export class DocumentScreen extends Screen {
       h('h2', {}, t('documents.history', { count: versions.length })),
       h('ul', { class: 'card-list stack', testid: 'version-list' },
         versions.map((version) => VersionRow(version, { current: version === current, nameOf, approvals }))),
-      ...approvals.filter((approval) => approval.fields.subject_id === id).map((approval) => h('p', { testid: 'document-approval' },
-        t('documents.approval', { state: t(`state.${approval.fields.status ?? 'pending'}`) }), approval.fields.decision_comment ? ` ${approval.fields.decision_comment}` : '')));
+      // Approvals asked about the document as a whole (before versions opened their own).
+      ApprovalLines(approvals, id, nameOf));
   }
 }

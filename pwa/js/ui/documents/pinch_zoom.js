@@ -30,7 +30,7 @@ export class PinchZoom {
     this.pointers.set(event.pointerId, event);
     if (this.pointers.size === 2 && this.start) {
       event.preventDefault();
-      this.set(this.start.zoom * (this.distance() / this.start.distance));
+      this.set(this.start.zoom * (this.distance() / this.start.distance), this.midpoint());
     }
   }
 
@@ -44,16 +44,32 @@ export class PinchZoom {
     return Math.hypot(a.clientX - b.clientX, a.clientY - b.clientY) || 1;
   }
 
-  /** Zooms to `zoom` (bounded), keeping the viewport's centre where it was. */
-  set(zoom) {
+  /** The point between the two fingers, in client coordinates. */
+  midpoint() {
+    const [a, b] = [...this.pointers.values()];
+    return { x: (a.clientX + b.clientX) / 2, y: (a.clientY + b.clientY) / 2 };
+  }
+
+  /**
+   * Zooms to `zoom` (bounded), keeping the drawing's point at `anchor` (client coordinates: the
+   * fingers' midpoint, so the detail pinched stays under them) or else at the viewport's centre.
+   */
+  set(zoom, anchor = null) {
     const next = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, zoom));
     const { viewport } = this;
-    const centreX = (viewport.scrollLeft + viewport.clientWidth / 2) / (viewport.scrollWidth || 1);
-    const centreY = (viewport.scrollTop + viewport.clientHeight / 2) / (viewport.scrollHeight || 1);
+    const box = viewport.getBoundingClientRect();
+    const x = anchor ? anchor.x - box.left - viewport.clientLeft : viewport.clientWidth / 2;
+    const y = anchor ? anchor.y - box.top - viewport.clientTop : viewport.clientHeight / 2;
+    // Where the anchor falls on the drawing, as fractions of what the viewport scrolls over.
+    const across = (viewport.scrollLeft + x) / (viewport.scrollWidth || 1);
+    const down = (viewport.scrollTop + y) / (viewport.scrollHeight || 1);
+    // Zoomed, the frame keeps the height it had: growing with the drawing would move the page
+    // (and the point pinched) under the fingers.
+    viewport.style.height = next > MIN_ZOOM ? viewport.style.height || `${box.height}px` : '';
     this.zoom = next;
     this.page.style.width = `${next * 100}%`;
-    viewport.scrollLeft = centreX * viewport.scrollWidth - viewport.clientWidth / 2;
-    viewport.scrollTop = centreY * viewport.scrollHeight - viewport.clientHeight / 2;
+    viewport.scrollLeft = across * viewport.scrollWidth - x;
+    viewport.scrollTop = down * viewport.scrollHeight - y;
     this.onZoom(next);
   }
 }

@@ -34,7 +34,10 @@ export class VersionUploadForm {
       InputField({ id: 'version-revision', name: 'revision', label: t('field.revision'), maxlength: 32, value: nextRevision(current?.fields.revision), autocomplete: 'off' }),
       InputField({ id: 'version-date', name: 'date', type: 'date', label: t('field.date'), value: localToday() }),
       TextareaField({ id: 'version-note', name: 'note', label: t('documents.changeNote'), maxlength: 4000 }),
-      h('label', { class: 'check-row' }, h('input', { type: 'checkbox', name: 'needs_signoff', testid: 'version-signoff' }), ` ${t('documents.needsSignoff')}`),
+      // A change order's every version is approved by the server's rule: nothing to tick.
+      document.fields.kind === 'change_order'
+        ? h('p', { class: 'hint', testid: 'version-goes-for-approval' }, t('documents.changeOrderApproval'))
+        : h('label', { class: 'check-row' }, h('input', { type: 'checkbox', name: 'needs_signoff', testid: 'version-signoff' }), ` ${t('documents.needsSignoff')}`),
       h('button', { type: 'submit', class: 'button button-primary button-block', testid: 'version-save' }, t('documents.upload')));
     this.form = form;
     this.element = h('details', { class: 'card', testid: 'version-upload' },

@@ -17,6 +17,7 @@ import { localToday } from '../home/home_sections.js';
 import { OverdueChip } from '../tasks/task_overdue.js';
 import { ActionDoneControl, RectificationEvidence } from '../safety/action_done.js';
 import { PinnedOn } from '../documents/pinned_on.js';
+import { loadVersionLabel } from '../documents/document_data.js';
 
 export class RecordDetailScreen extends Screen {
   constructor(...args) {
@@ -125,8 +126,11 @@ async function referencedRecords(view) {
     wanted.push(['subject_id', view.fields.subject_type, view.fields.subject_id]);
   }
   const found = await Promise.all(wanted.map(([, type, id]) => loadView(type, id)));
+  // A version is named by its document and revision (a change order's approval is about one).
+  const titles = await Promise.all(found.map((record) => (record?.type === 'document_version'
+    ? loadVersionLabel(record) : record ? recordTitle(record) : null)));
   return new Map(wanted.map(([name, type, id], i) => {
-    const title = found[i] ? recordTitle(found[i]) : null;
+    const title = titles[i];
     return [name, { type, titleOf: (value) => (value === id && title ? title : t('record.unknownRecord', { type: typeLabel(type) })) }];
   }));
 }
