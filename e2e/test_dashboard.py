@@ -66,15 +66,24 @@ def test_dashboard_offline_fits_a_phone_in_both_languages(page, context, locale,
     page.get_by_test_id("gantt-row").first.dispatch_event("click")
     expect(page.get_by_test_id("gantt-caption")).not_to_be_empty()
     assert page.locator('[data-testid="gantt-row"][data-critical="true"]').count() == 2
+    # The demo's quality: ws1 passed every level (mutual only at round 1), ws2 its self level.
+    rates = {bar.get_attribute("data-level"): (bar.get_attribute("data-rate"), bar.get_attribute("data-steps"))
+             for bar in page.get_by_test_id("first-pass-bar").all()}
+    assert rates == {"self": ("100", "2"), "mutual": ("0", "1"), "specialist": ("100", "1")}
+    expect(page.get_by_test_id("stat-steps-passed")).to_have_attribute("data-value", "1 / 3")
+    page.locator('[data-testid="first-pass-bar"][data-level="mutual"]').dispatch_event("click")
+    expect(page.get_by_test_id("first-pass-caption")).to_contain_text("0%")
 
     tag = "zh" if locale == "zh-CN" else "en"
     tour = Tour(page, locale, screenshot, prefix="dashboard-", tag=tag, who="supervisor1 ")
     page.evaluate("window.scrollTo(0, 0)")
     tour.visit("top")
-    for part in ("progress", "risk", "safety", "residents"):
+    for part in ("progress", "risk", "safety", "residents", "quality"):
         tour.visit(part, scroll_to=page.get_by_test_id(f"dashboard-{part}"))
     page.get_by_test_id("dashboard-risk").locator("summary").first.click()
     tour.visit("risk-numbers", scroll_to=page.get_by_test_id("matrix-table"))
+    page.get_by_test_id("dashboard-quality").locator("summary").first.click()
+    tour.visit("quality-numbers", scroll_to=page.get_by_test_id("first-pass-table"))
     assert_no_problems(tour)
     assert console_errors == []
 
