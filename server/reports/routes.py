@@ -79,9 +79,9 @@ def export(query, project_id, export_file):
 
     `from`/`to` keep the records whose activity overlaps those days: their life from the
     earliest to the latest of the day they were created and their own dates (tasks and work
-    steps: planned, actual and due dates; checks: the check's date; actions: deadline and
-    verification; inspections: when inspected; complaints: answer due and answered). A record
-    without dates of its own counts the day it was created.
+    steps: planned and actual dates, and a task's due date; checks: the check's date;
+    actions: deadline and verification; inspections: when inspected; complaints: answer due
+    and answered). A record without dates of its own counts the day it was created.
     Days are the project's (its time zone)."""
     project = member_of(project_id)
     name, _, file_format = export_file.partition(".")
