@@ -4,7 +4,8 @@
     .venv/bin/python bench/export_memory.py [--records 100000] [--limit-mib 64] [--only tasks.csv]
 
 Fills a fresh SQLite database with a project of `--records` tasks (and as many complaints,
-each with a resident's phone), then exports tasks.csv, tasks.xlsx and complaints.csv through
+each with a resident's phone, work steps, and inspections of them), then exports tasks.csv,
+tasks.xlsx, complaints.csv and inspections.csv (which names each inspection's step) through
 the Flask test client, reading each answer chunk by chunk as a browser would. Python's
 allocations during each export are traced (tracemalloc) and their peak printed, with the
 number of rows and bytes received. It exits 1 when a peak passes `--limit-mib`: the exports
@@ -38,7 +39,8 @@ BATCH = 5_000
 
 
 def fill(count: int) -> tuple[str, str]:
-    """A project with `count` tasks and `count` complaints; (project id, a liaison's token)."""
+    """A project with `count` tasks, complaints, work steps and inspections; (project id, a
+    liaison's token)."""
     project = Project(code="BENCH", name="导出基准项目", settings={})
     user = User(username="bench-liaison", name="基准", password_hash="-")
     db.session.add_all([project, user])
@@ -64,6 +66,18 @@ def fill(count: int) -> tuple[str, str]:
             "section_id": section, "category": "noise", "description": f"夜间施工噪音 {first + n}",
             "resident_name": "王小明", "resident_phone": "13812345678", "status": "received",
             "photos": []} for n in range(size)])
+        steps = [str(uuid.uuid4()) for _ in range(size)]
+        db.session.execute(insert(KINDS["work_step"].model.__table__), [{
+            "id": steps[n], "project_id": project.id, "seq": 10 + 2 * count + first + n, "deleted": False,
+            "meta": {}, "created_at": "2026-01-01T00:00:00Z", "section_id": section,
+            "step": "沟槽开挖", "crew": "管道一班", "status": "self_passed",
+            "planned_start": start, "planned_end": start + dt.timedelta(days=(first + n) % 30)}
+            for n in range(size)])
+        db.session.execute(insert(KINDS["inspection"].model.__table__), [{
+            "id": str(uuid.uuid4()), "project_id": project.id, "seq": 10 + 3 * count + first + n,
+            "deleted": False, "meta": {}, "created_at": "2026-01-03T02:00:00Z", "work_step_id": steps[n],
+            "level": "self", "round": 0, "result": "pass", "inspected_at": "2026-01-03T02:00:00Z",
+            "results": {"EX01": "pass"}, "measurements": {}, "photos": []} for n in range(size)])
     token, _ = issue_token(user)
     db.session.commit()
     return project.id, token
@@ -89,7 +103,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--limit-mib", type=float, default=64.0)
-    parser.add_argument("--only", default="tasks.csv,tasks.xlsx,complaints.csv",
+    parser.add_argument("--only", default="tasks.csv,tasks.xlsx,complaints.csv,inspections.csv",
                         help="exports to measure, comma-separated (XLSX is slow under tracemalloc)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:

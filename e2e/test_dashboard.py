@@ -66,15 +66,24 @@ def test_dashboard_offline_fits_a_phone_in_both_languages(page, context, locale,
     page.get_by_test_id("gantt-row").first.dispatch_event("click")
     expect(page.get_by_test_id("gantt-caption")).not_to_be_empty()
     assert page.locator('[data-testid="gantt-row"][data-critical="true"]').count() == 2
+    # The demo's quality: ws1 passed every level (mutual only at round 1), ws2 its self level.
+    rates = {bar.get_attribute("data-level"): (bar.get_attribute("data-rate"), bar.get_attribute("data-steps"))
+             for bar in page.get_by_test_id("first-pass-bar").all()}
+    assert rates == {"self": ("100", "2"), "mutual": ("0", "1"), "specialist": ("100", "1")}
+    expect(page.get_by_test_id("stat-steps-passed")).to_have_attribute("data-value", "1 / 3")
+    page.locator('[data-testid="first-pass-bar"][data-level="mutual"]').dispatch_event("click")
+    expect(page.get_by_test_id("first-pass-caption")).to_contain_text("0%")
 
     tag = "zh" if locale == "zh-CN" else "en"
     tour = Tour(page, locale, screenshot, prefix="dashboard-", tag=tag, who="supervisor1 ")
     page.evaluate("window.scrollTo(0, 0)")
     tour.visit("top")
-    for part in ("progress", "risk", "safety", "residents"):
+    for part in ("progress", "risk", "safety", "residents", "quality"):
         tour.visit(part, scroll_to=page.get_by_test_id(f"dashboard-{part}"))
     page.get_by_test_id("dashboard-risk").locator("summary").first.click()
     tour.visit("risk-numbers", scroll_to=page.get_by_test_id("matrix-table"))
+    page.get_by_test_id("dashboard-quality").locator("summary").first.click()
+    tour.visit("quality-numbers", scroll_to=page.get_by_test_id("first-pass-table"))
     assert_no_problems(tour)
     assert console_errors == []
 
@@ -142,3 +151,40 @@ def test_a_status_move_stamps_the_dates_the_figures_use(page):
     assert got["answer"] == {"responded_at": "2026-11-20T02:30:00Z"}
     assert got["verify"] == {"verified_at": "2026-11-20T02:30:00Z"}
     assert got["other"] == {}
+
+
+LONG_GANTT = """async () => {
+  const { GanttChart } = await import('/js/ui/dashboard/gantt_chart.js');
+  const name = '交通导改区（北段 K0+000–K0+350，含解放路与中山路交叉口临时便道）';
+  const chart = GanttChart({
+    sections: [{ id: 's1', fields: { code: 'A01', name } }],
+    tasks: [
+      { id: 't1', fields: { section_id: 's1', title: '北段围挡及导向标志设置、夜间警示灯与临时便道铺设', planned_start: '2026-11-01', planned_end: '2026-11-10', actual_start: '2026-11-01', status: 'doing', depends_on: [] } },
+      { id: 't2', fields: { section_id: 's1', title: 'Night-time traffic management plan for the southern half', planned_start: '2026-11-08', planned_end: '2026-11-20', depends_on: ['t1'] } },
+    ],
+    critical: { ids: ['t1', 't2'], days: 20 }, today: '2026-11-04',
+  });
+  const main = document.querySelector('main') ?? document.body;
+  main.replaceChildren(chart);
+  const svg = chart.querySelector('svg');
+  const limit = svg.viewBox.baseVal.width;
+  const texts = [...svg.querySelectorAll('.gantt-section, .gantt-label')].map((node) => ({
+    right: node.getBBox().x + node.getBBox().width, text: node.firstChild.textContent, cut: node.getAttribute('data-cut'),
+  }));
+  return { name: `A01 ${name}`, limit, texts, title: svg.querySelector('[data-testid="gantt-section"] title')?.textContent };
+}"""
+
+
+def test_long_names_on_the_gantt_stop_at_its_edge_and_are_given_whole_on_a_tap(page, screenshot):
+    """At 360 px a section name or a task title longer than the chart is cut with an ellipsis
+    inside it (not run off its edge), and tapping the section gives its whole name."""
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto("/login")
+    expect(page.get_by_test_id("login-submit")).to_be_visible(timeout=SLOW_MS)
+    got = page.evaluate(LONG_GANTT)
+    assert all(text["right"] <= got["limit"] for text in got["texts"]), got["texts"]
+    assert got["texts"][0]["cut"] == "true" and got["texts"][0]["text"].endswith("…")
+    assert got["title"] == got["name"]
+    page.get_by_test_id("gantt-section").dispatch_event("click")
+    expect(page.get_by_test_id("gantt-caption")).to_have_text(got["name"])
+    screenshot(page, "dashboard-gantt-long-names-360")

@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 
 from ..blobs.models import Blob, BlobReference
 
@@ -78,6 +78,19 @@ def gather(project: Project, day: dt.date, period: str, roles: frozenset[str],
     for action in actions:
         action["check_name"] = names.record(action["fields"].get("check_id"))
 
+    # The period's inspections: by when they were made on site (when they were recorded
+    # for one that does not say).
+    columns = table("inspection").c
+    inspections = list(records("inspection", pid, roles, or_(
+        and_(columns.inspected_at >= start, columns.inspected_at < end),
+        and_(columns.inspected_at.is_(None), columns.created_at >= start, columns.created_at < end))))
+    inspections.sort(key=lambda i: (i["fields"].get("inspected_at") or i["created_at"] or "", i["id"]))
+    names.load_steps([i["fields"].get("work_step_id") for i in inspections if i["fields"].get("work_step_id")])
+    for inspection in inspections:
+        step_id = inspection["fields"].get("work_step_id")
+        inspection["step_name"] = names.record(step_id)
+        inspection["section_name"] = names.record_section(step_id)
+
     complaints = list(records("feedback", pid, roles, made_or_changed("feedback")))
     complaints.sort(key=lambda c: c["created_at"] or "")
     received = [c for c in complaints if in_period(c["created_at"])]
@@ -87,13 +100,14 @@ def gather(project: Project, day: dt.date, period: str, roles: frozenset[str],
 
     shown = {c["id"]: c for c in received + closed}
     audited = sorted(i for i, c in shown.items() if shows_personal(roles, "feedback", c["fields"]))
-    photo_names = [sha for group in (briefings, finished, progressed, checks, actions)
+    photo_names = [sha for group in (briefings, finished, progressed, checks, actions, inspections)
                    for record in group for sha in record["fields"].get("photos") or []]
     context = {
         "project": project, "first": first, "last": last, "period": period,
         "today": last.isoformat(), "zone": zone, "labels": labels, "names": names,
         "briefings": briefings, "finished": finished, "progressed": progressed,
-        "checks": checks, "actions": actions, "received": received, "closed": closed,
+        "checks": checks, "actions": actions, "inspections": inspections,
+        "received": received, "closed": closed,
         "approvals": approvals, "photos": thumbnails(project.id, photo_names),
         "audited": audited, "figures": None,
         "local_time": lambda instant: local_time(instant, zone),
@@ -120,6 +134,8 @@ def weekly_figures(project: Project, roles: frozenset[str], as_of: dt.date, now:
         "checks": list(records("safety_check", pid, roles)),
         "actions": list(records("action", pid, roles)),
         "feedback": list(records("feedback", pid, roles)),
+        "work_steps": list(records("work_step", pid, roles)),
+        "inspections": list(records("inspection", pid, roles)),
     }, as_of.isoformat(), now, (project.settings or {}).get("satisfaction_target"))
     found["section_names"] = {s["id"]: " ".join(filter(None, [s["fields"].get("code"), s["fields"].get("name")]))
                               for s in sections}

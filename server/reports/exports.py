@@ -1,5 +1,11 @@
-"""Exports for spreadsheets: one small declaration per type (its records, how a date range
-and a section narrow them, its columns), written as CSV or XLSX a row at a time."""
+"""Exports for spreadsheets: one small declaration per type (its records, the dates of its
+activity a range is matched against, how a section narrows them, its columns), written as CSV
+or XLSX a row at a time.
+
+A date range holds a record when the record's activity overlaps it (`in_range`): its life
+from the earliest to the latest of the day it was made and its own dates. So a task planned
+over the whole month is in a range inside that month, a task without any date is in the range
+it was created in, and one created on the 3rd and due on the 20th is in a range of the 10th."""
 from __future__ import annotations
 
 import csv
@@ -11,7 +17,7 @@ from itertools import islice
 from typing import Callable, Iterator
 
 from openpyxl import Workbook
-from sqlalchemy import select
+from sqlalchemy import Date, or_, select
 
 from . import figures
 from .labels import Labels
@@ -39,19 +45,20 @@ def joined(values) -> str:
 
 @dataclass(frozen=True)
 class Export:
-    """What one export holds: the records of `type_name`, narrowed by `date` (a column of
-    dates, or "created_at" for the day a record was made) and `section` (a column, or
-    "check" for records that belong to a check's section), in these columns."""
+    """What one export holds: the records of `type_name`, placed in time by when they were
+    made and by `activity` (its columns of dates or UTC times), narrowed by
+    `section` (a column, or a key of PARENTS for records in their parent's section), in these
+    columns."""
 
     type_name: str
-    date: str
+    activity: tuple[str, ...]
     columns: tuple[Column, ...]
     section: str | None = "section_id"
     # Before a batch of rows is written: learn the names its references need.
     prepare: Callable[[Names, list[dict]], None] | None = None
 
 
-TASKS = Export("task", "due_date", (
+TASKS = Export("task", ("planned_start", "planned_end", "actual_start", "actual_end", "due_date"), (
     plain("title"),
     Column("field.section_id", lambda r, f, names, labels, t: names.section(f.get("section_id"))),
     Column("field.assignee_id", lambda r, f, names, labels, t: names.user(f.get("assignee_id"))),
@@ -66,7 +73,7 @@ TASKS = Export("task", "due_date", (
 ), prepare=lambda names, batch: names.load_tasks(
     [dep for record in batch for dep in record["fields"].get("depends_on") or []]))
 
-CHECKS = Export("safety_check", "date", (
+CHECKS = Export("safety_check", ("date",), (
     plain("date"),
     Column("field.section_id", lambda r, f, names, labels, t: names.section(f.get("section_id"))),
     Column("field.template", lambda r, f, names, labels, t: names.checklist(f.get("template"), labels.language)),
@@ -77,7 +84,7 @@ CHECKS = Export("safety_check", "date", (
     plain("notes"),
 ))
 
-ACTIONS = Export("action", "deadline", (
+ACTIONS = Export("action", ("deadline", "verified_at"), (
     plain("description"),
     Column("field.check_id", lambda r, f, names, labels, t: names.record(f.get("check_id"))),
     plain("item"),
@@ -90,7 +97,7 @@ ACTIONS = Export("action", "deadline", (
 ), section="check", prepare=lambda names, batch: names.load_checks(
     [record["fields"].get("check_id") for record in batch if record["fields"].get("check_id")]))
 
-COMPLAINTS = Export("feedback", "created_at", (
+COMPLAINTS = Export("feedback", ("responded_at", "response_due"), (
     Column("report.received", lambda r, f, n, labels, t: r.get("created_at")),
     Column("field.category", lambda r, f, n, labels, t: labels.category(f.get("category"))),
     Column("field.section_id", lambda r, f, names, labels, t: names.section(f.get("section_id"))),
@@ -101,8 +108,40 @@ COMPLAINTS = Export("feedback", "created_at", (
     plain("response_due"), plain("responded_at"), plain("satisfaction"), plain("answer"),
 ))
 
-EXPORTS: dict[str, Export] = {"tasks": TASKS, "safety_checks": CHECKS, "actions": ACTIONS,
-                              "complaints": COMPLAINTS}
+WORK_STEPS = Export("work_step", ("planned_start", "planned_end", "actual_start", "actual_end"), (
+    plain("step"),
+    Column("field.section_id", lambda r, f, names, labels, t: names.section(f.get("section_id"))),
+    plain("crew"),
+    Column("field.foreman_id", lambda r, f, names, labels, t: names.user(f.get("foreman_id"))),
+    Column("field.next_foreman_id", lambda r, f, names, labels, t: names.user(f.get("next_foreman_id"))),
+    Column("field.status", lambda r, f, n, labels, t: labels.state(f.get("status") or "planned")),
+    plain("planned_start"), plain("planned_end"), plain("actual_start"), plain("actual_end"),
+    Column("field.depends_on", lambda r, f, names, labels, t: names.record(f.get("depends_on"))),
+    Column("field.early_start", lambda r, f, n, labels, t: labels.yes_no(bool(f.get("early_start")))),
+    plain("notes"),
+), prepare=lambda names, batch: names.load_steps(
+    [record["fields"].get("depends_on") for record in batch if record["fields"].get("depends_on")]))
+
+INSPECTIONS = Export("inspection", ("inspected_at",), (
+    plain("inspected_at"),
+    Column("field.section_id", lambda r, f, names, labels, t: names.record_section(f.get("work_step_id"))),
+    Column("field.work_step_id", lambda r, f, names, labels, t: names.record(f.get("work_step_id"))),
+    Column("field.level", lambda r, f, n, labels, t: labels.word("level", f.get("level"))),
+    # Counted from 1 as people say it (第 1 次 is the first attempt); stored from 0.
+    Column("field.round", lambda r, f, n, labels, t: None if f.get("round") is None else f["round"] + 1),
+    Column("field.result", lambda r, f, n, labels, t: labels.state(f.get("result"))),
+    Column("report.inspector", lambda r, f, names, labels, t: names.user(r.get("created_by"))),
+    Column("field.checklist", lambda r, f, names, labels, t: names.checklist(f.get("checklist"), labels.language)),
+    Column("report.passed", lambda r, f, n, labels, t: sum(v == "pass" for v in (f.get("results") or {}).values())),
+    Column("report.failed", lambda r, f, n, labels, t: sum(v == "fail" for v in (f.get("results") or {}).values())),
+    plain("notes"),
+), section="work_step", prepare=lambda names, batch: names.load_steps(
+    [record["fields"].get("work_step_id") for record in batch if record["fields"].get("work_step_id")]))
+
+EXPORTS: dict[str, Export] = {"tasks": TASKS, "work_steps": WORK_STEPS, "safety_checks": CHECKS,
+                              "actions": ACTIONS, "inspections": INSPECTIONS, "complaints": COMPLAINTS}
+# Records that lie in their parent's section: (parent type, the column naming the parent).
+PARENTS = {"check": ("safety_check", "check_id"), "work_step": ("work_step", "work_step_id")}
 FORMATS = ("csv", "xlsx")
 
 
@@ -127,26 +166,33 @@ class Query:
     zone: object = None
 
 
+def in_range(export: Export, query: Query) -> list:
+    """The SQL conditions that a record's activity overlaps the query's days: that the day
+    it was made or one of its activity dates is on or before the last day, and one of them
+    on or after the first (a column without a date counts for neither)."""
+    columns = table(export.type_name).c
+    start, end = utc_bounds(query.first or dt.date(1970, 1, 1), query.last or dt.date(9998, 12, 30),
+                            query.zone)
+    dated = [columns[name] for name in dict.fromkeys(("created_at", *export.activity))]
+    where = []
+    if query.first:
+        where.append(or_(*(column >= (query.first if isinstance(column.type, Date) else start)
+                           for column in dated)))
+    if query.last:
+        where.append(or_(*(column <= query.last if isinstance(column.type, Date) else column < end
+                           for column in dated)))
+    return where
+
+
 def conditions(export: Export, query: Query) -> list:
     """The SQL conditions narrowing `export` to the query's dates and section."""
     columns = table(export.type_name).c
-    where = []
-    if export.date == "created_at":
-        start, end = utc_bounds(query.first or dt.date(1970, 1, 1), query.last or dt.date(9998, 12, 30),
-                                query.zone)
-        if query.first:
-            where.append(columns.created_at >= start)
-        if query.last:
-            where.append(columns.created_at < end)
-    else:
-        if query.first:
-            where.append(columns[export.date] >= query.first)
-        if query.last:
-            where.append(columns[export.date] <= query.last)
-    if query.section_id and export.section == "check":
-        checks = table("safety_check").c
-        where.append(columns.check_id.in_(select(checks.id).where(
-            checks.project_id == query.project_id, checks.section_id == query.section_id)))
+    where = in_range(export, query)
+    if query.section_id and export.section in PARENTS:
+        parent_type, link = PARENTS[export.section]
+        parents = table(parent_type).c
+        where.append(columns[link].in_(select(parents.id).where(
+            parents.project_id == query.project_id, parents.section_id == query.section_id)))
     elif query.section_id and export.section:
         where.append(columns[export.section] == query.section_id)
     return where

@@ -308,8 +308,61 @@ def resident_figures(feedback: list[dict], now: str, target: int | None = None) 
     }
 
 
+# Quality: the three-level inspection of work steps (server/records/work_step.py).
+
+INSPECTION_LEVELS = ("self", "mutual", "specialist")
+JUDGED = ("pass", "fail")
+
+
+def first_inspections(steps: list[dict], inspections: list[dict]) -> dict[tuple[str, str], dict]:
+    """Per (work step id, level), the step's first judged inspection of that level: the
+    lowest round (then the smaller id), among inspections of the steps given."""
+    known = {step["id"] for step in steps}
+    first: dict[tuple[str, str], dict] = {}
+    for inspection in inspections:
+        fields = inspection["fields"]
+        if fields.get("work_step_id") not in known or fields.get("result") not in JUDGED:
+            continue
+        key = (fields["work_step_id"], fields.get("level"))
+        order = (fields.get("round") or 0, inspection["id"])
+        held = first.get(key)
+        if held is None or order < (held["fields"].get("round") or 0, held["id"]):
+            first[key] = inspection
+    return first
+
+
+def first_pass_by_level(steps: list[dict], inspections: list[dict]) -> list[dict]:
+    """Per level (self, mutual, specialist): the work steps inspected at that level, how
+    many passed their first inspection of it, and that share in percent (None for none)."""
+    first = first_inspections(steps, inspections)
+    rows = []
+    for level in INSPECTION_LEVELS:
+        results = [inspection["fields"]["result"] for (_, at), inspection in first.items() if at == level]
+        passed = results.count("pass")
+        rows.append({"level": level, "steps": len(results), "first_pass": passed,
+                     "rate": round_half_up(100 * passed / len(results)) if results else None})
+    return rows
+
+
+def quality_figures(steps: list[dict], inspections: list[dict]) -> dict:
+    """First-attempt pass rates per level, work steps by state, how many have passed all
+    three levels and how many are being rectified now."""
+    states: dict[str, int] = {}
+    for step in steps:
+        state = step["fields"].get("status") or "planned"
+        states[state] = states.get(state, 0) + 1
+    return {
+        "first_pass": first_pass_by_level(steps, inspections),
+        "steps": len(steps),
+        "steps_by_state": dict(sorted(states.items())),
+        "passed": states.get("passed", 0),
+        "rectifying": sum(count for state, count in states.items() if state.startswith("rectifying_")),
+    }
+
+
 def dashboard(records: dict, today: str, now: str, target: int | None = None) -> dict:
-    """Every figure of the dashboard from `{sections, tasks, checks, actions, feedback}`."""
+    """Every figure of the dashboard from `{sections, tasks, checks, actions, feedback,
+    work_steps, inspections}`."""
     tasks, checks = records.get("tasks", []), records.get("checks", [])
     return {
         "progress": progress_by_section(records.get("sections", []), tasks, today),
@@ -320,4 +373,5 @@ def dashboard(records: dict, today: str, now: str, target: int | None = None) ->
         "actions": action_figures(records.get("actions", []), today),
         "complaints": complaints_by_category(records.get("feedback", [])),
         "residents": resident_figures(records.get("feedback", []), now, target),
+        "quality": quality_figures(records.get("work_steps", []), records.get("inspections", [])),
     }

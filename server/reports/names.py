@@ -1,5 +1,5 @@
 """Ids turned into what people call them: users by name, sections by code and name, tasks
-by title, checks by date and section, checklists by name. Users and sections are few and read once; records are
+by title, checks by date and section, work steps by step, checklists by name. Users and sections are few and read once; records are
 looked up a batch at a time, so an export keeps few names in memory."""
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ class Names:
             select(checklists.c.code, checklists.c.name, checklists.c.name_en)
             .where(checklists.c.project_id == project_id, checklists.c.deleted.is_(False)))}
         self.records: dict[str, str] = {}
+        self.record_sections: dict[str, str] = {}
 
     def user(self, user_id) -> str:
         return self.users.get(user_id, "") if user_id else ""
@@ -43,6 +44,10 @@ class Names:
 
     def record(self, record_id) -> str:
         return self.records.get(record_id, "") if record_id else ""
+
+    def record_section(self, record_id) -> str:
+        """The section of a record learnt with `load_steps`, by name."""
+        return self.section(self.record_sections.get(record_id)) if record_id else ""
 
     def load_tasks(self, ids) -> None:
         """Learn the titles of these tasks of the project (forgetting those learnt before)."""
@@ -60,3 +65,12 @@ class Names:
                             select(checks.c.id, checks.c.date, checks.c.section_id)
                             .where(checks.c.project_id == self.project_id,
                                    checks.c.id.in_(list(set(ids)))))} if ids else {}
+
+    def load_steps(self, ids) -> None:
+        """Learn the step names of these work steps, and their sections."""
+        steps = table("work_step")
+        found = db.session.execute(
+            select(steps.c.id, steps.c.step, steps.c.section_id)
+            .where(steps.c.project_id == self.project_id, steps.c.id.in_(list(set(ids))))).all() if ids else []
+        self.records = {row.id: row.step or "" for row in found}
+        self.record_sections = {row.id: row.section_id for row in found}

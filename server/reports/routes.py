@@ -73,8 +73,16 @@ def daily_report(query, project_id):
 @bp.arguments(schemas.ExportQuery, location="query")
 @bp.response(200, description="one row per record: CSV (UTF-8 with BOM) or XLSX")
 def export(query, project_id, export_file):
-    """The project's tasks, safety checks, actions or complaints for a spreadsheet, headed in
-    the reader's language, references named, narrowed by dates and section."""
+    """The project's tasks, work steps, safety checks, actions, inspections or complaints for
+    a spreadsheet, headed in the reader's language, references named, narrowed by dates and
+    section.
+
+    `from`/`to` keep the records whose activity overlaps those days: their life from the
+    earliest to the latest of the day they were created and their own dates (tasks and work
+    steps: planned and actual dates, and a task's due date; checks: the check's date;
+    actions: deadline and verification; inspections: when inspected; complaints: answer due
+    and answered). A record without dates of its own counts the day it was created.
+    Days are the project's (its time zone)."""
     project = member_of(project_id)
     name, _, file_format = export_file.partition(".")
     declared = exports.EXPORTS.get(name)

@@ -19,8 +19,10 @@ class ReportQuery(Schema):
 
 class ExportQuery(Schema):
     from_ = fields.Date(load_default=None, data_key="from",
-                        metadata={"description": "first day (YYYY-MM-DD) of the type's date"})
-    to = fields.Date(load_default=None, metadata={"description": "last day, included"})
+                        metadata={"description": "first day (YYYY-MM-DD): records whose activity "
+                                                    "(creation day and own dates) reaches it or later"})
+    to = fields.Date(load_default=None, metadata={"description": "last day, included: records whose "
+                                                  "activity starts on it or earlier"})
     section_id = fields.UUID(load_default=None)
     lang = fields.String(load_default=None, validate=validate.OneOf(LANGUAGES))
 

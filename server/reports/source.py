@@ -55,7 +55,7 @@ def as_record(type_name: str, row, roles: frozenset[str]) -> dict:
     values = {name: _value(row[name]) for name in names if name in row}
     fields = present(RecordState(type_name, row["id"], values), roles)
     return {"id": row["id"], "created_at": row["created_at"], "updated_at": row["updated_at"],
-            "fields": fields}
+            "created_by": row["created_by"], "fields": fields}
 
 
 def table(type_name: str):

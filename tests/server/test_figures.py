@@ -51,3 +51,12 @@ def test_no_records_give_empty_figures():
     assert empty["residents"]["satisfaction_target"] == figures.DEFAULT_SATISFACTION_TARGET
     assert empty["actions"] == {"open": 0, "overdue": 0, "median_days_to_verify": None}
     assert empty["critical_path"] == {"ids": [], "days": 0}
+    assert [row["rate"] for row in empty["quality"]["first_pass"]] == [None, None, None]
+
+
+def test_a_pending_inspection_is_not_a_first_attempt():
+    """Only a recorded pass or fail counts: a step whose only self inspection is pending has
+    not been judged at that level."""
+    steps = [{"id": "w", "fields": {"status": "in_progress"}}]
+    pending = [{"id": "i", "fields": {"work_step_id": "w", "level": "self", "round": 0, "result": "pending"}}]
+    assert figures.first_pass_by_level(steps, pending)[0] == {"level": "self", "steps": 0, "first_pass": 0, "rate": None}

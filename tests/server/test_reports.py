@@ -18,6 +18,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
+from server.accounts.models import User
 from server.demo import demo_id
 from server.extensions import db
 from server.privacy.models import PersonalDataAccess
@@ -33,7 +34,8 @@ CASES = json.loads((Path(__file__).resolve().parent.parent / "fixtures" / "figur
 PROJECT = str(uuid.uuid5(uuid.NAMESPACE_URL, "gridline:test:figures-project"))
 PROJECT_NAME = "滨江路排水改造工程"
 TYPES = {"sections": "section", "tasks": "task", "checks": "safety_check", "actions": "action",
-         "feedback": "feedback"}
+         "feedback": "feedback", "work_steps": "work_step", "inspections": "inspection"}
+REFERENCES = ("section_id", "check_id", "work_step_id")
 # The fixture's short ids, as the UUIDs records have.
 IDS = {record["id"]: str(uuid.uuid5(uuid.NAMESPACE_URL, f"gridline:test:{record['id']}"))
        for group in CASES["records"].values() for record in group}
@@ -43,7 +45,7 @@ ROLES = {"foreman1": "foreman", "liaison1": "liaison", "admin1": "admin"}
 
 def _stored(name: str, value):
     """A fixture value as its column holds it: dates as dates, references as UUIDs."""
-    if name in ("section_id", "check_id"):
+    if name in REFERENCES:
         return IDS.get(value)
     if name == "depends_on":
         return [IDS.get(item, item) for item in value]
@@ -66,15 +68,17 @@ def load_fixture() -> None:
             values = {name: _stored(name, value) for name, value in record["fields"].items()}
             if record["id"] == "f5":
                 values |= RESIDENT
+            if group == "inspections":
+                values["created_by"] = demo_id("foreman1")
             db.session.add(kind.model(id=IDS[record["id"]], project_id=PROJECT, seq=10_000 + seq,
                                       deleted=False, meta={}, created_at=record["created_at"],
                                       updated_at=record["created_at"], **values))
     db.session.commit()
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    with demo_app("sqlite", tmp_path_factory.mktemp("reports")) as app:
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+def site(request, tmp_path_factory):
+    with demo_app(request.param, tmp_path_factory.mktemp("reports")) as app:
         with app.app_context():
             load_fixture()
         yield DemoSite(app)
@@ -105,7 +109,7 @@ def expected_figures(today: str, now: str) -> dict:
     """The figures module on the fixture's records, with the UUIDs they are stored under."""
     def remap(record):
         fields = {name: ([IDS.get(i, i) for i in value] if name == "depends_on" else
-                         IDS.get(value, value) if name in ("section_id", "check_id") else value)
+                         IDS.get(value, value) if name in REFERENCES else value)
                   for name, value in record["fields"].items()}
         return {**record, "id": IDS[record["id"]], "fields": fields}
     records = {group: [remap(r) for r in rows] for group, rows in CASES["records"].items()}
@@ -159,7 +163,7 @@ def test_csv_reads_back_one_row_per_record_with_names(site):
 
 def test_xlsx_reads_back_to_the_same_records_as_the_csv(site):
     """The workbook holds the CSV's rows, cell for cell (numbers as numbers)."""
-    for name in ("tasks", "safety_checks", "actions", "complaints"):
+    for name in ("tasks", "work_steps", "safety_checks", "actions", "inspections", "complaints"):
         from_csv = csv_rows(get(site, f"exports/{name}.csv?lang=en"))
         book = openpyxl.load_workbook(io.BytesIO(get(site, f"exports/{name}.xlsx?lang=en").get_data()),
                                       read_only=True)
@@ -169,7 +173,7 @@ def test_xlsx_reads_back_to_the_same_records_as_the_csv(site):
 
 
 def test_exports_narrow_by_dates_and_section(site):
-    """from/to pick by each type's date, section_id by its section (actions by their check's)."""
+    """from/to pick by each record's activity, section_id by its section (actions by their check's)."""
     checks = csv_rows(get(site, "exports/safety_checks.csv?from=2026-11-16&to=2026-11-18&lang=en"))
     assert sorted(row[0] for row in checks[1:]) == ["2026-11-16", "2026-11-18"]
     actions = csv_rows(get(site, f"exports/actions.csv?section_id={IDS['s1']}&lang=en"))
@@ -283,3 +287,125 @@ def test_daily_report_shows_thumbnails_of_the_days_photos(site):
     html = get(site, f"reports/daily?date={today}&format=html&lang=en").get_data(as_text=True)
     assert html.count('<img src="data:image/jpeg;base64,') == 1
     assert "垫层" in html.split("Tasks progressed")[1]
+
+
+def report_quality(html: str) -> list[dict]:
+    """The weekly report's first-pass rows, as the figures module gives them."""
+    return [{"level": m[0], "steps": int(m[2]), "first_pass": int(m[1]), "rate": int(m[3]) if m[3] else None}
+            for m in re.findall(r'data-level="(\w+)" data-first-pass="(\d+)" data-steps="(\d+)" data-rate="(\d*)"', html)]
+
+
+def foreman_name(site: DemoSite) -> str:
+    """The name the fixture's inspector (foreman1) goes by."""
+    with site.app.app_context():
+        return db.session.get(User, demo_id("foreman1")).name
+
+
+def test_weekly_report_shows_the_quality_figures(site):
+    """The week's report gives the first-attempt pass rate per level, the steps passed and
+    those in rectification, as the figures module computes them (the fixture's hand sums)."""
+    html = get(site, "reports/daily?date=2026-11-16&period=week&format=html&lang=en").get_data(as_text=True)
+    expected = CASES["expected"]["quality"]
+    assert report_quality(html) == expected["first_pass"]
+    assert f'data-steps-passed="{expected["passed"]}"' in html
+    assert f'data-steps-rectifying="{expected["rectifying"]}"' in html
+
+
+def test_daily_report_lists_the_days_inspections_with_results(site):
+    """The day's inspections (by when they were made, in the project's zone) are listed with
+    their step, level, round counted from 1, result and inspector; other days' are not."""
+    html = get(site, "reports/daily?date=2026-11-18&format=html&lang=en").get_data(as_text=True)
+    section = html.split(">Inspections<")[1].split("<h2>")[0]
+    shown = dict(re.findall(r'data-inspection="([^"]+)" data-result="(\w+)"', section))
+    assert shown == {IDS["i05"]: "fail", IDS["i09"]: "pass"}
+    assert "Self-inspection" in section and "管道安装" in section and "A01 沟槽段" in section
+    assert "2026-11-18 10:00" in section and ">2<" in section  # i09 is round 1: the 2nd attempt
+    assert foreman_name(site) in section
+
+
+def test_work_steps_and_inspections_csv_read_back_to_the_records(site):
+    """work_steps.csv has a row per step with its section and state by name; inspections.csv a
+    row per inspection with its step, level, result and inspector by name."""
+    steps = csv_rows(get(site, "exports/work_steps.csv?lang=zh-CN"))
+    assert steps[0][:6] == ["工序", "网格", "施工班组", "本班组长（自检）", "下道班组长（互检）", "状态"]
+    sections = {s["id"]: f'{s["fields"]["code"]} {s["fields"]["name"]}' for s in CASES["records"]["sections"]}
+    expected = sorted((w["fields"]["step"], sections[w["fields"]["section_id"]], w["fields"]["crew"],
+                       w["fields"]["planned_start"]) for w in CASES["records"]["work_steps"])
+    planned = steps[0].index("计划开始")
+    assert sorted((row[0], row[1], row[2], row[planned]) for row in steps[1:]) == expected
+    assert {row[5] for row in steps[1:]} >= {"专检合格", "整改中（自检）", "未开始"}
+
+    rows = csv_rows(get(site, "exports/inspections.csv?lang=en"))
+    header, body = rows[0], rows[1:]
+    assert header[:7] == ["Inspected at", "Section", "Work step", "Level", "Round", "Result", "Inspector"]
+    assert len(body) == len(CASES["records"]["inspections"])
+    by_time = {row[0]: row for row in body}
+    assert by_time["2026-11-18T07:00:00Z"][1:7] == ["A02 管线段", "管道安装", "Self-inspection", "2", "Pass",
+                                                   foreman_name(site)]
+
+
+def test_first_pass_from_the_inspections_csv_equals_the_reports(site):
+    """Taking each step's lowest round per level from inspections.csv gives the weekly
+    report's first-attempt pass rates."""
+    html = get(site, "reports/daily?date=2026-11-16&period=week&format=html&lang=en").get_data(as_text=True)
+    rows = csv_rows(get(site, "exports/inspections.csv?lang=en"))
+    header, body = rows[0], rows[1:]
+    section, step, level, round_, result = (header.index(n) for n in ("Section", "Work step", "Level", "Round", "Result"))
+    first: dict[tuple, tuple[int, str]] = {}
+    for row in body:
+        if not row[step]:
+            continue  # an inspection of a step that is not (or no longer) there
+        key = (row[section], row[step], row[level])
+        if key not in first or int(row[round_]) < first[key][0]:
+            first[key] = (int(row[round_]), row[result])
+    from_csv = {}
+    for (_, _, level_name), (_, outcome) in first.items():
+        steps_, passed = from_csv.get(level_name, (0, 0))
+        from_csv[level_name] = (steps_ + 1, passed + (outcome == "Pass"))
+    names = {"self": "Self-inspection", "mutual": "Mutual inspection", "specialist": "Specialist inspection"}
+    assert {names[row["level"]]: (row["steps"], row["first_pass"]) for row in report_quality(html)} == from_csv
+
+
+def test_inspections_export_narrows_by_the_steps_section_and_the_day_inspected(site):
+    """section_id keeps the inspections of that section's steps; from/to the ones made on
+    those days (in the project's zone)."""
+    rows = csv_rows(get(site, f"exports/inspections.csv?section_id={IDS['s1']}&lang=en"))
+    assert {row[2] for row in rows[1:]} == {"沟槽开挖", "管道安装"} and len(rows) - 1 == 5
+    rows = csv_rows(get(site, "exports/inspections.csv?from=2026-11-18&to=2026-11-18&lang=en"))
+    assert sorted(row[0] for row in rows[1:]) == ["2026-11-18T02:00:00Z", "2026-11-18T07:00:00Z"]
+
+
+RANGE_PROJECT = str(uuid.uuid5(uuid.NAMESPACE_URL, "gridline:test:range-project"))
+
+
+def test_a_task_without_dates_is_in_the_range_it_was_created_in(site):
+    """A dated export keeps a task whose life (created to its last date) overlaps the range:
+    one without any date created inside it, one planned across it, one created before and due
+    after it; not one without dates created before or after it, nor one created and finished
+    before it."""
+    task = KINDS["task"].model
+    made = {"no-dates-inside": ("2026-11-10T02:00:00Z", {}),
+            "no-dates-before": ("2026-10-30T02:00:00Z", {}),
+            "planned-across": ("2026-10-01T02:00:00Z", {"planned_start": dt.date(2026, 11, 1),
+                                                        "planned_end": dt.date(2026, 11, 30)}),
+            "due-after": ("2026-11-01T02:00:00Z", {"due_date": dt.date(2026, 12, 5)}),
+            "finished-before": ("2026-10-01T02:00:00Z", {"actual_start": dt.date(2026, 10, 2),
+                                                         "actual_end": dt.date(2026, 10, 20),
+                                                         "status": "done"}),
+            # 23:30 in Shanghai is still the 12th there, though 15:30 UTC.
+            "no-dates-last-evening": ("2026-11-12T15:30:00Z", {}),
+            "no-dates-after": ("2026-11-12T16:30:00Z", {})}
+    with site.app.app_context():
+        if db.session.get(Project, RANGE_PROJECT) is None:
+            db.session.add(Project(id=RANGE_PROJECT, code="RNG", name="范围", settings={}))
+            db.session.add(Membership(project_id=RANGE_PROJECT, user_id=demo_id("admin1"), role="admin"))
+            for seq, (title, (created, dates)) in enumerate(made.items()):
+                db.session.add(task(id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"gridline:test:range:{title}")),
+                                    project_id=RANGE_PROJECT, seq=20_000 + seq, deleted=False, meta={},
+                                    created_at=created, updated_at=created, title=title, **dates))
+            db.session.commit()
+    response = site.client.get(f"/api/projects/{RANGE_PROJECT}/exports/tasks.csv?from=2026-11-05&to=2026-11-12&lang=en",
+                               headers=site.headers("admin1"))
+    assert response.status_code == 200
+    titles = {row[0] for row in csv_rows(response)[1:]}
+    assert titles == {"no-dates-inside", "planned-across", "due-after", "no-dates-last-evening"}

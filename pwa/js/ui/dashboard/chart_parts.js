@@ -46,6 +46,22 @@ export function tappable(node, say, text) {
   return node;
 }
 
+/**
+ * `text` cut to fit `width` units of an SVG at `size` px, with an ellipsis when cut. Widths are
+ * estimated (an SVG not yet on the page cannot be measured): a CJK or full-width character is
+ * 1 em, any other 0.72 em (bold DejaVu digits are 0.7 em), so what is estimated to fit does.
+ */
+export function fitText(text, width, size) {
+  const chars = [...String(text ?? '')];
+  const em = (char) => (char.codePointAt(0) >= 0x2e80 ? 1 : 0.72) * size;
+  const total = chars.reduce((sum, char) => sum + em(char), 0);
+  if (total <= width) return { text: chars.join(''), cut: false };
+  let used = size; // the ellipsis
+  let kept = 0;
+  while (kept < chars.length && used + em(chars[kept]) <= width) used += em(chars[kept++]);
+  return { text: `${chars.slice(0, kept).join('').trimEnd()}…`, cut: true };
+}
+
 /** A table of `rows` (arrays of cells) under `headers`, testid `testid`. */
 export function NumbersTable(headers, rows, testid) {
   return h('table', { class: 'numbers', testid },

@@ -1,8 +1,9 @@
 /**
  * The dashboard: the site's figures worked out on the phone from what it has synced (so it works
  * offline), drawn as charts each with its numbers behind a tap and in a table: schedule, progress
- * by section, open risks, safety, residents. The report buttons ask the server for the PDF.
+ * by section, open risks, safety, residents, quality. The report buttons ask the server for the PDF.
  */
+import { loadViews } from '../../sync/local_view.js';
 import { loadProjectSettings } from '../../sync/project_settings.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
@@ -14,6 +15,7 @@ import { dashboardFigures } from './figures.js';
 import { GanttChart } from './gantt_chart.js';
 import { PassRateChart } from './pass_rate_chart.js';
 import { ProgressTiles } from './progress_tiles.js';
+import { QualityPanel } from './quality_panel.js';
 import { ReportDownload } from './report_download.js';
 import { ResidentsPanel } from './residents_panel.js';
 import { RiskMap } from './risk_map.js';
@@ -34,11 +36,14 @@ export class DashboardScreen extends Screen {
   async render() {
     const membership = this.app.session.memberships[0];
     const projectId = membership?.project_id;
-    const [site, settings] = await Promise.all([loadSite(), projectId ? loadProjectSettings(this.app.api, projectId) : {}]);
+    const [site, settings, steps, inspections] = await Promise.all([loadSite(), projectId ? loadProjectSettings(this.app.api, projectId) : {},
+      loadViews('work_step'), loadViews('inspection')]);
     const mine = (view) => !projectId || !view.fields.project_id || view.fields.project_id === projectId;
+    const live = (view) => mine(view) && !view.deleted;
     const records = {
       sections: site.sections.filter(mine), tasks: site.tasks.filter(mine), checks: site.checks.filter(mine),
       actions: site.actions.filter(mine), feedback: site.feedback.filter(mine),
+      work_steps: steps.filter(live), inspections: inspections.filter(live),
     };
     const today = localToday();
     const figures = dashboardFigures(records, today, new Date().toISOString(), settings.satisfaction_target);
@@ -65,6 +70,7 @@ export class DashboardScreen extends Screen {
           { label: t('dashboard.medianVerify'), value: number(figures.actions.median_days_to_verify), testid: 'stat-verify-days' },
         ]),
         PassRateChart({ weeks: figures.pass_rate })),
-      Part('residents', t('dashboard.residents'), ResidentsPanel({ complaints: figures.complaints, residents: figures.residents })));
+      Part('residents', t('dashboard.residents'), ResidentsPanel({ complaints: figures.complaints, residents: figures.residents })),
+      Part('quality', t('dashboard.quality'), QualityPanel({ quality: figures.quality })));
   }
 }

@@ -233,8 +233,53 @@ export function residentFigures(feedback, now, target = DEFAULT_SATISFACTION_TAR
   };
 }
 
-/** Every figure of the dashboard from `{sections, tasks, checks, actions, feedback}`. */
-export function dashboardFigures({ sections = [], tasks = [], checks = [], actions = [], feedback = [] }, today, now, target) {
+const INSPECTION_LEVELS = ['self', 'mutual', 'specialist'];
+const JUDGED = ['pass', 'fail'];
+
+/** Per `${stepId} ${level}`, the step's first judged inspection of that level: lowest round, then smaller id; steps given only. */
+export function firstInspections(steps, inspections) {
+  const known = new Set(steps.map((step) => step.id));
+  const first = new Map();
+  const order = (inspection) => [inspection.fields.round ?? 0, inspection.id];
+  const before = ([roundA, idA], [roundB, idB]) => roundA < roundB || (roundA === roundB && idA < idB);
+  for (const inspection of inspections) {
+    const { work_step_id: stepId, level, result } = inspection.fields;
+    if (!known.has(stepId) || !JUDGED.includes(result)) continue;
+    const key = `${stepId} ${level}`;
+    const held = first.get(key);
+    if (!held || before(order(inspection), order(held))) first.set(key, inspection);
+  }
+  return first;
+}
+
+/** Per level: work steps inspected at it, how many passed their first inspection of it, and that share (null for none). */
+export function firstPassByLevel(steps, inspections) {
+  const first = [...firstInspections(steps, inspections).values()];
+  return INSPECTION_LEVELS.map((level) => {
+    const results = first.filter((inspection) => inspection.fields.level === level).map((inspection) => inspection.fields.result);
+    const passed = results.filter((result) => result === 'pass').length;
+    return { level, steps: results.length, first_pass: passed, rate: results.length ? Math.round((100 * passed) / results.length) : null };
+  });
+}
+
+/** First-attempt pass rates per level, work steps by state, how many passed all three levels, how many are being rectified. */
+export function qualityFigures(steps, inspections) {
+  const states = {};
+  for (const step of steps) {
+    const state = step.fields.status || 'planned';
+    states[state] = (states[state] ?? 0) + 1;
+  }
+  return {
+    first_pass: firstPassByLevel(steps, inspections),
+    steps: steps.length,
+    steps_by_state: Object.fromEntries(Object.keys(states).sort().map((state) => [state, states[state]])),
+    passed: states.passed ?? 0,
+    rectifying: Object.entries(states).filter(([state]) => state.startsWith('rectifying_')).reduce((sum, [, count]) => sum + count, 0),
+  };
+}
+
+/** Every figure of the dashboard from `{sections, tasks, checks, actions, feedback, work_steps, inspections}`. */
+export function dashboardFigures({ sections = [], tasks = [], checks = [], actions = [], feedback = [], work_steps: workSteps = [], inspections = [] }, today, now, target) {
   return {
     progress: progressBySection(sections, tasks, today),
     critical_path: criticalPath(tasks),
@@ -244,5 +289,6 @@ export function dashboardFigures({ sections = [], tasks = [], checks = [], actio
     actions: actionFigures(actions, today),
     complaints: complaintsByCategory(feedback),
     residents: residentFigures(feedback, now, target),
+    quality: qualityFigures(workSteps, inspections),
   };
 }

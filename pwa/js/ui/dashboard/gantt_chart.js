@@ -6,7 +6,7 @@
 import { h, userList, userText } from '../dom.js';
 import { formatDate, t, tNodes } from '../i18n.js';
 import { sectionLabel } from '../sections/site_facts.js';
-import { ChartFigure, NumbersTable, deviationText, s, tappable } from './chart_parts.js';
+import { ChartFigure, NumbersTable, deviationText, fitText, s, tappable } from './chart_parts.js';
 import { taskDeviation } from './figures.js';
 
 const DAY = 86_400_000;
@@ -17,6 +17,9 @@ const ROW = LABEL_HEIGHT + BAR_HEIGHT + 9;
 const HEAD = 20;
 const SECTION_HEAD = 20;
 const ms = (date) => Date.parse(`${date}T00:00:00Z`);
+// The font sizes of .gantt-section and .gantt-label (css/app.css), for cutting names to the width.
+const SECTION_SIZE = 12;
+const LABEL_SIZE = 11;
 
 /** The actual span of a task: [start, end] (end today while it runs), or null before it starts. */
 function actualSpan(fields, today) {
@@ -63,7 +66,11 @@ export function GanttChart({ sections, tasks, critical, today }) {
     const ends = new Map();
     const starts = new Map();
     for (const group of groups) {
-      rows.push(s('text', { x: 0, y: y + 13, class: 'gantt-section', 'data-user': group.section ? '' : null }, group.section ? sectionLabel(group.section) : '—'));
+      // A long name is cut with an ellipsis; a tap (or the title) gives it whole.
+      const name = group.section ? sectionLabel(group.section) : '—';
+      const shown = fitText(name, WIDTH, SECTION_SIZE);
+      const heading = s('text', { x: 0, y: y + 13, class: 'gantt-section', testid: 'gantt-section', 'data-user': group.section ? '' : null, 'data-cut': String(shown.cut) }, shown.text);
+      rows.push(group.section ? tappable(heading, say, userText(name)) : heading);
       y += SECTION_HEAD;
       for (const task of group.tasks) {
         const f = task.fields;
@@ -74,7 +81,7 @@ export function GanttChart({ sections, tasks, critical, today }) {
         starts.set(task.id, [x(f.planned_start), barY + BAR_HEIGHT / 2]);
         rows.push(tappable(s('g', { class: `gantt-row${critical ? ' gantt-critical' : ''}`, testid: 'gantt-row', 'data-id': task.id, 'data-critical': String(critical) },
           s('rect', { x: 0, y, width: WIDTH, height: ROW - 2, class: 'gantt-hit' }),
-          s('text', { x: 0, y: y + 12, class: 'gantt-label', 'data-user': '' }, f.title ?? ''),
+          s('text', { x: 0, y: y + 12, class: 'gantt-label', 'data-user': '' }, fitText(f.title, WIDTH, LABEL_SIZE).text),
           s('rect', { x: x(f.planned_start), y: barY, width: span(f.planned_start, f.planned_end), height: BAR_HEIGHT, rx: 2, class: 'gantt-plan' }),
           actual ? s('rect', { x: x(actual[0]), y: barY + 3, width: span(actual[0], actual[1]), height: BAR_HEIGHT - 6, rx: 1, class: 'gantt-actual' }) : null),
         say, describe(task)));
