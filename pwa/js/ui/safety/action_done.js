@@ -49,7 +49,10 @@ export function ActionDoneControl(app, view, redraw) {
       },
     }, t('record.moveTo', { state: stateLabel('done') }));
   }
-  const missing = h('p', { class: 'form-error', role: 'alert', testid: 'action-done-photo-missing', hidden: true }, t('actions.afterPhotoNeeded'));
+  // Kept across redraws like the photo field: a redraw between "a photo is needed" and the
+  // photo must not leave the photo field hiding a message no longer on the screen.
+  state.missing ??= h('p', { class: 'form-error', role: 'alert', testid: 'action-done-photo-missing', hidden: true }, t('actions.afterPhotoNeeded'));
+  const { missing } = state;
   state.field ??= new PhotoField(app, {
     id: 'action-done-photo', label: t('actions.afterPhoto'), shas: state.shas,
     onAdd: (sha) => {
