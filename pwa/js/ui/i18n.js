@@ -91,7 +91,9 @@ export function formatDateTime(iso) {
 /** "3 minutes ago" (or 刚刚 …) for an ISO timestamp. */
 export function formatRelative(iso, now = Date.now()) {
   const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
-  const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  // Chinese reads "54秒前", not the long style's "54秒钟前"; English keeps its full words.
+  const style = locale.startsWith('zh') ? 'short' : 'long';
+  const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style });
   const steps = [[60, 'second'], [60, 'minute'], [24, 'hour'], [Infinity, 'day']];
   let value = seconds;
   for (const [size, unit] of steps) {
