@@ -414,3 +414,35 @@ def test_a_half_typed_reason_and_an_action_done_note_come_back_after_an_offline_
     phone.go_online()
     assert admin.record("task", task_id)["data"]["status"] == "doing"
     phone.assert_no_errors()
+
+
+def test_a_redraw_while_a_reason_is_typed_hands_the_focus_and_caret_to_the_new_box(phones, server_api):
+    """A sync redrawing the screen mid-typing: the next keystroke lands in the new box, not nowhere."""
+    admin = server_api("admin1")
+    task_id = admin.create_task("重绘 焦点 样本", progress=100)
+    for state in ("doing", "done"):
+        admin.put("task", task_id, status=state)
+    phone = phones("admin")
+    phone.login("admin1")
+    phone.open_record("task", task_id)
+    phone.testid("status-to-doing").click()
+    box = phone.testid("status-reason")
+    box.fill("压实度不足")
+    box.press("Home")
+    # The screen redraws on a change heard from another tab; the observer sees the new box the
+    # moment it is put in place, before any later task (a keystroke) could run.
+    seen = phone.page.evaluate("""() => new Promise((resolve) => {
+        const old = document.getElementById('status-reason');
+        const observer = new MutationObserver(() => {
+          const now = document.getElementById('status-reason');
+          if (!now || now === old) return;
+          observer.disconnect();
+          resolve({ focused: document.activeElement === now, start: now.selectionStart, value: now.value });
+        });
+        observer.observe(document.body, { childList: true, subtree: true });
+        new BroadcastChannel('gridline-changes').postMessage('records');
+    })""")
+    assert seen == {"focused": True, "start": 0, "value": "压实度不足"}
+    phone.page.keyboard.type("压实度")
+    expect(phone.testid("status-reason")).to_have_value("压实度压实度不足")
+    phone.assert_no_errors()

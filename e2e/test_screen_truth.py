@@ -78,6 +78,10 @@ def test_a_link_to_another_record_in_a_field_is_a_44px_target(phones, server_api
     phone.open_record("task", task_id)
     link = phone.testid("record-field-section_id").locator("a")
     expect(link).to_be_visible()
+    # Measured once the screen has settled: a redraw from the sync after login may replace the link.
+    phone.page.wait_for_function(
+        """() => { const a = document.querySelector('[data-testid="record-field-section_id"] a');
+                   return a && a.getBoundingClientRect().height >= 44; }""", timeout=10_000)
     assert link.bounding_box()["height"] >= 44
     phone.assert_no_errors()
 

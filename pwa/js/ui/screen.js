@@ -20,9 +20,23 @@ export class Screen {
   /** Fills `this.element`; screens override this. */
   async render() {}
 
-  /** Replaces the screen's content; arrays are flattened and null/false children skipped. */
+  /**
+   * Replaces the screen's content; arrays are flattened and null/false children skipped. A field
+   * being typed in keeps the focus and the caret when its redrawn twin (same id) takes its place,
+   * in the same task, so no keystroke falls between the two.
+   */
   show(...children) {
+    const typing = document.activeElement;
+    const id = typing?.id && this.element.contains(typing) ? typing.id : null;
+    const caret = id && typeof typing.selectionStart === 'number' ? [typing.selectionStart, typing.selectionEnd] : null;
     this.element.replaceChildren(...children.flat(Infinity).filter((child) => child != null && child !== false));
+    if (!id || typing.isConnected) return;
+    const twin = this.element.querySelector(`#${CSS.escape(id)}`);
+    if (!twin) return;
+    twin.focus({ preventScroll: true });
+    if (caret && typeof twin.setSelectionRange === 'function') {
+      try { twin.setSelectionRange(...caret); } catch { /* a field without a caret (e.g. a number input) */ }
+    }
   }
 
   /** Unsaved typing that a forced navigation (e.g. to login) would lose. */

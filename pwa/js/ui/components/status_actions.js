@@ -90,6 +90,7 @@ export function keepCaret(box) {
   if (typing?.id !== box.id) return;
   const at = typing.selectionStart;
   requestAnimationFrame(() => {
+    if (document.activeElement === box) return; // the screen's redraw handed the focus over already
     box.focus();
     box.setSelectionRange(at, at);
   });
