@@ -1,6 +1,7 @@
 """Escalations: a complaint past its response deadline, or a corrective action past its
 deadline, recorded once each (its id derives from the subject, the reason and the deadline)
-until the subject moves on (server/approvals/reactions.py resolves it then).
+until the subject is answered (a complaint resolved or closed) or no longer open (an action):
+server/approvals/reactions.py resolves it then, by the rule my day's escalated list follows.
 
 Looked for at a caller's pull (at most every ESCALATION_CHECK_SECONDS per worker, for their
 projects) and by `flask escalate` (for cron, every project)."""

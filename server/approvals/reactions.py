@@ -1,13 +1,15 @@
 """The server's own writes when a record moves or is created (the engine's Policy.reactions
 and Policy.created): an approval opened when its subject moves or a subject without states
 is created, the subject moved by a decision on it, a pending approval closed when its
-subject is moved directly or deleted, an escalation resolved when its subject moves."""
+subject is moved directly or deleted, an escalation resolved when its subject is
+answered or done."""
 from __future__ import annotations
 
 from sync import MutationRejected, Reaction, RecordState, RecordType
 from sync.store import Records
 
 from ..permissions import allowed
+from ..my_day.rules import ANSWERED
 from .table import RULES, approval_id, decision_comment_id, opened_by, rules_of
 
 
@@ -21,7 +23,7 @@ def reactions(rtype: RecordType, record: RecordState, source: str, target: str |
         return []
     return [*closed_by_move(rtype.name, record, source, target, records, roles),
             *opened(rtype.name, record, source, target, records, user_id),
-            *escalations_resolved(record, records)]
+            *escalations_resolved(rtype.name, record, target, records)]
 
 
 def created(rtype: RecordType, record: RecordState, records: Records, user_id: str,
@@ -113,8 +115,21 @@ def opened(subject_type: str, subject: RecordState, source: str, target: str,
                      create=True)]
 
 
-def escalations_resolved(subject: RecordState, records: Records) -> list[Reaction]:
-    """The subject moved on (or was deleted): its open escalations are resolved."""
+def escalations_resolved(type_name: str, subject: RecordState, target: str | None,
+                         records: Records) -> list[Reaction]:
+    """The subject moved out of what escalated it (or was deleted): its open escalations are
+    resolved. A complaint is escalated until it is answered (resolved or closed), an action
+    while it is open: the same rule as my day's escalated list (server/my_day/rules.py)."""
+    if target is not None and not _escalation_ends(type_name, target):
+        return []
     return [Reaction("escalation", e.id, e.project_id, state="resolved")
             for e in records.find("escalation", "subject_id", subject.id)
             if not e.deleted and e.values.get("state") == "open"]
+
+
+def _escalation_ends(type_name: str, target: str) -> bool:
+    if type_name == "feedback":
+        return target in ANSWERED
+    if type_name == "action":
+        return target != "open"
+    return True

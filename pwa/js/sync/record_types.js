@@ -75,7 +75,7 @@ export const RECORD_TYPES = {
     transitions: { pending: ['approved', 'rejected', 'withdrawn'], approved: [], rejected: [], withdrawn: [] },
     titleFields: ['kind', 'note'],
   },
-  // Written by the server alone: a complaint or action past its deadline, until it moves.
+  // Written by the server alone: a complaint past its deadline until answered, an action until done.
   escalation: {
     fields: kinds({
       lww: ['project_id', 'subject_type', 'subject_id', 'reason', 'due', 'escalated_at'],
