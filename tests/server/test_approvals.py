@@ -62,6 +62,12 @@ def pg_site(tmp_path_factory):
         yield Site(app)
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_site(request):
+    """The module's site on each database in turn."""
+    return request.getfixturevalue("pg_site" if request.param == "postgresql" else "site")
+
+
 # How each kind's subject is made and brought to the state its approval awaits, by whom.
 SUBJECTS = {
     "task_acceptance": ("foreman1", "task", {"title": "Backfill trench A-03"},
@@ -93,7 +99,8 @@ def awaiting(site: Site, kind: str) -> tuple[str, str, Device]:
 
 
 @pytest.mark.parametrize("kind", list(SUBJECTS))
-def test_each_kind_is_opened_once_by_its_subjects_move_and_approving_moves_the_subject(site, kind):
+def test_each_kind_is_opened_once_by_its_subjects_move_and_approving_moves_the_subject(any_site, kind):
+    site = any_site
     subject, approval, device = awaiting(site, kind)
     rule = RULES[kind]
     [opened] = site.approvals_of(subject)
@@ -113,7 +120,8 @@ def test_each_kind_is_opened_once_by_its_subjects_move_and_approving_moves_the_s
 
 @pytest.mark.parametrize("kind", list(SUBJECTS))
 def test_rejecting_sends_the_subject_back_with_its_reason_and_the_next_move_opens_cycle_two(
-        site, kind):
+        any_site, kind):
+    site = any_site
     subject, approval, device = awaiting(site, kind)
     rule = RULES[kind]
     decider = site.device(DECIDER[kind])
@@ -140,7 +148,8 @@ def test_rejecting_sends_the_subject_back_with_its_reason_and_the_next_move_open
     assert site.record("approval", second)["data"]["status"] == "pending"
 
 
-def test_a_retried_push_and_a_replay_give_the_same_answers_and_one_approval(site):
+def test_a_retried_push_and_a_replay_give_the_same_answers_and_one_approval(any_site):
+    site = any_site
     username, type_name, fields, steps = SUBJECTS["task_acceptance"]
     device = site.device(username)
     subject = str(uuid.uuid4())
