@@ -78,6 +78,7 @@ def test_admin_creates_a_user_who_can_log_in(site):
 
 
 def test_a_duplicate_username_is_409_and_changes_nothing(site):
+    site.headers("admin1")  # logged in before counting, whichever test ran first
     before = site.snapshot()
     response = site.create_user("foreman1")
     assert response.status_code == 409, response.get_json()
