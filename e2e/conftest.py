@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -66,10 +67,9 @@ def _wait_until_serving(url: str, process: subprocess.Popen, log: Path) -> None:
     pytest.fail(f"gunicorn did not answer {url} within {SERVER_START_SECONDS}s:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="session")
-def server_env(tmp_path_factory) -> dict:
-    """The environment of the server: a fresh SQLite database and blob folder of its own."""
-    data = tmp_path_factory.mktemp("gridline")
+def demo_server_env(tmp_path_factory, name: str = "gridline") -> dict:
+    """The environment of a server: a fresh SQLite database and blob folder of its own."""
+    data = tmp_path_factory.mktemp(name)
     return {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{data / 'gridline.db'}",
@@ -81,8 +81,21 @@ def server_env(tmp_path_factory) -> dict:
 
 
 @pytest.fixture(scope="session")
+def server_env(tmp_path_factory) -> dict:
+    return demo_server_env(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
 def live_server(server_env, tmp_path_factory):
-    """The base URL of gunicorn serving Gridline with the demo project loaded."""
+    """The base URL of gunicorn serving Gridline with the demo project loaded, shared by the
+    session's tests (each adds records of its own beside the demo's)."""
+    with serving_demo(server_env, tmp_path_factory) as url:
+        yield url
+
+
+@contextmanager
+def serving_demo(server_env: dict, tmp_path_factory):
+    """Gunicorn serving a freshly loaded demo from `server_env`'s database; yields its URL."""
     _flask(server_env, "init-db")
     _flask(server_env, "seed-demo", "--password", DEMO_PASSWORD)
     port = _free_port()

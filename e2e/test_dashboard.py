@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from conftest import demo_server_env, serving_demo
 from layout_audit import Tour, assert_no_problems, dismiss_storage_warning
 from test_field_screens import go_offline, log_in, navigate
 
@@ -27,6 +28,19 @@ COMPUTE = """async (cases) => {
     paths: cases.critical_path_cases.map((c) => figures.criticalPath(views(c.tasks))),
   };
 }"""
+
+
+@pytest.fixture(scope="module")
+def pristine_demo(tmp_path_factory):
+    """A server of this module's own with the demo just as it is loaded: the figures below are
+    the demo's, whatever other modules' tests added to the shared server before."""
+    with serving_demo(demo_server_env(tmp_path_factory, "dashboard"), tmp_path_factory) as url:
+        yield url
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args, pristine_demo) -> dict:
+    return {**browser_context_args, "base_url": pristine_demo}
 
 
 def test_the_phones_figures_match_the_hand_computed_fixture(page):
@@ -101,11 +115,12 @@ def test_report_button_downloads_the_days_pdf(page, wait_for_service_worker):
     assert Path(saved.path()).read_bytes()[:5] == b"%PDF-"
 
 
-def test_planned_dates_typed_in_the_task_form_draw_the_task_on_the_gantt(page, context):
+def test_planned_dates_typed_in_the_task_form_draw_the_task_on_the_gantt(page, context, wait_for_service_worker):
     """A task planned in the form (offline) is on the schedule at once; an end before the
     start is refused in words."""
     log_in(page, "supervisor1")
     dismiss_storage_warning(page)
+    wait_for_service_worker(page)
     go_offline(context, page)
     # A page load, served offline by the service worker: a tap-like move made while home is
     # still being drawn after the login can be overtaken by that drawing.
