@@ -4,6 +4,7 @@ Records are written over the server's API as another device would, then read on 
 """
 from __future__ import annotations
 
+import time
 import uuid
 
 import pytest
@@ -78,11 +79,17 @@ def test_a_link_to_another_record_in_a_field_is_a_44px_target(phones, server_api
     phone.open_record("task", task_id)
     link = phone.testid("record-field-section_id").locator("a")
     expect(link).to_be_visible()
-    # Measured once the screen has settled: a redraw from the sync after login may replace the link.
-    phone.page.wait_for_function(
-        """() => { const a = document.querySelector('[data-testid="record-field-section_id"] a');
-                   return a && a.getBoundingClientRect().height >= 44; }""", timeout=10_000)
-    assert link.bounding_box()["height"] >= 44
+    # Found and measured in one step in the page: a redraw from the sync after login may replace
+    # the link between a lookup and a measurement made from here.
+    measure = """() => {
+        const a = document.querySelector('[data-testid="record-field-section_id"] a');
+        return a ? a.getBoundingClientRect().height : null; }"""
+    deadline = time.monotonic() + 10
+    height = phone.page.evaluate(measure)
+    while (height is None or height < 44) and time.monotonic() < deadline:
+        time.sleep(0.1)
+        height = phone.page.evaluate(measure)
+    assert height is not None and height >= 44, height
     phone.assert_no_errors()
 
 
