@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import re
+import time
 import urllib.request
 from collections import Counter
 
@@ -278,3 +279,27 @@ def _get_bytes(api, path: str) -> bytes:
     with urllib.request.urlopen(request, timeout=15) as response:
         assert response.status == 200
         return response.read()
+
+
+def test_a_change_the_server_applied_shows_as_made_though_the_pull_after_it_never_came(phones, server_api):
+    """Pushed and applied, then the pull that would bring the server's copy is cut off (the
+    basement, a reload, the app closed): the phone keeps showing the change, not the old state."""
+    task_id = server_api("admin1").create_task("应用后未拉取：A02 路缘石")
+    phone = phones("foreman1")
+    phone.login("foreman1")
+    phone.open_record("task", task_id)
+    phone.page.route("**/api/sync/pull**", lambda route: route.abort())
+    phone.edit_task(task_id, title="应用后未拉取：A02 路缘石安砌")
+    phone.testid("sync-now").click()
+    deadline = time.monotonic() + 15
+    while phone.outbox() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert phone.outbox() == []
+    assert server_api("admin1").record("task", task_id)["data"]["title"] == "应用后未拉取：A02 路缘石安砌"
+    phone.page.reload()
+    expect(phone.page.get_by_role("heading", level=1)).to_have_text("应用后未拉取：A02 路缘石安砌")
+    expect(phone.testid("record-pending")).to_have_count(0)
+    # The pull that comes at last brings the server's copy in its place.
+    phone.page.unroute("**/api/sync/pull**")
+    phone.sync_now()
+    expect(phone.page.get_by_role("heading", level=1)).to_have_text("应用后未拉取：A02 路缘石安砌")

@@ -50,7 +50,7 @@ function storedRecord(change) {
  * Applies written changes to the types held in memory. Chained after the type's load, so a
  * load still running sees them too (a put or delete applied twice gives the same map).
  */
-function applyToLoaded(stored) {
+export function applyToLoaded(stored) {
   const byType = new Map();
   for (const change of stored) {
     if (!byType.has(change.type)) byType.set(change.type, []);
@@ -68,6 +68,17 @@ function applyToLoaded(stored) {
       return records;
     }));
   }
+}
+
+/**
+ * The pulled record `stored` (or a new one, not yet numbered by the server) with `data` as a
+ * push the server applied left it; its seq stays, so the next pull's copy replaces it.
+ */
+export function acknowledgedRecord(stored, type, id, data) {
+  return {
+    type, id, seq: stored?.seq ?? null, updated_by: stored?.updated_by ?? null, updated_at: stored?.updated_at ?? null,
+    created_by: stored?.created_by ?? null, created_at: stored?.created_at ?? null, data: withoutNulls(data),
+  };
 }
 
 /** A record's data without its empty fields: the screens read an unset field as absent. */

@@ -2,6 +2,9 @@
 import { announceChange } from '../db/change_feed.js';
 import { inTransaction } from '../db/database.js';
 import { conflictEntries, rejectionEntry } from '../db/inbox.js';
+import { acknowledgedRecord, applyToLoaded } from '../db/records.js';
+import { requestResult } from '../db/database.js';
+import { applyMutation } from './local_view.js';
 import { readBatch, renumberFrom } from './outbox.js';
 
 const BATCH_SIZE = 100;
@@ -55,17 +58,24 @@ function toWire({ mid, op, type, id, hlc, fields }) {
   return op === 'delete' ? { mid, op, type, id, hlc } : { mid, op, type, id, hlc, fields };
 }
 
-/** Applies push results in one transaction; returns how many mutations left the outbox. */
+/**
+ * Applies push results in one transaction; returns how many mutations left the outbox.
+ * An applied mutation leaves the outbox and enters the pulled record in the same transaction,
+ * so the phone never shows the record as it was before the change while the pull that brings
+ * the server's copy is still to come (or cut off: offline, a reload, the app closed).
+ */
 async function settle(batch, results) {
   const byMid = new Map(batch.map((mutation) => [mutation.mid, mutation]));
   let rejectedOrMerged = false;
-  const answered = await inTransaction(['outbox', 'rejected', 'conflicts'], 'readwrite', (stores) => {
+  const kept = [];
+  const answered = await inTransaction(['outbox', 'rejected', 'conflicts', 'records'], 'readwrite', async (stores) => {
     let count = 0;
     for (const result of results) {
       const mutation = byMid.get(result.mid);
       if (!mutation || !ANSWERED.has(result.status)) continue;
       stores.outbox.delete(mutation.mid);
       count += 1;
+      if (result.status === 'applied') kept.push(await keepApplied(stores.records, mutation));
       if (result.status === 'rejected') stores.rejected.put(rejectionEntry(mutation, result));
       for (const entry of result.status === 'merged' ? conflictEntries(mutation, result) : []) {
         stores.conflicts.put(entry);
@@ -74,8 +84,23 @@ async function settle(batch, results) {
     }
     return count;
   });
+  applyToLoaded(kept);
   if (answered > 0) announceChange('outbox');
   if (rejectedOrMerged) announceChange('inbox');
   if (answered > 0) announceChange('records');
   return answered;
+}
+
+/** Writes an applied mutation into the pulled record it changed (the next pull replaces it). */
+async function keepApplied(records, mutation) {
+  const key = [mutation.type, mutation.id];
+  if (mutation.op === 'delete') {
+    records.delete(key);
+    return { type: mutation.type, id: mutation.id, deleted: true };
+  }
+  const stored = await requestResult(records.get(key));
+  const changed = applyMutation({ type: mutation.type, id: mutation.id, fields: stored?.data ?? {} }, mutation);
+  const record = acknowledgedRecord(stored, mutation.type, mutation.id, changed.fields);
+  records.put(record);
+  return record;
 }
