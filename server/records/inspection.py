@@ -88,12 +88,23 @@ def recording_guard(source: str, target: str, inspection: RecordState, records: 
     if state != AWAITING[level]:
         raise MutationRejected("invalid_transition", _not_now(level, state), {"level": [_not_now(level, state)]})
     done = inspections_of(step, level, records)
+    if done and done[-1].values.get("result") == "fail" and _status_seq(step) < done[-1].seq:
+        # A failure sends the step to rectification: the level is inspected again only once
+        # the step has moved since (to rectifying and back), whichever client recorded it.
+        message = f"the {level} inspection failed: the work step is rectified before it is inspected again"
+        raise MutationRejected("invalid_transition", message, {"level": [message]})
     expected = sum(1 for record in done if record.values.get("result") == "fail")
     if any(record.values.get("round") == values.get("round") for record in done) \
             or values.get("round") != expected:
         message = f"the {level} inspection of round {values.get('round')} is already recorded"
         raise MutationRejected("invalid_transition", message, {"round": [message]})
     return {}
+
+
+def _status_seq(step: RecordState) -> int:
+    """The seq of the step's last move (0 when it has stayed in its first state)."""
+    clock = (step.meta.get("c") or {}).get("status")
+    return clock[2] if clock else 0
 
 
 WHO = {"self": "only the crew's foreman records the self inspection",

@@ -182,3 +182,23 @@ def test_the_demo_has_work_steps_through_every_level(app, demo):
     assert status_of(site, demo_id("ws1")) == "passed"
     assert status_of(site, demo_id("ws2")) == "self_passed"
     assert status_of(site, demo_id("ws3")) == "planned"
+
+
+@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+def test_a_failed_level_is_not_inspected_again_until_the_step_was_rectified(app, demo):
+    """A client that records a failure without moving the step cannot skip rectification:
+    the level's next round waits until the step has moved to rectifying and back."""
+    site = DemoSite(app)
+    step = new_step(site)
+    start(site, step)
+    assert inspect(site, "foreman1", step, "self", "fail")[0]["status"] == "applied"
+    assert status_of(site, step) == "in_progress"
+    again = inspect(site, "foreman1", step, "self", "pass", round_=1, move="self_passed")
+    assert again[0]["status"] == "rejected" and again[0]["error"]["code"] == "invalid_transition"
+    assert "rectified" in again[0]["error"]["message"]
+    assert status_of(site, step) == "in_progress"
+    # The step goes to rectification and back: round 1 is recorded and passes.
+    assert push(site, "foreman1", ("work_step", step, {"status": "rectifying_self"}))[0]["status"] == "applied"
+    assert push(site, "foreman1", ("work_step", step, {"status": "in_progress"}))[0]["status"] == "applied"
+    passed = inspect(site, "foreman1", step, "self", "pass", round_=1, move="self_passed")
+    assert [r["status"] for r in passed] == ["applied"] * 2 and status_of(site, step) == "self_passed"
