@@ -56,6 +56,7 @@ def status_of(site: DemoSite, step_id: str) -> str:
     return response.get_json()["data"]["status"]
 
 
+@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 def test_levels_go_in_order_self_mutual_specialist(app, demo):
     """A level cannot be recorded before the one below it has passed."""
     site = DemoSite(app)
@@ -98,6 +99,7 @@ def test_each_level_is_recorded_by_whom_the_permission_table_names(app, demo, le
     assert [r["status"] for r in inspect(site, allowed, step, level, "pass")] == ["applied"]
 
 
+@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 def test_a_failed_level_is_rectified_and_must_pass_the_same_level_again(app, demo):
     """Mutual fails: the step is rectified, the next mutual round passes, nothing skipped."""
     site = DemoSite(app)
