@@ -37,6 +37,28 @@ def test_a_submitted_briefing_keeps_the_line_breaks_of_its_key_tasks_and_risks(p
     phone.assert_no_errors()
 
 
+def test_todays_briefing_on_the_home_card_keeps_its_lines(phones, server_api, screenshot):
+    """The card on the foreman's home titles the briefing with its key tasks, one to a line."""
+    foreman = server_api("foreman1")
+    briefing_id = str(uuid.uuid4())
+    phone = phones("foreman1")
+    phone.login("foreman1")
+    today = phone.page.evaluate("() => new Date().toLocaleDateString('sv-SE')")
+    foreman.put("briefing", briefing_id, project_id=foreman.project_id, date=today,
+                key_tasks=KEY_TASKS, risk_points=RISK_POINTS)
+    phone.sync_now()
+    phone.goto("/")
+    title = phone.page.locator(f'[data-testid="record-item"][data-id="{briefing_id}"] .record-title')
+    expect(title).to_be_visible()
+    shown = title.evaluate("el => el.innerText")
+    # innerText follows the CSS: collapsed, the three tasks run on after the date on one line.
+    lines, tasks = shown.splitlines(), KEY_TASKS.splitlines()
+    assert len(lines) == 3 and lines[0].endswith(f" · {tasks[0]}") and lines[1:] == tasks[1:], shown
+    title.scroll_into_view_if_needed()
+    screenshot(phone.page, "truth-briefing-home-card-zh-CN")
+    phone.assert_no_errors()
+
+
 @pytest.mark.parametrize("locale", ["zh-CN", "en"])
 def test_a_task_and_its_section_show_one_progress_in_the_list_on_its_page_and_on_the_section(phones, server_api, locale):
     admin = server_api("admin1")
