@@ -279,6 +279,34 @@ def test_sending_a_done_task_back_leaves_its_reason_as_a_comment(phones, server_
     phone.assert_no_errors()
 
 
+def test_sending_a_done_action_back_asks_why_and_leaves_the_reason_as_a_comment(phones, server_api):
+    """A safety officer reopening a corrective action marked done is asked to confirm and why,
+    and the action's owner reads the reason on it: nothing is queued before the confirmation."""
+    admin = server_api("admin1")
+    check_id, action_id = str(uuid.uuid4()), str(uuid.uuid4())
+    admin.put("safety_check", check_id, project_id=admin.project_id, template="excavation",
+              date="2020-01-04", results={"EX02": "fail"})
+    admin.put("action", action_id, project_id=admin.project_id, check_id=check_id, item="EX02",
+              description="退回整改 样本")
+    admin.put("action", action_id, status="done")
+    phone = phones("safety1")
+    phone.login("safety1")
+    phone.open_record("action", action_id)
+    phone.testid("status-to-open").click()
+    expect(phone.testid("status-confirm-panel")).to_be_visible()
+    assert phone.outbox() == []
+    phone.testid("status-confirm").click()
+    expect(phone.testid("status-reason-missing")).to_be_visible()
+    phone.testid("status-reason").fill("围挡缺口仍未封闭")
+    phone.testid("status-confirm").click()
+    expect(phone.testid("status-confirm-panel")).to_have_count(0)
+    _send_all(phone)
+    assert admin.record("action", action_id)["data"]["status"] == "open"
+    [comment] = [m for m in phone.sent_mutations() if m["type"] == "comment"]
+    assert (comment["fields"]["subject_id"], comment["fields"]["body"]) == (action_id, "围挡缺口仍未封闭")
+    phone.assert_no_errors()
+
+
 @pytest.mark.parametrize("locale", ["zh-CN", "en"])
 def test_once_every_action_is_verified_one_confirmed_tap_closes_the_check(phones, server_api, locale, screenshot):
     admin = server_api("admin1")

@@ -51,8 +51,8 @@ export async function enqueueUndoable(app, drafts, message) {
 const DECISIONS = {
   task: { accepted: {}, doing: { from: 'done', reason: true } },
   approval: { approved: {}, rejected: { reason: true }, withdrawn: {} },
-  safety_check: { verified: {}, closed: {} },
-  action: { verified: {} },
+  safety_check: { verified: {}, closed: {}, rectifying: { from: 'verified', reason: true } },
+  action: { verified: {}, open: { from: 'done', reason: true } },
 };
 
 /** The decision being confirmed, `{key, state, reason}`: one at a time, as one screen shows. */
