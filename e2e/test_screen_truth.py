@@ -493,3 +493,16 @@ def test_a_complaints_step_can_be_undone_before_it_is_sent(phones, server_api, l
     expect(phone.testid("pending-count")).to_have_attribute("data-count", "0", timeout=20_000)
     assert liaison.record("feedback", feedback_id)["data"]["status"] == "acknowledged"
     phone.assert_no_errors()
+
+
+@pytest.mark.parametrize("locale, title", [("zh-CN", "自检 · 合格"), ("en", "Self-inspection · Pass")])
+def test_an_inspection_is_titled_by_its_level_and_result_in_the_screens_language(phones, locale, title):
+    """Where an inspection is named (a pin, a trace, a link), its coded fields are words."""
+    phone = phones("inspection-title")
+    phone.goto("/login")
+    expect(phone.testid("login-submit")).to_be_visible()
+    shown = phone.page.evaluate("""async () => {
+        const { recordTitle } = await import('/js/ui/components/record_text.js');
+        return recordTitle({ type: 'inspection', id: 'x', fields: { level: 'self', result: 'pass' } });
+    }""")
+    assert shown == title

@@ -5,7 +5,7 @@ import { formatDate, formatDateTime, t, tOr } from '../i18n.js';
 const DATE_FIELDS = new Set(['date', 'due_date', 'planned_start', 'planned_end', 'deadline']);
 const TIME_FIELDS = new Set(['response_due']);
 /** Fields whose values are codes with their own translations (`<field>.<value>`). */
-const CODED_FIELDS = new Set(['priority', 'category', 'channel', 'kind']);
+const CODED_FIELDS = new Set(['priority', 'category', 'channel', 'kind', 'level', 'result']);
 /** Lists of photo names (sha256): shown as how many, never as the names. */
 const PHOTO_FIELD = /(^|_)photos$/;
 
