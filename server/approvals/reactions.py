@@ -9,7 +9,7 @@ from sync import MutationRejected, Reaction, RecordState, RecordType
 from sync.store import Records
 
 from ..permissions import allowed
-from ..my_day.rules import ANSWERED
+from ..my_day.rules import still_late
 from .table import RULES, approval_id, decision_comment_id, opened_by, rules_of
 
 
@@ -120,16 +120,8 @@ def escalations_resolved(type_name: str, subject: RecordState, target: str | Non
     """The subject moved out of what escalated it (or was deleted): its open escalations are
     resolved. A complaint is escalated until it is answered (resolved or closed), an action
     while it is open: the same rule as my day's escalated list (server/my_day/rules.py)."""
-    if target is not None and not _escalation_ends(type_name, target):
+    if target is not None and type_name in ("feedback", "action") and still_late(type_name, target):
         return []
     return [Reaction("escalation", e.id, e.project_id, state="resolved")
             for e in records.find("escalation", "subject_id", subject.id)
             if not e.deleted and e.values.get("state") == "open"]
-
-
-def _escalation_ends(type_name: str, target: str) -> bool:
-    if type_name == "feedback":
-        return target in ANSWERED
-    if type_name == "action":
-        return target != "open"
-    return True

@@ -18,6 +18,14 @@ ESCALATED_TO = frozenset({"supervisor", "admin"})
 OPEN_TASK = ("todo", "doing")
 # A complaint is answered for once resolved or closed: my day and the escalations agree.
 ANSWERED = ("resolved", "closed")
+
+
+def still_late(type_name: str, status: str | None) -> bool:
+    """Whether a complaint or action past its deadline in `status` is still escalated: a
+    complaint until answered, an action while open (escalations are resolved by the same rule)."""
+    if type_name == "feedback":
+        return (status or "received") not in ANSWERED
+    return (status or "open") == "open"
 # Days an accepted decision stays on its asker's day.
 ACCEPTED_DAYS = 3
 KIND_ORDER = ("task_acceptance", "rectification", "closure_review", "check_closure", "change_order",
@@ -152,12 +160,12 @@ def my_day(records: dict[str, list[dict]], user_id: str, roles: Iterable[str], t
                                          "due": due, "escalated_at": recorded.get(view["id"])})
         for complaint in records.get("feedback", []):
             fields = complaint["fields"]
-            if ((fields.get("status") or "received") not in ANSWERED
+            if (still_late("feedback", fields.get("status"))
                     and _response_day(fields.get("response_due"), now_at, end_at) == "overdue"):
                 escalate("feedback", complaint, "response_overdue", fields.get("response_due"))
         for action in records.get("action", []):
             fields = action["fields"]
-            if (fields.get("status") or "open") == "open" and _day_of(fields.get("deadline"), today) == "overdue":
+            if still_late("action", fields.get("status")) and _day_of(fields.get("deadline"), today) == "overdue":
                 escalate("action", action, "action_overdue", fields.get("deadline"))
 
     for name in ("overdue", "due_today", "escalated"):
