@@ -75,10 +75,7 @@ export function applyToLoaded(stored) {
  * push the server applied left it; its seq stays, so the next pull's copy replaces it.
  */
 export function acknowledgedRecord(stored, type, id, data) {
-  return {
-    type, id, seq: stored?.seq ?? null, updated_by: stored?.updated_by ?? null, updated_at: stored?.updated_at ?? null,
-    created_by: stored?.created_by ?? null, created_at: stored?.created_at ?? null, data: withoutNulls(data),
-  };
+  return storedRecord({ ...stored, type, id, data });
 }
 
 /** A record's data without its empty fields: the screens read an unset field as absent. */

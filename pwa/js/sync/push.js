@@ -1,9 +1,8 @@
 /** Push step of the sync loop: send the outbox in mid order and settle each answered mutation. */
 import { announceChange } from '../db/change_feed.js';
-import { inTransaction } from '../db/database.js';
+import { inTransaction, requestResult } from '../db/database.js';
 import { conflictEntries, rejectionEntry } from '../db/inbox.js';
 import { acknowledgedRecord, applyToLoaded } from '../db/records.js';
-import { requestResult } from '../db/database.js';
 import { applyMutation } from './local_view.js';
 import { readBatch, renumberFrom } from './outbox.js';
 
