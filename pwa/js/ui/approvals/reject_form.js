@@ -7,7 +7,7 @@ import { h, userText } from '../dom.js';
 import { t, tNodes } from '../i18n.js';
 import { FormDraft } from '../components/form_draft.js';
 import { PhotoField } from '../components/photo_field.js';
-import { ConfirmPanel, keepCaret } from '../components/status_actions.js';
+import { ConfirmPanel } from '../components/status_actions.js';
 
 const REASON_MAX = 2000;
 /** Quick reasons by approval kind, then those that fit any kind (i18n keys `approvals.quick.<code>`). */
@@ -57,7 +57,6 @@ export class RejectForm {
       id: 'reject-reason', name: 'reject-reason', testid: 'reject-reason', rows: 3, maxlength: REASON_MAX, required: true,
       oninput: () => { this.missing.hidden = true; },
     });
-    keepCaret(this.reason);
     this.missing = h('p', { class: 'form-error', role: 'alert', testid: 'reject-reason-missing', hidden: true }, t('record.reasonNeeded'));
     const quick = [...(QUICK_REASONS[approval.fields.kind] ?? []), ...ANY_KIND];
     const chips = h('div', { class: 'quick-reasons', role: 'group', 'aria-label': t('approvals.quickReasons') },

@@ -82,21 +82,6 @@ function moveMutations(view, state, reason) {
 }
 
 /**
- * A text box drawn anew while the one it replaces was being typed in (a redraw): the new box
- * takes the focus and the caret where they were.
- */
-export function keepCaret(box) {
-  const typing = document.activeElement;
-  if (typing?.id !== box.id) return;
-  const at = typing.selectionStart;
-  requestAnimationFrame(() => {
-    if (document.activeElement === box) return; // the screen's redraw handed the focus over already
-    box.focus();
-    box.setSelectionRange(at, at);
-  });
-}
-
-/**
  * The question a decision asks before it is queued: `question`, what else it needs (`body`),
  * then confirm (labelled `confirmLabel`) and cancel; testids `status-confirm-panel`,
  * `status-confirm` and `status-cancel` unless given.
@@ -176,8 +161,8 @@ export function StatusActions(app, view, { custom = {}, onMoved, undoable = fals
         buttons();
       },
     }));
+    // A redraw gives the focus and caret of a box being typed in to its twin (Screen.show).
     if (focus) (reason ?? group.querySelector('[data-testid="status-confirm"]')).focus();
-    else if (reason) keepCaret(reason);
   };
   // A screen redrawn while the question is open (a sync, the history arriving) keeps it open.
   const open = asking?.key === key && targets.includes(asking.state) ? decisionOf(view, asking.state) : null;

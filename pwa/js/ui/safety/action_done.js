@@ -9,7 +9,7 @@ import { t } from '../i18n.js';
 import { PhotoField } from '../components/photo_field.js';
 import { PhotoStrip } from '../components/photo_strip.js';
 import { stateLabel } from '../components/record_text.js';
-import { ConfirmPanel, commentOn, keepCaret } from '../components/status_actions.js';
+import { ConfirmPanel, commentOn } from '../components/status_actions.js';
 import { dropDecision, keepDecision, readDecision } from '../components/decision_draft.js';
 
 const NOTE_MAX = 2000;
@@ -69,7 +69,6 @@ export function ActionDoneControl(app, view, redraw) {
       keep(app, view, state);
     },
   });
-  keepCaret(note);
   return ConfirmPanel({
     question: t('actions.doneQuestion'), className: 'action-done',
     testid: 'action-done-panel', confirmTestid: 'action-done-confirm', cancelTestid: 'action-done-cancel',
