@@ -186,7 +186,7 @@ def console_errors(page) -> list[str]:
 def _wait_for_service_worker(page) -> None:
     """Wait until the service worker is active and controls `page` (so it works offline)."""
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
 
 def _screenshot(page, name: str) -> Path:

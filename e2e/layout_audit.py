@@ -190,7 +190,7 @@ class Tour:
             page.goto(path)
         if ready is not None:
             expect(page.get_by_test_id(ready).first).to_be_visible()
-        page.wait_for_function("document.fonts.status === 'loaded'")
+        page.wait_for_function("() => document.fonts.status === 'loaded'")
         # The toast is transient; let it go so it does not cover what is screenshotted.
         expect(page.locator("#toast")).to_be_hidden(timeout=10_000)
         phone = page.viewport_size

@@ -307,7 +307,7 @@ def test_the_page_language_and_dates_follow_the_ui_language(phones):
     phone = phones("foreman1")
     phone.login("foreman1")
     page = phone.page
-    page.wait_for_function("document.documentElement.lang === 'zh-CN'")
+    page.wait_for_function("() => document.documentElement.lang === 'zh-CN'")
     phone.goto("/tasks/new")
     date_text = phone.testid("task-due-date-text")
     expect(date_text).to_be_hidden()
@@ -317,9 +317,9 @@ def test_the_page_language_and_dates_follow_the_ui_language(phones):
 
     phone.testid("nav-more").click()
     phone.testid("language-switch").select_option("en")
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    page.wait_for_function("() => document.documentElement.lang === 'en'")
     phone.goto("/tasks/new")  # a reload: the choice is remembered on the phone
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    page.wait_for_function("() => document.documentElement.lang === 'en'")
     phone.testid("task-due-date").fill("2026-03-05")
     expect(date_text).to_have_text("Thursday, March 5, 2026")
     phone.assert_no_errors()
