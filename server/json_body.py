@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import math
 
-from flask import Request
+import orjson
+from flask import Request, Response, current_app, jsonify
 from flask.json.provider import DefaultJSONProvider
 
 from .errors import ApiError
@@ -44,6 +45,18 @@ class StrictJSONProvider(DefaultJSONProvider):
         kwargs.setdefault("parse_float", finite_float)
         kwargs.setdefault("parse_constant", no_constant)
         return json.loads(s, **kwargs)
+
+
+def wire_json(payload) -> Response:
+    """An answer already in the wire's shape (a pull page, a push's results), written by orjson:
+    a page of 1,000 records is encoded several times faster than by the standard library, and
+    its keys are left in the order they were made rather than sorted. What orjson refuses (an
+    integer beyond 64 bits, which a record's JSON field may hold) is written by Flask's provider."""
+    try:
+        body = orjson.dumps(payload)
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return jsonify(payload)
+    return current_app.response_class(body, mimetype="application/json")
 
 
 class JsonRequest(Request):

@@ -11,7 +11,7 @@ from collections import defaultdict
 from typing import Iterable
 
 from marshmallow import fields
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 
 from ..accounts.tokens import Caller
 from ..extensions import db
@@ -61,6 +61,13 @@ def names_of(record) -> set[str]:
             for name in _names_in(record.values.get(field))}
 
 
+# Built once: every push that saves a record with photos runs them.
+_FORGET = delete(BlobReference.__table__).where(
+    BlobReference.__table__.c.type == bindparam("type"),
+    BlobReference.__table__.c.record_id.in_(bindparam("ids", expanding=True)))
+_REMEMBER = insert(BlobReference.__table__)
+
+
 def keep_references(connection, records) -> None:
     """Rewrite the references of saved records (engine RecordStates) to what they name now;
     part of the caller's transaction."""
@@ -71,13 +78,11 @@ def keep_references(connection, records) -> None:
             by_type[record.type].append(record.id)
             rows.extend({"type": record.type, "record_id": record.id, "sha256": name,
                          "project_id": record.project_id} for name in sorted(names_of(record)))
-    table = BlobReference.__table__
     for type_name, ids in by_type.items():
         for start in range(0, len(ids), 500):
-            connection.execute(delete(table).where(table.c.type == type_name,
-                                                   table.c.record_id.in_(ids[start:start + 500])))
+            connection.execute(_FORGET, {"type": type_name, "ids": ids[start:start + 500]})
     if rows:
-        connection.execute(insert(table), rows)
+        connection.execute(_REMEMBER, rows)
 
 
 def projects_using(sha256: str) -> set[str]:

@@ -26,6 +26,8 @@ def still_late(type_name: str, status: str | None) -> bool:
     if type_name == "feedback":
         return (status or "received") not in ANSWERED
     return (status or "open") == "open"
+
+
 # Days an accepted decision stays on its asker's day.
 ACCEPTED_DAYS = 3
 KIND_ORDER = ("task_acceptance", "rectification", "closure_review", "check_closure", "change_order",

@@ -1,13 +1,14 @@
 """Sync endpoints: push, pull, conflicts, rejected mutations and record history."""
 from __future__ import annotations
 
-from flask import Response, g, jsonify
+from flask import Response, g
 
 from sync.engine import is_uuid
 
 from ..accounts.tokens import login_required
 from ..errors import ApiError
 from ..extensions import Blueprint, db
+from ..json_body import wire_json
 from ..privacy.audit import log_access, shows_personal
 from ..timestamps import utcnow
 from . import inbox, schemas
@@ -20,22 +21,22 @@ bp = Blueprint("sync", __name__, url_prefix="/api", description="Sync protocol v
 
 @bp.route("/sync/push", methods=["POST"])
 @login_required
-@bp.arguments(schemas.PushRequest)
+@bp.arguments(schemas.PushRequest())  # an instance: a class is built again for every request
 @bp.response(200, schemas.PushResponse)
 def push(body):
     """Apply a device's mutations in mid order; one result per mutation."""
     # The engine answers in the wire's shape already: the schema documents it, and
     # skipping its dump spares every push the cost.
-    return jsonify(run_push(g.caller, body["client_id"], body["mutations"]))
+    return wire_json(run_push(g.caller, body["client_id"], body["mutations"]))
 
 
 @bp.route("/sync/pull", methods=["GET"])
 @login_required
-@bp.arguments(schemas.PullQuery, location="query")
+@bp.arguments(schemas.PullQuery(), location="query")
 @bp.response(200, schemas.PullResponse)
 def pull(query):
     """A page of whole current records after the cursor, in commit order."""
-    return jsonify(run_pull(g.caller, query["client_id"], query.get("cursor"), query["limit"]))
+    return wire_json(run_pull(g.caller, query["client_id"], query.get("cursor"), query["limit"]))
 
 
 @bp.route("/sync/conflicts", methods=["GET"])

@@ -267,6 +267,15 @@ class BulkInsert:
                                        [statement.parameters(row) for row in rows])
 
 
+# The statements every push runs, built once: building one costs more than running it.
+_COUNTER = SyncCounter.__table__
+_LOCK = update(_COUNTER).where(_COUNTER.c.id == 1).values(seq=_COUNTER.c.seq)
+_LOCK_AND_READ = _LOCK.returning(_COUNTER.c.seq, _COUNTER.c.tombstone_floor)
+_READ_COUNTER = select(_COUNTER.c.seq, _COUNTER.c.tombstone_floor).where(_COUNTER.c.id == 1)
+_SET_COUNTER = update(_COUNTER).where(_COUNTER.c.id == 1).values(seq=bindparam("seq"))
+_DEVICE = select(Device.__table__).where(Device.__table__.c.client_id == bindparam("client_id"))
+
+
 class SqlStore:
     """A unit of work over one SQLAlchemy connection."""
 
@@ -290,15 +299,11 @@ class SqlStore:
 
     def begin(self) -> None:
         """Take the writers' lock and read the counter; call before any other statement."""
-        table = SyncCounter.__table__
-        lock = update(table).where(table.c.id == 1).values(seq=table.c.seq)
         if self.connection.dialect.update_returning:  # one round trip: lock and read
-            row = self.connection.execute(lock.returning(table.c.seq,
-                                                         table.c.tombstone_floor)).one()
+            row = self.connection.execute(_LOCK_AND_READ).one()
         else:
-            self.connection.execute(lock)
-            row = self.connection.execute(select(table.c.seq, table.c.tombstone_floor)
-                                          .where(table.c.id == 1)).one()
+            self.connection.execute(_LOCK)
+            row = self.connection.execute(_READ_COUNTER).one()
         self._seq, self._floor = row.seq, row.tombstone_floor
 
     def next_seq(self) -> int:
@@ -314,8 +319,7 @@ class SqlStore:
 
     def get_device(self, client_id):
         if client_id not in self._devices:
-            row = self.connection.execute(select(Device.__table__)
-                                          .where(Device.client_id == client_id)).first()
+            row = self.connection.execute(_DEVICE, {"client_id": client_id}).first()
             self._devices[client_id] = (DeviceState(row.client_id, row.user_id, row.last_mid,
                                                     row.pulled_seq) if row else None)
         device = self._devices[client_id]
@@ -494,8 +498,7 @@ class SqlStore:
         for (type_name, fields), ids in self._scrubs.items():
             scrub_personal(connection, type_name, sorted(ids), fields)
         if self._seq is not None:
-            table = SyncCounter.__table__
-            connection.execute(update(table).where(table.c.id == 1).values(seq=self._seq))
+            connection.execute(_SET_COUNTER, {"seq": self._seq})
         self._dirty.clear()
         self._dirty_devices.clear()
         self._scrubs.clear()
