@@ -24,10 +24,12 @@ DEMO_USERS = ("foreman1", "foreman2", "liaison1", "supervisor1", "safety1", "adm
 
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags Chromium keeps calling Google's services, which a
-# closed network refuses; --no-sandbox because tests may run as root.
+# closed network refuses; --no-sandbox because tests may run as root. The fake media device
+# gives getUserMedia Chromium's own test-pattern camera (the scan screen's camera is tested on it).
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--use-fake-device-for-media-stream",
 ]
 
 # A phone about the size of those on site (iPhone 12–15 class).
@@ -388,14 +390,15 @@ class Phone:
         expect(self.testid("pending-count")).to_have_attribute("data-count", str(count), timeout=timeout)
 
     def wait_synced(self, since: str, timeout: float = 20_000) -> None:
-        """Waits for a sync cycle that finished after `since` with nothing left to push."""
+        """Waits for a sync cycle that finished after `since` with nothing left to push (a
+        photo's time-and-place record, which the count leaves out, included)."""
         try:
             self.page.wait_for_function("""(since) => {
                 const bar = document.querySelector('[data-testid=status-bar]');
                 const last = document.querySelector('[data-testid=last-sync]');
                 const pending = document.querySelector('[data-testid=pending-count]');
                 return bar?.dataset.phase === 'idle' && (last?.dataset.time ?? '') > since
-                  && pending?.dataset.count === '0';
+                  && pending?.dataset.count === '0' && pending?.dataset.queued === '0';
             }""", arg=since, timeout=timeout)
         except PlaywrightTimeoutError:
             bar = self.page.evaluate("""() => {

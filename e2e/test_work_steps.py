@@ -44,7 +44,7 @@ def new_step(server_api, section_key: str = "B01") -> str:
 def mark_up(phone) -> None:
     """Draws an arrow and a circle on the first photo with the mouse as a finger, and a label; saves the copy."""
     page = phone.page
-    phone.testid("inspection-markup-open").first.click()
+    phone.testid("inspection-photo-markup-open").first.click()
     canvas = phone.testid("markup-canvas")
     expect(canvas).to_have_attribute("data-ready", "true", timeout=TIMEOUT)
     box = canvas.bounding_box()
@@ -108,7 +108,7 @@ def test_three_levels_by_three_people_offline_photo_failure_rectified_trace_offl
     assert api.record("work_step", step_id)["data"]["status"] == "self_passed"
     metas = [change["data"] for change in api.get(f"/api/sync/pull?client_id={uuid.uuid4()}&limit=1000")["changes"]
              if change["type"] == "photo_meta"]
-    assert any(abs(meta.get("latitude", 0) - SITE["latitude"]) < 1e-6 and meta.get("taken_at") for meta in metas), metas
+    assert any(abs((meta.get("latitude") or 0) - SITE["latitude"]) < 1e-6 and meta.get("taken_at") for meta in metas), metas
 
     mutual = phones("foreman2")
     mutual.login("foreman2")
@@ -129,9 +129,15 @@ def test_three_levels_by_three_people_offline_photo_failure_rectified_trace_offl
 
     foreman.sync_now()
     foreman.page.goto(f"/r/work_step/{step_id}")
+    # Rectified in a trench with no signal: the trace says so at once, marked as not yet sent.
+    foreman.go_offline()
     foreman.testid("work-step-rectified").click()
     foreman.testid("work-step-confirm-yes").click()
     expect(foreman.testid("work-step-status")).to_have_text(foreman.text("state.mutual_passed"), timeout=TIMEOUT)
+    rectified = foreman.page.locator("[data-testid=trace-entry][data-kind=rectified]")
+    expect(rectified).to_have_count(1)
+    expect(rectified).to_contain_text(foreman.text("record.notSynced"))
+    foreman.go_online()
     foreman.sync_now()
 
     quality.sync_now()
@@ -142,8 +148,12 @@ def test_three_levels_by_three_people_offline_photo_failure_rectified_trace_offl
     foreman.sync_now()
     foreman.page.goto(f"/r/work_step/{step_id}")
     expect(foreman.testid("work-step-status")).to_have_text(foreman.text("state.passed"), timeout=TIMEOUT)
+    expect(rectified).to_have_count(1, timeout=TIMEOUT)  # now from the server's history
     foreman.go_offline()
     foreman.page.reload()
+    # Offline, the history as last fetched still tells of the rectification, in its place.
+    expect(rectified).to_have_count(1, timeout=TIMEOUT)
+    expect(rectified).not_to_contain_text(foreman.text("record.notSynced"))
     entries = foreman.testid("trace-entry")
     expect(foreman.testid("trace-offline")).to_be_visible(timeout=TIMEOUT)
     kinds = [entries.nth(i).get_attribute("data-kind") for i in range(entries.count())]
@@ -204,9 +214,9 @@ def test_work_step_screens_read_well_on_a_phone(phones, server_api, screenshot, 
     phone.testid("measure-CP02").scroll_into_view_if_needed()
     tour.visit("inspection-items", full_page=True)
     phone.testid("inspection-photo").set_input_files(jpeg((150, 140, 120)))
-    expect(phone.testid("inspection-markup-open")).to_be_visible(timeout=TIMEOUT)
+    expect(phone.testid("inspection-photo-markup-open")).to_be_visible(timeout=TIMEOUT)
     mark_up(phone)
-    phone.testid("inspection-markup-open").first.click()
+    phone.testid("inspection-photo-markup-open").first.click()
     expect(phone.testid("markup-canvas")).to_have_attribute("data-ready", "true", timeout=TIMEOUT)
     tour.visit("markup", scroll_to=phone.testid("photo-markup"))
     phone.testid("markup-cancel").click()
@@ -231,3 +241,71 @@ def test_the_label_sheet_rasterised(server_api, screenshot):
     image.save(SCREENSHOTS / "worksteps-labels-page1.png")
     text = pypdfium2.PdfDocument(pdf)[0].get_textpage().get_text_range()
     assert "雨污水管线迁改" in text and "沟槽开挖" in text
+
+
+# Chromium on Linux has no BarcodeDetector: a phone whose browser has one is played by this
+# stand-in, which answers only once the camera (Chromium's test-pattern device) is really
+# playing into the video element the app gave it, as the real detector reads frames from it.
+LABEL_DETECTOR = """(link) => {
+  window.BarcodeDetector = class {
+    constructor({ formats }) { if (!formats.includes('qr_code')) throw new TypeError('no qr'); }
+    async detect(video) {
+      const playing = video instanceof HTMLVideoElement && video.srcObject instanceof MediaStream
+        && video.srcObject.getVideoTracks()[0]?.readyState === 'live' && video.readyState >= 2 && video.videoWidth > 0;
+      window.detectedFrom = playing ? { width: video.videoWidth } : null;
+      window.scanStream = video.srcObject;
+      return playing ? [{ rawValue: link, format: 'qr_code' }] : [];
+    }
+  };
+}"""
+
+
+def test_the_scan_button_opens_a_label_through_the_camera_and_only_where_the_browser_reads_qr_codes(phones, server_api):
+    step_id = new_step(server_api)
+    phone = phones("foreman1", permissions=["camera"])
+    phone.login("foreman1")
+    # No BarcodeDetector: no camera button, the typed code is the way (test_a_typed_short_code_…).
+    phone.goto("/scan")
+    expect(phone.testid("code-input")).to_be_visible()
+    expect(phone.testid("scan-camera")).to_have_count(0)
+
+    # A browser that reads QR codes: the button starts the camera and a label's link opens its record.
+    phone.page.add_init_script(f"({LABEL_DETECTOR})('https://site.example/r/work_step/{step_id.upper()}')")
+    phone.goto("/scan")
+    phone.testid("scan-camera").click()
+    expect(phone.page).to_have_url(re.compile(rf"/r/work_step/{step_id}$"), timeout=TIMEOUT)
+    expect(phone.testid("work-step-page")).to_be_visible()
+    assert phone.page.evaluate("window.detectedFrom")["width"] > 0
+    # Once read, the camera is let go.
+    assert phone.page.evaluate("window.scanStream.getVideoTracks().every((track) => track.readyState === 'ended')")
+    phone.assert_no_errors()
+
+
+def test_a_sections_trace_tells_the_sections_own_story_beside_its_steps(phones, server_api, screenshot):
+    """Scanning a section's label: its creation, the comments about it and its field changes
+    join its work steps' entries, online and then offline."""
+    step_id = new_step(server_api, "B02")
+    supervisor = server_api("supervisor1")
+    section_id = supervisor.record("work_step", step_id)["data"]["section_id"]
+    body = f"B02 东侧围挡缺口已补 {uuid.uuid4().hex[:4]}"
+    supervisor.put("comment", str(uuid.uuid4()), project_id=supervisor.project_id, subject_type="section",
+                   subject_id=section_id, body=body)
+    phone = phones("foreman1")
+    phone.login("foreman1")
+    # The section's page prints the code that is under its QR on the label, and the server knows it.
+    phone.goto(f"/r/section/{section_id}")
+    printed = phone.testid("section-short-code").locator(".short-code").inner_text()
+    found = supervisor.get(f"/api/projects/{supervisor.project_id}/codes/{printed}")["records"]
+    assert found == [{"type": "section", "id": section_id, "path": f"/r/section/{section_id}"}], found
+    phone.goto(f"/r/section/{section_id}/trace")
+    comment = phone.page.locator("[data-testid=trace-entry][data-kind=comment]").filter(has_text=body)
+    expect(comment).to_have_count(1)
+    expect(comment).to_contain_text(phone.text("type.section"))
+    created = phone.page.locator("[data-testid=trace-entry][data-kind=created]")
+    expect(created.filter(has_text=phone.text("type.section"))).to_have_count(1)
+    expect(created.filter(has_text="回填").first).to_be_visible()
+    screenshot(phone.page, "trace-section-zh-CN")
+    phone.go_offline()
+    phone.page.reload()
+    expect(comment).to_have_count(1, timeout=TIMEOUT)
+    phone.assert_no_errors()

@@ -6,6 +6,7 @@
 import { announceChange } from '../db/change_feed.js';
 import { inTransaction, readAll, requestResult } from '../db/database.js';
 import { formatHlc, receiveHlc, tickHlc, ZERO_CLOCK } from './hlc.js';
+import { photoMetaDrafts, photoMetasWithdrawn } from './photo_places.js';
 
 /**
  * Stamps drafts `{op, type, id, fields}` with the next mids and HLCs and adds them, using the
@@ -32,10 +33,17 @@ export async function stampInto({ outbox, meta }, drafts, holdUntil = null) {
   return stamped;
 }
 
-/** Adds mutation drafts to the outbox and returns them stamped; `holdMs` keeps them back that long. */
+/**
+ * Adds mutation drafts to the outbox and returns them stamped; `holdMs` keeps them back that long.
+ * A photo a draft names for the first time takes its time and place along (photo_places.js).
+ */
 export async function enqueue(drafts, { holdMs = 0 } = {}) {
   const holdUntil = holdMs > 0 ? Date.now() + holdMs : null;
-  const stamped = await inTransaction(['outbox', 'meta'], 'readwrite', (stores) => stampInto(stores, drafts, holdUntil));
+  const photos = await photoMetaDrafts(drafts);
+  const stamped = await inTransaction(['outbox', 'meta'], 'readwrite', (stores) => {
+    photos.sent(stores.meta);
+    return stampInto(stores, [...drafts, ...photos.drafts], holdUntil);
+  });
   announceChange('outbox');
   announceChange('records');
   return stamped;
@@ -62,6 +70,7 @@ export async function withdrawHeld(mids) {
     const first = Math.min(...mids);
     const kept = pending.filter((mutation) => !mids.includes(mutation.mid));
     const after = kept.filter((mutation) => mutation.mid > first); // in mid order, as stored
+    await photoMetasWithdrawn(meta, withdrawn);
     for (const mutation of withdrawn) outbox.delete(mutation.mid);
     for (const mutation of after) outbox.delete(mutation.mid);
     after.forEach((mutation, index) => outbox.add({ ...mutation, mid: first + index }));
@@ -83,6 +92,19 @@ export function readOutbox() {
 /** How many mutations wait to be pushed. */
 export function countPending() {
   return inTransaction(['outbox'], 'readonly', ({ outbox }) => requestResult(outbox.count()));
+}
+
+/**
+ * What waits in the outbox, counted in one read: `queued`, every mutation; `changes`, the
+ * user's changes as the status bar says them (a photo's time-and-place record travels with
+ * the photo and is not a change of its own).
+ */
+export function countQueue() {
+  return inTransaction(['outbox'], 'readonly', async ({ outbox }) => {
+    const photoMetas = IDBKeyRange.bound(['photo_meta'], ['photo_meta', []]);
+    const [queued, metas] = await Promise.all([requestResult(outbox.count()), requestResult(outbox.index('by_record').count(photoMetas))]);
+    return { queued, changes: queued - metas };
+  });
 }
 
 /**

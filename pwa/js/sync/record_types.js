@@ -195,3 +195,8 @@ export function initialState(type) {
 export function nextStates(type, current) {
   return RECORD_TYPES[type]?.transitions?.[current] ?? [];
 }
+
+/** Whether a field holds photos by their sha256 names (`photos`, `after_photos`, `item_photos`). */
+export function isPhotoField(name) {
+  return /(^|_)photos$/.test(name);
+}

@@ -10,7 +10,7 @@ import { getMeta, setMeta } from '../db/meta.js';
 import { countPendingBlobs } from '../db/pending_blobs.js';
 import { ApiError } from './api_client.js';
 import { backoffDelay } from './backoff.js';
-import { countPending, observeServerTime } from './outbox.js';
+import { countQueue, observeServerTime } from './outbox.js';
 
 const INTERVAL_MS = 30_000;
 const AFTER_LOCAL_CHANGE_MS = 1_000;
@@ -27,7 +27,8 @@ export class SyncEngine extends EventTarget {
     this.session = session;
     this.status = {
       online: navigator.onLine, // what the browser believes; a failed request shows as `error`
-      pending: 0, // mutations in the outbox
+      pending: 0, // the user's changes in the outbox (a photo's time-and-place record not counted)
+      queued: 0, // every mutation in the outbox
       photos: 0, // photos on this phone waiting for upload (refused ones left out: they never go)
       lastSyncAt: null, // ISO time of the last cycle that finished without error
       error: null, // {code, message} of the last failed cycle, null once one succeeds
@@ -48,8 +49,8 @@ export class SyncEngine extends EventTarget {
 
   /** Reads the stored status (pending changes and photos, last sync), so the first screen already shows it true. */
   async loadStatus() {
-    const [pending, photos, lastSyncAt] = await Promise.all([countPending(), countPendingBlobs(), getMeta('last_sync_at')]);
-    this.update({ pending, photos, lastSyncAt: lastSyncAt ?? null });
+    const [{ queued, changes }, photos, lastSyncAt] = await Promise.all([countQueue(), countPendingBlobs(), getMeta('last_sync_at')]);
+    this.update({ queued, pending: changes, photos, lastSyncAt: lastSyncAt ?? null });
   }
 
   /** Starts listening and runs a first cycle (which waits for a login if none). */
@@ -83,12 +84,16 @@ export class SyncEngine extends EventTarget {
     return this.syncNow();
   }
 
-  /** Marks the session refused: no more requests until `resumeAfterLogin`. */
+  /**
+   * Marks the session refused: no more requests until `resumeAfterLogin`. Heard again (a cycle
+   * that started before another request's 401), it still ends that cycle's phase, so the bar
+   * never stays on "uploading" beside the login screen.
+   */
   requireLogin() {
-    if (this.status.loginRequired) return;
     clearTimeout(this.timer);
+    const first = !this.status.loginRequired;
     this.update({ loginRequired: true, phase: 'idle', error: { code: 'unauthorized' } });
-    this.dispatchEvent(new Event(LOGIN_REQUIRED_EVENT));
+    if (first) this.dispatchEvent(new Event(LOGIN_REQUIRED_EVENT));
   }
 
   /** Runs one cycle, or joins the running one and asks for another after it. */
@@ -117,7 +122,8 @@ export class SyncEngine extends EventTarget {
     try {
       const { pushOutbox, pullChanges, syncInbox, uploadPendingBlobs } = await loadSyncSteps();
       // One tab at a time talks to the server; the others wait and then find little to do.
-      await withSyncLock(async () => {
+      const refused = await withSyncLock(async () => {
+        if (this.status.loginRequired) return true; // refused while this cycle waited for the lock
         // Read each time: a new user's login gives the device a new client id.
         const clientId = await getMeta('client_id');
         this.update({ phase: 'pushing' });
@@ -131,15 +137,17 @@ export class SyncEngine extends EventTarget {
         // Photos taken while this cycle ran.
         const lateUploadError = await this.uploadPhotos(uploadPendingBlobs);
         if (uploadError ?? lateUploadError) throw uploadError ?? lateUploadError;
+        return false;
       });
+      if (refused) return;
       if (this.api.serverTimeMs) await observeServerTime(this.api.serverTimeMs);
       const lastSyncAt = new Date().toISOString();
       await setMeta('last_sync_at', lastSyncAt);
       this.failures = 0;
       // navigator.onLine, not true: the phone may have gone offline while the last answers came in.
       // Counted before navigator.onLine is read: an `offline` event during the counting must win.
-      const [pending, photos] = await Promise.all([countPending(), countPendingBlobs()]);
-      this.update({ phase: 'idle', online: navigator.onLine, error: null, lastSyncAt, pending, photos });
+      const [{ queued, changes }, photos] = await Promise.all([countQueue(), countPendingBlobs()]);
+      this.update({ phase: 'idle', online: navigator.onLine, error: null, lastSyncAt, queued, pending: changes, photos });
       this.schedule(INTERVAL_MS);
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) {
@@ -147,7 +155,8 @@ export class SyncEngine extends EventTarget {
         return;
       }
       this.failures += 1;
-      this.update({ phase: 'idle', error: describeError(error), pending: await countPending(), photos: await countPendingBlobs() });
+      const { queued, changes } = await countQueue();
+      this.update({ phase: 'idle', error: describeError(error), queued, pending: changes, photos: await countPendingBlobs() });
       this.schedule(backoffDelay(this.failures));
     }
   }
@@ -176,10 +185,10 @@ export class SyncEngine extends EventTarget {
 
   /** Keeps the pending count true and pushes new local changes soon. */
   async onOutboxChange() {
-    const before = this.status.pending;
-    const pending = await countPending();
-    this.update({ pending });
-    if (pending > before) this.soon();
+    const before = this.status.queued;
+    const { queued, changes } = await countQueue();
+    this.update({ queued, pending: changes });
+    if (queued > before) this.soon();
   }
 
   /** Keeps the count of photos waiting true (a photo taken, uploaded or refused) and uploads new ones soon. */

@@ -6,7 +6,7 @@
 import { h, userText } from '../dom.js';
 import { t, tNodes } from '../i18n.js';
 import { FormDraft } from '../components/form_draft.js';
-import { PhotoField } from '../components/photo_field.js';
+import { PhotoField, photosSettled } from '../components/photo_field.js';
 import { ConfirmPanel } from '../components/status_actions.js';
 
 const REASON_MAX = 2000;
@@ -75,7 +75,8 @@ export class RejectForm {
           this.photos.element,
         ],
         confirmLabel: t('approvals.reject'),
-        onConfirm: async () => {
+        onConfirm: async (event) => {
+          await photosSettled(event.currentTarget);
           const reason = this.reason.value.trim();
           if (!reason) {
             this.missing.hidden = false;

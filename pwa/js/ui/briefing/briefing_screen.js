@@ -18,7 +18,7 @@ import { FormField } from '../components/form_field.js';
 import { formatDate, t, tNodes } from '../i18n.js';
 import { localToday } from '../home/home_sections.js';
 import { loadNameDirectory } from '../components/name_directory.js';
-import { PhotoField } from '../components/photo_field.js';
+import { PhotoField, photosSettled } from '../components/photo_field.js';
 import { PhotoStrip } from '../components/photo_strip.js';
 import { RecordHistory } from '../records/record_history.js';
 import { RecordListItem } from '../components/record_list_item.js';
@@ -166,7 +166,7 @@ export class BriefingScreen extends Screen {
     this.textArea('risk_points', t('field.risk_points'), start.risk_points, t('briefing.riskPointsHint'), 5),
     this.photoField(fields.photos ?? []),
     h('p', { class: 'field-error', testid: 'briefing-error', role: 'alert', hidden: true }),
-    h('button', { type: 'button', class: 'button button-primary button-block button-big', testid: 'briefing-submit', onclick: () => this.submit() },
+    h('button', { type: 'button', class: 'button button-primary button-block button-big', testid: 'briefing-submit', onclick: (event) => this.submit(event.currentTarget) },
       t('briefing.submit')),
     h('p', { class: 'hint' }, t('briefing.autosaveHint')));
 
@@ -433,7 +433,8 @@ export class BriefingScreen extends Screen {
     this.photos?.set(this.view?.fields.photos ?? []);
   }
 
-  async submit() {
+  async submit(button) {
+    await photosSettled(button);
     const error = this.form.querySelector('[data-testid="briefing-error"]');
     this.flushHeadcount();
     if (this.attendees.length === 0 && this.headcount === 0) {

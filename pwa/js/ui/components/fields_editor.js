@@ -3,11 +3,11 @@
  * numbers, dates and states get their usual controls; a safety check's maps get one control per
  * item (a note box, a pass / fail / n.a. choice); photos are resent as they were and only counted.
  */
-import { fieldKind, RECORD_TYPES } from '../../sync/record_types.js';
+import { fieldKind, isPhotoField, RECORD_TYPES } from '../../sync/record_types.js';
 import { h } from '../dom.js';
 import { t, tOr } from '../i18n.js';
 import { FormField, setFieldError } from './form_field.js';
-import { fieldLabel, formatFieldValue, isPhotoField, isSetChange, mapLines, stateLabel } from './record_text.js';
+import { fieldLabel, formatFieldValue, isSetChange, mapLines, stateLabel } from './record_text.js';
 
 const DATE_VALUE = /^\d{4}-\d{2}-\d{2}$/;
 const RESULTS = ['pass', 'fail', 'na'];
@@ -52,12 +52,12 @@ export class FieldsEditor {
     const label = this.itemName(key);
     if (name === 'results') {
       const options = RESULTS.includes(value) || value == null ? RESULTS : [value, ...RESULTS];
-      const control = h('select', { id, testid: id, value: value ?? '' },
+      const control = h('select', { id, name: id, testid: id, value: value ?? '' },
         value == null ? h('option', { value: '' }, '—') : null,
         options.map((result) => h('option', { value: result }, tOr(`result.${result}`, result))));
       return FormField({ id, label, control });
     }
-    return FormField({ id, label, control: h('textarea', { id, testid: id, rows: 2, value: value ?? '' }) });
+    return FormField({ id, label, control: h('textarea', { id, name: id, testid: id, rows: 2, value: value ?? '' }) });
   }
 
   singleControl(name, id, value) {
@@ -67,18 +67,18 @@ export class FieldsEditor {
     if (fieldKind(this.type, name) === 'state') {
       // A status is picked by its name, never typed as a code ("doing").
       const states = Object.keys(RECORD_TYPES[this.type]?.transitions ?? {});
-      control = h('select', { id, testid: id, value },
+      control = h('select', { id, name: id, testid: id, value },
         (states.includes(value) ? states : [value, ...states]).map((state) => h('option', { value: state }, stateLabel(state))));
     } else if (structured) {
-      control = h('textarea', { id, testid: id, rows: 3, class: 'mono', value: JSON.stringify(value) });
+      control = h('textarea', { id, name: id, testid: id, rows: 3, class: 'mono', value: JSON.stringify(value) });
     } else if (typeof value === 'number') {
-      control = h('input', { id, testid: id, type: 'number', inputmode: 'decimal', value: String(value) });
+      control = h('input', { id, name: id, testid: id, type: 'number', inputmode: 'decimal', value: String(value) });
     } else if (typeof value === 'string' && DATE_VALUE.test(value)) {
-      control = h('input', { id, testid: id, type: 'date', value });
+      control = h('input', { id, name: id, testid: id, type: 'date', value });
     } else if (typeof value === 'string' && value.length > 60) {
-      control = h('textarea', { id, testid: id, rows: 4, value });
+      control = h('textarea', { id, name: id, testid: id, rows: 4, value });
     } else {
-      control = h('input', { id, testid: id, value: value ?? '' });
+      control = h('input', { id, name: id, testid: id, value: value ?? '' });
     }
     return FormField({ id, label: fieldLabel(name), control, hint: structured ? t('attention.jsonHint') : null });
   }

@@ -1,7 +1,8 @@
 /**
  * When and where a photo was taken, kept beside it as a `photo_meta` record (the image bytes carry
- * neither: the resize drops EXIF and the server strips it). The time is the camera file's; the
- * place is asked of the phone (Geolocation API) only once the user allows it, and left out otherwise.
+ * neither: the resize drops EXIF and the server strips it; see sync/photo_places.js). The time is
+ * the camera file's; the place is asked of the phone (Geolocation API) only once the user allows
+ * it, and left out otherwise.
  */
 const LOCATE_TIMEOUT_MS = 8_000;
 const FRESH_ENOUGH_MS = 60_000; // a position a minute old is where the photo was taken
@@ -17,14 +18,11 @@ export function currentPlace() {
   });
 }
 
-/** A photo's metadata from its camera file and the phone's position (if allowed). */
-export async function photoPlace(file) {
+/**
+ * When a photo was taken: the camera file's time (the moment the picture was made, for a photo
+ * taken in the app; its last change, for one picked from the gallery), else now.
+ */
+export function takenAt(file) {
   const taken = file?.lastModified ? new Date(file.lastModified) : new Date();
-  const place = await currentPlace();
-  return { taken_at: taken.toISOString().replace(/\.\d{3}Z$/, 'Z'), ...(place ?? {}) };
-}
-
-/** The outbox put of a photo's metadata record. */
-export function photoMetaPut(projectId, sha256, meta, id) {
-  return { op: 'put', type: 'photo_meta', id, fields: { project_id: projectId, sha256, ...meta } };
+  return taken.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

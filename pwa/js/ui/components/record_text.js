@@ -1,13 +1,11 @@
 /** Human-readable text for records: titles, field labels and field values. */
-import { RECORD_TYPES } from '../../sync/record_types.js';
+import { RECORD_TYPES, isPhotoField } from '../../sync/record_types.js';
 import { formatDate, formatDateTime, t, tOr } from '../i18n.js';
 
 const DATE_FIELDS = new Set(['date', 'due_date', 'planned_start', 'planned_end', 'deadline']);
 const TIME_FIELDS = new Set(['response_due']);
 /** Fields whose values are codes with their own translations (`<field>.<value>`). */
 const CODED_FIELDS = new Set(['priority', 'category', 'channel', 'kind', 'level', 'result']);
-/** Lists of photo names (sha256): shown as how many, never as the names. */
-const PHOTO_FIELD = /(^|_)photos$/;
 
 /** A record's title from its type's title fields, else its type and a short id. */
 export function recordTitle(view) {
@@ -21,7 +19,8 @@ export function recordTitle(view) {
       return String(value);
     }).join(' · ');
   }
-  return `${typeLabel(view.type)} ${view.id.slice(0, 8)}`;
+  // Never its id: a reader on site cannot tell one code from another.
+  return `${typeLabel(view.type)} · ${t('record.untitled')}`;
 }
 
 export function typeLabel(type) {
@@ -46,7 +45,7 @@ export function formatFieldValue(name, value, nameOf = () => undefined, { itemNa
   if (name === 'status') return stateLabel(value);
   if (name === 'subject_type') return typeLabel(value);
   if (name === 'progress') return `${value}%`;
-  if (PHOTO_FIELD.test(name) && (Array.isArray(value) || isSetChange(value))) return photosText(value);
+  if (isPhotoField(name) && (Array.isArray(value) || isSetChange(value))) return photosText(value);
   if (isSetChange(value)) return setChangeText(value, nameOf);
   if (DATE_FIELDS.has(name)) return formatDate(value);
   if (name.endsWith('_at') || TIME_FIELDS.has(name)) return formatDateTime(value);
@@ -69,18 +68,13 @@ export function mapEntries(name, value, { nameOf = () => undefined, itemName } =
     key,
     label: itemName?.(key) ?? key,
     text: name === 'results' && item != null ? tOr(`result.${item}`, String(item))
-      : formatFieldValue(PHOTO_FIELD.test(name) ? 'photos' : '', item, nameOf),
+      : formatFieldValue(isPhotoField(name) ? 'photos' : '', item, nameOf),
   }));
 }
 
 /** A map field as lines "EX02 <item>: <value>" (see `mapEntries`). */
 export function mapLines(name, value, options = {}) {
   return mapEntries(name, value, options).map(({ label, text }) => t('record.mapLine', { key: label, value: text }));
-}
-
-/** Whether a field holds photo names (sha256): `photos`, `item_photos`. */
-export function isPhotoField(name) {
-  return PHOTO_FIELD.test(name);
 }
 
 /** A set field's change as a mutation sends it (`{add: [...], remove: [...]}`), rather than its value. */

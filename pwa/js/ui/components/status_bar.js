@@ -42,7 +42,7 @@ export class StatusBar {
   }
 
   render() {
-    const { online, pending, photos = 0, lastSyncAt, error, phase, loginRequired } = this.engine.status;
+    const { online, pending, queued = pending, photos = 0, lastSyncAt, error, phase, loginRequired } = this.engine.status;
     const busy = phase !== 'idle';
     Object.assign(this.element.dataset, { testid: 'status-bar', online: String(online), phase });
 
@@ -55,7 +55,7 @@ export class StatusBar {
     const both = pending > 0 && photos > 0;
     const pendingCount = h('span', {
       class: `pending ${pending + photos > 0 ? 'has-pending' : ''} ${both ? 'pending-both' : ''}`, testid: 'pending-count', title: waiting,
-      dataset: { count: String(pending), photos: String(photos) },
+      dataset: { count: String(pending), queued: String(queued), photos: String(photos) },
     }, both ? waitingLines(pending, photos) : waiting);
     const syncButton = h('button', {
       type: 'button', class: 'button sync-now', testid: 'sync-now', disabled: busy || loginRequired,

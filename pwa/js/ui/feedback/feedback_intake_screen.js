@@ -14,7 +14,7 @@ import { formatSpan } from '../components/countdown.js';
 import { h } from '../dom.js';
 import { InputField, SelectField, TextareaField, setFieldError } from '../components/form_field.js';
 import { formatDateTime, t } from '../i18n.js';
-import { PhotoField } from '../components/photo_field.js';
+import { PhotoField, photosSettled } from '../components/photo_field.js';
 import { Screen } from '../screen.js';
 import { byCode, sectionLabel } from '../sections/site_facts.js';
 
@@ -128,6 +128,7 @@ export class FeedbackIntakeScreen extends Screen {
 
   async save(event) {
     event.preventDefault();
+    await photosSettled(event.submitter);
     const data = new FormData(this.form);
     const text = (name) => String(data.get(name) ?? '').trim();
     const category = chosenValue(this.form, 'category');

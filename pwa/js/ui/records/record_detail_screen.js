@@ -9,6 +9,7 @@ import { t } from '../i18n.js';
 import { loadNameDirectory } from '../components/name_directory.js';
 import { PhotoField } from '../components/photo_field.js';
 import { PhotoStrip } from '../components/photo_strip.js';
+import { PhotoFacts, loadPhotoMetas } from '../components/photo_facts.js';
 import { RecordHistory, lastChange } from './record_history.js';
 import { fieldLabel, formatFieldValue, recordTitle, stateLabel, typeLabel } from '../components/record_text.js';
 import { Screen } from '../screen.js';
@@ -49,6 +50,7 @@ export class RecordDetailScreen extends Screen {
     const status = view.fields.status;
     const mayEdit = may(rolesIn(this.app.session, view.fields.project_id), type, 'edit', { isAuthor: isAuthorOf(this.app.session, view) });
     const hasPhotos = Boolean(RECORD_TYPES[type]?.fields.photos);
+    const photoMeta = hasPhotos && view.fields.photos?.length ? await loadPhotoMetas() : new Map();
     // Filled once the pins are read, so the record itself draws as soon as before.
     const pinned = h('div', { testid: 'pinned-on-box', hidden: true });
     PinnedOn(id).then((links) => {
@@ -78,7 +80,7 @@ export class RecordDetailScreen extends Screen {
           h('dt', {}, fieldLabel(name)),
           h('dd', { testid: `record-field-${name}` }, this.fieldValue(view, name, nameOf, titles, refs)),
         ])),
-      hasPhotos && type !== 'action' && (mayEdit || view.fields.photos?.length) ? this.photoSection(view, mayEdit) : null,
+      hasPhotos && type !== 'action' && (mayEdit || view.fields.photos?.length) ? this.photoSection(view, mayEdit, photoMeta) : null,
       view.updatedAt ? h('p', { class: 'muted' }, lastChange(view, nameOf)) : null,
       this.historyPanel.element(nameOf));
     this.historyPanel.load(view.serverSeq);
@@ -97,8 +99,11 @@ export class RecordDetailScreen extends Screen {
     return formatFieldValue(name, value, nameOf);
   }
 
-  /** The record's photos; people who may edit it can add one at once (the photo uploads when it can). */
-  photoSection(view, mayEdit) {
+  /**
+   * The record's photos, with when and where each was taken; people who may edit it can add one
+   * at once (the photo uploads when it can).
+   */
+  photoSection(view, mayEdit, photoMeta) {
     if (!this.photos) {
       this.photos = mayEdit
         ? new PhotoField(this.app, {
@@ -107,10 +112,11 @@ export class RecordDetailScreen extends Screen {
         })
         : new PhotoStrip(this.app, { testid: 'record-photo-list' });
     }
-    this.photos.set(view.fields.photos ?? []);
+    this.photos.set(view.fields.photos ?? [], [...photoMeta].filter(([, meta]) => meta.derived_from).map(([sha]) => sha));
     return h('section', { class: 'stack', 'aria-labelledby': 'photos-heading' },
       h('h2', { id: 'photos-heading' }, fieldLabel('photos')),
-      this.photos.element);
+      this.photos.element,
+      PhotoFacts(view.fields.photos ?? [], photoMeta));
   }
 }
 

@@ -6,7 +6,7 @@
 import { enqueue } from '../../sync/outbox.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
-import { PhotoField } from '../components/photo_field.js';
+import { PhotoField, photosSettled } from '../components/photo_field.js';
 import { PhotoStrip } from '../components/photo_strip.js';
 import { stateLabel } from '../components/record_text.js';
 import { ConfirmPanel, commentOn } from '../components/status_actions.js';
@@ -74,7 +74,8 @@ export function ActionDoneControl(app, view, redraw) {
     testid: 'action-done-panel', confirmTestid: 'action-done-confirm', cancelTestid: 'action-done-cancel',
     body: [h('div', { class: 'field' }, h('label', { for: 'action-done-note' }, t('actions.doneNote')), note), state.field.element, missing],
     confirmLabel: t('record.moveTo', { state: stateLabel('done') }),
-    onConfirm: async () => {
+    onConfirm: async (event) => {
+      await photosSettled(event.currentTarget);
       if (state.shas.length === 0) {
         missing.hidden = false;
         return;

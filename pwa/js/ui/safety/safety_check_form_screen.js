@@ -16,7 +16,7 @@ import { FormDraft } from '../components/form_draft.js';
 import { FormField, SelectField, TextareaField } from '../components/form_field.js';
 import { t } from '../i18n.js';
 import { localToday } from '../home/home_sections.js';
-import { PhotoField } from '../components/photo_field.js';
+import { PhotoField, photosSettled } from '../components/photo_field.js';
 import { RiskBadge, RiskGrid, parseItemRisk, worstItemRisk } from './risk_grade.js';
 import { Screen } from '../screen.js';
 import { byCode, sectionLabel } from '../sections/site_facts.js';
@@ -371,6 +371,7 @@ export class SafetyCheckFormScreen extends Screen {
 
   async save(event) {
     event.preventDefault();
+    await photosSettled(event.submitter);
     const showError = (message) => {
       this.error.textContent = message;
       this.error.hidden = !message;

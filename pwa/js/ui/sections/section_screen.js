@@ -17,6 +17,7 @@ import { SectionStatsLine } from './section_stats_line.js';
 import { isOpenAction, isOpenFeedback, isOpenTask, loadSite, sectionLabel, sectionStats } from './site_facts.js';
 import { loadSectionSteps } from '../worksteps/work_step_facts.js';
 import { SectionLabels } from './section_labels.js';
+import { printedCode, shortCode } from '../../sync/short_code.js';
 
 export class SectionScreen extends Screen {
   constructor(...args) {
@@ -93,15 +94,19 @@ export class SectionScreen extends Screen {
 
   qrSection(section) {
     const label = sectionLabel(section);
+    // The code printed under the QR on the label: typed into the app where no camera reads it.
+    const code = h('p', { class: 'short-code-line', testid: 'section-short-code' }, `${t('worksteps.code')} `,
+      h('span', { class: 'short-code', dataset: { shortCode: '' } }, printedCode(shortCode(section.id))));
     let body;
     if (this.qr?.url) {
       body = [
         h('img', { class: 'qr-code', src: this.qr.url, alt: t('sections.qrAlt', { section: label }), testid: 'section-qr-image', width: 240, height: 240 }),
+        code,
         h('p', { class: 'hint' }, t('sections.qrHint')),
       ];
-    } else if (this.qr?.missing) body = h('p', { class: 'notice', testid: 'section-qr-unsynced' }, t('sections.qrUnsynced'));
-    else if (this.qr?.offline || !navigator.onLine) body = h('p', { class: 'notice', testid: 'section-qr-offline' }, t('sections.qrOffline'));
-    else body = h('p', { class: 'muted' }, t('sections.qrLoading'));
+    } else if (this.qr?.missing) body = [h('p', { class: 'notice', testid: 'section-qr-unsynced' }, t('sections.qrUnsynced')), code];
+    else if (this.qr?.offline || !navigator.onLine) body = [h('p', { class: 'notice', testid: 'section-qr-offline' }, t('sections.qrOffline')), code];
+    else body = [h('p', { class: 'muted' }, t('sections.qrLoading')), code];
     return h('section', { class: 'stack qr', testid: 'section-qr', 'aria-labelledby': 'qr-heading' },
       h('h2', { id: 'qr-heading' }, t('sections.qrTitle')), body);
   }

@@ -13,7 +13,7 @@ import { h, userText } from '../dom.js';
 import { t } from '../i18n.js';
 import { FormDraft } from '../components/form_draft.js';
 import { FormField, setFieldError } from '../components/form_field.js';
-import { PhotoField } from '../components/photo_field.js';
+import { PhotoField, photosSettled } from '../components/photo_field.js';
 import { recordTitle, stateLabel } from '../components/record_text.js';
 import { Screen } from '../screen.js';
 import { byCode, sectionLabel } from '../sections/site_facts.js';
@@ -220,6 +220,7 @@ export class TaskFormScreen extends Screen {
 
   async save(event) {
     event.preventDefault();
+    await photosSettled(event.submitter);
     const values = this.readFields();
     if (!values) return;
     const id = this.existing?.id ?? randomUuid();

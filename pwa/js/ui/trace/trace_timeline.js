@@ -3,13 +3,18 @@
  * created, started, each inspection with its level, result, failed items, measurements and
  * photos, rectifications, comments and approvals, and (online) every field change the server
  * recorded — each with who and when, in words an outside inspector reads without the app.
- * Offline it shows what the phone holds; the server's history joins when a connection is back.
+ * Offline it shows what the phone holds: the server's history as last fetched, and the moves made
+ * on this phone not yet sent (a rectification marked done in a trench with no signal).
  */
+import { readAll } from '../../db/database.js';
+import { getMeta, setMeta } from '../../db/meta.js';
+import { readRecord } from '../../db/records.js';
 import { loadViews } from '../../sync/local_view.js';
 import { h, userText } from '../dom.js';
 import { formatDateTime, t, tOr } from '../i18n.js';
 import { fieldLabel, formatFieldValue, stateLabel } from '../components/record_text.js';
 import { PhotoStrip } from '../components/photo_strip.js';
+import { PhotoFacts, loadPhotoMetas } from '../components/photo_facts.js';
 
 /** When an hlc was written: it starts with the writer's clock in milliseconds. */
 function hlcTime(hlc) {
@@ -17,27 +22,83 @@ function hlcTime(hlc) {
   return ms > 0 ? new Date(ms).toISOString() : null;
 }
 
-/** Entries of one work step from the records on this phone (and its server history, if given). */
-export async function stepEntries(step, inspections, history, nameOf) {
-  const [comments, approvals, metas] = await Promise.all([loadViews('comment'), loadViews('approval'), loadViews('photo_meta')]);
-  const photoMeta = new Map(metas.filter((view) => !view.deleted).map((view) => [view.fields.sha256, view.fields]));
-  const about = (view) => view.fields.subject_id === step.id && !view.deleted;
-  const entries = [];
-  const moves = (history ?? []).filter((entry) => entry.field === 'status');
-  if (step.createdAt || !moves.length) {
-    entries.push({ at: step.createdAt ?? hlcTime(history?.[0]?.hlc), who: step.createdBy, kind: 'created',
-      title: t('trace.created') });
+/**
+ * The server's history of a record (`[{field, old, new, hlc, user}]`): fetched when online and
+ * kept on the phone (cleared with the rest when another user takes the device), so offline the
+ * trace still shows it as last seen; null when it was never fetched.
+ */
+export async function loadHistory(app, type, id) {
+  const key = `history:${type}:${id}`;
+  if (navigator.onLine) {
+    try {
+      const history = (await app.api.get(`/api/records/${encodeURIComponent(type)}/${encodeURIComponent(id)}/history`))?.history ?? [];
+      await setMeta(key, history);
+      return history;
+    } catch {
+      // offline after all, or refused: what was kept still tells the story
+    }
   }
-  for (const move of moves) {
-    // An inspection's pass or fail move is its inspection's entry; the others are their own.
-    if (/passed$/.test(move.new) || (/^rectifying_/.test(move.new) && move.old !== move.new && !/^rectifying_/.test(move.old) && inspections.length)) continue;
-    entries.push({ at: hlcTime(move.hlc), who: move.user, kind: move.old?.startsWith('rectifying_') ? 'rectified' : 'moved',
-      title: move.old?.startsWith('rectifying_') ? t('trace.rectified') : t('trace.moved', { state: stateLabel(move.new) }) });
+  return keptHistory(type, id);
+}
+
+/** The server's history of a record as last fetched on this phone, or null. */
+export async function keptHistory(type, id) {
+  return (await getMeta(`history:${type}:${id}`)) ?? null;
+}
+
+/** The status moves of a record made on this phone and not yet sent, as history entries of `userId`'s. */
+export async function pendingMoves(type, id, userId) {
+  const queued = (await readAll('outbox', { index: 'by_record', query: [type, id] }))
+    .filter((mutation) => mutation.op === 'put' && mutation.fields?.status)
+    .sort((a, b) => a.mid - b.mid);
+  if (!queued.length) return [];
+  let old = (await readRecord(type, id))?.data?.status ?? null;
+  return queued.map((mutation) => {
+    const move = { field: 'status', old, new: mutation.fields.status, hlc: mutation.hlc, user: userId, pending: true };
+    old = mutation.fields.status;
+    return move;
+  });
+}
+
+/** A record's own entries: its creation, field changes, and the comments and approvals about it. */
+export async function recordEntries(view, history, nameOf, { skip = ['status', 'project_id', 'section_id'] } = {}) {
+  const [comments, approvals] = await Promise.all([loadViews('comment'), loadViews('approval')]);
+  const about = (other) => other.fields.subject_id === view.id && !other.deleted;
+  const entries = [];
+  if (view.createdAt || !history?.length) {
+    entries.push({ at: view.createdAt ?? hlcTime(history?.[0]?.hlc), who: view.createdBy, kind: 'created', title: t('trace.created') });
   }
   for (const entry of history ?? []) {
-    if (['status', 'project_id', 'section_id'].includes(entry.field) || entry.old == null) continue;
+    if (skip.includes(entry.field) || entry.old == null) continue;
     entries.push({ at: hlcTime(entry.hlc), who: entry.user, kind: 'field',
       title: [`${fieldLabel(entry.field)}: `, userText(formatFieldValue(entry.field, entry.old, nameOf)), ' → ', userText(formatFieldValue(entry.field, entry.new, nameOf))] });
+  }
+  for (const comment of comments.filter(about)) {
+    entries.push({ at: comment.createdAt ?? comment.updatedAt, who: comment.createdBy, kind: 'comment', title: t('trace.comment'), text: comment.fields.body,
+      pending: comment.pending });
+  }
+  for (const approval of approvals.filter(about)) {
+    entries.push({ at: approval.updatedAt, who: approval.createdBy, kind: 'approval',
+      title: t('trace.approval', { state: stateLabel(approval.fields.status ?? 'pending') }), text: approval.fields.note });
+  }
+  return entries;
+}
+
+/**
+ * Entries of one work step from the records on this phone, its server history (if given) and
+ * `pending`, its status moves not yet sent (pendingMoves).
+ */
+export async function stepEntries(step, inspections, history, nameOf, pending = []) {
+  const photoMeta = await loadPhotoMetas();
+  const entries = await recordEntries(step, history, nameOf);
+  const moves = [...(history ?? []).filter((entry) => entry.field === 'status'), ...pending];
+  for (const move of moves) {
+    // An inspection's pass or fail move is its inspection's entry; the others are their own (a
+    // rectification moves back to the state awaiting the failed level: "mutual_passed" too).
+    const rectified = /^rectifying_/.test(move.old ?? '') && !/^rectifying_/.test(move.new);
+    if ((/passed$/.test(move.new) && !rectified) || (/^rectifying_/.test(move.new) && move.old !== move.new && !/^rectifying_/.test(move.old) && inspections.length)) continue;
+    entries.push({ at: hlcTime(move.hlc), who: move.user, kind: rectified ? 'rectified' : 'moved', pending: move.pending,
+      title: rectified ? t('trace.rectified') : t('trace.moved', { state: stateLabel(move.new) }) });
   }
   const failed = {};
   for (const inspection of inspections) {
@@ -47,13 +108,6 @@ export async function stepEntries(step, inspections, history, nameOf) {
       title: t('trace.inspected', { level: t(`level.${level}`), result: tOr(`result.${result}`, result ?? '') }) });
     if (result === 'fail') failed[level] = inspection;
     if (inspection.pending) entries[entries.length - 1].pending = true;
-  }
-  for (const comment of comments.filter(about)) {
-    entries.push({ at: comment.createdAt ?? comment.updatedAt, who: comment.createdBy, kind: 'comment', title: t('trace.comment'), text: comment.fields.body });
-  }
-  for (const approval of approvals.filter(about)) {
-    entries.push({ at: approval.updatedAt, who: approval.createdBy, kind: 'approval',
-      title: t('trace.approval', { state: stateLabel(approval.fields.status ?? 'pending') }), text: approval.fields.note });
   }
   if (step.fields.early_start) {
     entries.push({ at: step.fields.actual_start ? `${step.fields.actual_start}T00:00:00Z` : null, who: null, kind: 'flag', title: t('worksteps.earlyStart') });
@@ -99,18 +153,4 @@ function InspectionDetail(app, inspection, before, itemName, photoMeta = new Map
       strip(before.fields.photos, t('trace.before')), strip(photos, t('trace.after')))
       : photos.length ? strip(photos, t('trace.photos', { count: photos.length })) : null,
     PhotoFacts(photos, photoMeta));
-}
-
-/** When and where each photo was taken, and which one a marked-up copy was drawn on. */
-function PhotoFacts(photos, photoMeta) {
-  const lines = photos.map((sha, i) => {
-    const meta = photoMeta.get(sha);
-    if (!meta) return null;
-    const parts = [meta.taken_at ? t('trace.photoTaken', { when: formatDateTime(meta.taken_at) }) : null,
-      meta.latitude != null ? t('trace.photoPlace', { lat: meta.latitude.toFixed(5), lng: meta.longitude.toFixed(5),
-        accuracy: Math.round(meta.accuracy_m ?? 0) }) : null,
-      meta.derived_from && photos.includes(meta.derived_from) ? t('trace.photoMarked', { number: photos.indexOf(meta.derived_from) + 1 }) : null];
-    return h('li', { testid: 'trace-photo-fact' }, `${t('trace.photoNumber', { number: i + 1 })}：${parts.filter(Boolean).join('，')}`);
-  }).filter(Boolean);
-  return lines.length ? h('ul', { class: 'plain-list muted trace-photo-facts' }, lines) : null;
 }

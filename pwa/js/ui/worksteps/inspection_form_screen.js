@@ -11,9 +11,7 @@ import { h, userText } from '../dom.js';
 import { t } from '../i18n.js';
 import { FormDraft } from '../components/form_draft.js';
 import { SelectField, TextareaField } from '../components/form_field.js';
-import { PhotoField } from '../components/photo_field.js';
-import { PhotoMarkup } from '../components/photo_markup.js';
-import { photoMetaPut, photoPlace } from '../components/photo_place.js';
+import { PhotoField, photosSettled } from '../components/photo_field.js';
 import { stateLabel } from '../components/record_text.js';
 import { itemText, loadChecklists, templateName } from '../safety/checklist_text.js';
 import { Screen } from '../screen.js';
@@ -25,16 +23,16 @@ export class InspectionFormScreen extends Screen {
   constructor(...args) {
     super(...args);
     this.photos = []; // sha256 names, in the order taken
-    this.metas = {}; // sha256 -> {taken_at, latitude, longitude, accuracy_m}
     this.template = null;
     this.draft = new FormDraft(this, {
       heading: 'inspection.new',
+      route: `${location.pathname}${location.search}`, // one draft per level (?level=)
       summary: () => (this.step ? `${this.step.fields.step ?? ''} · ${t(`level.${this.level}`)}` : ''),
-      capture: () => ({ template: this.template?.fields.code ?? null, photos: [...this.photos], metas: { ...this.metas } }),
+      capture: () => ({ template: this.template?.fields.code ?? null, photos: [...this.photos] }),
       restore: (extra) => {
         if (!extra) return true;
         this.photos = extra.photos ?? [];
-        this.metas = extra.metas ?? {};
+        this.photoField?.set(this.photos);
         if (extra.template) this.pickTemplate(extra.template);
         return true;
       },
@@ -57,22 +55,17 @@ export class InspectionFormScreen extends Screen {
     this.itemsBox = h('div', { class: 'stack', testid: 'inspection-items' });
     this.photoField = new PhotoField(this.app, {
       id: 'inspection-photo', shas: this.photos,
-      onAdd: async (sha, file) => {
+      onAdd: (sha) => {
         this.photos.push(sha);
         this.photoField.set(this.photos);
-        this.showMarkupChoices();
-        this.touch();
-        this.metas[sha] = await photoPlace(file);
         this.touch();
       },
       onRemove: (sha) => {
         this.photos = this.photos.filter((name) => name !== sha);
         this.photoField.set(this.photos);
-        this.showMarkupChoices();
         this.touch();
       },
     });
-    this.markupBox = h('div', { class: 'stack', testid: 'inspection-markup' });
     this.onDestroy(() => this.photoField.destroy());
     const form = h('form', { class: 'stack', testid: 'inspection-form', novalidate: true, onsubmit: (event) => this.save(event) },
       SelectField({ id: 'inspection-checklist', name: 'checklist', label: t('inspection.checklist'),
@@ -80,7 +73,6 @@ export class InspectionFormScreen extends Screen {
         onchange: (event) => this.pickTemplate(event.target.value) }),
       this.itemsBox,
       this.photoField.element,
-      this.markupBox,
       TextareaField({ id: 'inspection-notes', name: 'notes', label: t('field.notes'), maxlength: 4000 }),
       h('fieldset', { class: 'choices verdict', testid: 'inspection-verdict' },
         h('legend', {}, t('inspection.verdict')),
@@ -98,7 +90,6 @@ export class InspectionFormScreen extends Screen {
         nextRound(this.inspections, this.level) > 0
           ? h('p', { class: 'notice', testid: 'inspection-reinspect' }, t('inspection.again', { count: nextRound(this.inspections, this.level) + 1 })) : null),
       form);
-    this.showMarkupChoices();
     const preferred = this.templates.find((tpl) => !tpl.fields.builtin) ?? null;
     if (preferred && !this.template) this.pickTemplate(preferred.fields.code);
     await this.draft.attach(form);
@@ -120,36 +111,9 @@ export class InspectionFormScreen extends Screen {
         h('span', { class: 'unit' }, item.unit)) : null)));
   }
 
-  /** One "mark up" button per photo taken (not per marked-up copy), or the editor when one is open. */
-  showMarkupChoices() {
-    if (!this.markupBox || this.markup) return;
-    const originals = this.photos.filter((sha) => !this.metas[sha]?.derived_from);
-    this.markupBox.replaceChildren(...originals.map((sha, i) => h('button', {
-      type: 'button', class: 'button button-block', testid: 'inspection-markup-open', dataset: { sha },
-      onclick: () => this.openMarkup(sha),
-    }, t('markup.open', { number: i + 1 }))));
-  }
-
-  openMarkup(sha) {
-    const close = () => {
-      this.markup = null;
-      this.showMarkupChoices();
-    };
-    this.markup = new PhotoMarkup(this.app, sha, {
-      onClose: close,
-      onSaved: async (marked) => {
-        this.metas[marked] = { ...(this.metas[sha] ?? {}), derived_from: sha };
-        this.photos.push(marked);
-        this.photoField.set(this.photos);
-        this.touch();
-        close();
-      },
-    });
-    this.markupBox.replaceChildren(this.markup.element);
-  }
-
   async save(event) {
     event.preventDefault();
+    await photosSettled(event.submitter);
     const data = new FormData(this.form);
     const result = data.get('result');
     const error = this.form.querySelector('[testid="inspection-error"]');
@@ -168,7 +132,6 @@ export class InspectionFormScreen extends Screen {
     const step = this.step;
     const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     await enqueue([
-      ...this.photos.map((sha) => photoMetaPut(step.fields.project_id, sha, this.metas[sha] ?? { taken_at: now }, randomUuid())),
       { op: 'put', type: 'inspection', id: randomUuid(), fields: {
         project_id: step.fields.project_id, work_step_id: step.id, level: this.level, round: nextRound(this.inspections, this.level),
         result, checklist: this.template?.fields.code ?? null, results, measurements,

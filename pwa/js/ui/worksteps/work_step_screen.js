@@ -16,7 +16,7 @@ import { localToday } from '../home/home_sections.js';
 import { itemText, loadChecklists } from '../safety/checklist_text.js';
 import { sectionLabel } from '../sections/site_facts.js';
 import { Screen } from '../screen.js';
-import { TraceTimeline, stepEntries } from '../trace/trace_timeline.js';
+import { TraceTimeline, loadHistory, pendingMoves, stepEntries } from '../trace/trace_timeline.js';
 import {
   LEVELS, PASSED, RECTIFIED, awaitedLevel, loadInspections, loadSectionSteps, mayMove, mayRecord, predecessorOpen, rectifyingLevel,
 } from './work_step_facts.js';
@@ -41,7 +41,7 @@ export class WorkStepScreen extends Screen {
       loadNameDirectory(this.app), loadChecklists(step.fields.project_id, { all: true })]);
     this.loadHistory(step);
     const items = new Map(templates.flatMap((template) => (template.fields.items ?? []).map((item) => [item.code, itemText(item)])));
-    const entries = await stepEntries(step, inspections, this.history, nameOf);
+    const entries = await stepEntries(step, inspections, this.history, nameOf, await pendingMoves('work_step', id, this.app.session.user?.id));
     const person = (userId) => (userId ? userText(nameOf(userId)) ?? t('trace.someone') : t('worksteps.nobody'));
     const dates = (start, end) => [start, end].filter(Boolean).map((day) => formatDate(day)).join(' – ') || '—';
     const roles = rolesIn(this.app.session, step.fields.project_id);
@@ -140,16 +140,17 @@ export class WorkStepScreen extends Screen {
     });
   }
 
-  /** The server's history of the step (online), fetched again when a sync brings a newer version. */
+  /**
+   * The server's history of the step: online, fetched again when a sync brings a newer version;
+   * offline, as it was last fetched (loadHistory keeps it on the phone).
+   */
   async loadHistory(step) {
-    if (!navigator.onLine || step.serverSeq == null || this.historySeq === step.serverSeq) return;
-    this.historySeq = step.serverSeq;
-    try {
-      const body = await this.app.api.get(`/api/records/work_step/${encodeURIComponent(step.id)}/history`);
-      this.history = body?.history ?? [];
-      this.scheduleRender();
-    } catch {
-      this.history = null; // offline or refused: the phone's own records still tell the story
-    }
+    const online = navigator.onLine && step.serverSeq != null;
+    if (online ? this.historySeq === step.serverSeq : this.historySeq !== undefined) return;
+    this.historySeq = online ? step.serverSeq : null;
+    const history = await loadHistory(this.app, 'work_step', step.id);
+    if (history === null) return;
+    this.history = history;
+    this.scheduleRender();
   }
 }
