@@ -446,3 +446,216 @@ def test_a_redraw_while_a_reason_is_typed_hands_the_focus_and_caret_to_the_new_b
     phone.page.keyboard.type("压实度")
     expect(phone.testid("status-reason")).to_have_value("压实度压实度不足")
     phone.assert_no_errors()
+
+
+def _setting_for_the_inner_forms(server_api, locale: str) -> dict:
+    """A work step waiting for its self-inspection, a document, an approval waiting for admin1's
+    decision and a change of admin1's the server refused: what the forms opened from a record need."""
+    admin, foreman = server_api("admin1"), server_api("foreman2")
+    changes = admin.get(f"/api/sync/pull?client_id={uuid.uuid4()}&limit=1000")["changes"]
+    section_id = next(c["id"] for c in changes if c["type"] == "section" and c["data"]["code"] == "B01")
+    step_id, document_id, approval_id = (str(uuid.uuid4()) for _ in range(3))
+    admin.put("work_step", step_id, project_id=admin.project_id, section_id=section_id, step=f"回填 {locale}", crew="路面班")
+    admin.put("work_step", step_id, status="in_progress")  # started: its self-inspection is awaited
+    admin.put("document", document_id, project_id=admin.project_id, kind="drawing",
+              title=f"检查井大样图 草稿样本 {locale}", number=f"道施-{uuid.uuid4().hex[:4]}")
+    task_id = foreman.create_task(f"{locale} 待验收 草稿样本")
+    foreman.put("approval", approval_id, project_id=foreman.project_id, subject_type="task",
+                subject_id=task_id, kind="acceptance", note=f"{locale} 请验收")
+    refused_id = admin.create_task(f"{locale} 被退回的修改")
+    [result] = admin.push({"op": "put", "type": "task", "id": refused_id,
+                           "fields": {"status": "accepted", "title": f"{locale} 被退回的修改"}})
+    assert result["status"] == "rejected", result
+    return {"section": section_id, "step": step_id, "document": document_id, "approval": approval_id, "refused": refused_id}
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_the_forms_opened_on_a_record_give_their_typing_back_after_an_offline_reload(phones, server_api, locale, screenshot):
+    """A new work step, an inspection, a drawing's new version, a rejection's reason and a refused
+    change being corrected: each is typed, the phone reloads with no network at the same address,
+    and the form is open again with the typing and the draft banner; home links back to each."""
+    ids = _setting_for_the_inner_forms(server_api, locale)
+    phone = phones("admin")
+    phone.login("admin1")
+    page = phone.page
+
+    typed = {}  # address after typing -> (what shows it is back)
+    phone.goto(f"/work-steps/new?section={ids['section']}")
+    phone.testid("work-step-step").fill("沟槽开挖 草稿样本")
+    phone.testid("work-step-notes").fill("东侧放坡 1:0.75")
+    _wait_for_draft(phone, f"/work-steps/new?section={ids['section']}", "东侧放坡")
+    typed[page.url] = lambda: (expect(phone.testid("work-step-step")).to_have_value("沟槽开挖 草稿样本"),
+                               expect(phone.testid("work-step-notes")).to_have_value("东侧放坡 1:0.75"))
+
+    phone.goto(f"/r/work_step/{ids['step']}/inspect?level=self")
+    phone.testid("inspection-notes").fill("压实度 93%，低于 95% 草稿样本")
+    phone.testid("inspection-result-fail").check()
+    _wait_for_draft(phone, f"/r/work_step/{ids['step']}/inspect?level=self", "低于 95%")
+    typed[page.url] = lambda: (expect(phone.testid("inspection-notes")).to_have_value("压实度 93%，低于 95% 草稿样本"),
+                               expect(phone.testid("inspection-result-fail")).to_be_checked())
+
+    phone.goto(f"/r/document/{ids['document']}")
+    phone.testid("version-upload").locator("summary").click()
+    phone.testid("version-revision").fill("B")
+    phone.testid("version-note").fill("W13 东移 2 m 草稿样本")
+    _wait_for_draft(phone, f"/r/document/{ids['document']}", "东移")
+    typed[page.url] = lambda: (expect(phone.testid("version-note")).to_have_value("W13 东移 2 m 草稿样本"),
+                               expect(phone.testid("version-revision")).to_have_value("B"))
+
+    phone.goto("/approvals")
+    page.locator(f'[data-testid="approval-card"][data-id="{ids["approval"]}"]').get_by_test_id("approval-reject").click()
+    phone.testid("reject-reason").fill("井底高程不符 草稿样本")
+    _wait_for_draft(phone, f"/approvals?reject={ids['approval']}", "井底高程")
+    expect(page).to_have_url(re.compile(rf"/approvals\?reject={ids['approval']}$"))
+    typed[page.url] = lambda: expect(phone.testid("reject-reason")).to_have_value("井底高程不符 草稿样本")
+
+    phone.goto("/attention")
+    if locale == "zh-CN":  # the tab of refused changes says what to do with them, not 待处理
+        expect(phone.testid("nav-attention")).to_contain_text("需修正")
+    item = phone.testid("attention-item").filter(has_text=f"{locale} 被退回的修改")
+    item.get_by_test_id("attention-edit").click()
+    phone.testid("resend-field-status").select_option("doing")
+    phone.testid("resend-field-title").fill(f"{locale} 被退回的修改 草稿样本")
+    expect(page).to_have_url(re.compile(r"/attention\?edit="))
+    attention = page.url
+    route = attention.split(page.url.split("/attention")[0], 1)[1]
+    _wait_for_draft(phone, route, "被退回的修改 草稿样本")
+    typed[attention] = lambda: (expect(phone.testid("resend-field-title")).to_have_value(f"{locale} 被退回的修改 草稿样本"),
+                                expect(phone.testid("resend-field-status")).to_have_value("doing"))
+
+    # A reload at each address with no network: the form is open again, as typed, and says so.
+    phone.go_offline()
+    for address, is_back in typed.items():
+        page.goto(address)
+        expect(phone.testid("draft-banner")).to_be_visible()
+        is_back()
+    screenshot(page, f"draft-restored-attention-{locale}")
+
+    # Home lists the five, each a link back to its open form.
+    phone.testid("nav-home").click()
+    drafts = phone.testid("home-drafts").get_by_test_id("home-draft")
+    expect(drafts).to_have_count(len(typed))
+    phone.testid("home-drafts").locator(f'[data-route="{route}"]').click()
+    expect(phone.testid("attention-editor")).to_be_visible()
+    typed[attention]()
+
+    # Resent, the correction's draft is gone and the server has it.
+    phone.go_online()
+    since = phone.now()
+    phone.testid("attention-resend").click()
+    phone.wait_synced(since)
+    assert [d["route"] for d in _drafts(phone) if d["route"].startswith("/attention")] == []
+    held = server_api("admin1").record("task", ids["refused"])["data"]
+    assert (held["status"], held["title"]) == ("doing", f"{locale} 被退回的修改 草稿样本")
+    phone.assert_no_errors()
+
+
+def _supervisor_on_an_approval(phones, server_api, title: str):
+    """The supervisor's phone on an acceptance asked for a new task, once the page's own sync
+    and its history are in (each redraws it); the phone, the task's id and the link to it."""
+    foreman = server_api("foreman2")
+    task_id = foreman.create_task(title)
+    approval_id = str(uuid.uuid4())
+    foreman.put("approval", approval_id, project_id=foreman.project_id, subject_type="task",
+                subject_id=task_id, kind="acceptance", note="请验收")
+    phone = phones("supervisor1")
+    phone.login("supervisor1")
+    since = phone.now()
+    phone.open_record("approval", approval_id)
+    phone.wait_synced(since)
+    expect(phone.testid("record-history")).to_be_visible()
+    link = phone.page.locator(f'[data-testid=record-link][href="/r/task/{task_id}"]')
+    expect(link).to_be_visible()
+    return phone, task_id, link
+
+
+def _box(locator) -> dict:
+    """Where `locator` is: measured again if a redraw replaced it between finding and measuring."""
+    for _ in range(20):
+        box = locator.bounding_box()
+        if box:
+            return box
+    raise AssertionError("the element never stayed long enough to be measured")
+
+
+def test_a_redraw_while_a_finger_is_down_waits_so_the_tap_still_opens_the_link(phones, server_api):
+    """A sync redrawing the page between the press and the release of a tap: the link pressed
+    is still the one released on, so the tap opens it."""
+    phone, task_id, link = _supervisor_on_an_approval(phones, server_api, "按下时重绘 样本")
+    box = _box(link)
+    phone.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    phone.page.mouse.down()
+    # The screen is asked to redraw (a change heard from another tab) while the finger is down.
+    phone.page.evaluate("new BroadcastChannel('gridline-changes').postMessage('records')")
+    phone.page.wait_for_timeout(400)
+    phone.page.mouse.up()
+    expect(phone.page).to_have_url(re.compile(rf"/r/task/{task_id}$"))
+    phone.assert_no_errors()
+
+
+def test_a_redraw_already_under_way_when_the_finger_comes_down_waits_to_show_so_the_tap_opens_the_link(phones, server_api):
+    """A redraw that started before the press (a sync's, reading the device's records) and ends
+    while the finger is down: what it built waits for the release, so the pressed link is still
+    there and the tap opens it."""
+    phone, task_id, link = _supervisor_on_an_approval(phones, server_api, "重绘途中按下 样本")
+    # Another connection holds the device's stores, so the redraw asked for next starts and
+    # waits for its reads until the finger is down.
+    phone.page.evaluate("""() => new Promise((resolve) => {
+        const opening = indexedDB.open('gridline');
+        opening.onsuccess = () => {
+          const db = opening.result;
+          const tx = db.transaction([...db.objectStoreNames], 'readwrite');
+          window.holdStores = true;
+          const spin = () => { if (window.holdStores) tx.objectStore('meta').get('held').onsuccess = spin; };
+          spin();
+          resolve();
+        };
+      })""")
+    phone.page.evaluate("""() => { window.drawn = 0;
+        new MutationObserver(() => { window.drawn += 1; }).observe(document.querySelector('main'), { childList: true, subtree: true });
+        new BroadcastChannel('gridline-changes').postMessage('records'); }""")
+    phone.page.wait_for_timeout(300)
+    box = _box(link)
+    phone.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    phone.page.mouse.down()
+    phone.page.evaluate("window.holdStores = false")
+    phone.page.wait_for_timeout(400)
+    assert phone.page.evaluate("window.drawn") == 0, "the redraw showed its content under the finger"
+    phone.page.mouse.up()
+    expect(phone.page).to_have_url(re.compile(rf"/r/task/{task_id}$"))
+    phone.assert_no_errors()
+
+
+def test_a_redraw_while_a_complaints_answer_is_typed_keeps_the_focus_in_the_same_box(phones, server_api):
+    """The answer box is kept across redraws (the same element put back, not a twin): taken out
+    and put back, a box loses the focus, so the phone's keyboard closed and the next keystroke
+    went nowhere. It keeps the focus and the caret."""
+    liaison = server_api("liaison1")
+    feedback_id = str(uuid.uuid4())
+    liaison.put("feedback", feedback_id, project_id=liaison.project_id, category="dust",
+                description="重绘 焦点 答复样本", channel="phone")
+    for state in ("acknowledged", "in_progress"):
+        liaison.put("feedback", feedback_id, status=state)
+    phone = phones("liaison1")
+    phone.login("liaison1")
+    phone.goto(f"/r/feedback/{feedback_id}")
+    box = phone.testid("feedback-answer")
+    box.fill("已洒水")
+    box.press("Home")
+    seen = phone.page.evaluate("""() => new Promise((resolve) => {
+        const box = document.getElementById('feedback-answer');
+        const heading = document.querySelector('[data-testid="feedback-page"]');
+        const observer = new MutationObserver(() => {
+          const now = document.querySelector('[data-testid="feedback-page"]');
+          if (!now || now === heading) return;
+          observer.disconnect();
+          resolve({ same: document.getElementById('feedback-answer') === box, focused: document.activeElement === box, start: box.selectionStart });
+        });
+        observer.observe(document.body, { childList: true, subtree: true });
+        new BroadcastChannel('gridline-changes').postMessage('records');
+    })""")
+    assert seen == {"same": True, "focused": True, "start": 0}
+    phone.page.keyboard.type("每日")
+    expect(box).to_have_value("每日已洒水")
+    _wait_for_draft(phone, f"/r/feedback/{feedback_id}", "每日已洒水")
+    phone.assert_no_errors()

@@ -172,6 +172,33 @@ def test_the_status_bar_and_the_storage_warning_stay_short_on_a_narrow_phone(loc
     phone.assert_no_errors()
 
 
+def test_the_storage_warning_is_in_place_before_the_first_screen_so_nothing_moves_under_a_tap(phones):
+    """The warning came in after the screen was drawn and pushed it down by its height: a tap
+    aimed at a link landed on what had been above it. It is decided before the first screen."""
+    phone = phones("liaison1")
+    phone.login("liaison1")
+    page = phone.page
+    if page.evaluate("() => navigator.storage.persisted()"):
+        pytest.skip("this browser keeps the data for good: no warning to place")
+    # What the page held the moment the first screen's content arrived.
+    page.add_init_script("""(() => {
+        new MutationObserver((records, observer) => {
+          const main = document.querySelector('main');
+          if (!main || !main.querySelector('h1')) return;
+          observer.disconnect();
+          const warning = document.querySelector('[data-testid=storage-warning]');
+          window.firstScreen = { warning: Boolean(warning && !warning.hidden), top: main.getBoundingClientRect().top };
+        }).observe(document, { childList: true, subtree: true });
+    })()""")
+    page.reload()
+    expect(phone.testid("storage-warning")).to_be_visible()
+    page.wait_for_function("() => window.firstScreen !== undefined")
+    first = page.evaluate("window.firstScreen")
+    assert first["warning"] is True, first
+    assert abs(page.evaluate("document.querySelector('main').getBoundingClientRect().top") - first["top"]) < 1
+    phone.assert_no_errors()
+
+
 # What the status bar shows of an error and of what waits, measured in one read in the page.
 STATUS_LAYOUT = """() => {
   const lines = (el) => {

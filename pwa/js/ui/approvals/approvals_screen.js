@@ -13,7 +13,7 @@ import { NotificationPrompt } from '../components/notification_prompt.js';
 import { ApprovalCard } from './approval_card.js';
 import { kindLabel, loadDecisions, recordOf, subjectOf, subjectTitle } from './approval_subjects.js';
 import { EscalatedList } from './escalated_list.js';
-import { RejectForm } from './reject_form.js';
+import { RejectForm, rejectRoute } from './reject_form.js';
 import { requesterOf } from '../../sync/my_day.js';
 
 const KIND_ORDER = ['task_acceptance', 'rectification', 'closure_review', 'check_closure', 'change_order',
@@ -98,7 +98,7 @@ export class ApprovalsScreen extends Screen {
       this.rejecting?.form.destroy();
       this.rejecting = null;
       this.dirty = false;
-      if (this.query.get('reject')) history.replaceState(history.state, '', '/approvals');
+      if (location.search) history.replaceState(history.state, '', '/approvals');
       this.render();
     };
     const form = new RejectForm(this, approval, {
@@ -113,6 +113,8 @@ export class ApprovalsScreen extends Screen {
       onCancel: close,
     });
     this.rejecting = { id: approval.id, form };
+    // The address names the open form, so a reload comes back to it with its draft.
+    if (`${location.pathname}${location.search}` !== rejectRoute(approval.id)) history.replaceState(history.state, '', rejectRoute(approval.id));
     this.show(
       h('header', { class: 'screen-header' }, h('h1', { tabindex: '-1' }, t('approvals.rejectTitle'))),
       h('ul', { class: 'card-list' }, this.card(approval, form.element)));

@@ -15,13 +15,17 @@ export class Toast {
    */
   show(message, { action = null, ms = VISIBLE_MS } = {}) {
     clearTimeout(this.timer);
-    this.element.replaceChildren(h('span', {}, message), action ? h('button', {
-      type: 'button', class: 'toast-action', testid: action.testid ?? 'toast-action',
-      onclick: () => {
-        this.hide();
-        action.run();
-      },
-    }, action.label) : null);
+    const parts = [h('span', {}, message)];
+    if (action) {
+      parts.push(h('button', {
+        type: 'button', class: 'toast-action', testid: action.testid ?? 'toast-action',
+        onclick: () => {
+          this.hide();
+          action.run();
+        },
+      }, action.label));
+    }
+    this.element.replaceChildren(...parts); // replaceChildren would write a null as the text "null"
     this.element.hidden = false;
     this.timer = setTimeout(() => this.hide(), ms);
   }

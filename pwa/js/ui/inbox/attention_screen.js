@@ -1,8 +1,10 @@
 /**
  * "Needs attention": changes the server rejected, with the reason, what was typed, and what to do.
  * Values read as on the record's own page: a map of item notes as "item: note" lines, photos as
- * how many, never as JSON or photo names.
+ * how many, never as JSON or photo names. A correction being typed is kept as a draft (keyed by
+ * the entry, at `/attention?edit=<key>`), so a reload opens the editor again with it.
  */
+import { removeDraft } from '../../db/drafts.js';
 import { REJECTED, readInbox } from '../../db/inbox.js';
 import { dismissEntry } from '../../sync/inbox_sync.js';
 import { loadView } from '../../sync/local_view.js';
@@ -12,9 +14,15 @@ import { ConfirmButton } from '../components/confirm_button.js';
 import { h } from '../dom.js';
 import { currentLocale, formatDateTime, t, tOr } from '../i18n.js';
 import { FieldsEditor } from '../components/fields_editor.js';
+import { FormDraft } from '../components/form_draft.js';
 import { fieldLabel, formatFieldValue, isSetChange, mapEntries, recordTitle, stateLabel, typeLabel } from '../components/record_text.js';
 import { loadNameDirectory } from '../components/name_directory.js';
 import { Screen } from '../screen.js';
+
+/** Where a correction's draft is kept, and the page that opens its editor. */
+export function editRoute(key) {
+  return `/attention?edit=${encodeURIComponent(key)}`;
+}
 
 export class AttentionScreen extends Screen {
   constructor(...args) {
@@ -34,14 +42,26 @@ export class AttentionScreen extends Screen {
       Promise.all(entries.map((entry) => loadView(entry.type, entry.record_id))), loadNameDirectory(this.app)]);
     this.nameOf = nameOf;
     this.itemNames = await Promise.all(entries.map((entry, i) => itemNamer(entry, titles[i])));
+    const cards = entries.map((entry, i) => this.card(entry, titles[i], this.itemNames[i]));
     this.show(
       h('header', { class: 'screen-header' },
         h('h1', { tabindex: '-1' }, t('attention.title')),
         h('p', { class: 'muted' }, t('attention.intro'))),
       entries.length === 0
         ? h('p', { class: 'empty', testid: 'attention-empty' }, t('attention.empty'))
-        : h('ul', { class: 'card-list', testid: 'attention-list' },
-          entries.map((entry, i) => this.card(entry, titles[i], this.itemNames[i]))));
+        : h('ul', { class: 'card-list', testid: 'attention-list' }, cards));
+    // Opened at an entry's editor (a reload, or a draft's link on home): the editor again.
+    const asked = this.query.get('edit');
+    if (asked !== null && !this.openedFromQuery) {
+      this.openedFromQuery = true;
+      const index = entries.findIndex((entry) => entry.key === asked);
+      if (index >= 0) await this.openEditor(entries[index], cards[index], this.itemNames[index]);
+      else {
+        // The entry was resent or discarded elsewhere: its correction has nothing left to correct.
+        history.replaceState(history.state, '', '/attention');
+        await this.forgetDraft(asked);
+      }
+    }
   }
 
   card(entry, view, itemName) {
@@ -51,7 +71,9 @@ export class AttentionScreen extends Screen {
     const serverText = currentLocale() === 'en';
     const item = h('li', { class: 'card', testid: 'attention-item', dataset: { key: entry.key, mid: String(entry.mid ?? '') } },
       h('h2', {}, t(entry.op === 'delete' ? 'attention.deleteOf' : 'attention.changeTo', {
-        type: typeLabel(entry.type), title: view ? recordTitle(view) : entry.record_id.slice(0, 8),
+        type: typeLabel(entry.type),
+        // A refused new record is not on the phone: its title is in the change itself.
+        title: recordTitle(view ?? { type: entry.type, id: entry.record_id, fields: entry.fields ?? {} }),
       })),
       h('p', { class: 'reason', testid: 'attention-reason', dataset: { code: error.code ?? '' } },
         tOr(`rejection.${error.code}`, t('rejection.other'))),
@@ -82,8 +104,15 @@ export class AttentionScreen extends Screen {
     return item;
   }
 
-  openEditor(entry, item, itemName) {
+  async openEditor(entry, item, itemName) {
     this.editing = entry.key;
+    const route = editRoute(entry.key);
+    // The address names the open editor, so a reload comes back to it.
+    if (`${location.pathname}${location.search}` !== route) history.replaceState(history.state, '', route);
+    this.draft = new FormDraft(this, {
+      heading: 'attention.editDraft', route,
+      summary: () => item.querySelector('h2')?.textContent ?? '',
+    });
     const editor = new FieldsEditor(entry.type, entry.op === 'delete' ? {} : entry.fields ?? {}, { itemName });
     const form = h('form', {
       class: 'stack', testid: 'attention-editor',
@@ -98,11 +127,17 @@ export class AttentionScreen extends Screen {
         h('button', { type: 'submit', class: 'button button-primary', testid: 'attention-resend' }, t('attention.resend')),
         h('button', { type: 'button', class: 'button', testid: 'attention-cancel', onclick: () => this.closeEditor() }, t('common.cancel'))));
     item.querySelector('.card-actions').replaceWith(form);
-    form.querySelector('input, textarea, button')?.focus();
+    form.querySelector('input, textarea, select, button')?.focus();
+    await this.draft.attach(form);
   }
 
-  closeEditor() {
+  /** Leaves the editor (resent or cancelled): its draft goes with it. */
+  async closeEditor() {
+    await this.draft?.saved();
+    this.draft = null;
+    this.dirty = false;
     this.editing = null;
+    if (this.query.get('edit') !== null || location.search) history.replaceState(history.state, '', '/attention');
     this.render();
   }
 
@@ -117,7 +152,13 @@ export class AttentionScreen extends Screen {
     this.closeEditor();
   }
 
+  forgetDraft(key) {
+    const userId = this.app.session.user?.id;
+    return userId ? removeDraft(userId, editRoute(key)) : Promise.resolve();
+  }
+
   async discard(entry) {
+    await this.forgetDraft(entry.key);
     await dismissEntry(this.app.api, REJECTED, entry);
     this.app.notify(t('attention.discarded'));
   }

@@ -29,7 +29,7 @@ export class ConflictsScreen extends Screen {
   }
 
   card(entry, view, nameOf) {
-    const title = view ? recordTitle(view) : entry.record_id.slice(0, 8);
+    const title = recordTitle(view ?? { type: entry.type, id: entry.record_id, fields: {} });
     const keptBy = entry.by_name ?? nameOf(entry.by) ?? t('conflicts.someoneElse');
     return h('li', { class: 'card', testid: 'conflict-item', dataset: { key: entry.key, field: entry.field } },
       h('h2', {}, h('a', { href: `/r/${entry.type}/${entry.record_id}` }, `${typeLabel(entry.type)} · ${title}`)),

@@ -23,7 +23,8 @@ const FIELDS = ['step', 'crew', 'foreman_id', 'next_foreman_id', 'planned_start'
 export class WorkStepFormScreen extends Screen {
   constructor(...args) {
     super(...args);
-    this.draft = new FormDraft(this, { heading: this.params.id ? 'worksteps.edit' : 'worksteps.new' });
+    // Keyed by the whole address: a new step's section is in its query (?section=).
+    this.draft = new FormDraft(this, { heading: this.params.id ? 'worksteps.edit' : 'worksteps.new', route: `${location.pathname}${location.search}` });
   }
 
   async render() {
