@@ -129,7 +129,10 @@ def test_the_document_screens_fit_a_phone_in_both_languages(locale, phones, scre
     expect(foreman.testid("drawing-page")).to_have_attribute("data-loaded", "true", timeout=30_000)
     tour.visit("drawing-superseded", None, "superseded-banner", full_page=True)
     # Today's briefing leads to the minutes that record it, and back.
+    since = foreman.now()
     page.goto(f"/r/briefing/{demo_id('b-today')}")
+    # The load's own sync may bring other tests' records and redraw the page: tap after it.
+    foreman.wait_synced(since)
     foreman.testid("briefing-minutes").click()
     expect(foreman.testid("document-page")).to_have_attribute("data-id", demo_id("d-minutes"))
     expect(foreman.testid("minutes-briefing").locator("a")).to_have_attribute(

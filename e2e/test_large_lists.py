@@ -12,6 +12,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
+
 PAGE_ROWS = 40  # pwa/js/ui/components/paged_list.js
 TASKS = 3000
 OTHERS = 400  # actions, complaints and checks each
@@ -41,8 +42,36 @@ def _task(i: int, project_id: str, sections: list[str], me: str, today: dt.date)
     return {"id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"task-{i}")), "data": data}
 
 
+# Keeps the ids of the first rows drawn while the list says it is still loading (aria-busy).
+EARLY_ROWS = """(() => {
+  window.__earlyRows = null;
+  const seen = new MutationObserver(() => {
+    const list = document.querySelector('[data-testid=record-list][aria-busy=true]');
+    const ids = list ? [...list.querySelectorAll('[data-testid=record-item]')].map((row) => row.dataset.id) : [];
+    if (!ids.length) return;
+    window.__earlyRows = { ids, loading: Boolean(list.querySelector('[data-testid=list-loading]')), total: list.dataset.total ?? null };
+    seen.disconnect();
+  });
+  seen.observe(document, { childList: true, subtree: true, attributes: true });
+})()"""
+
+
 def _rows(page) -> int:
     return page.get_by_test_id("record-item").count()
+
+
+def _drawn_ids(page) -> list[str]:
+    return page.get_by_test_id("record-item").evaluate_all("(rows) => rows.map((row) => row.dataset.id)")
+
+
+def _wait_kept(phone, address: str, ids: list[str]) -> None:
+    """Waits until the app has stored `ids` as the first rows of `address` (written after the draw)."""
+    for _ in range(100):
+        pages = dict(phone.idb("meta", "first_pages") or [])
+        if pages.get(address) == ids:
+            return
+        phone.page.wait_for_timeout(100)
+    raise AssertionError(f"first rows of {address} not kept: {pages.get(address)}")
 
 
 @pytest.mark.parametrize("locale", ["zh-CN"])
@@ -89,6 +118,38 @@ def test_a_large_project_draws_a_page_of_rows_and_filters_and_counts_all_of_them
     screenshot(page, f"large-tasks-{locale}-390")
     # Overdue tasks come first, as they always have.
     assert page.get_by_test_id("record-item").first.get_attribute("class").count("is-overdue") == 1
+
+    # A fresh start draws the rows the list showed first last time before reading every task,
+    # marked as loading and counting nothing; they are the exact list's first rows.
+    first_rows = _drawn_ids(page)
+    _wait_kept(phone, "/tasks", first_rows)
+    page.add_init_script(EARLY_ROWS)
+    page.goto("/tasks")
+    expect(counted).to_have_attribute("data-count", str(expected["all"]), timeout=60_000)
+    early = page.evaluate("window.__earlyRows")
+    assert early and early["loading"] and early["total"] is None
+    assert early["ids"] == first_rows
+    assert _drawn_ids(page) == first_rows
+    expect(listed).to_have_attribute("aria-busy", "false")
+    expect(page.get_by_test_id("list-loading")).to_have_count(0)
+
+    # With a filter in the address, a task changed since (no longer done) is not drawn among
+    # the early rows, and the exact list then counts without it.
+    page.goto("/tasks?state=done")
+    expect(counted).to_have_attribute("data-count", str(expected["done"]), timeout=60_000)
+    done_rows = _drawn_ids(page)
+    _wait_kept(phone, "/tasks?state=done", done_rows)
+    changed = next(record for record in stored if record["id"] == done_rows[1])
+    page.evaluate(SEED, ["task", [{**changed, "data": {**changed["data"], "status": "doing"}}]])
+    page.goto("/tasks?state=done")
+    expect(counted).to_have_attribute("data-count", str(expected["done"] - 1), timeout=60_000)
+    early = page.evaluate("window.__earlyRows")
+    assert early and early["ids"] == [done_rows[0], *done_rows[2:]]
+    assert _drawn_ids(page)[:PAGE_ROWS - 1] == early["ids"]
+    assert changed["id"] not in _drawn_ids(page)
+    page.evaluate(SEED, ["task", [changed]])
+    page.goto("/tasks")
+    expect(counted).to_have_attribute("data-count", str(expected["all"]), timeout=60_000)
     for state in ("done", "open", "overdue"):
         page.get_by_test_id(f"task-filter-state-{state}").click()
         expect(counted).to_have_attribute("data-count", str(expected[state]), timeout=30_000)

@@ -176,6 +176,34 @@ def test_a_session_revoked_while_offline_asks_for_login_then_pushes_the_queue_un
     phone.assert_no_errors()
 
 
+def test_a_refusal_heard_while_the_sync_waits_for_another_tab_leaves_the_bar_saying_so(phones, server_api):
+    """A sync cycle waiting for another tab's turn while another request of the app hears the
+    401: the cycle went on once its turn came, set "uploading", and its own 401 was ignored as
+    heard already, so the bar said "uploading" forever beside the login screen. It stops."""
+    task_id = server_api("admin1").create_task("C03 两个标签页 登录失效", progress=10)
+    phone = phones("foreman1")
+    phone.login("foreman1")
+    phone.open_record("task", task_id)
+    token = phone.idb("meta", "token")
+    phone.go_offline()
+    server_api("foreman1").revoke(token)
+    phone.allow_401 = True
+    phone.edit_task(task_id, progress=40)
+    # Another tab of the app holds the sync turn for a few seconds (its own cycle would).
+    other = phone.context.new_page()
+    other.goto("/")
+    other.evaluate("() => { navigator.locks.request('gridline-sync', () => new Promise((done) => setTimeout(done, 4000))); }")
+    phone.go_online(wait=False)  # this tab's cycle starts and waits for its turn
+    # Meanwhile the record's page asks the server for its history and hears the 401.
+    phone.page.evaluate(f"() => {{ history.pushState(null, '', '/r/task/{task_id}?again'); dispatchEvent(new PopStateEvent('popstate')); }}")
+    expect(phone.page).to_have_url(re.compile(r"/login\?next="))
+    other.wait_for_timeout(4500)  # the turn comes back to this tab
+    expect(phone.testid("sync-error")).to_have_attribute("data-code", "unauthorized")
+    expect(phone.page.get_by_role("progressbar")).to_have_count(0)
+    phone.expect_pending(1)
+    other.close()
+
+
 def test_unsynced_changes_exported_from_one_phone_reach_the_server_once_from_another(
         phones, server_api, tmp_path):
     # The old phone is offline and stays so (broken radio): its queue leaves as a file, and so
@@ -192,10 +220,11 @@ def test_unsynced_changes_exported_from_one_phone_reach_the_server_once_from_ano
     sha = thumb.get_attribute("data-sha")
     old.testid("task-save").click()
     expect(old.page).to_have_url(re.compile(rf"/r/task/{task_id}$"))
-    old.expect_pending(2)
+    old.expect_pending(2)  # two changes; the photo's time-and-place record goes with its photo
     queued = old.outbox()
-    assert len(queued) == 2
+    assert len(queued) == 3
     assert queued[1]["fields"] == {"progress": 25, "photos": {"add": [sha]}}
+    assert queued[2]["type"] == "photo_meta" and queued[2]["fields"]["sha256"] == sha and queued[2]["fields"]["taken_at"]
     old.goto("/more")
     with old.page.expect_download() as download:
         old.testid("export-unsynced").click()
@@ -224,7 +253,7 @@ def test_unsynced_changes_exported_from_one_phone_reach_the_server_once_from_ano
     since = new.now()
     new.testid("import-unsynced").set_input_files(exported)
     result = new.testid("import-result")
-    expect(result).to_have_attribute("data-imported", "2")
+    expect(result).to_have_attribute("data-imported", "3")
     expect(result).to_have_attribute("data-skipped", "0")
     expect(result).to_have_attribute("data-photos", "1")
     expect(result).to_have_attribute("data-damaged", "0")
@@ -235,7 +264,7 @@ def test_unsynced_changes_exported_from_one_phone_reach_the_server_once_from_ano
     # Importing the same file again adds nothing: nothing is queued, nothing is sent.
     pushes = len(new.pushes)
     new.testid("import-unsynced").set_input_files(exported)
-    expect(result).to_have_attribute("data-skipped", "2")
+    expect(result).to_have_attribute("data-skipped", "3")
     expect(result).to_have_attribute("data-imported", "0")
     expect(result).to_have_attribute("data-photos", "0")
     new.expect_pending(0)
@@ -251,7 +280,7 @@ def test_unsynced_changes_exported_from_one_phone_reach_the_server_once_from_ano
     assert [(e["old"], e["new"]) for e in history if e["field"] == "progress"] == [(None, 0), (0, 25)]
     assert [e["new"] for e in history if e["field"] == "title"] == ["D01 行道树移植补苗"]
     sent = new.sent_mutations()
-    assert len(sent) == 2 and len({m["mid"] for m in sent}) == 2
+    assert len(sent) == 3 and len({m["mid"] for m in sent}) == 3
     assert [m["fields"] for m in sent] == [m["fields"] for m in queued]
 
     # The server holds the photo: stored only if the bytes hash to its name, served (stripped of

@@ -1,6 +1,7 @@
 /** Wipes everything stored for the previous user and gives the device a new client id. */
 import { announceChange } from './change_feed.js';
 import { inTransaction } from './database.js';
+import { forgetFirstPages } from './first_pages.js';
 import { ensureClientId } from './meta.js';
 import { forgetLoadedRecords } from './records.js';
 
@@ -19,6 +20,7 @@ export async function resetDevice() {
   // Drawings the previous user kept offline: their list was in `meta`, just cleared.
   await globalThis.caches?.delete('gridline-pinned-v1');
   forgetLoadedRecords();
+  forgetFirstPages();
   await ensureClientId();
   for (const topic of ['records', 'outbox', 'inbox']) announceChange(topic);
 }

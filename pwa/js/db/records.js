@@ -125,13 +125,30 @@ function keepLoading(type, records) {
   });
 }
 
+/** Whether the pulled records of `type` are held in memory (reading them costs no IndexedDB read). */
+export function isTypeHeld(type) {
+  return loaded.has(type);
+}
+
 /** Every pulled record of one type (the record objects are shared: read them, never change them). */
 export async function readRecordsOfType(type) {
   return [...(await loadType(type)).values()];
 }
 
+/**
+ * Some pulled records of one type, in the order of `ids` (an unknown id gives undefined): from
+ * memory when the type is held, else in one transaction, without reading the rest of the type.
+ */
+export async function readRecords(type, ids) {
+  if (loaded.has(type)) {
+    const records = await loaded.get(type);
+    return ids.map((id) => records.get(id));
+  }
+  return inTransaction(['records'], 'readonly', ({ records }) =>
+    Promise.all(ids.map((id) => requestResult(records.get([type, id])))));
+}
+
 /** One pulled record, or undefined. */
 export async function readRecord(type, id) {
-  if (loaded.has(type)) return (await loaded.get(type)).get(id);
-  return inTransaction(['records'], 'readonly', ({ records }) => requestResult(records.get([type, id])));
+  return (await readRecords(type, [id]))[0];
 }

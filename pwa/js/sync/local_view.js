@@ -6,7 +6,7 @@
  * (a clock tick, another type's change) get the same list back and can keep what they derived.
  */
 import { onChange } from '../db/change_feed.js';
-import { readRecord, readRecordsOfType, recordsVersion } from '../db/records.js';
+import { isTypeHeld, readRecords, readRecordsOfType, recordsVersion } from '../db/records.js';
 import { readOutbox } from './outbox.js';
 import { fieldKind } from './record_types.js';
 
@@ -106,6 +106,26 @@ export function loadViewList(type) {
   return views;
 }
 
+/**
+ * What a reader worked out from a list of views (an index, a sort, a count), kept as long as
+ * that list is the same object: `loadViewList` hands out a new one only when its type's records
+ * or the outbox changed, so a redraw for anything else works nothing out again. `key` names
+ * what was worked out (with whatever else it depends on).
+ */
+const derived = new WeakMap();
+
+export function derivedFrom(views, key, compute) {
+  if (!derived.has(views)) derived.set(views, new Map());
+  const known = derived.get(views);
+  if (!known.has(key)) known.set(key, compute());
+  return known.get(key);
+}
+
+/** Whether `loadViewList(type)` answers from memory, without reading the type from IndexedDB. */
+export function isViewListHeld(type) {
+  return isTypeHeld(type);
+}
+
 /** Every visible record of a type, local changes included, in an array the caller may sort. */
 export async function loadViews(type) {
   return [...await loadViewList(type)];
@@ -129,9 +149,21 @@ async function buildViews(type) {
 
 /** One record with local changes, or null when it is unknown or deleted. */
 export async function loadView(type, id) {
-  const [pulled, outbox] = await Promise.all([readRecord(type, id), readOutbox()]);
-  const mutations = outbox.filter((mutation) => mutation.type === type && mutation.id === id);
-  if (!pulled && mutations.length === 0) return null;
-  const view = rebase(type, id, pulled, mutations);
-  return view.deleted ? null : view;
+  return (await loadViewsOf(type, [id]))[0] ?? null;
+}
+
+/**
+ * Some records of a type with local changes, in the order of `ids`, without reading the rest of
+ * the type (unknown and deleted ones left out). Its views are shared: read them only.
+ */
+export async function loadViewsOf(type, ids) {
+  const [pulled, outbox] = await Promise.all([readRecords(type, ids), readOutbox()]);
+  const views = [];
+  ids.forEach((id, i) => {
+    const mutations = outbox.filter((mutation) => mutation.type === type && mutation.id === id);
+    if (!pulled[i] && mutations.length === 0) return;
+    const view = rebase(type, id, pulled[i], mutations);
+    if (!view.deleted) views.push(view);
+  });
+  return views;
 }

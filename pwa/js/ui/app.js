@@ -34,15 +34,15 @@ export class App {
     const slot = (id) => this.root.querySelector(`#${id}`);
     this.router = new Router(this, ROUTES, slot('main'));
     this.router.preload();
-    // 1. Language first: every component renders text.
-    await loadLocale(chooseLocale());
-    // 2. Device identity and saved session, so the app opens offline.
-    await Promise.all([ensureClientId(), this.session.load()]);
+    // 1. Language (every component renders text), device identity and the saved session (so the
+    // app opens offline), together; then the first screen's code, if it is for a user.
+    await Promise.all([loadLocale(chooseLocale()), ensureClientId(), this.session.load()]);
+    if (this.session.isLoggedIn) this.router.preload({ loggedIn: true });
     this.engine = new SyncEngine({ api: this.api, session: this.session });
     this.engine.addEventListener(LOGIN_REQUIRED_EVENT, () => this.onLoginRequired());
     await this.engine.loadStatus(); // the status bar never shows "all synced" over a queue
 
-    // 3. The shell: status bar, banners, navigation, toasts.
+    // 2. The shell: status bar, banners, navigation, toasts.
     this.statusBar = new StatusBar(slot('status-bar'), this.engine);
     this.storageWarning = new StorageWarning(slot('banners'));
     this.loginBanner = new LoginRequiredBanner(slot('banners'), () => this.goToLogin());
@@ -51,7 +51,9 @@ export class App {
     this.updateBanner = new UpdateBanner(slot('banners'));
     this.toast = new Toast(slot('toast'));
 
-    // 4. Show the first screen, then start syncing and the service worker.
+    if (this.session.isLoggedIn) await this.storageWarning.check();
+
+    // 3. Show the first screen, then start syncing and the service worker.
     await this.router.start();
     this.engine.start();
     // A new version of a document kept offline replaces the kept copy as soon as it syncs (and

@@ -73,19 +73,40 @@ export function tOr(key, fallback) {
   return key in messages ? messages[key] : fallback;
 }
 
+/**
+ * One Intl formatter per kind, language and options, made once: making one costs far more than
+ * formatting with it, and a list formats a date or a number on every row it draws.
+ */
+const formatters = new Map();
+
+function formatter(Kind, options) {
+  const key = `${Kind.name} ${locale} ${JSON.stringify(options)}`;
+  let made = formatters.get(key);
+  if (!made) {
+    made = new Kind(locale, options);
+    formatters.set(key, made);
+  }
+  return made;
+}
+
+/** The date and time formatter of the user's language for `options`, made once. */
+export function dateFormatter(options) {
+  return formatter(Intl.DateTimeFormat, options);
+}
+
 /** A `YYYY-MM-DD` date in the user's language, without timezone shifts (`dateStyle` 'full' adds the weekday). */
 export function formatDate(isoDate, dateStyle = 'medium') {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate ?? '');
   if (!match) return isoDate ?? '';
   const date = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
-  return new Intl.DateTimeFormat(locale, { dateStyle }).format(date);
+  return dateFormatter({ dateStyle }).format(date);
 }
 
 /** An ISO timestamp as local date and time. */
 export function formatDateTime(iso) {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso ?? '';
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+  return dateFormatter({ dateStyle: 'medium', timeStyle: 'short' }).format(date);
 }
 
 /** "3 minutes ago" (or 刚刚 …) for an ISO timestamp. */
@@ -93,7 +114,7 @@ export function formatRelative(iso, now = Date.now()) {
   const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
   // Chinese reads "54秒前", not the long style's "54秒钟前"; English keeps its full words.
   const style = locale.startsWith('zh') ? 'short' : 'long';
-  const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style });
+  const format = formatter(Intl.RelativeTimeFormat, { numeric: 'auto', style });
   const steps = [[60, 'second'], [60, 'minute'], [24, 'hour'], [Infinity, 'day']];
   let value = seconds;
   for (const [size, unit] of steps) {
@@ -104,5 +125,5 @@ export function formatRelative(iso, now = Date.now()) {
 }
 
 export function formatNumber(value) {
-  return new Intl.NumberFormat(locale).format(value);
+  return formatter(Intl.NumberFormat, {}).format(value);
 }

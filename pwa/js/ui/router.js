@@ -33,12 +33,12 @@ export class Router {
 
   /**
    * Starts loading the current path's screen module while the app is still starting, so its
-   * download overlaps the language and database set-up. Public screens only (login): any other
-   * may be redirected to login once the session is known.
+   * download overlaps the language and database set-up. Public screens (login) at once; any
+   * other only once a user is known (`loggedIn`), as it would be redirected to login otherwise.
    */
-  preload() {
+  preload({ loggedIn = false } = {}) {
     const { route } = this.match(location.pathname);
-    if (route.public && route.load) route.load().catch(() => {}); // show() reports a failure
+    if ((route.public || loggedIn) && route.load) route.load().catch(() => {}); // show() reports a failure
   }
 
   /** Goes to a path (adding a history entry unless `replace`). */

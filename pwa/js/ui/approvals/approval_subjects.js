@@ -3,7 +3,7 @@
  * (tasks, actions, complaints, checks), the sections and names, and the user's day (my_day.js).
  * Shared by the supervisor's inbox and the "my day" part of home.
  */
-import { loadViews } from '../../sync/local_view.js';
+import { derivedFrom, loadViewList } from '../../sync/local_view.js';
 import { localDayEnd, myDay } from '../../sync/my_day.js';
 import { rolesIn } from '../../sync/permissions.js';
 import { taskProgress } from '../../sync/progress.js';
@@ -19,11 +19,13 @@ import { localToday } from '../home/home_sections.js';
 
 const TYPES = ['section', 'task', 'action', 'feedback', 'safety_check', 'approval', 'escalation', 'document', 'document_version'];
 
-/** Everything the inbox and my day read, and the day itself: `{records, byKey, nameOf, templates, day, today}`. */
+/**
+ * Everything the inbox and my day read, and the day itself: `{records, nameOf, templates, day, today}`.
+ * The lists are shared (read them, never change them).
+ */
 export async function loadDecisions(app) {
-  const [nameOf, ...lists] = await Promise.all([loadNameDirectory(app), ...TYPES.map((type) => loadViews(type))]);
+  const [nameOf, ...lists] = await Promise.all([loadNameDirectory(app), ...TYPES.map((type) => loadViewList(type))]);
   const records = Object.fromEntries(TYPES.map((type, i) => [type, lists[i]]));
-  const byKey = new Map(lists.flat().map((view) => [`${view.type}/${view.id}`, view]));
   const projectId = app.session.memberships[0]?.project_id;
   const templates = projectId && records.safety_check.length ? await loadChecklists(projectId, { all: true }) : [];
   const today = localToday();
@@ -31,12 +33,15 @@ export async function loadDecisions(app) {
     records, user: app.session.user, roles: rolesIn(app.session, projectId), today,
     now: new Date().toISOString(), dayEnd: localDayEnd(today),
   });
-  return { records, byKey, nameOf, templates, day, today };
+  return { records, nameOf, templates, day, today };
 }
 
 /** The record `type`/`id` on the phone, or null. */
 export function recordOf(data, type, id) {
-  return data.byKey.get(`${type}/${id}`) ?? null;
+  const views = data.records[type];
+  if (!views) return null;
+  const byId = derivedFrom(views, 'by id', () => new Map(views.map((view) => [view.id, view])));
+  return byId.get(id) ?? null;
 }
 
 /** The subject of an approval, or null when it is not on the phone. */

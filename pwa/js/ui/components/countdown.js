@@ -1,6 +1,6 @@
 /** How long until a deadline (or how long past it), in words a liaison reads at a glance. */
 import { h } from '../dom.js';
-import { currentLocale, formatDateTime, t } from '../i18n.js';
+import { currentLocale, dateFormatter, formatDateTime, t } from '../i18n.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -20,7 +20,7 @@ export function formatDeadline(iso, now = Date.now()) {
   if (Number.isNaN(date.getTime())) return iso ?? '';
   const sameYear = date.getFullYear() === new Date(now).getFullYear();
   const locale = currentLocale();
-  return new Intl.DateTimeFormat(locale, {
+  return dateFormatter({
     year: sameYear ? undefined : 'numeric', month: 'short', day: 'numeric',
     hour: locale === 'en' ? 'numeric' : '2-digit', minute: '2-digit', // 11:29 PM; 00:16, as clocks in China show it
   }).format(date);

@@ -4,7 +4,9 @@
  * of the project, and the first screen costs the same for 50 records as for 50,000.
  *
  * The screen keeps the whole, filtered and sorted, array (cheap) and hands it over with
- * `show(items)`; only `drawRow(item)` builds DOM, and only for the rows drawn.
+ * `show(items)`; only `drawRow(item)` builds DOM, and only for the rows drawn. While the whole
+ * list is still being read, `show(firstRows, {partial: true})` draws the rows known so far
+ * under a "loading" row, and counts nothing.
  */
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
@@ -27,6 +29,7 @@ export class PagedList {
     this.element = h('ul', { class: 'record-list', testid: 'record-list', ...attributes });
     this.moreButton = h('button', { type: 'button', class: 'button button-block', testid: 'list-more', onclick: () => this.more() });
     this.moreRow = h('li', { class: 'list-more' }, this.moreButton);
+    this.loadingRow = h('li', { class: 'list-more muted', testid: 'list-loading' });
     this.watcher = 'IntersectionObserver' in globalThis
       ? new IntersectionObserver((entries) => {
         if (entries.some((entry) => entry.isIntersecting)) this.more();
@@ -36,13 +39,21 @@ export class PagedList {
 
   /**
    * Shows `items`. `fromTop` (a new filter or search) starts again at the first page; otherwise
-   * (the data changed under the user) as many rows as were drawn stay drawn.
+   * (the data changed under the user) as many rows as were drawn stay drawn. `partial`: the
+   * first rows only, drawn while the whole list loads (no count, nothing more to draw yet).
    */
-  show(items, { fromTop = false } = {}) {
+  show(items, { fromTop = false, partial = false } = {}) {
     this.items = items;
     if (fromTop) this.limit = this.pageRows;
-    this.element.dataset.total = String(items.length); // how many match, drawn or not
     this.watcher?.disconnect();
+    this.element.setAttribute('aria-busy', String(partial));
+    if (partial) {
+      delete this.element.dataset.total;
+      this.loadingRow.textContent = t('list.loading');
+      this.element.replaceChildren(...items.slice(0, this.limit).map(this.drawRow), this.loadingRow);
+      return;
+    }
+    this.element.dataset.total = String(items.length); // how many match, drawn or not
     if (items.length === 0) {
       this.element.replaceChildren(this.empty());
       return;

@@ -11,10 +11,21 @@ export class StorageWarning {
     this.persisted = null; // true | false | null while unknown
   }
 
+  /**
+   * Whether the data is already kept for good, asked before the first screen is drawn: a
+   * warning that came in later would push the screen down under a finger about to tap.
+   */
+  async check() {
+    if (!navigator.storage?.persisted) return;
+    this.persisted = await navigator.storage.persisted();
+    this.render();
+  }
+
   /** Asks `navigator.storage.persist()` once per start; shows the warning when refused. */
   async requestPersistence() {
     if (!navigator.storage?.persist) return;
-    this.persisted = (await navigator.storage.persisted()) || (await navigator.storage.persist());
+    this.persisted ??= await navigator.storage.persisted(); // already known when `check` ran
+    if (!this.persisted) this.persisted = await navigator.storage.persist();
     this.render();
   }
 

@@ -1,5 +1,5 @@
 /** Home: the user's role decides what comes first (today's briefing, complaints, safety, approvals). */
-import { loadViewList } from '../../sync/local_view.js';
+import { derivedFrom, loadViewList } from '../../sync/local_view.js';
 import { loadProjectSettings } from '../../sync/project_settings.js';
 import { checkTitle, loadChecklists } from '../safety/checklist_text.js';
 import { h, userList } from '../dom.js';
@@ -14,20 +14,6 @@ import { Screen } from '../screen.js';
 import { OverdueChip } from '../tasks/task_overdue.js';
 
 const SECTION_LIMIT = 8;
-
-/**
- * What home worked out from a list of views (a section's records, a link's count), kept as long
- * as that list is the same object: `loadViewList` hands out a new one only when its type's
- * records or the outbox changed, so a redraw for anything else filters nothing again.
- */
-const derived = new WeakMap();
-
-function derive(views, key, compute) {
-  if (!derived.has(views)) derived.set(views, new Map());
-  const known = derived.get(views);
-  if (!known.has(key)) known.set(key, compute());
-  return known.get(key);
-}
 
 export class HomeScreen extends Screen {
   constructor(...args) {
@@ -48,7 +34,7 @@ export class HomeScreen extends Screen {
     const [nameOf, drafts, decisions, ...viewLists] = await Promise.all([
       loadNameDirectory(this.app), DraftList(this.app.session), loadDecisions(this.app), ...types.map((type) => loadViewList(type))]);
     const viewsByType = Object.fromEntries(types.map((type, i) => [type, viewLists[i]]));
-    const own = derive(viewsByType.section, `own ${user?.id}`, () => ownSections(viewsByType.section, user));
+    const own = derivedFrom(viewsByType.section, `own ${user?.id}`, () => ownSections(viewsByType.section, user));
     const context = `${today} ${user?.id} ${[...own].sort().join(',')}`;
     const templates = types.includes('safety_check') && memberships[0] ? await loadChecklists(memberships[0].project_id, { all: true }) : [];
     const itemOptions = (view) => {
@@ -73,7 +59,7 @@ export class HomeScreen extends Screen {
       MyDayPanel(this.app, decisions, this.strips),
       links.length ? h('nav', { class: 'home-links', 'aria-label': t('home.quickLinks') }, links.map((link) => {
         const views = viewsByType[link.countType] ?? [];
-        const count = link.count ? derive(views, `count ${link.id} ${context}`, () => link.count(views, today, user)) : null;
+        const count = link.count ? derivedFrom(views, `count ${link.id} ${context}`, () => link.count(views, today, user)) : null;
         const note = link.note ? link.note(views, today, user, viewsByType[link.alsoLoad] ?? []) : null;
         return h('a', {
           class: `home-link ${link.primary ? 'home-link-primary' : ''}`, href: link.href, testid: link.testid ?? `home-link-${link.id}`,
@@ -84,7 +70,7 @@ export class HomeScreen extends Screen {
       drafts,
       sections.length === 0 ? h('p', { class: 'empty' }, t('home.noRole')) : null,
       sections.map((section) => {
-        const views = derive(viewsByType[section.type], `section ${section.id} ${context}`, () => {
+        const views = derivedFrom(viewsByType[section.type], `section ${section.id} ${context}`, () => {
           const kept = viewsByType[section.type].filter((view) => section.filter(view, today, user, own));
           return section.sort ? kept.sort(section.sort) : kept;
         });

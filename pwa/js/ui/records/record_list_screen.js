@@ -1,10 +1,15 @@
-/** A list of every record of one type, with a text filter; rows are drawn a page at a time. */
-import { loadViewList } from '../../sync/local_view.js';
+/**
+ * A list of every record of one type, with a text filter; rows are drawn a page at a time. On a
+ * fresh start the rows it showed first last time are drawn at once, under "loading", and the
+ * exact list replaces them as soon as the whole type is read.
+ */
+import { readFirstPage, rememberFirstPage } from '../../db/first_pages.js';
+import { derivedFrom, isViewListHeld, loadViewList, loadViewsOf } from '../../sync/local_view.js';
 import { RECORD_TYPES } from '../../sync/record_types.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { loadNameDirectory } from '../components/name_directory.js';
-import { PagedList } from '../components/paged_list.js';
+import { PAGE_ROWS, PagedList } from '../components/paged_list.js';
 import { RecordListItem } from '../components/record_list_item.js';
 import { recordTitle, typeLabel } from '../components/record_text.js';
 import { Screen } from '../screen.js';
@@ -29,10 +34,41 @@ export class RecordListScreen extends Screen {
       return;
     }
     if (!this.list) this.buildFrame(type);
+    if (!this.views && !isViewListHeld(type)) await this.showFirstRows(type);
     const [views, nameOf] = await Promise.all([loadViewList(type), loadNameDirectory(this.app)]);
     this.views = sortedViews(views, type);
     this.nameOf = nameOf;
+    this.partial = false;
     this.fillList({ fromTop: false });
+  }
+
+  /**
+   * Before the whole type is read: the rows this address showed first when last drawn whole, as
+   * those records are now (local changes included), filtered and sorted as the list is.
+   */
+  async showFirstRows(type) {
+    const ids = await readFirstPage(this.address());
+    if (!ids?.length) return;
+    const [views, nameOf] = await Promise.all([loadViewsOf(type, ids), loadNameDirectory(this.app, { wait: false })]);
+    if (this.views || views.length === 0) return;
+    this.views = sortedViews(views, type);
+    this.nameOf = nameOf;
+    this.partial = true;
+    this.fillList({ fromTop: false });
+  }
+
+  /** Where this list is, with its filters: the key of the rows it shows first. */
+  address() {
+    return `/records/${this.params.type}`;
+  }
+
+  /**
+   * Draws the filtered, sorted list (`partial` while the whole list loads) and, once it is whole
+   * and not searched, remembers its first rows for the next start.
+   */
+  showRows(shown, { fromTop, searched }) {
+    this.rows.show(shown, { fromTop, partial: this.partial });
+    if (!this.partial && !searched) rememberFirstPage(this.address(), shown.slice(0, PAGE_ROWS).map((view) => view.id));
   }
 
   /** The list's rows, drawn a page at a time (`PagedList`); `drawRow(view)` draws one. */
@@ -63,7 +99,7 @@ export class RecordListScreen extends Screen {
   fillList({ fromTop }) {
     const needle = this.filterText.trim().toLowerCase();
     const shown = needle ? this.views.filter((view) => recordTitle(view).toLowerCase().includes(needle)) : this.views;
-    this.rows.show(shown, { fromTop });
+    this.showRows(shown, { fromTop, searched: Boolean(needle) });
   }
 }
 
@@ -71,11 +107,8 @@ export class RecordListScreen extends Screen {
  * The list sorted, once per list of views (a new one comes only when the type's records or the
  * outbox change): not per keystroke in the search, nor again when the screen is opened again.
  */
-const sorted = new WeakMap();
-
 function sortedViews(views, type) {
-  if (!sorted.has(views)) sorted.set(views, Object.freeze([...views].sort(compareFor(type))));
-  return sorted.get(views);
+  return derivedFrom(views, `sorted ${type}`, () => Object.freeze([...views].sort(compareFor(type))));
 }
 
 function compareFor(type) {

@@ -75,9 +75,20 @@ export class TaskListScreen extends RecordListScreen {
     });
     const overdue = new Set(shown.filter((view) => isOverdue(view, this.today)));
     shown.sort((a, b) => Number(overdue.has(b)) - Number(overdue.has(a)));
-    this.count.textContent = [t('tasks.shown', { count: shown.length }), ...this.filtersInUse()].join(' · ');
-    this.count.dataset.count = String(shown.length);
-    this.rows.show(shown, { fromTop });
+    if (this.partial) {
+      this.count.textContent = t('list.loading');
+      delete this.count.dataset.count;
+    } else {
+      this.count.textContent = [t('tasks.shown', { count: shown.length }), ...this.filtersInUse()].join(' · ');
+      this.count.dataset.count = String(shown.length);
+    }
+    this.showRows(shown, { fromTop, searched: Boolean(needle) });
+  }
+
+  /** The address with the filters in use (kept in the address bar, and the key of the first rows). */
+  address() {
+    const query = String(new URLSearchParams(Object.entries(this.filters).filter(([, v]) => v !== 'all')));
+    return `/tasks${query ? `?${query}` : ''}`;
   }
 
   /** Names of the filters in use (the count line says what the list is narrowed to). */
@@ -110,8 +121,7 @@ export class TaskListScreen extends RecordListScreen {
     const others = this.others;
     const pick = (name) => (value) => {
       this.filters[name] = value;
-      const query = String(new URLSearchParams(Object.entries(this.filters).filter(([, v]) => v !== 'all')));
-      history.replaceState(null, '', `/tasks${query ? `?${query}` : ''}`);
+      history.replaceState(null, '', this.address());
       this.fillList({ fromTop: true });
     };
     const { assignee, section } = this.filters;
