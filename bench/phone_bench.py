@@ -3,6 +3,7 @@
 
     .venv/bin/python bench/phone_bench.py [--sizes 10000,50000] [--runs 3]
                                           [--before REF] [--before-sizes 10000]
+                                          [--complaints 10000]
 
 For each project size, a SQLite database gets the demo project and that many tasks (pushed
 through the real request path, `sync_bench.Workload`), and gunicorn serves it. Chromium,
@@ -14,8 +15,11 @@ as a phone (390×844) with the CPU slowed 4× through the DevTools protocol
 2. sync     the app's first sync after login, from the tap on "log in" until the status bar
             says it is idle with every record stored; and how long until home is drawn.
 3. tasks    a tap on "Tasks" in the app until the first task shows, then a fresh load of
-            /tasks (the app started from nothing) until it shows; the page's element count.
+            /tasks (the app started from nothing) until it shows, and until the whole list is
+            counted (the first rows may show before every task is read); the element count.
 4. heap     the JS heap (after a garbage collection) once synced, and with the task list open.
+5. complaints  with `--complaints N` (N complaints seeded beside the tasks): a fresh load of
+            /feedback (the app started from nothing) until the first complaint shows.
 
 With `--before REF` the PWA of that git revision (say `main`) is measured too, served by the
 same server from an export of its `pwa/`, alternating with this tree's in every run, so
@@ -32,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -49,6 +54,9 @@ USER = "admin1"  # sees every record of the project
 SLOWDOWN = 4
 # A row of the task list (home lists tasks too, in a list of its own).
 TASK_ROW = "[data-testid=record-list][data-type=task] [data-testid=record-item]"
+# The task list's count, set once every task is read.
+TASKS_COUNTED = "[data-testid=task-count][data-count]"
+COMPLAINT_ROW = "a[data-testid=record-item][data-type=feedback]"
 LIMIT_S = 180  # a step slower than this is reported as "> 180 s"
 
 # The floor: the same pages fetched, parsed and written, one transaction per page.
@@ -96,8 +104,28 @@ SYNCED = """() => {
 }"""
 
 
-def seed(workdir: Path, size: int, label: str = "phone") -> Path:
-    """A SQLite database with the demo project and `size` more tasks; returns its path."""
+CATEGORIES = ("noise", "dust", "traffic", "access", "safety", "other")
+
+
+def complaints(workload: Workload, count: int) -> list[dict]:
+    """`count` new complaints logged on `workload`'s device, across the sections."""
+    mutations = []
+    for _ in range(count):
+        workload.mid += 1
+        mid = workload.mid
+        mutations.append({"mid": mid, "op": "put", "type": "feedback", "id": str(uuid.uuid4()),
+                          "hlc": workload.hlc(), "fields": {
+                              "project_id": workload.project,
+                              "section_id": workload.sections[mid % len(workload.sections)],
+                              "category": CATEGORIES[mid % len(CATEGORIES)], "channel": "phone",
+                              "description": f"Dust from the trench at No. {mid} blows into the shop",
+                              "location": f"Jiefang Road No. {mid % 400}"}})
+    return mutations
+
+
+def seed(workdir: Path, size: int, label: str = "phone", complaint_count: int = 0) -> Path:
+    """A SQLite database with the demo project, `size` more tasks and `complaint_count`
+    complaints; returns its path."""
     bench_db = BenchDb("sqlite", workdir, f"{label}-{size}")
     app = make_app(bench_db, workdir)
     ids = demo_ids()
@@ -109,6 +137,12 @@ def seed(workdir: Path, size: int, label: str = "phone") -> Path:
         device.push(workload.body(workload.batch(batch, creates_only=True)), batch)
         left -= batch
         turn += 1
+    device, workload = writers[WRITERS.index("admin1")]
+    left = complaint_count
+    while left > 0:
+        batch = min(200, left)
+        device.push(workload.body(complaints(workload, batch)), batch)
+        left -= batch
     dispose(app)
     return bench_db.path
 
@@ -145,8 +179,8 @@ def heap_mb(cdp) -> float:
     return cdp.send("Runtime.getHeapUsage")["usedSize"] / 1e6
 
 
-def measure(browser, url: str) -> dict:
-    """One phone, fresh profile: raw floor, first sync, task list, heap."""
+def measure(browser, url: str, with_complaints: bool = False) -> dict:
+    """One phone, fresh profile: raw floor, first sync, task list, heap (and the complaints)."""
     context = browser.new_context(base_url=url, **PHONE)
     page = context.new_page()
     page.set_default_timeout(LIMIT_S * 1000)
@@ -178,8 +212,16 @@ def measure(browser, url: str) -> dict:
         page.goto("/tasks")
         page.locator(TASK_ROW).first.wait_for()
         figures["tasks_s"] = time.perf_counter() - start
+        page.locator(TASKS_COUNTED).wait_for()
+        figures["tasks_whole_s"] = time.perf_counter() - start
         figures["tasks_elements"] = page.evaluate("document.getElementsByTagName('*').length")
         figures["heap_tasks_mb"] = heap_mb(cdp)
+
+        if with_complaints:
+            start = time.perf_counter()
+            page.goto("/feedback")
+            page.locator(COMPLAINT_ROW).first.wait_for()
+            figures["complaints_s"] = time.perf_counter() - start
     except Exception as error:  # noqa: BLE001 - a step past the limit is a figure, not a crash
         figures["error"] = f"{type(error).__name__}: {str(error).splitlines()[0]}"
     finally:
@@ -203,8 +245,8 @@ def median(runs: list[dict], key: str):
 
 def report(results: list[dict]) -> str:
     lines = ["| PWA | tasks | records pulled | raw IndexedDB | first sync | sync / raw | home drawn | "
-             "task list: tap | fresh load | elements | heap synced | heap with list | runs |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "task list: tap | fresh load | whole list | elements | heap synced | heap with list | complaints: fresh load | runs |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     fmt = lambda value, unit="s": "—" if value is None else f"{value:.2f} {unit}"  # noqa: E731
     for row in results:
         runs = row["runs"]
@@ -214,9 +256,9 @@ def report(results: list[dict]) -> str:
         errors = [run["error"] for run in runs if "error" in run]
         lines.append(
             f"| {row['pwa']} | {row['size']:,} | {median(runs, 'records') or 0:,.0f} | {fmt(raw)} | {fmt(sync)} | "
-            f"{ratio} | {fmt(median(runs, 'home_s'))} | {fmt(median(runs, 'tasks_tap_s'))} | {fmt(median(runs, 'tasks_s'))} | "
+            f"{ratio} | {fmt(median(runs, 'home_s'))} | {fmt(median(runs, 'tasks_tap_s'))} | {fmt(median(runs, 'tasks_s'))} | {fmt(median(runs, 'tasks_whole_s'))} | "
             f"{'—' if elements is None else f'{elements:,.0f}'} | {fmt(median(runs, 'heap_synced_mb'), 'MB')} | "
-            f"{fmt(median(runs, 'heap_tasks_mb'), 'MB')} | {len(runs)}{' (' + '; '.join(errors) + ')' if errors else ''} |")
+            f"{fmt(median(runs, 'heap_tasks_mb'), 'MB')} | {fmt(median(runs, 'complaints_s'))} | {len(runs)}{' (' + '; '.join(errors) + ')' if errors else ''} |")
     return "\n".join(lines)
 
 
@@ -226,6 +268,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--before", help="git revision whose PWA is measured beside this one")
     parser.add_argument("--before-sizes", default="10000")
+    parser.add_argument("--complaints", type=int, default=0, help="complaints seeded beside the tasks")
     parser.add_argument("--json")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
@@ -240,7 +283,7 @@ def main() -> None:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for size in (int(s) for s in args.sizes.split(",")):
-                db_path = seed(workdir, size)
+                db_path = seed(workdir, size, complaint_count=args.complaints)
                 wanted = [(name, pwa) for name, pwa in versions
                           if name == "this tree" or str(size) in args.before_sizes.split(",")]
                 servers = {name: Server(db_path, pwa, workdir) for name, pwa in wanted}
@@ -248,7 +291,7 @@ def main() -> None:
                 try:
                     for run in range(args.runs):
                         for name, _ in wanted:  # in turn, so both see the same machine
-                            figures = measure(browser, servers[name].url)
+                            figures = measure(browser, servers[name].url, bool(args.complaints))
                             print(f"{size} {name} run {run + 1}: {figures}", file=sys.stderr)
                             rows[name]["runs"].append(figures)
                 finally:
