@@ -204,6 +204,38 @@ def test_a_refusal_heard_while_the_sync_waits_for_another_tab_leaves_the_bar_say
     other.close()
 
 
+def test_a_logout_during_a_sync_ends_the_session_after_the_sync_has_stopped(phones, server_api):
+    """Logging out while a sync is under way: the session used to end on the server first,
+    and the sync's request still out then came back refused (401). The sync stops first; the
+    session ends after, and nothing is sent on it once it has."""
+    phone = phones("foreman1")
+    phone.login("foreman1")
+    token = phone.idb("meta", "token")
+    # The sync the app starts with is held on its inbox request, as on a slow network.
+    held = []
+    phone.page.route(re.compile(r"/api/sync/rejected$"),
+                     lambda route: route.continue_() if held else held.append(route))
+    phone.goto("/more")
+    deadline = time.monotonic() + 15
+    while not held and time.monotonic() < deadline:
+        phone.page.wait_for_timeout(50)
+    assert held, "the sync's inbox request was never sent"
+
+    phone.testid("logout").click()
+    phone.testid("logout").click()
+    phone.page.wait_for_timeout(300)  # the logout is under way while the request is out
+    held[0].continue_()
+    expect(phone.page).to_have_url(re.compile(r"/login"))
+    # The session is over on the server, and no request of the phone was refused.
+    server = server_api("foreman1")
+    deadline = time.monotonic() + 10
+    while server.request("GET", "/api/me", token=token)[0] != 401 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert server.request("GET", "/api/me", token=token)[0] == 401
+    assert phone.idb("meta", "token") is None
+    phone.assert_no_errors()
+
+
 def test_unsynced_changes_exported_from_one_phone_reach_the_server_once_from_another(
         phones, server_api, tmp_path):
     # The old phone is offline and stays so (broken radio): its queue leaves as a file, and so

@@ -33,6 +33,20 @@ export class ApiClient {
     this.getToken = getToken;
     this.onUnauthorized = onUnauthorized;
     this.serverTimeMs = null;
+    this.inFlight = new Set(); // requests sent and not yet answered
+  }
+
+  /** Resolves once every request sent so far has been answered or has failed. */
+  async settled() {
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Runs `send` (a fetch), counted in `inFlight` until it settles. */
+  track(send) {
+    const sent = send();
+    this.inFlight.add(sent);
+    sent.finally(() => this.inFlight.delete(sent)).catch(() => {});
+    return sent;
   }
 
   /**
@@ -46,13 +60,13 @@ export class ApiClient {
 
     let response;
     try {
-      response = await fetch(path, {
+      response = await this.track(() => fetch(path, {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
         cache: 'no-store',
         signal: AbortSignal.timeout?.(TIMEOUT_MS),
-      });
+      }));
     } catch (error) {
       throw new NetworkError(error);
     }
@@ -78,7 +92,7 @@ export class ApiClient {
     if (contentType) headers['Content-Type'] = contentType;
     let response;
     try {
-      response = await fetch(path, { method, headers, body, signal: AbortSignal.timeout?.(TIMEOUT_MS * 4) });
+      response = await this.track(() => fetch(path, { method, headers, body, signal: AbortSignal.timeout?.(TIMEOUT_MS * 4) }));
     } catch (error) {
       throw new NetworkError(error);
     }

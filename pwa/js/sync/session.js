@@ -74,10 +74,15 @@ export class Session {
     await setMeta('user', user);
   }
 
-  /** Ends the session on the server when reachable, and forgets the token here (the outbox stays). */
+  /**
+   * Forgets the token here, then ends the session on the server when reachable (the outbox
+   * stays). The caller first stops what else could still be sending on the token.
+   */
   async logout(api) {
-    await api.post('/api/auth/logout').catch(() => {});
+    const { token } = this;
     await this.forgetToken();
+    await api.settled();
+    if (token) await api.request('POST', '/api/auth/logout', { auth: false, token }).catch(() => {});
   }
 
   /** Drops the token but remembers the user, so their queue can be pushed after the next login. */

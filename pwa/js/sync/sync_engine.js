@@ -45,6 +45,7 @@ export class SyncEngine extends EventTarget {
     this.timer = null; // the next scheduled cycle
     this.running = null; // promise of the cycle under way
     this.runAgain = false; // a cycle was asked for while one was running
+    this.paused = false; // logging out: no request is sent until the next login
   }
 
   /** Reads the stored status (pending changes and photos, last sync), so the first screen already shows it true. */
@@ -78,8 +79,21 @@ export class SyncEngine extends EventTarget {
     return this.run();
   }
 
+  /**
+   * Logging out: no new cycle starts, the one under way stops at its next step or page, and
+   * this resolves once it has. The session can then end on the server with nothing still sent
+   * on its token.
+   */
+  async pause() {
+    this.paused = true;
+    this.runAgain = false;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
   /** Called after a successful login: the same queue goes out unchanged. */
   resumeAfterLogin() {
+    this.paused = false;
     this.update({ loginRequired: false, error: null });
     return this.syncNow();
   }
@@ -91,6 +105,7 @@ export class SyncEngine extends EventTarget {
    */
   requireLogin() {
     clearTimeout(this.timer);
+    if (this.paused) return; // a logout, not a refused session
     const first = !this.status.loginRequired;
     this.update({ loginRequired: true, phase: 'idle', error: { code: 'unauthorized' } });
     if (first) this.dispatchEvent(new Event(LOGIN_REQUIRED_EVENT));
@@ -114,7 +129,7 @@ export class SyncEngine extends EventTarget {
 
   async cycle() {
     clearTimeout(this.timer);
-    if (this.status.loginRequired || !this.session.isLoggedIn) return;
+    if (this.paused || this.status.loginRequired || !this.session.isLoggedIn) return;
     if (!navigator.onLine) {
       this.update({ online: false });
       return; // the `online` event starts the next cycle
@@ -123,16 +138,22 @@ export class SyncEngine extends EventTarget {
       const { pushOutbox, pullChanges, syncInbox, uploadPendingBlobs } = await loadSyncSteps();
       // One tab at a time talks to the server; the others wait and then find little to do.
       const refused = await withSyncLock(async () => {
-        if (this.status.loginRequired) return true; // refused while this cycle waited for the lock
+        if (this.status.loginRequired || this.paused) return true; // refused or logged out while this cycle waited for the lock
         // Read each time: a new user's login gives the device a new client id.
         const clientId = await getMeta('client_id');
         this.update({ phase: 'pushing' });
         // Photos go up before the records that name them, so others see them at once; a
         // server fault on a photo waits for the end of the cycle and never holds back the push.
         const uploadError = await this.uploadPhotos(uploadPendingBlobs);
+        this.stopIfPaused();
         await pushOutbox(this.api, clientId);
+        this.stopIfPaused();
         this.update({ phase: 'pulling', received: 0, pages: 0 });
-        await pullChanges(this.api, clientId, (progress) => this.update(progress));
+        await pullChanges(this.api, clientId, (progress) => {
+          this.stopIfPaused();
+          this.update(progress);
+        });
+        this.stopIfPaused();
         await syncInbox(this.api);
         // Photos taken while this cycle ran.
         const lateUploadError = await this.uploadPhotos(uploadPendingBlobs);
@@ -150,6 +171,10 @@ export class SyncEngine extends EventTarget {
       this.update({ phase: 'idle', online: navigator.onLine, error: null, lastSyncAt, queued, pending: changes, photos });
       this.schedule(INTERVAL_MS);
     } catch (error) {
+      if (error instanceof Paused) {
+        this.update({ phase: 'idle' });
+        return;
+      }
       if (error instanceof ApiError && error.status === 401) {
         this.requireLogin();
         return;
@@ -159,6 +184,11 @@ export class SyncEngine extends EventTarget {
       this.update({ phase: 'idle', error: describeError(error), queued, pending: changes, photos: await countPendingBlobs() });
       this.schedule(backoffDelay(this.failures));
     }
+  }
+
+  /** Ends the cycle under way between two steps (or pages) once a logout has paused the engine. */
+  stopIfPaused() {
+    if (this.paused) throw new Paused();
   }
 
   /**
@@ -211,6 +241,9 @@ export class SyncEngine extends EventTarget {
     this.dispatchEvent(new CustomEvent(STATUS_EVENT, { detail: this.status }));
   }
 }
+
+/** A cycle stopped by `pause()`: not a failure, nothing to back off from. */
+class Paused extends Error {}
 
 /** Error summary for the status bar: `code` picks the localized text. */
 function describeError(error) {

@@ -73,6 +73,8 @@ export class MoreScreen extends Screen {
   }
 
   async logout() {
+    // The sync under way stops first: nothing reaches the server on a session it has ended.
+    await this.app.engine.pause();
     await this.app.session.logout(this.app.api);
     this.app.router.navigate('/login', { replace: true });
   }
