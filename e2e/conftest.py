@@ -220,6 +220,7 @@ import re  # noqa: E402
 import uuid  # noqa: E402
 from functools import lru_cache  # noqa: E402
 
+from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
@@ -232,6 +233,19 @@ EXPECTED_ERROR_RESPONSES = (
     (401, "", re.compile(r"/api/")),
     (404, "DELETE", re.compile(r"/api/sync/(rejected|conflicts)/\d+$")),
 )
+
+
+
+def scroll_into_view(locator, attempts: int = 5) -> None:
+    """Scrolls `locator` into view. A redraw may replace the element between Playwright finding
+    it and scrolling to it ("not attached to the DOM"); the locator then finds the new one."""
+    for attempt in range(attempts):
+        try:
+            locator.scroll_into_view_if_needed()
+            return
+        except PlaywrightError as error:
+            if "not attached" not in str(error) or attempt == attempts - 1:
+                raise
 
 
 class ServerApi:

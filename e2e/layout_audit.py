@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from conftest import scroll_into_view
+
 MIN_TARGET_PX = 44  # the smallest control a gloved thumb hits reliably
 NARROW = {"width": 360, "height": 800}  # the narrowest phones in use on site
 
@@ -198,7 +200,7 @@ class Tour:
             for viewport, suffix in ((NARROW, "-360"), (phone, "")):
                 page.set_viewport_size(viewport)
                 if scroll_to is not None:
-                    scroll_to.scroll_into_view_if_needed()
+                    scroll_into_view(scroll_to)
                 shot = self.screenshot(page, f"{self.prefix}{name}-{self.tag}{suffix}")
                 if full_page:
                     page.screenshot(path=str(shot.with_name(f"{shot.stem}-full.png")), full_page=True)

@@ -12,6 +12,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
+from conftest import scroll_into_view
 from layout_audit import Tour, assert_no_problems, dismiss_storage_warning
 from server.approvals.table import approval_id
 from server.demo import demo_id
@@ -264,7 +265,7 @@ def test_two_fingers_pinch_the_drawing_larger_and_the_pins_stay_on_their_point(p
     page.goto(f"/r/document_version/{demo_id('d-plan-B')}")
     expect(foreman.testid("drawing-page")).to_have_attribute("data-loaded", "true", timeout=30_000)
     expect(foreman.testid("pin-marker").first).to_be_visible()
-    foreman.testid("drawing-viewport").scroll_into_view_if_needed()
+    scroll_into_view(foreman.testid("drawing-viewport"))
     before_width = foreman.testid("drawing-image").bounding_box()["width"]
     pin_before = _on_image(foreman, _pin_tip(foreman))
     box = foreman.testid("drawing-viewport").bounding_box()

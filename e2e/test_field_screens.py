@@ -16,6 +16,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
+from conftest import scroll_into_view
 from layout_audit import Tour, assert_no_problems, dismiss_storage_warning
 
 PASSWORD = "demo-pass-1"
@@ -353,9 +354,9 @@ def test_safety_check_with_a_failed_item_raises_a_corrective_action(
     grade = page.get_by_test_id("risk-grade")
     expect(grade).to_have_attribute("data-level", "significant")  # 3 × 4 = 12: 较大风险
     expect(grade).to_contain_text(text["significant"])
-    page.get_by_test_id("check-risk").scroll_into_view_if_needed()
+    scroll_into_view(page.get_by_test_id("check-risk"))
     screenshot(page, f"safety-check-risk-grid-{text['tag']}")
-    page.get_by_test_id("check-item-EX02-fail").scroll_into_view_if_needed()
+    scroll_into_view(page.get_by_test_id("check-item-EX02-fail"))
     page.evaluate("window.scrollBy(0, 120)")  # the failed item's note and photo below its buttons
     screenshot(page, f"safety-check-item-form-{text['tag']}")
     page.get_by_test_id("check-save").click()

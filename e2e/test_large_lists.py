@@ -12,6 +12,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
+from conftest import scroll_into_view
 
 PAGE_ROWS = 40  # pwa/js/ui/components/paged_list.js
 TASKS = 3000
@@ -166,10 +167,10 @@ def test_a_large_project_draws_a_page_of_rows_and_filters_and_counts_all_of_them
     # The next page comes with a tap on "more" (or by scrolling near it), a page at a time.
     page.get_by_test_id("list-more").click()
     expect(page.get_by_test_id("record-item")).to_have_count(2 * PAGE_ROWS)
-    page.get_by_test_id("list-more").scroll_into_view_if_needed()
+    scroll_into_view(page.get_by_test_id("list-more"))
     expect(page.get_by_test_id("record-item")).to_have_count(3 * PAGE_ROWS, timeout=30_000)
     page.set_viewport_size({"width": 360, "height": 740})
-    page.get_by_test_id("list-more").scroll_into_view_if_needed()
+    scroll_into_view(page.get_by_test_id("list-more"))
     screenshot(page, f"large-tasks-more-{locale}-360")
 
     for path, total in (("/records/action", None), ("/feedback?show=all", None), ("/checks?show=all", None)):

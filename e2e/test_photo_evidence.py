@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
+from conftest import scroll_into_view
 from test_work_steps import SITE, TIMEOUT, jpeg
 
 
@@ -77,7 +78,7 @@ def test_a_photo_taken_for_any_record_keeps_its_time_and_place_and_a_marked_up_c
     expect(facts.nth(1)).to_contain_text(phone.text("trace.photoMarked").split("{")[0].strip())
     # The marked-up copy is known as one on the record's page too: photos 1 and 3 may be marked up.
     expect(phone.testid("record-photo-markup-open")).to_have_count(2)
-    phone.testid("photo-facts").scroll_into_view_if_needed()
+    scroll_into_view(phone.testid("photo-facts"))
     screenshot(page, f"photo-facts-task-{locale}")
 
     # Online: the server holds a record of time and place for each photo, and the copy names its original.

@@ -22,6 +22,7 @@ from marshmallow import validate
 from PIL import Image
 from playwright.sync_api import expect
 
+from conftest import scroll_into_view
 from server.records.briefing import BriefingFields
 from server.records.feedback import FeedbackFields
 from server.records.section import SectionFields
@@ -265,7 +266,7 @@ def test_a_records_photos_have_one_heading(phones, server_api, locale, screensho
     expect(phone.page.get_by_role("heading", name=photos, exact=True)).to_have_count(1)
     expect(phone.testid("record-detail").locator("dt", has_text=photos)).to_have_count(0)
     expect(phone.testid("record-field-photos")).to_have_count(0)
-    phone.testid("record-photo-list").scroll_into_view_if_needed()
+    scroll_into_view(phone.testid("record-photo-list"))
     screenshot(phone.page, f"details-record-photos-{'zh' if locale == 'zh-CN' else 'en'}")
     phone.assert_no_errors()
 
@@ -282,7 +283,7 @@ def test_more_says_everything_is_synced_and_offers_export_only_when_something_wa
     expect(phone.testid("export-unsynced")).to_be_hidden()
     expect(phone.testid("import-unsynced")).to_be_attached()  # a new phone imports with nothing of its own
     tag = "zh" if locale == "zh-CN" else "en"
-    status.scroll_into_view_if_needed()
+    scroll_into_view(status)
     screenshot(phone.page, f"details-more-synced-{tag}")
 
     phone.go_offline()
@@ -291,7 +292,7 @@ def test_more_says_everything_is_synced_and_offers_export_only_when_something_wa
     gap = "" if locale == "zh-CN" else " "  # no space after a Chinese full stop
     expect(status).to_have_text(f"{ui(locale, 'transfer.pendingChanges', count=1)}{gap}{ui(locale, 'transfer.advice')}")
     expect(phone.testid("export-unsynced")).to_be_visible()
-    status.scroll_into_view_if_needed()
+    scroll_into_view(status)
     screenshot(phone.page, f"details-more-pending-{tag}")
 
     # Synced while the screen is open: it says so at once.

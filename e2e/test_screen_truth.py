@@ -10,7 +10,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from conftest import ui_text
+from conftest import scroll_into_view, ui_text
 from test_drafts import _wait_for_draft
 
 KEY_TASKS = "1. 沟槽开挖 B01\n2. 管道铺设 B01\n3. 回填压实"
@@ -55,7 +55,7 @@ def test_todays_briefing_on_the_home_card_keeps_its_lines(phones, server_api, sc
         # innerText follows the CSS: collapsed, the three tasks run on after the date on one line.
         lines, tasks = shown.splitlines(), KEY_TASKS.splitlines()
         assert len(lines) == 3 and lines[0].endswith(f" · {tasks[0]}") and lines[1:] == tasks[1:], shown
-        title.scroll_into_view_if_needed()
+        scroll_into_view(title)
         screenshot(phone.page, "truth-briefing-home-card-zh-CN")
         phone.assert_no_errors()
     finally:

@@ -28,6 +28,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
+from conftest import scroll_into_view
 from layout_audit import NARROW, Tour, assert_no_problems, dismiss_storage_warning
 
 I18N = Path(__file__).resolve().parent.parent / "pwa" / "i18n"
@@ -381,7 +382,7 @@ def test_needs_attention_shows_item_notes_as_lines_and_photos_as_counts(locale, 
     expect(item.get_by_test_id("attention-field-results").locator("li[data-key=EX03]")).to_contain_text(ui(locale, "result.pass"))
     shown = fields.inner_text()
     assert not SHA256.search(shown) and "{" not in shown and "[" not in shown, shown
-    fields.scroll_into_view_if_needed()
+    scroll_into_view(fields)
     tour.visit("attention", scroll_to=item.get_by_test_id("attention-field-item_notes"))
 
     # The editor: a note box per item, photos counted and sent again as they were.

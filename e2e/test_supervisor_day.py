@@ -15,6 +15,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
+from conftest import scroll_into_view
 from layout_audit import Tour, assert_no_problems, dismiss_storage_warning
 from server.approvals.table import approval_id as derived_approval_id
 
@@ -123,7 +124,7 @@ def test_a_supervisor_offline_sends_work_back_with_a_reason_and_a_photo_and_the_
     expect(item.get_by_test_id("sent-back-reason")).to_have_text("质量不合格，需返工；沟槽底部仍有积水")
     expect(item.get_by_test_id("sent-back-photos").locator("img")).to_have_count(1, timeout=20_000)
     expect(item.get_by_test_id("sent-back-fix")).to_have_attribute("href", f"/r/task/{task_id}")
-    item.scroll_into_view_if_needed()
+    scroll_into_view(item)
     screenshot(foreman.page, "my-day-sent-back-zh-CN")
     supervisor.assert_no_errors()
     foreman.assert_no_errors()
@@ -205,7 +206,7 @@ def test_a_rectification_shows_the_failed_items_photo_beside_the_after_photo(pho
     expect(card.get_by_test_id("fact-risk")).to_have_attribute("data-level", "significant")
     expect(card.get_by_test_id("evidence-before-side").locator("img")).to_have_count(1, timeout=20_000)
     expect(card.get_by_test_id("evidence-after-side").locator("img")).to_have_count(1, timeout=20_000)
-    card.scroll_into_view_if_needed()
+    scroll_into_view(card)
     screenshot(supervisor.page, "approvals-rectification-zh-CN")
     supervisor.assert_no_errors()
 

@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from conftest import SCREENSHOTS
+from conftest import SCREENSHOTS, scroll_into_view
 from layout_audit import Tour, assert_no_problems, dismiss_storage_warning
 
 SITE = {"latitude": 31.2304, "longitude": 121.4737, "accuracy": 15}
@@ -211,7 +211,7 @@ def test_work_step_screens_read_well_on_a_phone(phones, server_api, screenshot, 
     tour.visit("step", f"/r/work_step/{ids['沟槽开挖']}", ready="trace-entry", full_page=True)
     tour.visit("inspection", f"/r/work_step/{ids['管道安装']}/inspect?level=mutual", ready="inspection-form")
     phone.testid("inspection-checklist").select_option("compaction")
-    phone.testid("measure-CP02").scroll_into_view_if_needed()
+    scroll_into_view(phone.testid("measure-CP02"))
     tour.visit("inspection-items", full_page=True)
     phone.testid("inspection-photo").set_input_files(jpeg((150, 140, 120)))
     expect(phone.testid("inspection-photo-markup-open")).to_be_visible(timeout=TIMEOUT)
