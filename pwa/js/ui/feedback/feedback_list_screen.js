@@ -3,6 +3,7 @@ import { loadViewList } from '../../sync/local_view.js';
 import { may } from '../../sync/permissions.js';
 import { DueChip, dueState } from '../components/countdown.js';
 import { h, summaryParts } from '../dom.js';
+import { earlyViews, keepFirstRows } from '../components/early_rows.js';
 import { FilterChips } from '../components/filter_chips.js';
 import { t } from '../i18n.js';
 import { loadNameDirectory } from '../components/name_directory.js';
@@ -31,8 +32,27 @@ export class FeedbackListScreen extends Screen {
     this.onDestroy(() => this.rows.destroy());
   }
 
+  /**
+   * On a fresh start, the rows this filter showed first last time are drawn at once (as loading,
+   * counting nothing); then the whole list, which is remembered for the next start.
+   */
   async render() {
+    if (!this.drawnWhole) {
+      const early = await earlyViews('feedback', this.address());
+      if (early && !this.drawnWhole) this.draw(early, await loadNameDirectory(this.app, { wait: false }), { partial: true });
+    }
     const [items, nameOf] = await Promise.all([loadViewList('feedback'), loadNameDirectory(this.app)]);
+    this.draw(items, nameOf, { partial: false });
+    this.drawnWhole = true;
+  }
+
+  /** The address of this filter: the key of the rows it shows first. */
+  address() {
+    return this.filter === 'open' ? '/feedback' : `/feedback?show=${this.filter}`;
+  }
+
+  /** Draws `items` filtered and sorted; `partial`: only the early rows, while the whole list loads. */
+  draw(items, nameOf, { partial }) {
     const keep = {
       open: (item) => status(item) !== 'closed',
       overdue,
@@ -42,19 +62,22 @@ export class FeedbackListScreen extends Screen {
     const shown = items.filter(keep).sort((a, b) => Number(FINISHED.includes(status(a))) - Number(FINISHED.includes(status(b)))
       || collate(String(a.fields.response_due ?? '~'), String(b.fields.response_due ?? '~')));
     this.nameOf = nameOf;
-    this.rows.show(shown, { fromTop: this.shownFilter !== this.filter });
+    this.rows.show(shown, { fromTop: this.shownFilter !== this.filter, partial });
     this.shownFilter = this.filter;
+    if (!partial) keepFirstRows(this.address(), shown);
     this.show(
       h('header', { class: 'screen-header' }, h('h1', { tabindex: '-1' }, t('types.feedback'))),
       may(this.app.session.roles, 'feedback', 'create')
         ? h('a', { class: 'button button-primary button-block button-big', href: '/feedback/new', testid: 'new-feedback' }, t('feedback.new')) : null,
       FilterChips({
         label: t('field.status'), testid: 'feedback-filter', value: this.filter,
-        options: [['open', t('feedback.notClosed')], ['overdue', t('feedback.overdue', { count: items.filter(overdue).length })],
+        options: [['open', t('feedback.notClosed')],
+          // Counted once the whole list is read: "…" meanwhile, taking about the count's room.
+          ['overdue', t('feedback.overdue', { count: partial ? '…' : items.filter(overdue).length })],
           ['closed', stateLabel('closed')], ['all', t('filter.all')]],
         onPick: (value) => {
           this.filter = value;
-          history.replaceState(null, '', value === 'open' ? '/feedback' : `/feedback?show=${value}`);
+          history.replaceState(null, '', this.address());
           this.render();
         },
       }),

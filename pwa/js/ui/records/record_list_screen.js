@@ -3,13 +3,13 @@
  * fresh start the rows it showed first last time are drawn at once, under "loading", and the
  * exact list replaces them as soon as the whole type is read.
  */
-import { readFirstPage, rememberFirstPage } from '../../db/first_pages.js';
-import { derivedFrom, isViewListHeld, loadViewList, loadViewsOf } from '../../sync/local_view.js';
+import { derivedFrom, loadViewList } from '../../sync/local_view.js';
 import { RECORD_TYPES } from '../../sync/record_types.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
+import { earlyViews, keepFirstRows } from '../components/early_rows.js';
 import { loadNameDirectory } from '../components/name_directory.js';
-import { PAGE_ROWS, PagedList } from '../components/paged_list.js';
+import { PagedList } from '../components/paged_list.js';
 import { RecordListItem } from '../components/record_list_item.js';
 import { recordTitle, typeLabel } from '../components/record_text.js';
 import { Screen } from '../screen.js';
@@ -34,7 +34,7 @@ export class RecordListScreen extends Screen {
       return;
     }
     if (!this.list) this.buildFrame(type);
-    if (!this.views && !isViewListHeld(type)) await this.showFirstRows(type);
+    if (!this.views) await this.showFirstRows(type);
     const [views, nameOf] = await Promise.all([loadViewList(type), loadNameDirectory(this.app)]);
     this.views = sortedViews(views, type);
     this.nameOf = nameOf;
@@ -47,10 +47,10 @@ export class RecordListScreen extends Screen {
    * those records are now (local changes included), filtered and sorted as the list is.
    */
   async showFirstRows(type) {
-    const ids = await readFirstPage(this.address());
-    if (!ids?.length) return;
-    const [views, nameOf] = await Promise.all([loadViewsOf(type, ids), loadNameDirectory(this.app, { wait: false })]);
-    if (this.views || views.length === 0) return;
+    const views = await earlyViews(type, this.address());
+    if (!views) return;
+    const nameOf = await loadNameDirectory(this.app, { wait: false });
+    if (this.views) return;
     this.views = sortedViews(views, type);
     this.nameOf = nameOf;
     this.partial = true;
@@ -68,7 +68,7 @@ export class RecordListScreen extends Screen {
    */
   showRows(shown, { fromTop, searched }) {
     this.rows.show(shown, { fromTop, partial: this.partial });
-    if (!this.partial && !searched) rememberFirstPage(this.address(), shown.slice(0, PAGE_ROWS).map((view) => view.id));
+    if (!this.partial && !searched) keepFirstRows(this.address(), shown);
   }
 
   /** The list's rows, drawn a page at a time (`PagedList`); `drawRow(view)` draws one. */

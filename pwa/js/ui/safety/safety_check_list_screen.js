@@ -3,6 +3,7 @@ import { loadViewList } from '../../sync/local_view.js';
 import { may } from '../../sync/permissions.js';
 import { loadChecklists, templateName, templateOf } from './checklist_text.js';
 import { h, summaryParts } from '../dom.js';
+import { earlyViews, keepFirstRows } from '../components/early_rows.js';
 import { FilterChips } from '../components/filter_chips.js';
 import { formatDate, t } from '../i18n.js';
 import { loadNameDirectory } from '../components/name_directory.js';
@@ -27,32 +28,56 @@ export class SafetyCheckListScreen extends Screen {
     this.onDestroy(() => this.rows.destroy());
   }
 
+  /**
+   * On a fresh start, the rows this filter showed first last time are drawn at once (as loading,
+   * counting nothing); then the whole list, which is remembered for the next start.
+   */
   async render() {
     const projectId = this.app.session.memberships[0]?.project_id;
-    const [checks, actions, templates, nameOf] = await Promise.all([
-      loadViewList('safety_check'), loadViewList('action'), projectId ? loadChecklists(projectId, { all: true }) : [], loadNameDirectory(this.app),
-    ]);
+    const templates = projectId ? loadChecklists(projectId, { all: true }) : [];
+    if (!this.drawnWhole) {
+      const early = await earlyViews('safety_check', this.address());
+      if (early && !this.drawnWhole) {
+        this.draw(early, null, await templates, await loadNameDirectory(this.app, { wait: false }), { partial: true });
+      }
+    }
+    const [checks, actions, nameOf] = await Promise.all([loadViewList('safety_check'), loadViewList('action'), loadNameDirectory(this.app)]);
+    this.draw(checks, actions, await templates, nameOf, { partial: false });
+    this.drawnWhole = true;
+  }
+
+  /** The address of this filter: the key of the rows it shows first. */
+  address() {
+    return this.filter === 'open' ? '/checks' : `/checks?show=${this.filter}`;
+  }
+
+  /**
+   * Draws `checks` filtered, newest first; `partial`: only the early rows, while the whole list
+   * loads (`actions` null: the open actions are counted once they are read).
+   */
+  draw(checks, actions, templates, nameOf, { partial }) {
     const isClosed = (check) => check.fields.status === 'closed';
     const shown = checks
       .filter((check) => this.filter === 'all' || (this.filter === 'closed' ? isClosed(check) : !isClosed(check)))
       .sort((a, b) => collate(String(b.fields.date ?? ''), String(a.fields.date ?? '')));
-    const openActions = actions.filter(isOpenAction);
     this.templates = templates;
     this.nameOf = nameOf;
-    this.rows.show(shown, { fromTop: this.shownFilter !== this.filter });
+    this.rows.show(shown, { fromTop: this.shownFilter !== this.filter, partial });
     this.shownFilter = this.filter;
+    if (!partial) keepFirstRows(this.address(), shown);
     const roles = this.app.session.roles;
     this.show(
       h('header', { class: 'screen-header' }, h('h1', { tabindex: '-1' }, t('checks.title'))),
       may(roles, 'safety_check', 'create') ? h('a', { class: 'button button-primary button-block', href: '/checks/new', testid: 'new-check' }, t('checks.new')) : null,
-      h('a', { class: 'button button-block', href: '/records/action', testid: 'open-actions' }, t('checks.openActions', { count: openActions.length })),
+      h('a', { class: 'button button-block', href: '/records/action', testid: 'open-actions' },
+        actions ? t('checks.openActions', { count: actions.filter(isOpenAction).length }) : t('checks.actions')),
       may(roles, 'checklist', 'create') ? h('a', { class: 'button button-block', href: '/checklists', testid: 'checklists' }, t('checklists.title')) : null,
       FilterChips({
         label: t('field.status'), testid: 'check-filter', value: this.filter,
         options: [['open', t('checks.notClosed')], ['closed', stateLabel('closed')], ['all', t('filter.all')]],
         onPick: (value) => {
           this.filter = value;
-          history.replaceState(null, '', value === 'open' ? '/checks' : `/checks?show=${value}`);
+          history.replaceState(null, '', this.address());
           this.render();
         },
       }),
