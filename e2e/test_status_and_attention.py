@@ -200,6 +200,40 @@ def test_the_storage_warning_is_in_place_before_the_first_screen_so_nothing_move
     phone.assert_no_errors()
 
 
+# Every label the status bar's progress showed, in order (a cycle can be over within a frame).
+PROGRESS_LABELS = """(() => {
+  window.progressLabels = [];
+  new MutationObserver(() => {
+    const label = document.querySelector('[data-testid=sync-progress] .sync-progress-label')?.textContent;
+    if (label && label !== window.progressLabels.at(-1)) window.progressLabels.push(label);
+  }).observe(document, { childList: true, subtree: true, characterData: true });
+})()"""
+
+
+def test_a_sync_with_nothing_to_send_never_says_it_is_sending_changes(phones, server_api):
+    """Every cycle began in the "sending" phase, so one with nothing queued read "正在上传更改…"
+    beside "已全部同步". It says it is checking for changes; a change queued is still "sending"."""
+    phone = phones("foreman1")
+    phone.login("foreman1")
+    page = phone.page
+    page.add_init_script(PROGRESS_LABELS)
+    since = phone.now()
+    page.reload()  # the start's cycle, with nothing queued
+    phone.wait_synced(since)
+    labels = page.evaluate("window.progressLabels")
+    assert phone.text("status.checking") in labels, labels
+    assert phone.text("status.pushing") not in labels, labels
+    expect(phone.testid("pending-count")).to_have_text(phone.text("status.pending.zero"))
+
+    # A change queued: that cycle says it is sending.
+    page.evaluate("window.progressLabels = []")
+    since = phone.now()
+    phone.create_task("状态栏 上传中 文案")
+    phone.wait_synced(since)
+    assert phone.text("status.pushing") in page.evaluate("window.progressLabels")
+    phone.assert_no_errors()
+
+
 # What the status bar shows of an error and of what waits, measured in one read in the page.
 STATUS_LAYOUT = """() => {
   const lines = (el) => {

@@ -65,7 +65,7 @@ export class StatusBar {
     const details = [connection];
     // Offline, an error the app retries says nothing the offline dot does not; one asking for action stays.
     const shownError = error && !(RETRIED.has(error.code) && !online) ? error : null;
-    if (busy) details.push(this.progress(this.engine.status));
+    if (busy) details.push(this.progress({ ...this.engine.status, queued }));
     else if (shownError) {
       details.push(h('span', { class: 'sync-error', testid: 'sync-error', role: 'alert', dataset: { code: shownError.code } },
         t(`sync.error.${shownError.code}`, { status: shownError.status ?? '' })));
@@ -80,9 +80,12 @@ export class StatusBar {
     );
   }
 
-  /** What the cycle is doing: photos uploaded of how many (by bytes on the bar), sending, or receiving (total unknown). */
-  progress({ phase, received, pages, uploaded, uploads, sentBytes, totalBytes }) {
-    let label = t('status.pushing');
+  /**
+   * What the cycle is doing: photos uploaded of how many (by bytes on the bar), sending, or
+   * receiving (total unknown). A cycle with nothing to send says it is checking, never "sending".
+   */
+  progress({ phase, queued, received, pages, uploaded, uploads, sentBytes, totalBytes }) {
+    let label = queued > 0 ? t('status.pushing') : t('status.checking');
     let bar = h('progress', {});
     const dataset = { phase };
     if (phase === 'uploading') {
