@@ -183,6 +183,17 @@ def heap_mb(cdp) -> float:
     return cdp.send("Runtime.getHeapUsage")["usedSize"] / 1e6
 
 
+def fresh_load(page, path: str, row: str, counted: str) -> tuple[float, float]:
+    """Seconds from loading `path` afresh until its first `row` shows, and until `counted` (the
+    whole list read)."""
+    start = time.perf_counter()
+    page.goto(path)
+    page.locator(row).first.wait_for()
+    first = time.perf_counter() - start
+    page.locator(counted).wait_for()
+    return first, time.perf_counter() - start
+
+
 def measure(browser, url: str, with_complaints: bool = False) -> dict:
     """One phone, fresh profile: raw floor, first sync, task list, heap (and the complaints)."""
     context = browser.new_context(base_url=url, **PHONE)
@@ -212,12 +223,7 @@ def measure(browser, url: str, with_complaints: bool = False) -> dict:
         page.locator(TASK_ROW).first.wait_for()
         figures["tasks_tap_s"] = time.perf_counter() - start
 
-        start = time.perf_counter()
-        page.goto("/tasks")
-        page.locator(TASK_ROW).first.wait_for()
-        figures["tasks_s"] = time.perf_counter() - start
-        page.locator(TASKS_COUNTED).wait_for()
-        figures["tasks_whole_s"] = time.perf_counter() - start
+        figures["tasks_s"], figures["tasks_whole_s"] = fresh_load(page, "/tasks", TASK_ROW, TASKS_COUNTED)
         figures["tasks_elements"] = page.evaluate("document.getElementsByTagName('*').length")
         figures["heap_tasks_mb"] = heap_mb(cdp)
 
@@ -230,12 +236,8 @@ def measure(browser, url: str, with_complaints: bool = False) -> dict:
             page.locator(COMPLAINTS_COUNTED).wait_for()
             page.wait_for_timeout(500)  # the list's first rows are written after the draw
             # Afresh, as when the app is opened again: the rows shown first last time come early.
-            start = time.perf_counter()
-            page.goto("/feedback")
-            page.locator(COMPLAINT_ROW).first.wait_for()
-            figures["complaints_s"] = time.perf_counter() - start
-            page.locator(COMPLAINTS_COUNTED).wait_for()
-            figures["complaints_whole_s"] = time.perf_counter() - start
+            figures["complaints_s"], figures["complaints_whole_s"] = fresh_load(
+                page, "/feedback", COMPLAINT_ROW, COMPLAINTS_COUNTED)
     except Exception as error:  # noqa: BLE001 - a step past the limit is a figure, not a crash
         figures["error"] = f"{type(error).__name__}: {str(error).splitlines()[0]}"
     finally:
