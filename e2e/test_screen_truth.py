@@ -233,6 +233,22 @@ def test_the_task_state_row_shows_that_more_states_are_out_of_sight(phones, loca
     expect(row).to_have_attribute("data-more-start", "false")
     # The faded edge is drawn: a mask over the row's right end.
     assert "gradient" in row.evaluate("el => getComputedStyle(el).maskImage")
+    # A redraw (a sync's, or here a search typed) builds the row anew: it fades as the old one
+    # did from the moment it is in the page, not a frame later.
+    phone.page.evaluate("""() => {
+        const old = document.querySelector('[data-testid=task-filter-state]');
+        const seen = new MutationObserver(() => {
+          const row = document.querySelector('[data-testid=task-filter-state]');
+          if (!row || row === old) return;
+          seen.disconnect();
+          window.__newRowEdge = row.dataset.moreEnd ?? 'unset';
+        });
+        seen.observe(document.body, { childList: true, subtree: true });
+    }""")
+    phone.testid("record-filter").fill("—")
+    phone.page.wait_for_function("() => window.__newRowEdge !== undefined")
+    assert phone.page.evaluate("window.__newRowEdge") == "true"
+    phone.testid("record-filter").fill("")
     screenshot(phone.page, f"truth-task-states-360-{locale}")
     row.evaluate("el => el.scrollTo({left: el.scrollWidth})")
     expect(row).to_have_attribute("data-more-end", "false")

@@ -126,7 +126,8 @@ export class TaskListScreen extends RecordListScreen {
     };
     const { assignee, section } = this.filters;
     const moreInUse = Number(section !== 'all') + Number(!['all', 'me'].includes(assignee));
-    const scrolled = this.chips.querySelector('.filter-row-scroll')?.scrollLeft;
+    const previous = this.chips.querySelector('.filter-row-scroll');
+    const scrolled = previous?.scrollLeft;
     const focused = this.chips.contains(document.activeElement) ? document.activeElement.dataset.testid : null;
     this.moreOpen ??= false;
     const panel = h('div', { class: 'stack more-filters', id: 'task-filters-panel', hidden: !this.moreOpen },
@@ -151,6 +152,10 @@ export class TaskListScreen extends RecordListScreen {
       label: t('field.status'), testid: 'task-filter-state', value: this.filters.state, onPick: pick('state'),
       options: this.stateOptions(), scroll: true,
     });
+    // Until the new row is measured, its edges fade as the old one's did: a redraw never flickers them.
+    for (const edge of ['moreStart', 'moreEnd']) {
+      if (previous?.dataset[edge]) stateRow.dataset[edge] = previous.dataset[edge];
+    }
     this.chips.replaceChildren(
       stateRow,
       h('div', { class: 'filter-bar' },
