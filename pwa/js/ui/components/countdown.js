@@ -26,6 +26,11 @@ export function formatDeadline(iso, now = Date.now()) {
   }).format(date);
 }
 
+/** Whether an ISO deadline has passed (false without one): for filtering and counting many, without the words. */
+export function isPastDue(iso, now = Date.now()) {
+  return Date.parse(iso ?? '') < now;
+}
+
 /** `{overdue, text}` for an ISO deadline, or null without one. */
 export function dueState(iso, now = Date.now()) {
   const due = Date.parse(iso ?? '');

@@ -1,7 +1,7 @@
 /** Resident feedback by response deadline, each counting down (red once overdue). */
-import { loadViewList } from '../../sync/local_view.js';
+import { derivedFrom, loadViewList } from '../../sync/local_view.js';
 import { may } from '../../sync/permissions.js';
-import { DueChip, dueState } from '../components/countdown.js';
+import { DueChip, isPastDue } from '../components/countdown.js';
 import { h, summaryParts } from '../dom.js';
 import { earlyViews, keepFirstRows } from '../components/early_rows.js';
 import { FilterChips } from '../components/filter_chips.js';
@@ -13,9 +13,37 @@ import { Screen } from '../screen.js';
 
 const TICK_MS = 30_000;
 const FINISHED = ['resolved', 'closed'];
-const collate = new Intl.Collator().compare; // localeCompare's order, without its per-call cost
 const status = (item) => item.fields.status ?? 'received';
-const overdue = (item) => !FINISHED.includes(status(item)) && dueState(item.fields.response_due)?.overdue;
+const overdue = (item, now = Date.now()) => !FINISHED.includes(status(item)) && isPastDue(item.fields.response_due, now);
+
+/**
+ * Complaints in the list's order: those still to answer first, then by the answer's deadline,
+ * earliest first (one logged offline has no deadline until the server sets it, and comes first).
+ * Each complaint's place is worked out once, not in every comparison.
+ */
+function byDeadline(items) {
+  const keyed = items.map((item) => {
+    const due = Date.parse(item.fields.response_due ?? '');
+    return [Number(FINISHED.includes(status(item))), Number.isNaN(due) ? -Infinity : due, item];
+  });
+  keyed.sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : Number(a[1] > b[1])));
+  return keyed.map(([, , item]) => item);
+}
+
+/**
+ * The complaints a filter shows, in the list's order (`partial`: early rows, not a shared list).
+ * The order changes only with the complaints, so it is worked out once per list of them.
+ */
+export function complaintsShown(items, filter, { now = Date.now(), partial = false } = {}) {
+  const keep = {
+    open: (item) => status(item) !== 'closed',
+    overdue: (item) => overdue(item, now),
+    closed: (item) => status(item) === 'closed',
+    all: () => true,
+  }[filter] ?? (() => true);
+  const sorted = partial ? byDeadline(items) : derivedFrom(items, 'feedback by deadline', () => byDeadline(items));
+  return sorted.filter(keep);
+}
 
 export class FeedbackListScreen extends Screen {
   constructor(...args) {
@@ -53,14 +81,8 @@ export class FeedbackListScreen extends Screen {
 
   /** Draws `items` filtered and sorted; `partial`: only the early rows, while the whole list loads. */
   draw(items, nameOf, { partial }) {
-    const keep = {
-      open: (item) => status(item) !== 'closed',
-      overdue,
-      closed: (item) => status(item) === 'closed',
-      all: () => true,
-    }[this.filter] ?? (() => true);
-    const shown = items.filter(keep).sort((a, b) => Number(FINISHED.includes(status(a))) - Number(FINISHED.includes(status(b)))
-      || collate(String(a.fields.response_due ?? '~'), String(b.fields.response_due ?? '~')));
+    const now = Date.now();
+    const shown = complaintsShown(items, this.filter, { now, partial });
     this.nameOf = nameOf;
     this.rows.show(shown, { fromTop: this.shownFilter !== this.filter, partial });
     this.shownFilter = this.filter;
@@ -73,7 +95,7 @@ export class FeedbackListScreen extends Screen {
         label: t('field.status'), testid: 'feedback-filter', value: this.filter,
         options: [['open', t('feedback.notClosed')],
           // Counted once the whole list is read: "…" meanwhile, taking about the count's room.
-          ['overdue', t('feedback.overdue', { count: partial ? '…' : items.filter(overdue).length })],
+          ['overdue', t('feedback.overdue', { count: partial ? '…' : items.filter((item) => overdue(item, now)).length })],
           ['closed', stateLabel('closed')], ['all', t('filter.all')]],
         onPick: (value) => {
           this.filter = value;
