@@ -196,3 +196,65 @@ def test_a_large_project_draws_a_page_of_rows_and_filters_and_counts_all_of_them
                       if record["type"] == "safety_check" and record["data"].get("status", "open") != "closed")
     expect(listed).to_have_attribute("data-total", str(open_checks))
     phone.assert_no_errors()
+
+
+def test_a_list_never_opened_draws_its_first_rows_early_on_its_first_visit(phones, server_api):
+    """After a sync the app works out, while the phone is idle, the first rows of each list not
+    yet opened, so the first visit of a large list draws its first screen early as well."""
+    admin = server_api("admin1")
+    phone = phones("admin1")
+    phone.login("admin1")
+    page = phone.page
+    start = dt.datetime(2020, 1, 1, 2, tzinfo=dt.timezone.utc)
+    complaints = [{"id": str(uuid.uuid4()), "data": {
+        "project_id": admin.project_id, "description": f"夜间施工噪音 {i:04d}", "category": "noise",
+        "status": ("received", "closed")[i % 2],
+        "response_due": (start + dt.timedelta(hours=i + 1)).strftime("%Y-%m-%dT%H:%M:%SZ")}} for i in range(OTHERS)]
+    # Deadlines are ordered by the time they mean, whatever the offset they were written with.
+    complaints += [{"id": str(uuid.uuid4()), "data": {
+        "project_id": admin.project_id, "description": f"时区 {name}", "category": "noise", "response_due": due}}
+        for name, due in (("UTC", "2020-01-01T00:30:00Z"), ("东八区", "2020-01-01T08:00:00+08:00"))]
+    page.evaluate(SEED, ["feedback", complaints])
+    page.evaluate(SEED, ["safety_check", [{"id": str(uuid.uuid4()), "data": {
+        "project_id": admin.project_id, "date": (dt.date(2031, 1, 1) + dt.timedelta(days=i)).isoformat(),
+        "status": ("open", "closed")[i % 2], "results": {"A1": "pass"}}} for i in range(OTHERS)]])
+    # As on a phone that synced these and never opened either list.
+    page.evaluate("""() => new Promise((resolve, reject) => {
+        const open = indexedDB.open('gridline');
+        open.onsuccess = () => {
+          const tx = open.result.transaction('meta', 'readwrite');
+          tx.objectStore('meta').delete('first_pages');
+          tx.oncomplete = () => { open.result.close(); resolve(); };
+          tx.onerror = () => reject(tx.error);
+        };
+    })""")
+    page.goto("/more")
+
+    records = phone.idb("records")
+
+    def due(record):
+        text = record["data"].get("response_due")
+        return dt.datetime.fromisoformat(text).timestamp() if text else float("-inf")
+
+    open_complaints = sorted((r for r in records if r["type"] == "feedback" and r["data"].get("status") != "closed"),
+                             key=lambda r: (r["data"].get("status") in ("resolved", "closed"), due(r)))
+    expected = {
+        "/feedback": [r["id"] for r in open_complaints[:PAGE_ROWS]],
+        "/checks": [r["id"] for r in sorted(
+            (r for r in records if r["type"] == "safety_check" and r["data"].get("status") != "closed"),
+            key=lambda r: r["data"].get("date", ""), reverse=True)[:PAGE_ROWS]],
+    }
+    assert [r["data"]["description"] for r in open_complaints[:2]] == ["时区 东八区", "时区 UTC"]
+    for address, ids in expected.items():
+        _wait_kept(phone, address, ids)
+
+    page.add_init_script(EARLY_ROWS)
+    for address, ids in expected.items():
+        page.goto(address)
+        listed = page.get_by_test_id("record-list")
+        expect(listed).to_have_attribute("aria-busy", "false", timeout=60_000)
+        early = page.evaluate("window.__earlyRows")
+        assert early and early["loading"] and early["total"] is None, address
+        assert early["ids"] == ids, address
+        assert _drawn_ids(page) == ids, address
+    phone.assert_no_errors()

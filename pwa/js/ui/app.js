@@ -66,6 +66,8 @@ export class App {
     onChange('records', refreshKept);
     refreshKept();
     if (this.session.isLoggedIn) this.afterLogin({ fresh: false });
+    // Lists never opened get their first rows worked out after a sync (code loaded now, not with the shell).
+    import('./first_rows_ahead.js').then(({ FirstRowsAhead }) => { this.firstRowsAhead = new FirstRowsAhead(this); });
     registerServiceWorker((waiting) => this.updateBanner.show(waiting));
   }
 

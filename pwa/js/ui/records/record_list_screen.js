@@ -107,7 +107,7 @@ export class RecordListScreen extends Screen {
  * The list sorted, once per list of views (a new one comes only when the type's records or the
  * outbox change): not per keystroke in the search, nor again when the screen is opened again.
  */
-function sortedViews(views, type) {
+export function sortedViews(views, type) {
   return derivedFrom(views, `sorted ${type}`, () => Object.freeze([...views].sort(compareFor(type))));
 }
 

@@ -15,6 +15,14 @@ import { failedItems, isOpenAction } from '../sections/site_facts.js';
 
 const collate = new Intl.Collator().compare; // localeCompare's order, without its per-call cost
 
+/** The checks a filter (open | closed | all) shows, newest first. */
+export function checksShown(checks, filter) {
+  const isClosed = (check) => check.fields.status === 'closed';
+  return checks
+    .filter((check) => filter === 'all' || (filter === 'closed' ? isClosed(check) : !isClosed(check)))
+    .sort((a, b) => collate(String(b.fields.date ?? ''), String(a.fields.date ?? '')));
+}
+
 export class SafetyCheckListScreen extends Screen {
   constructor(...args) {
     super(...args);
@@ -56,10 +64,7 @@ export class SafetyCheckListScreen extends Screen {
    * loads (`actions` null: the open actions are counted once they are read).
    */
   draw(checks, actions, templates, nameOf, { partial }) {
-    const isClosed = (check) => check.fields.status === 'closed';
-    const shown = checks
-      .filter((check) => this.filter === 'all' || (this.filter === 'closed' ? isClosed(check) : !isClosed(check)))
-      .sort((a, b) => collate(String(b.fields.date ?? ''), String(a.fields.date ?? '')));
+    const shown = checksShown(checks, this.filter);
     this.templates = templates;
     this.nameOf = nameOf;
     this.rows.show(shown, { fromTop: this.shownFilter !== this.filter, partial });

@@ -13,6 +13,12 @@ import { RecordListScreen } from '../records/record_list_screen.js';
 
 const STATES = ['todo', 'doing', 'done', 'accepted'];
 
+/** Sorts `tasks` in place with the overdue ones first, each part keeping its order; returns it. */
+export function overdueFirst(tasks, today) {
+  const overdue = new Set(tasks.filter((view) => isOverdue(view, today)));
+  return tasks.sort((a, b) => Number(overdue.has(b)) - Number(overdue.has(a)));
+}
+
 export class TaskListScreen extends RecordListScreen {
   constructor(...args) {
     super(...args);
@@ -73,8 +79,7 @@ export class TaskListScreen extends RecordListScreen {
       if (section !== 'all' && view.fields.section_id !== section) return false;
       return !needle || recordTitle(view).toLowerCase().includes(needle);
     });
-    const overdue = new Set(shown.filter((view) => isOverdue(view, this.today)));
-    shown.sort((a, b) => Number(overdue.has(b)) - Number(overdue.has(a)));
+    overdueFirst(shown, this.today);
     if (this.partial) {
       this.count.textContent = t('list.loading');
       delete this.count.dataset.count;
