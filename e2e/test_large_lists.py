@@ -258,3 +258,45 @@ def test_a_list_never_opened_draws_its_first_rows_early_on_its_first_visit(phone
         assert early["ids"] == ids, address
         assert _drawn_ids(page) == ids, address
     phone.assert_no_errors()
+
+
+def test_a_large_document_library_draws_a_page_and_finds_every_document_and_its_current_revision(phones, server_api):
+    """1,200 drawings with two revisions each: the list draws one page, counts them all, finds one
+    by its number, and shows each drawn document's newest revision."""
+    admin = server_api("admin1")
+    phone = phones("admin1")
+    phone.login("admin1")
+    page = phone.page
+    documents, versions = [], []
+    for i in range(1200):
+        document_id = str(uuid.uuid4())
+        documents.append({"id": document_id, "data": {
+            "project_id": admin.project_id, "kind": "drawing", "number": f"施-{i:04d}", "title": f"雨水管线平面图 {i:04d}",
+            "discipline": "给排水"}})
+        for seq, revision in ((2 * i + 10, "A"), (2 * i + 11, "B")):
+            versions.append({"id": str(uuid.uuid4()), "seq": seq, "data": {
+                "project_id": admin.project_id, "document_id": document_id, "revision": revision, "date": "2026-12-01"}})
+    page.evaluate(SEED, ["document", documents])
+    page.evaluate(SEED, ["document_version", versions])
+    total = sum(1 for record in phone.idb("records") if record["type"] == "document"
+                and record["data"].get("project_id") == admin.project_id)
+
+    page.goto("/documents")
+    count = page.get_by_test_id("document-count")
+    expect(count).to_contain_text(f"{total}", timeout=60_000)
+    rows = page.get_by_test_id("document-item")
+    assert rows.count() == PAGE_ROWS
+    expect(count).to_have_attribute("data-count", str(total))
+    page.get_by_test_id("list-more").click()
+    expect(rows).to_have_count(2 * PAGE_ROWS)
+    # Every seeded document drawn says its revision B, the newer by the server's order.
+    seeded = rows.filter(has_text="施-")
+    assert seeded.count() > 0
+    for text in seeded.evaluate_all("(items) => items.map((item) => item.textContent)"):
+        assert "B 版" in text and "A 版" not in text, text
+
+    page.get_by_test_id("document-search").fill("施-0777")
+    expect(count).to_have_attribute("data-count", "1", timeout=30_000)
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("雨水管线平面图 0777")
+    phone.assert_no_errors()

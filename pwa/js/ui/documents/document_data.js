@@ -3,7 +3,7 @@
  * is the newest by the server's order (seq), whatever its revision label or its author's clock;
  * a version made on this phone and not yet synced counts as newest here until the server orders it.
  */
-import { loadView, loadViews } from '../../sync/local_view.js';
+import { derivedFrom, loadView, loadViews } from '../../sync/local_view.js';
 import { t } from '../i18n.js';
 
 export const DOCUMENT_KINDS = ['drawing', 'change_order', 'minutes', 'specification', 'permit', 'other'];
@@ -23,6 +23,21 @@ export function versionsOf(versions, documentId) {
 /** The current version of a document, or undefined when it has none. */
 export function currentOf(versions, documentId) {
   return versionsOf(versions, documentId)[0];
+}
+
+/**
+ * The current version of each document, by document id, worked out once per list of versions
+ * (a list of documents looks up each one's current version without going through every version).
+ */
+export function currentVersions(versions) {
+  return derivedFrom(versions, 'current by document', () => {
+    const current = new Map();
+    for (const version of versions) {
+      const held = current.get(version.fields.document_id);
+      if (!held || newestFirst(version, held) < 0) current.set(version.fields.document_id, version);
+    }
+    return current;
+  });
 }
 
 /** `{documents, versions, pins}` of a project (every project when none is given). */
