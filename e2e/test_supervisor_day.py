@@ -230,6 +230,34 @@ def test_a_complaint_past_its_deadline_is_escalated_on_the_supervisors_phone_off
     supervisor.assert_no_errors()
 
 
+def test_a_complaint_whose_deadline_passes_while_the_app_is_open_joins_the_escalated_on_the_next_redraw(phones, server_api):
+    """My day is kept between redraws while nothing it reads changed; a response deadline that
+    passes in the meantime still moves its complaint to the escalated ones."""
+    liaison = server_api("liaison1")
+    due = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 180))
+    liaison.put("feedback", str(uuid.uuid4()), project_id=liaison.project_id, category="noise", channel="phone",
+                description="夜间破碎锤噪音，三分钟后到答复时限", response_due=due)
+    supervisor = phones("supervisor1")
+    supervisor.login("supervisor1")
+    page = supervisor.page
+    page.clock.install()
+    escalated = supervisor.testid("my-day-escalated")
+    expect(escalated).to_be_visible()
+    before = int(escalated.get_attribute("data-count"))
+    # A redraw for nothing new (to "More" and back) gives the same day.
+    for _ in range(2):
+        supervisor.testid("nav-more").click()
+        expect(page).to_have_url(re.compile(r"/more$"))
+        supervisor.testid("nav-home").click()
+        expect(escalated).to_have_attribute("data-count", str(before))
+    page.clock.fast_forward("04:00")
+    supervisor.testid("nav-more").click()
+    expect(page).to_have_url(re.compile(r"/more$"))
+    supervisor.testid("nav-home").click()
+    expect(escalated).to_have_attribute("data-count", str(before + 1))
+    supervisor.assert_no_errors()
+
+
 @pytest.mark.parametrize("locale", ["zh-CN", "en"], indirect=True)
 def test_screens_of_the_inbox_a_decision_and_my_day_read_well_at_both_widths(phones, server_api, screenshot, locale):
     """Screenshots at 390 and 360 px of the inbox, the reject form and my day (supervisor and

@@ -29,11 +29,45 @@ export async function loadDecisions(app) {
   const projectId = app.session.memberships[0]?.project_id;
   const templates = projectId && records.safety_check.length ? await loadChecklists(projectId, { all: true }) : [];
   const today = localToday();
-  const day = myDay({
-    records, user: app.session.user, roles: rolesIn(app.session, projectId), today,
-    now: new Date().toISOString(), dayEnd: localDayEnd(today),
-  });
+  const day = dayOf(records, app.session.user, rolesIn(app.session, projectId), today);
   return { records, nameOf, templates, day, today };
+}
+
+/** The last day worked out: `{lists, key, until, day}`. */
+let dayHeld = null;
+
+/**
+ * The user's day (my_day.js), worked out again only when it could have changed: a list of
+ * records it reads is a new one (a record changed), the user, roles or date changed, or a
+ * complaint's response deadline has passed since (the one thing that moves with the clock
+ * within a day). A redraw for anything else gets the day it had.
+ */
+function dayOf(records, user, roles, today) {
+  const lists = TYPES.map((type) => records[type]);
+  const key = `${user?.id} ${roles.join(',')} ${today}`;
+  const now = Date.now();
+  if (dayHeld && dayHeld.key === key && now < dayHeld.until && dayHeld.lists.every((list, i) => list === lists[i])) return dayHeld.day;
+  const dayEnd = localDayEnd(today);
+  const day = myDay({ records, user, roles, today, now: new Date(now).toISOString(), dayEnd });
+  dayHeld = { lists, key, until: Math.min(nextDeadline(records.feedback, now), Date.parse(dayEnd)), day };
+  return day;
+}
+
+/**
+ * The first moment after `now` at which a complaint's response deadline lies in the past that
+ * did not at `now` (a deadline at `at` is past once the clock is beyond it): Infinity when none.
+ */
+function nextDeadline(complaints, now) {
+  const deadlines = derivedFrom(complaints, 'response deadlines', () => Float64Array.from(
+    complaints.map((view) => Date.parse(view.fields.response_due ?? '')).filter((at) => !Number.isNaN(at))).sort());
+  let low = 0;
+  let high = deadlines.length;
+  while (low < high) { // the first deadline not before now
+    const middle = (low + high) >> 1;
+    if (deadlines[middle] < now) low = middle + 1;
+    else high = middle;
+  }
+  return low < deadlines.length ? deadlines[low] + 1 : Infinity;
 }
 
 /** The record `type`/`id` on the phone, or null. */
