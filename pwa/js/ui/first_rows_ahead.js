@@ -38,6 +38,9 @@ const LISTS = [
   })),
 ];
 
+// A moment after the sync ends, so the taps that usually follow it come first.
+const AFTER_SYNC_MS = 2000;
+
 /** Waits for a moment the page is idle (at most `timeout` ms), where the browser can tell. */
 function idle(timeout = 2000) {
   return new Promise((resolve) => {
@@ -66,6 +69,7 @@ export class FirstRowsAhead {
 
   /** Works out the first rows of each list that has none kept, one list per idle moment. */
   async run() {
+    await new Promise((resolve) => { setTimeout(resolve, AFTER_SYNC_MS); });
     for (const list of LISTS) {
       if (!this.app.session.isLoggedIn) return;
       if (await readFirstPage(list.address)) continue;
