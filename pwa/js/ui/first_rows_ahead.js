@@ -36,6 +36,11 @@ const LISTS = [
     address: `/records/${type}`, type,
     shown: async (views) => (await import('./records/record_list_screen.js')).sortedViews(views, type),
   })),
+  {
+    address: '/documents', type: 'document',
+    shown: async (views, app) => (await import('./documents/document_list_screen.js'))
+      .documentsInOrder(views, app.session.memberships[0]?.project_id),
+  },
 ];
 
 // A moment after the sync ends, so the taps that usually follow it come first.
@@ -76,7 +81,7 @@ export class FirstRowsAhead {
       await idle();
       const views = await loadViewList(list.type);
       if (!views.length || await readFirstPage(list.address)) continue;
-      keepFirstRows(list.address, await list.shown(views));
+      keepFirstRows(list.address, await list.shown(views, this.app));
     }
   }
 }

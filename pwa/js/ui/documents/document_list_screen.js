@@ -4,6 +4,7 @@
  * kept offline say so. The library is sorted once per change of its records and drawn a page of
  * rows at a time, so a project with thousands of drawings opens as fast as one with ten.
  */
+import { earlyViews, keepFirstRows } from '../components/early_rows.js';
 import { FilterChips } from '../components/filter_chips.js';
 import { loadNameDirectory } from '../components/name_directory.js';
 import { PagedList } from '../components/paged_list.js';
@@ -20,17 +21,23 @@ const collate = new Intl.Collator('zh-CN').compare;
 const byNumberAndTitle = (a, b) => collate(String(a.fields.number ?? ''), String(b.fields.number ?? ''))
   || collate(String(a.fields.title ?? ''), String(b.fields.title ?? ''));
 
+/** A project's documents in the list's order (`shared`: a list of views that may be kept). */
+export function documentsInOrder(documents, projectId) {
+  return documents.filter((doc) => !projectId || doc.fields.project_id === projectId).sort(byNumberAndTitle);
+}
+
 /** A project's documents in the list's order, and the kinds, sections and disciplines among them. */
-function libraryOf(documents, projectId) {
-  return derivedFrom(documents, `library ${projectId}`, () => {
-    const sorted = documents.filter((doc) => !projectId || doc.fields.project_id === projectId).sort(byNumberAndTitle);
+function libraryOf(documents, projectId, { partial = false } = {}) {
+  const work = () => {
+    const sorted = documentsInOrder(documents, projectId);
     return {
       documents: sorted,
       kinds: DOCUMENT_KINDS.filter((name) => sorted.some((doc) => doc.fields.kind === name)),
       sections: [...new Set(sorted.flatMap((doc) => doc.fields.section_ids ?? []))],
       disciplines: [...new Set(sorted.map((doc) => doc.fields.discipline).filter(Boolean))].sort(),
     };
-  });
+  };
+  return partial ? work() : derivedFrom(documents, `library ${projectId}`, work);
 }
 
 export class DocumentListScreen extends Screen {
@@ -48,11 +55,33 @@ export class DocumentListScreen extends Screen {
     this.onDestroy(() => this.rows.destroy());
   }
 
+  /**
+   * On a fresh start, the documents this list showed first last time are drawn at once (as
+   * loading, counting nothing); then the whole library, whose first rows are kept for next time.
+   */
   async render() {
     const projectId = this.app.session.memberships[0]?.project_id;
+    if (!this.drawnWhole) {
+      const [early, nameOf, kept] = await Promise.all([
+        earlyViews('document', this.address()), loadNameDirectory(this.app, { wait: false }), keptDocuments()]);
+      if (early && !this.drawnWhole) {
+        const versions = await loadViewList('document_version');
+        if (!this.drawnWhole) this.draw(libraryOf(early, projectId, { partial: true }), versions, nameOf, kept, { partial: true });
+      }
+    }
     const [documents, versions, nameOf, kept] = await Promise.all([
       loadViewList('document'), loadViewList('document_version'), loadNameDirectory(this.app), keptDocuments()]);
-    const library = libraryOf(documents, projectId);
+    this.draw(libraryOf(documents, projectId), versions, nameOf, kept, { partial: false });
+    this.drawnWhole = true;
+  }
+
+  /** The address of the list as it opens (every kind): the key of the rows it shows first. */
+  address() {
+    return '/documents';
+  }
+
+  /** Draws the library filtered; `partial`: only the early rows, while the whole library loads. */
+  draw(library, versions, nameOf, kept, { partial }) {
     this.library = library;
     this.current = currentVersions(versions);
     this.kept = kept;
@@ -64,8 +93,10 @@ export class DocumentListScreen extends Screen {
       .filter((doc) => !discipline || doc.fields.discipline === discipline)
       .filter((doc) => !needle || [doc.fields.number, doc.fields.title].some((value) => String(value ?? '').toLowerCase().includes(needle)));
     const filterKey = JSON.stringify(this.filter);
-    this.rows.show(shown, { fromTop: this.shownFilter !== filterKey });
+    this.rows.show(shown, { fromTop: this.shownFilter !== filterKey, partial });
     this.shownFilter = filterKey;
+    const unfiltered = kind === 'all' && !section && !discipline && !needle;
+    if (!partial && unfiltered) keepFirstRows(this.address(), shown);
     const { sections, disciplines, kinds } = library;
     const hadFocus = this.searchBox && document.activeElement === this.searchBox;
     this.searchBox ??= h('input', {
@@ -76,7 +107,9 @@ export class DocumentListScreen extends Screen {
     this.show(
       h('header', { class: 'screen-header' },
         h('h1', { tabindex: '-1' }, t('documents.title')),
-        h('p', { class: 'muted', testid: 'document-count', dataset: { count: String(shown.length) } }, t('documents.count', { count: shown.length }))),
+        partial
+          ? h('p', { class: 'muted', testid: 'document-count' }, t('list.loading'))
+          : h('p', { class: 'muted', testid: 'document-count', dataset: { count: String(shown.length) } }, t('documents.count', { count: shown.length }))),
       this.searchBox,
       FilterChips({
         label: t('field.kind'), testid: 'document-kind', value: kind, scroll: true,
