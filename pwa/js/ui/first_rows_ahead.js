@@ -6,8 +6,8 @@
  *
  * So after a sync has brought records, once the phone is idle, each main list that has no first
  * rows kept gets them worked out, with the list's own filter and order, and kept as the list
- * would keep them. One list per idle moment; a list drawn since keeps its own, and none is
- * worked out twice.
+ * would keep them. One list per idle moment, and only once the screen has been left alone for a
+ * moment; a list drawn since keeps its own, and none is worked out twice.
  */
 import { readFirstPage } from '../db/first_pages.js';
 import { loadViewList } from '../sync/local_view.js';
@@ -45,11 +45,24 @@ const LISTS = [
 
 // A moment after the sync ends, so the taps that usually follow it come first.
 const AFTER_SYNC_MS = 2000;
+// How long the user must have left the screen alone before a list is worked out.
+const QUIET_MS = 2000;
 
-/** Waits for a moment the page is idle (at most `timeout` ms), where the browser can tell. */
-function idle(timeout = 2000) {
-  return new Promise((resolve) => {
-    if ('requestIdleCallback' in globalThis) requestIdleCallback(resolve, { timeout });
+let lastInput = 0;
+for (const kind of ['pointerdown', 'keydown']) {
+  addEventListener(kind, () => { lastInput = Date.now(); }, { capture: true, passive: true });
+}
+
+const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+
+/**
+ * Waits until nobody has touched the screen or typed for QUIET_MS, then for a moment the page
+ * is idle (where the browser can tell): the work never stands in the way of a tap.
+ */
+async function quietMoment() {
+  for (let quiet = Date.now() - lastInput; quiet < QUIET_MS; quiet = Date.now() - lastInput) await sleep(QUIET_MS - quiet);
+  await new Promise((resolve) => {
+    if ('requestIdleCallback' in globalThis) requestIdleCallback(resolve, { timeout: 2000 });
     else setTimeout(resolve, 200);
   });
 }
@@ -74,11 +87,11 @@ export class FirstRowsAhead {
 
   /** Works out the first rows of each list that has none kept, one list per idle moment. */
   async run() {
-    await new Promise((resolve) => { setTimeout(resolve, AFTER_SYNC_MS); });
+    await sleep(AFTER_SYNC_MS);
     for (const list of LISTS) {
       if (!this.app.session.isLoggedIn) return;
       if (await readFirstPage(list.address)) continue;
-      await idle();
+      await quietMoment();
       const views = await loadViewList(list.type);
       if (!views.length || await readFirstPage(list.address)) continue;
       keepFirstRows(list.address, await list.shown(views, this.app));
