@@ -3,7 +3,7 @@
 
     .venv/bin/python bench/phone_bench.py [--sizes 10000,50000] [--runs 3]
                                           [--before REF] [--before-sizes 10000]
-                                          [--complaints 10000]
+                                          [--complaints 10000] [--documents 10000]
 
 For each project size, a SQLite database gets the demo project and that many tasks (pushed
 through the real request path, `sync_bench.Workload`), and gunicorn serves it. Chromium,
@@ -24,6 +24,8 @@ as a phone (390×844) with the CPU slowed 4× through the DevTools protocol
             the lists' first rows ahead keeps them then); then loaded afresh again (the app
             started from nothing, the rows it showed first kept) until the first complaint
             shows, and until the whole list is counted.
+6. documents  with `--documents N` (N drawings seeded beside the tasks): /documents measured
+            as the complaints are, and its element count.
 
 With `--before REF` the PWA of that git revision (say `main`) is measured too, served by the
 same server from an export of its `pwa/`, alternating with this tree's in every run, so
@@ -129,9 +131,27 @@ def complaints(workload: Workload, count: int) -> list[dict]:
     return mutations
 
 
-def seed(workdir: Path, size: int, label: str = "phone", complaint_count: int = 0) -> Path:
-    """A SQLite database with the demo project, `size` more tasks and `complaint_count`
-    complaints; returns its path."""
+DISCIPLINES = ("给排水", "道路", "电气", "结构")
+
+
+def documents(workload: Workload, count: int) -> list[dict]:
+    """`count` new drawings registered on `workload`'s device (no versions: the list reads the
+    documents, and a document without a version says so)."""
+    mutations = []
+    for _ in range(count):
+        workload.mid += 1
+        mid = workload.mid
+        mutations.append({"mid": mid, "op": "put", "type": "document", "id": str(uuid.uuid4()),
+                          "hlc": workload.hlc(), "fields": {
+                              "project_id": workload.project, "kind": "drawing", "number": f"施-{mid:05d}",
+                              "title": f"雨水管线平面图 第 {mid} 张", "discipline": DISCIPLINES[mid % len(DISCIPLINES)],
+                              "section_ids": {"add": [workload.sections[mid % len(workload.sections)]]}}})
+    return mutations
+
+
+def seed(workdir: Path, size: int, label: str = "phone", complaint_count: int = 0, document_count: int = 0) -> Path:
+    """A SQLite database with the demo project, `size` more tasks, `complaint_count`
+    complaints and `document_count` drawings; returns its path."""
     bench_db = BenchDb("sqlite", workdir, f"{label}-{size}")
     app = make_app(bench_db, workdir)
     ids = demo_ids()
@@ -144,11 +164,11 @@ def seed(workdir: Path, size: int, label: str = "phone", complaint_count: int = 
         left -= batch
         turn += 1
     device, workload = writers[WRITERS.index("admin1")]
-    left = complaint_count
-    while left > 0:
-        batch = min(200, left)
-        device.push(workload.body(complaints(workload, batch)), batch)
-        left -= batch
+    for make, left in ((complaints, complaint_count), (documents, document_count)):
+        while left > 0:
+            batch = min(200, left)
+            device.push(workload.body(make(workload, batch)), batch)
+            left -= batch
     dispose(app)
     return bench_db.path
 
@@ -236,7 +256,11 @@ def fresh_load(page, path: str, row: str, counted: str) -> tuple[float, float]:
     return first, time.perf_counter() - start
 
 
-def measure(browser, url: str, with_complaints: bool = False) -> dict:
+DOCUMENT_ROW = "[data-testid=document-list] [data-testid=document-item]"
+DOCUMENTS_COUNTED = "[data-testid=document-count][data-count]"
+
+
+def measure(browser, url: str, with_complaints: bool = False, with_documents: bool = False) -> dict:
     """One phone, fresh profile: raw floor, first sync, task list, heap (and the complaints)."""
     context = browser.new_context(base_url=url, **PHONE)
     page = context.new_page()
@@ -286,6 +310,21 @@ def measure(browser, url: str, with_complaints: bool = False) -> dict:
             # Afresh, as when the app is opened again: the rows shown first last time come early.
             figures["complaints_s"], figures["complaints_whole_s"] = fresh_load(
                 page, "/feedback", COMPLAINT_ROW, COMPLAINTS_COUNTED)
+        if with_documents:
+            # As for the complaints: with nothing kept, then after the app sat idle, then afresh.
+            forget_first_rows(page)
+            figures["documents_cold_s"], _ = fresh_load(page, "/documents", DOCUMENT_ROW, DOCUMENTS_COUNTED)
+            page.wait_for_timeout(500)
+            forget_first_rows(page)
+            page.goto("/more")
+            if wait_kept(page, "/documents"):
+                figures["documents_first_s"], _ = fresh_load(page, "/documents", DOCUMENT_ROW, DOCUMENTS_COUNTED)
+            else:
+                fresh_load(page, "/documents", DOCUMENT_ROW, DOCUMENTS_COUNTED)
+            page.wait_for_timeout(500)
+            figures["documents_s"], figures["documents_whole_s"] = fresh_load(
+                page, "/documents", DOCUMENT_ROW, DOCUMENTS_COUNTED)
+            figures["documents_elements"] = page.evaluate("document.getElementsByTagName('*').length")
     except Exception as error:  # noqa: BLE001 - a step past the limit is a figure, not a crash
         figures["error"] = f"{type(error).__name__}: {str(error).splitlines()[0]}"
     finally:
@@ -325,6 +364,15 @@ def report(results: list[dict]) -> str:
             f"{'—' if elements is None else f'{elements:,.0f}'} | {fmt(median(runs, 'heap_synced_mb'), 'MB')} | "
             f"{fmt(median(runs, 'heap_tasks_mb'), 'MB')} | {fmt(median(runs, 'complaints_cold_s'))} | {fmt(median(runs, 'complaints_first_s'))} | {fmt(median(runs, 'complaints_s'))} | "
             f"{fmt(median(runs, 'complaints_whole_s'))} | {len(runs)}{' (' + '; '.join(errors) + ')' if errors else ''} |")
+    if any("documents_whole_s" in run for row in results for run in row["runs"]):
+        lines += ["", "| PWA | tasks | documents: first visit, nothing kept | first visit, rows worked out ahead | fresh load | whole list | elements |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for row in results:
+            runs = row["runs"]
+            elements = median(runs, "documents_elements")
+            lines.append(f"| {row['pwa']} | {row['size']:,} | {fmt(median(runs, 'documents_cold_s'))} | "
+                         f"{fmt(median(runs, 'documents_first_s'))} | {fmt(median(runs, 'documents_s'))} | "
+                         f"{fmt(median(runs, 'documents_whole_s'))} | {'—' if elements is None else f'{elements:,.0f}'} |")
     return "\n".join(lines)
 
 
@@ -335,6 +383,7 @@ def main() -> None:
     parser.add_argument("--before", help="git revision whose PWA is measured beside this one")
     parser.add_argument("--before-sizes", default="10000")
     parser.add_argument("--complaints", type=int, default=0, help="complaints seeded beside the tasks")
+    parser.add_argument("--documents", type=int, default=0, help="drawings seeded beside the tasks")
     parser.add_argument("--json")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
@@ -349,7 +398,7 @@ def main() -> None:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for size in (int(s) for s in args.sizes.split(",")):
-                db_path = seed(workdir, size, complaint_count=args.complaints)
+                db_path = seed(workdir, size, complaint_count=args.complaints, document_count=args.documents)
                 wanted = [(name, pwa) for name, pwa in versions
                           if name == "this tree" or str(size) in args.before_sizes.split(",")]
                 servers = {name: Server(db_path, pwa, workdir) for name, pwa in wanted}
@@ -357,7 +406,7 @@ def main() -> None:
                 try:
                     for run in range(args.runs):
                         for name, _ in wanted:  # in turn, so both see the same machine
-                            figures = measure(browser, servers[name].url, bool(args.complaints))
+                            figures = measure(browser, servers[name].url, bool(args.complaints), bool(args.documents))
                             print(f"{size} {name} run {run + 1}: {figures}", file=sys.stderr)
                             rows[name]["runs"].append(figures)
                 finally:
