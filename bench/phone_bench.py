@@ -113,40 +113,36 @@ SYNCED = """() => {
 
 
 CATEGORIES = ("noise", "dust", "traffic", "access", "safety", "other")
+DISCIPLINES = ("给排水", "道路", "电气", "结构")
+
+
+def new_records(workload: Workload, count: int, type_name: str, fields_of) -> list[dict]:
+    """`count` puts of new `type_name` records from `workload`'s device; `fields_of(mid)` gives
+    each one's fields."""
+    mutations = []
+    for _ in range(count):
+        workload.mid += 1
+        mutations.append({"mid": workload.mid, "op": "put", "type": type_name, "id": str(uuid.uuid4()),
+                          "hlc": workload.hlc(), "fields": fields_of(workload.mid)})
+    return mutations
 
 
 def complaints(workload: Workload, count: int) -> list[dict]:
     """`count` new complaints logged on `workload`'s device, across the sections."""
-    mutations = []
-    for _ in range(count):
-        workload.mid += 1
-        mid = workload.mid
-        mutations.append({"mid": mid, "op": "put", "type": "feedback", "id": str(uuid.uuid4()),
-                          "hlc": workload.hlc(), "fields": {
-                              "project_id": workload.project,
-                              "section_id": workload.sections[mid % len(workload.sections)],
-                              "category": CATEGORIES[mid % len(CATEGORIES)], "channel": "phone",
-                              "description": f"Dust from the trench at No. {mid} blows into the shop",
-                              "location": f"Jiefang Road No. {mid % 400}"}})
-    return mutations
-
-
-DISCIPLINES = ("给排水", "道路", "电气", "结构")
+    return new_records(workload, count, "feedback", lambda mid: {
+        "project_id": workload.project, "section_id": workload.sections[mid % len(workload.sections)],
+        "category": CATEGORIES[mid % len(CATEGORIES)], "channel": "phone",
+        "description": f"Dust from the trench at No. {mid} blows into the shop",
+        "location": f"Jiefang Road No. {mid % 400}"})
 
 
 def documents(workload: Workload, count: int) -> list[dict]:
     """`count` new drawings registered on `workload`'s device (no versions: the list reads the
     documents, and a document without a version says so)."""
-    mutations = []
-    for _ in range(count):
-        workload.mid += 1
-        mid = workload.mid
-        mutations.append({"mid": mid, "op": "put", "type": "document", "id": str(uuid.uuid4()),
-                          "hlc": workload.hlc(), "fields": {
-                              "project_id": workload.project, "kind": "drawing", "number": f"施-{mid:05d}",
-                              "title": f"雨水管线平面图 第 {mid} 张", "discipline": DISCIPLINES[mid % len(DISCIPLINES)],
-                              "section_ids": {"add": [workload.sections[mid % len(workload.sections)]]}}})
-    return mutations
+    return new_records(workload, count, "document", lambda mid: {
+        "project_id": workload.project, "kind": "drawing", "number": f"施-{mid:05d}",
+        "title": f"雨水管线平面图 第 {mid} 张", "discipline": DISCIPLINES[mid % len(DISCIPLINES)],
+        "section_ids": {"add": [workload.sections[mid % len(workload.sections)]]}})
 
 
 def seed(workdir: Path, size: int, label: str = "phone", complaint_count: int = 0, document_count: int = 0) -> Path:

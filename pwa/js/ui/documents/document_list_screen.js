@@ -21,7 +21,7 @@ const collate = new Intl.Collator('zh-CN').compare;
 const byNumberAndTitle = (a, b) => collate(String(a.fields.number ?? ''), String(b.fields.number ?? ''))
   || collate(String(a.fields.title ?? ''), String(b.fields.title ?? ''));
 
-/** A project's documents in the list's order (`shared`: a list of views that may be kept). */
+/** A project's documents in the list's order, by number and then title (a new array). */
 export function documentsInOrder(documents, projectId) {
   return documents.filter((doc) => !projectId || doc.fields.project_id === projectId).sort(byNumberAndTitle);
 }
