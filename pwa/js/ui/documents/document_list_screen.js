@@ -27,8 +27,8 @@ export function documentsInOrder(documents, projectId) {
 }
 
 /** A project's documents in the list's order, and the kinds, sections and disciplines among them. */
-function libraryOf(documents, projectId, { partial = false } = {}) {
-  const work = () => {
+function libraryOf(documents, projectId) {
+  return derivedFrom(documents, `library ${projectId}`, () => {
     const sorted = documentsInOrder(documents, projectId);
     return {
       documents: sorted,
@@ -36,8 +36,7 @@ function libraryOf(documents, projectId, { partial = false } = {}) {
       sections: [...new Set(sorted.flatMap((doc) => doc.fields.section_ids ?? []))],
       disciplines: [...new Set(sorted.map((doc) => doc.fields.discipline).filter(Boolean))].sort(),
     };
-  };
-  return partial ? work() : derivedFrom(documents, `library ${projectId}`, work);
+  });
 }
 
 export class DocumentListScreen extends Screen {
@@ -66,7 +65,7 @@ export class DocumentListScreen extends Screen {
         earlyViews('document', this.address()), loadNameDirectory(this.app, { wait: false }), keptDocuments()]);
       if (early && !this.drawnWhole) {
         const versions = await loadViewList('document_version');
-        if (!this.drawnWhole) this.draw(libraryOf(early, projectId, { partial: true }), versions, nameOf, kept, { partial: true });
+        if (!this.drawnWhole) this.draw(libraryOf(early, projectId), versions, nameOf, kept, { partial: true });
       }
     }
     const [documents, versions, nameOf, kept] = await Promise.all([

@@ -31,17 +31,17 @@ function byDeadline(items) {
 }
 
 /**
- * The complaints a filter shows, in the list's order (`partial`: early rows, not a shared list).
- * The order changes only with the complaints, so it is worked out once per list of them.
+ * The complaints a filter shows, in the list's order. The order changes only with the
+ * complaints, so it is worked out once per list of them.
  */
-export function complaintsShown(items, filter, { now = Date.now(), partial = false } = {}) {
+export function complaintsShown(items, filter, { now = Date.now() } = {}) {
   const keep = {
     open: (item) => status(item) !== 'closed',
     overdue: (item) => overdue(item, now),
     closed: (item) => status(item) === 'closed',
     all: () => true,
   }[filter] ?? (() => true);
-  const sorted = partial ? byDeadline(items) : derivedFrom(items, 'feedback by deadline', () => byDeadline(items));
+  const sorted = derivedFrom(items, 'feedback by deadline', () => byDeadline(items));
   return sorted.filter(keep);
 }
 
@@ -82,7 +82,7 @@ export class FeedbackListScreen extends Screen {
   /** Draws `items` filtered and sorted; `partial`: only the early rows, while the whole list loads. */
   draw(items, nameOf, { partial }) {
     const now = Date.now();
-    const shown = complaintsShown(items, this.filter, { now, partial });
+    const shown = complaintsShown(items, this.filter, { now });
     this.nameOf = nameOf;
     this.rows.show(shown, { fromTop: this.shownFilter !== this.filter, partial });
     this.shownFilter = this.filter;
