@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from conftest import scroll_into_view
 
 PAGE_ROWS = 40  # pwa/js/ui/components/paged_list.js
+CARDS_PER_KIND = 20  # pwa/js/ui/approvals/approvals_screen.js
 TASKS = 3000
 OTHERS = 400  # actions, complaints and checks each
 STATES = ("todo", "doing", "done", "accepted")
@@ -334,4 +335,59 @@ def test_a_large_document_library_draws_a_page_and_finds_every_document_and_its_
     expect(count).to_have_attribute("data-count", "1", timeout=30_000)
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("雨水管线平面图 0777")
+    phone.assert_no_errors()
+
+
+def test_a_backlog_of_approvals_draws_a_page_of_cards_per_kind_and_keeps_the_kinds_below_in_reach(phones, server_api):
+    """150 task acceptances waiting: the inbox draws 20 of them, counts all 150, draws 20 more on
+    "Show more", and the rectifications below stay a short scroll away."""
+    admin = server_api("admin1")
+    phone = phones("admin1")
+    phone.login("admin1")
+    page = phone.page
+    tasks, approvals = [], []
+    for i in range(150):
+        task_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"backlog-task-{i}"))
+        tasks.append({"id": task_id, "data": {"project_id": admin.project_id, "title": f"待验收 {i:03d}", "status": "done"}})
+        approvals.append({"id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"backlog-approval-{i}")), "data": {
+            "project_id": admin.project_id, "kind": "task_acceptance", "status": "pending", "subject_type": "task",
+            "subject_id": task_id, "round": 1, "note": f"请验收 {i:03d}"}})
+    for i in range(3):
+        approvals.append({"id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"backlog-rectification-{i}")), "data": {
+            "project_id": admin.project_id, "kind": "rectification", "status": "pending", "subject_type": "action",
+            "subject_id": str(uuid.uuid4()), "round": 1, "note": f"整改复查 {i}"}})
+    page.evaluate(SEED, ["task", tasks])
+    page.evaluate(SEED, ["approval", approvals])
+    pending = {}
+    for record in phone.idb("records"):
+        if record["type"] == "approval" and record["data"].get("status", "pending") == "pending" \
+                and record["data"].get("project_id") == admin.project_id:
+            pending[record["data"]["kind"]] = pending.get(record["data"]["kind"], 0) + 1
+    assert pending["task_acceptance"] >= 150 and pending["rectification"] >= 3
+
+    page.goto("/approvals")
+    expect(phone.testid("approvals-count")).to_have_attribute("data-count", str(sum(pending.values())), timeout=30_000)
+    acceptances = phone.testid("approvals-task_acceptance")
+    cards = acceptances.get_by_test_id("approval-card")
+    expect(cards).to_have_count(CARDS_PER_KIND)
+    expect(acceptances.locator("h2")).to_contain_text(f"({pending['task_acceptance']})")
+    for kind, count in pending.items():
+        expect(phone.testid(f"approvals-{kind}").get_by_test_id("approval-card")).to_have_count(min(count, CARDS_PER_KIND))
+    # Scrolling down reaches the next kind without drawing the backlog's other cards.
+    rectifications = phone.testid("approvals-rectification")
+    rectifications.scroll_into_view_if_needed()
+    expect(rectifications.get_by_test_id("approval-card").first).to_be_in_viewport()
+    page.wait_for_timeout(300)
+    expect(cards).to_have_count(CARDS_PER_KIND)
+
+    more = acceptances.get_by_test_id("list-more")
+    expect(more).to_contain_text(str(pending["task_acceptance"] - CARDS_PER_KIND))
+    more.click()
+    expect(cards).to_have_count(2 * CARDS_PER_KIND)
+    # A redraw (a record arrives from the server) keeps the cards drawn so far.
+    task_id = admin.create_task("新到任务")
+    phone.sync_now()
+    assert any(record["id"] == task_id for record in phone.idb("records") if record["type"] == "task")
+    page.wait_for_timeout(500)
+    expect(cards).to_have_count(2 * CARDS_PER_KIND)
     phone.assert_no_errors()

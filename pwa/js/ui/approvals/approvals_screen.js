@@ -10,6 +10,7 @@ import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { Screen } from '../screen.js';
 import { NotificationPrompt } from '../components/notification_prompt.js';
+import { PagedList } from '../components/paged_list.js';
 import { ApprovalCard } from './approval_card.js';
 import { kindLabel, loadDecisions, recordOf, subjectOf, subjectTitle } from './approval_subjects.js';
 import { EscalatedList } from './escalated_list.js';
@@ -18,6 +19,8 @@ import { requesterOf } from '../../sync/my_day.js';
 
 const KIND_ORDER = ['task_acceptance', 'rectification', 'closure_review', 'check_closure', 'change_order',
   'signoff'];
+// Cards drawn per kind before "Show more": a backlog of one kind never hides the kinds below it.
+export const CARDS_PER_KIND = 20;
 
 export class ApprovalsScreen extends Screen {
   constructor(...args) {
@@ -26,8 +29,12 @@ export class ApprovalsScreen extends Screen {
     this.batchAsking = false; // the batch confirmation is open
     this.rejecting = null; // {id, form}: the approval being sent back
     this.strips = new Map(); // approval id → its photo strips
+    this.lists = new Map(); // kind → its PagedList of cards
     this.refreshOn('records');
-    this.onDestroy(() => this.closeStrips());
+    this.onDestroy(() => {
+      this.closeStrips();
+      for (const list of this.lists.values()) list.destroy();
+    });
   }
 
   isDirty() {
@@ -58,9 +65,25 @@ export class ApprovalsScreen extends Screen {
       pending.length === 0 ? h('p', { class: 'empty', testid: 'approvals-empty' }, t('approvals.empty')) : null,
       groups.map(([kind, approvals]) => h('section', { class: 'stack approval-group', testid: `approvals-${kind}`, 'aria-labelledby': `heading-${kind}` },
         h('h2', { id: `heading-${kind}` }, kindLabel(kind), h('span', { class: 'count' }, ` (${approvals.length})`)),
-        h('ul', { class: 'card-list' }, approvals.map((approval) => this.card(approval))))),
+        this.cards(kind, approvals))),
       this.selected.size ? this.batchBar() : null,
       NotificationPrompt(this.app));
+  }
+
+  /** The kind's cards, a page at a time; a redraw keeps as many drawn as were. */
+  cards(kind, approvals) {
+    if (!this.lists.has(kind)) {
+      this.lists.set(kind, new PagedList({
+        drawRow: (approval) => this.card(approval),
+        empty: () => h('li', {}),
+        attributes: { class: 'card-list', testid: `approvals-list-${kind}` },
+        pageRows: CARDS_PER_KIND,
+        drawOnScroll: false,
+      }));
+    }
+    const list = this.lists.get(kind);
+    list.show(approvals);
+    return list.element;
   }
 
   card(approval, rejectForm = null) {

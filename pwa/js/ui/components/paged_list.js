@@ -19,8 +19,10 @@ export class PagedList {
   /**
    * `drawRow(item)` → an `<li>`; `empty()` → what an empty list shows (an `<li>`);
    * `attributes` go on the `<ul>` (class `record-list` and testid `record-list` by default).
+   * `drawOnScroll: false` draws the next page only on a tap of "Show more", for a list with
+   * more below it on the screen that scrolling must reach.
    */
-  constructor({ drawRow, empty, attributes = {}, pageRows = PAGE_ROWS }) {
+  constructor({ drawRow, empty, attributes = {}, pageRows = PAGE_ROWS, drawOnScroll = true }) {
     this.drawRow = drawRow;
     this.empty = empty;
     this.pageRows = pageRows;
@@ -30,7 +32,7 @@ export class PagedList {
     this.moreButton = h('button', { type: 'button', class: 'button button-block', testid: 'list-more', onclick: () => this.more() });
     this.moreRow = h('li', { class: 'list-more' }, this.moreButton);
     this.loadingRow = h('li', { class: 'list-more muted', testid: 'list-loading' });
-    this.watcher = 'IntersectionObserver' in globalThis
+    this.watcher = drawOnScroll && 'IntersectionObserver' in globalThis
       ? new IntersectionObserver((entries) => {
         if (entries.some((entry) => entry.isIntersecting)) this.more();
       }, { rootMargin: `0px 0px ${AHEAD} 0px` })
