@@ -16,6 +16,7 @@ from conftest import scroll_into_view
 
 PAGE_ROWS = 40  # pwa/js/ui/components/paged_list.js
 CARDS_PER_KIND = 20  # pwa/js/ui/approvals/approvals_screen.js
+GANTT_ROWS = 60  # pwa/js/ui/dashboard/gantt_chart.js
 TASKS = 3000
 OTHERS = 400  # actions, complaints and checks each
 STATES = ("todo", "doing", "done", "accepted")
@@ -390,4 +391,58 @@ def test_a_backlog_of_approvals_draws_a_page_of_cards_per_kind_and_keeps_the_kin
     assert any(record["id"] == task_id for record in phone.idb("records") if record["type"] == "task")
     page.wait_for_timeout(500)
     expect(cards).to_have_count(2 * CARDS_PER_KIND)
+    phone.assert_no_errors()
+
+
+def test_a_large_schedule_draws_a_page_of_gantt_rows_on_an_axis_that_spans_every_task(phones, server_api):
+    """300 planned tasks more: the Gantt draws 60 rows and its table the same 60, the critical
+    path is worked out over all of them, and "Show more" draws the next 60 below the first."""
+    admin = server_api("admin1")
+    phone = phones("admin1")
+    phone.login("admin1")
+    page = phone.page
+    sections = [record["id"] for record in phone.idb("records")
+                if record["type"] == "section" and record["data"].get("project_id") == admin.project_id]
+    start = dt.date(2026, 1, 1)
+    planned = []
+    for i in range(300):
+        begin = start + dt.timedelta(days=(i * 7) % 700)
+        data = {"project_id": admin.project_id, "section_id": sections[(i // 20) % len(sections)], "title": f"排水管 W{i} 段开槽",
+                "status": "todo", "planned_start": begin.isoformat(), "planned_end": (begin + dt.timedelta(days=3 + i % 25)).isoformat()}
+        if i % 20:
+            data["depends_on"] = [planned[-1]["id"]]
+        planned.append({"id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"planned-{i}")), "data": data})
+    # The last chain ends on 2027-12 and is the longest: the critical path runs through it.
+    page.evaluate(SEED, ["task", planned])
+    every = sum(1 for record in phone.idb("records") if record["type"] == "task" and not record.get("deleted")
+                and record["data"].get("project_id") == admin.project_id
+                and record["data"].get("planned_start") and record["data"].get("planned_end"))
+
+    page.goto("/dashboard")
+    gantt = phone.testid("gantt")
+    rows = gantt.get_by_test_id("gantt-row")
+    expect(rows.first).to_be_visible(timeout=30_000)
+    expect(rows).to_have_count(GANTT_ROWS)
+    expect(gantt).to_have_attribute("data-rows", str(every))
+    expect(gantt.get_by_test_id("gantt-table").locator("tbody tr")).to_have_count(GANTT_ROWS)
+    critical = phone.testid("critical-path")
+    on_path = critical.get_attribute("data-ids").split()
+    assert len(on_path) >= 20 and set(on_path) & {task["id"] for task in planned}
+    first = rows.evaluate_all("(rows) => rows.map((row) => row.dataset.id)")
+    axis = gantt.locator(".gantt-axis").all_text_contents()
+
+    more = gantt.get_by_test_id("gantt-more")
+    expect(more).to_contain_text(str(every - GANTT_ROWS))
+    more.click()
+    gantt = phone.testid("gantt")
+    rows = gantt.get_by_test_id("gantt-row")
+    expect(rows).to_have_count(2 * GANTT_ROWS)
+    assert rows.evaluate_all("(rows) => rows.map((row) => row.dataset.id)")[:GANTT_ROWS] == first
+    assert gantt.locator(".gantt-axis").all_text_contents() == axis
+    expect(gantt.get_by_test_id("gantt-more")).to_be_focused()
+    # A redraw (a record arrives from the server) keeps the rows drawn so far.
+    admin.create_task("新到任务")
+    phone.sync_now()
+    page.wait_for_timeout(500)
+    expect(phone.testid("gantt").get_by_test_id("gantt-row")).to_have_count(2 * GANTT_ROWS)
     phone.assert_no_errors()

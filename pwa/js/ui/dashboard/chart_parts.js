@@ -21,9 +21,10 @@ export function s(tag, attributes = {}, ...children) {
  * A chart figure: the SVG (drawn for sight, hidden from screen readers, which read the table),
  * a caption line that says the numbers of the part last tapped, and the numbers as a table.
  * `draw(say)` returns the SVG; calling `say(text)` puts `text` in the caption (a string, or
- * nodes so that names people typed stay marked as theirs).
+ * nodes so that names people typed stay marked as theirs). `more` (an element) goes under the
+ * SVG: a button that draws more of a chart drawn in part.
  */
-export function ChartFigure({ testid, label, draw, table }) {
+export function ChartFigure({ testid, label, draw, table, more = null }) {
   const caption = h('p', { class: 'chart-caption', 'aria-live': 'polite', testid: `${testid}-caption` });
   const say = (text) => { caption.replaceChildren(...[text].flat(Infinity).filter((part) => part != null && part !== false)); };
   const svg = draw(say);
@@ -32,6 +33,7 @@ export function ChartFigure({ testid, label, draw, table }) {
   return h('figure', { class: 'chart-figure', testid },
     h('figcaption', { class: 'muted' }, label),
     svg,
+    more,
     caption,
     h('details', { class: 'chart-numbers' },
       h('summary', {}, t('dashboard.numbers')),

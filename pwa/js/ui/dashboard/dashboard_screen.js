@@ -12,7 +12,7 @@ import { Screen } from '../screen.js';
 import { loadSite } from '../sections/site_facts.js';
 import { number } from './chart_parts.js';
 import { dashboardFigures } from './figures.js';
-import { GanttChart } from './gantt_chart.js';
+import { GANTT_ROWS, GanttChart } from './gantt_chart.js';
 import { PassRateChart } from './pass_rate_chart.js';
 import { ProgressTiles } from './progress_tiles.js';
 import { QualityPanel } from './quality_panel.js';
@@ -30,6 +30,7 @@ function Part(id, title, ...children) {
 export class DashboardScreen extends Screen {
   constructor(...args) {
     super(...args);
+    this.ganttRows = GANTT_ROWS; // the Gantt's rows drawn; a redraw keeps what "Show more" added
     this.refreshOn('records');
   }
 
@@ -57,7 +58,8 @@ export class DashboardScreen extends Screen {
       Part('schedule', t('dashboard.schedule'),
         h('p', { class: 'critical-line', testid: 'critical-path', dataset: { days: String(figures.critical_path.days), ids: figures.critical_path.ids.join(' ') } },
           t('dashboard.criticalPath', { days: figures.critical_path.days })),
-        GanttChart({ sections: records.sections, tasks: records.tasks, critical: figures.critical_path, today })),
+        GanttChart({ sections: records.sections, tasks: records.tasks, critical: figures.critical_path, today,
+          rows: this.ganttRows, onMore: (rows) => { this.ganttRows = rows; } })),
       Part('progress', t('dashboard.progress'), ProgressTiles({ rows: figures.progress, sections: records.sections })),
       Part('risk', t('dashboard.risk'),
         RiskMatrix({ matrix: figures.risk_matrix }),

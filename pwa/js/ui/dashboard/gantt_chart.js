@@ -2,6 +2,10 @@
  * The schedule as a Gantt chart: one row per planned task, grouped by section; the planned span
  * light, the actual span dark (to today while work goes on), the critical path outlined in red,
  * dependencies as lines from a task's end to the start of what waits for it.
+ *
+ * A large schedule is drawn a page of rows at a time (`GANTT_ROWS`, then as many more on "Show
+ * more"), its table the same rows; the time axis always spans every planned task, so the bars
+ * drawn first keep their place as more are drawn.
  */
 import { h, userList, userText } from '../dom.js';
 import { formatDate, t, tNodes } from '../i18n.js';
@@ -20,6 +24,8 @@ const ms = (date) => Date.parse(`${date}T00:00:00Z`);
 // The font sizes of .gantt-section and .gantt-label (css/app.css), for cutting names to the width.
 const SECTION_SIZE = 12;
 const LABEL_SIZE = 11;
+/** Task rows drawn at first, and added by each "Show more". */
+export const GANTT_ROWS = 60;
 
 /** The actual span of a task: [start, end] (end today while it runs), or null before it starts. */
 function actualSpan(fields, today) {
@@ -28,19 +34,33 @@ function actualSpan(fields, today) {
   return [fields.actual_start, finished ? (fields.actual_end ?? today) : today];
 }
 
-export function GanttChart({ sections, tasks, critical, today }) {
+/**
+ * `rows`: how many task rows to draw (a redraw of the dashboard keeps what "Show more" drew);
+ * `onMore(rows)` hears each "Show more".
+ */
+export function GanttChart({ sections, tasks, critical, today, rows: firstRows = GANTT_ROWS, onMore = () => {} }) {
   const planned = tasks.filter((task) => task.fields.planned_start && task.fields.planned_end);
   if (planned.length === 0) return h('p', { class: 'empty', testid: 'gantt-empty' }, t('dashboard.noPlan'));
   const onPath = new Set(critical.ids);
   const title = new Map(tasks.map((task) => [task.id, task.fields.title ?? '']));
+  const bySection = new Map([...sections, null].map((section) => [section?.id ?? null, []]));
+  for (const task of planned) (bySection.get(task.fields.section_id) ?? bySection.get(null)).push(task);
   const groups = [...sections, null].map((section) => ({
     section,
-    tasks: planned.filter((task) => (section ? task.fields.section_id === section.id : !sections.some((x) => x.id === task.fields.section_id)))
-      .sort((a, b) => String(a.fields.planned_start).localeCompare(String(b.fields.planned_start))),
+    tasks: bySection.get(section?.id ?? null).sort((a, b) => (a.fields.planned_start < b.fields.planned_start ? -1
+      : a.fields.planned_start > b.fields.planned_start ? 1 : 0)),
   })).filter((group) => group.tasks.length);
-  const dates = planned.flatMap((task) => [task.fields.planned_start, task.fields.planned_end, ...(actualSpan(task.fields, today) ?? [])]);
-  const first = Math.min(...dates.map(ms));
-  const last = Math.max(...dates.map(ms)) + DAY;
+  // A loop, not Math.min(...dates): a spread of every date overflows the stack on a large plan.
+  let first = Infinity;
+  let last = -Infinity;
+  for (const task of planned) {
+    for (const date of [task.fields.planned_start, task.fields.planned_end, ...(actualSpan(task.fields, today) ?? [])]) {
+      const at = ms(date);
+      if (at < first) first = at;
+      if (at > last) last = at;
+    }
+  }
+  last += DAY;
   const x = (date) => ((ms(date) - first) / (last - first)) * WIDTH;
   const span = (a, b) => Math.max(x(b) + (WIDTH * DAY) / (last - first) - x(a), 2);
 
@@ -60,25 +80,29 @@ export function GanttChart({ sections, tasks, critical, today }) {
     return parts.flatMap((part, index) => [index ? '，' : null, part]).filter((part) => part != null);
   };
 
-  const draw = (say) => {
+  const draw = (say, limit) => {
     let y = HEAD;
+    let left = limit;
     const rows = [];
     const ends = new Map();
     const starts = new Map();
+    const drawn = [];
     for (const group of groups) {
+      if (left <= 0) break;
       // A long name is cut with an ellipsis; a tap (or the title) gives it whole.
       const name = group.section ? sectionLabel(group.section) : '—';
       const shown = fitText(name, WIDTH, SECTION_SIZE);
       const heading = s('text', { x: 0, y: y + 13, class: 'gantt-section', testid: 'gantt-section', 'data-user': group.section ? '' : null, 'data-cut': String(shown.cut) }, shown.text);
       rows.push(group.section ? tappable(heading, say, userText(name)) : heading);
       y += SECTION_HEAD;
-      for (const task of group.tasks) {
+      for (const task of group.tasks.slice(0, left)) {
         const f = task.fields;
         const barY = y + LABEL_HEIGHT;
         const actual = actualSpan(f, today);
         const critical = onPath.has(task.id);
         ends.set(task.id, [x(f.planned_end) + span(f.planned_end, f.planned_end), barY + BAR_HEIGHT / 2]);
         starts.set(task.id, [x(f.planned_start), barY + BAR_HEIGHT / 2]);
+        drawn.push(task);
         rows.push(tappable(s('g', { class: `gantt-row${critical ? ' gantt-critical' : ''}`, testid: 'gantt-row', 'data-id': task.id, 'data-critical': String(critical) },
           s('rect', { x: 0, y, width: WIDTH, height: ROW - 2, class: 'gantt-hit' }),
           s('text', { x: 0, y: y + 12, class: 'gantt-label', 'data-user': '' }, fitText(f.title, WIDTH, LABEL_SIZE).text),
@@ -87,8 +111,10 @@ export function GanttChart({ sections, tasks, critical, today }) {
         say, describe(task)));
         y += ROW;
       }
+      left -= group.tasks.length;
     }
-    const links = planned.flatMap((task) => (task.fields.depends_on ?? []).filter((id) => ends.has(id)).map((id) => {
+    // Links between drawn rows only.
+    const links = drawn.flatMap((task) => (task.fields.depends_on ?? []).filter((id) => ends.has(id)).map((id) => {
       const [x1, y1] = ends.get(id);
       const [x2, y2] = starts.get(task.id);
       const critical = onPath.has(id) && onPath.has(task.id);
@@ -103,16 +129,32 @@ export function GanttChart({ sections, tasks, critical, today }) {
     return s('svg', { viewBox: `0 0 ${WIDTH} ${y}`, width: '100%' }, axis, rows, links);
   };
 
-  const table = NumbersTable(
-    [t('field.title'), t('dashboard.planned'), t('dashboard.actual'), t('report.deviationDays')],
-    planned.map((task) => {
-      const actual = actualSpan(task.fields, today);
-      return [
-        [userText(task.fields.title), onPath.has(task.id) ? ` (${t('dashboard.onCritical')})` : null],
-        `${formatDate(task.fields.planned_start)} – ${formatDate(task.fields.planned_end)}`,
-        actual ? `${formatDate(actual[0])} – ${formatDate(actual[1])}` : t('dashboard.notStarted'),
-        deviationText(taskDeviation(task.fields, today)),
-      ];
-    }), 'gantt-table');
-  return ChartFigure({ testid: 'gantt', label: t('dashboard.gantt'), draw, table });
+  const ordered = groups.flatMap((group) => group.tasks);
+  const build = (limit) => {
+    const table = NumbersTable(
+      [t('field.title'), t('dashboard.planned'), t('dashboard.actual'), t('report.deviationDays')],
+      ordered.slice(0, limit).map((task) => {
+        const actual = actualSpan(task.fields, today);
+        return [
+          [userText(task.fields.title), onPath.has(task.id) ? ` (${t('dashboard.onCritical')})` : null],
+          `${formatDate(task.fields.planned_start)} – ${formatDate(task.fields.planned_end)}`,
+          actual ? `${formatDate(actual[0])} – ${formatDate(actual[1])}` : t('dashboard.notStarted'),
+          deviationText(taskDeviation(task.fields, today)),
+        ];
+      }), 'gantt-table');
+    const left = ordered.length - Math.min(limit, ordered.length);
+    const more = left > 0 ? h('button', {
+      type: 'button', class: 'button button-block', testid: 'gantt-more',
+      onclick: () => {
+        const next = build(limit + GANTT_ROWS);
+        figure.replaceWith(next);
+        next.querySelector('[data-testid=gantt-more]')?.focus();
+        onMore(limit + GANTT_ROWS);
+      },
+    }, t('list.more', { left })) : null;
+    const figure = ChartFigure({ testid: 'gantt', label: t('dashboard.gantt'), draw: (say) => draw(say, limit), table, more });
+    figure.dataset.rows = String(ordered.length); // every planned task, drawn or not
+    return figure;
+  };
+  return build(Math.max(firstRows, GANTT_ROWS));
 }
