@@ -4,6 +4,7 @@
     .venv/bin/python bench/phone_bench.py [--sizes 10000,50000] [--runs 3]
                                           [--before REF] [--before-sizes 10000]
                                           [--complaints 10000] [--documents 10000]
+                                          [--planned 10000]
 
 For each project size, a SQLite database gets the demo project and that many tasks (pushed
 through the real request path, `sync_bench.Workload`), and gunicorn serves it. Chromium,
@@ -26,6 +27,9 @@ as a phone (390×844) with the CPU slowed 4× through the DevTools protocol
             shows, and until the whole list is counted.
 6. documents  with `--documents N` (N drawings seeded beside the tasks): /documents measured
             as the complaints are, and its element count.
+7. dashboard  with `--planned N` (N tasks with planned dates, in chains of 20 per section,
+            seeded beside the tasks): /dashboard loaded afresh until its Gantt chart is drawn,
+            its element count, and the JS heap with it open.
 
 With `--before REF` the PWA of that git revision (say `main`) is measured too, served by the
 same server from an export of its `pwa/`, alternating with this tree's in every run, so
@@ -34,6 +38,7 @@ both see the same machine. Medians go to stdout as Markdown; `--json FILE` keeps
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import shutil
@@ -145,9 +150,30 @@ def documents(workload: Workload, count: int) -> list[dict]:
         "section_ids": {"add": [workload.sections[mid % len(workload.sections)]]}})
 
 
-def seed(workdir: Path, size: int, label: str = "phone", complaint_count: int = 0, document_count: int = 0) -> Path:
+def planned_tasks(workload: Workload, count: int) -> list[dict]:
+    """`count` new tasks with planned spans over two years, each section's in chains of 20
+    where each waits for the one before (the Gantt's links and the critical path)."""
+    start = dt.date(2026, 1, 1)
+    made = []
+
+    def fields(mid: int) -> dict:
+        begin = start + dt.timedelta(days=(mid * 7) % 700)
+        data = {"project_id": workload.project, "section_id": workload.sections[(mid // 20) % len(workload.sections)],
+                "title": f"排水管 W{mid} 段开槽", "planned_start": begin.isoformat(),
+                "planned_end": (begin + dt.timedelta(days=3 + mid % 25)).isoformat()}
+        if made and mid % 20:
+            data["depends_on"] = {"add": [made[-1]["id"]]}
+        return data
+
+    for _ in range(count):
+        made.extend(new_records(workload, 1, "task", fields))
+    return made
+
+
+def seed(workdir: Path, size: int, label: str = "phone", complaint_count: int = 0, document_count: int = 0,
+         planned_count: int = 0) -> Path:
     """A SQLite database with the demo project, `size` more tasks, `complaint_count`
-    complaints and `document_count` drawings; returns its path."""
+    complaints, `document_count` drawings and `planned_count` planned tasks; returns its path."""
     bench_db = BenchDb("sqlite", workdir, f"{label}-{size}")
     app = make_app(bench_db, workdir)
     ids = demo_ids()
@@ -160,7 +186,7 @@ def seed(workdir: Path, size: int, label: str = "phone", complaint_count: int = 
         left -= batch
         turn += 1
     device, workload = writers[WRITERS.index("admin1")]
-    for make, left in ((complaints, complaint_count), (documents, document_count)):
+    for make, left in ((complaints, complaint_count), (documents, document_count), (planned_tasks, planned_count)):
         while left > 0:
             batch = min(200, left)
             device.push(workload.body(make(workload, batch)), batch)
@@ -252,11 +278,13 @@ def fresh_load(page, path: str, row: str, counted: str) -> tuple[float, float]:
     return first, time.perf_counter() - start
 
 
+GANTT_ROW = "[data-testid=gantt] [data-testid=gantt-row]"
 DOCUMENT_ROW = "[data-testid=document-list] [data-testid=document-item]"
 DOCUMENTS_COUNTED = "[data-testid=document-count][data-count]"
 
 
-def measure(browser, url: str, with_complaints: bool = False, with_documents: bool = False) -> dict:
+def measure(browser, url: str, with_complaints: bool = False, with_documents: bool = False,
+            with_planned: bool = False) -> dict:
     """One phone, fresh profile: raw floor, first sync, task list, heap (and the complaints)."""
     context = browser.new_context(base_url=url, **PHONE)
     page = context.new_page()
@@ -321,6 +349,14 @@ def measure(browser, url: str, with_complaints: bool = False, with_documents: bo
             figures["documents_s"], figures["documents_whole_s"] = fresh_load(
                 page, "/documents", DOCUMENT_ROW, DOCUMENTS_COUNTED)
             figures["documents_elements"] = page.evaluate("document.getElementsByTagName('*').length")
+        if with_planned:
+            start = time.perf_counter()
+            page.goto("/dashboard")
+            page.locator(GANTT_ROW).first.wait_for()
+            figures["dashboard_s"] = time.perf_counter() - start
+            figures["dashboard_elements"] = page.evaluate("document.getElementsByTagName('*').length")
+            figures["gantt_rows"] = page.locator(GANTT_ROW).count()
+            figures["heap_dashboard_mb"] = heap_mb(cdp)
     except Exception as error:  # noqa: BLE001 - a step past the limit is a figure, not a crash
         figures["error"] = f"{type(error).__name__}: {str(error).splitlines()[0]}"
     finally:
@@ -369,6 +405,15 @@ def report(results: list[dict]) -> str:
             lines.append(f"| {row['pwa']} | {row['size']:,} | {fmt(median(runs, 'documents_cold_s'))} | "
                          f"{fmt(median(runs, 'documents_first_s'))} | {fmt(median(runs, 'documents_s'))} | "
                          f"{fmt(median(runs, 'documents_whole_s'))} | {'—' if elements is None else f'{elements:,.0f}'} |")
+    if any("dashboard_s" in run for row in results for run in row["runs"]):
+        lines += ["", "| PWA | tasks | dashboard: fresh load until the Gantt shows | elements | Gantt rows drawn | heap with it |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: |"]
+        for row in results:
+            runs = row["runs"]
+            elements, rows = median(runs, "dashboard_elements"), median(runs, "gantt_rows")
+            lines.append(f"| {row['pwa']} | {row['size']:,} | {fmt(median(runs, 'dashboard_s'))} | "
+                         f"{'—' if elements is None else f'{elements:,.0f}'} | {'—' if rows is None else f'{rows:,.0f}'} | "
+                         f"{fmt(median(runs, 'heap_dashboard_mb'), 'MB')} |")
     return "\n".join(lines)
 
 
@@ -380,6 +425,7 @@ def main() -> None:
     parser.add_argument("--before-sizes", default="10000")
     parser.add_argument("--complaints", type=int, default=0, help="complaints seeded beside the tasks")
     parser.add_argument("--documents", type=int, default=0, help="drawings seeded beside the tasks")
+    parser.add_argument("--planned", type=int, default=0, help="tasks with planned dates seeded beside the tasks")
     parser.add_argument("--json")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
@@ -394,7 +440,8 @@ def main() -> None:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for size in (int(s) for s in args.sizes.split(",")):
-                db_path = seed(workdir, size, complaint_count=args.complaints, document_count=args.documents)
+                db_path = seed(workdir, size, complaint_count=args.complaints, document_count=args.documents,
+                               planned_count=args.planned)
                 wanted = [(name, pwa) for name, pwa in versions
                           if name == "this tree" or str(size) in args.before_sizes.split(",")]
                 servers = {name: Server(db_path, pwa, workdir) for name, pwa in wanted}
@@ -402,7 +449,8 @@ def main() -> None:
                 try:
                     for run in range(args.runs):
                         for name, _ in wanted:  # in turn, so both see the same machine
-                            figures = measure(browser, servers[name].url, bool(args.complaints), bool(args.documents))
+                            figures = measure(browser, servers[name].url, bool(args.complaints), bool(args.documents),
+                                              bool(args.planned))
                             print(f"{size} {name} run {run + 1}: {figures}", file=sys.stderr)
                             rows[name]["runs"].append(figures)
                 finally:
