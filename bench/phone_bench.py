@@ -4,6 +4,7 @@
     .venv/bin/python bench/phone_bench.py [--sizes 10000,50000] [--runs 3]
                                           [--before REF] [--before-sizes 10000]
                                           [--complaints 10000] [--documents 10000]
+                                          [--actions 10000] [--work-steps 10000]
                                           [--planned 10000]
 
 For each project size, a SQLite database gets the demo project and that many tasks (pushed
@@ -25,8 +26,10 @@ as a phone (390×844) with the CPU slowed 4× through the DevTools protocol
             the lists' first rows ahead keeps them then); then loaded afresh again (the app
             started from nothing, the rows it showed first kept) until the first complaint
             shows, and until the whole list is counted.
-6. documents  with `--documents N` (N drawings seeded beside the tasks): /documents measured
-            as the complaints are, and its element count.
+6. documents, actions, work steps  with `--documents N`, `--actions N`, `--work-steps N` (N
+            drawings, open corrective actions or work steps seeded beside the tasks):
+            /documents, /records/action and /records/work_step measured as the complaints are.
+            Each list measured reports its element count.
 7. dashboard  with `--planned N` (N tasks with planned dates, in chains of 20 per section,
             seeded beside the tasks): /dashboard loaded afresh until its Gantt chart is drawn,
             its element count, and the JS heap with it open.
@@ -150,6 +153,20 @@ def documents(workload: Workload, count: int) -> list[dict]:
         "section_ids": {"add": [workload.sections[mid % len(workload.sections)]]}})
 
 
+def actions(workload: Workload, count: int) -> list[dict]:
+    """`count` new open corrective actions, with deadlines over three months."""
+    return new_records(workload, count, "action", lambda mid: {
+        "project_id": workload.project, "description": f"W{mid} 段槽边堆土距槽边不足 1 m，清运",
+        "deadline": (dt.date(2026, 11, 1) + dt.timedelta(days=mid % 90)).isoformat()})
+
+
+def work_steps(workload: Workload, count: int) -> list[dict]:
+    """`count` new work steps across the sections."""
+    return new_records(workload, count, "work_step", lambda mid: {
+        "project_id": workload.project, "section_id": workload.sections[mid % len(workload.sections)],
+        "step": ("沟槽开挖", "管道安装", "回填")[mid % 3], "crew": f"管道{mid % 7 + 1}班"})
+
+
 def planned_tasks(workload: Workload, count: int) -> list[dict]:
     """`count` new tasks with planned spans over two years, each section's in chains of 20
     where each waits for the one before (the Gantt's links and the critical path)."""
@@ -170,10 +187,13 @@ def planned_tasks(workload: Workload, count: int) -> list[dict]:
     return made
 
 
-def seed(workdir: Path, size: int, label: str = "phone", complaint_count: int = 0, document_count: int = 0,
-         planned_count: int = 0) -> Path:
-    """A SQLite database with the demo project, `size` more tasks, `complaint_count`
-    complaints, `document_count` drawings and `planned_count` planned tasks; returns its path."""
+SEEDERS = {"complaints": complaints, "documents": documents, "actions": actions, "work_steps": work_steps,
+           "planned": planned_tasks}
+
+
+def seed(workdir: Path, size: int, label: str = "phone", extra: dict | None = None) -> Path:
+    """A SQLite database with the demo project, `size` more tasks and `extra[kind]` records of
+    each kind of `SEEDERS`; returns its path."""
     bench_db = BenchDb("sqlite", workdir, f"{label}-{size}")
     app = make_app(bench_db, workdir)
     ids = demo_ids()
@@ -186,7 +206,8 @@ def seed(workdir: Path, size: int, label: str = "phone", complaint_count: int = 
         left -= batch
         turn += 1
     device, workload = writers[WRITERS.index("admin1")]
-    for make, left in ((complaints, complaint_count), (documents, document_count), (planned_tasks, planned_count)):
+    for kind, left in (extra or {}).items():
+        make = SEEDERS[kind]
         while left > 0:
             batch = min(200, left)
             device.push(workload.body(make(workload, batch)), batch)
@@ -281,11 +302,20 @@ def fresh_load(page, path: str, row: str, counted: str) -> tuple[float, float]:
 GANTT_ROW = "[data-testid=gantt] [data-testid=gantt-row]"
 DOCUMENT_ROW = "[data-testid=document-list] [data-testid=document-item]"
 DOCUMENTS_COUNTED = "[data-testid=document-count][data-count]"
+# Each list measured: its address, a row of it, and the list once every record is read.
+LISTS = {
+    "complaints": ("/feedback", COMPLAINT_ROW, COMPLAINTS_COUNTED),
+    "documents": ("/documents", DOCUMENT_ROW, DOCUMENTS_COUNTED),
+    "actions": ("/records/action", "a[data-testid=record-item][data-type=action]",
+                "[data-testid=record-list][data-type=action][data-total]"),
+    "work_steps": ("/records/work_step", "a[data-testid=record-item][data-type=work_step]",
+                   "[data-testid=record-list][data-type=work_step][data-total]"),
+}
 
 
-def measure(browser, url: str, with_complaints: bool = False, with_documents: bool = False,
-            with_planned: bool = False) -> dict:
-    """One phone, fresh profile: raw floor, first sync, task list, heap (and the complaints)."""
+def measure(browser, url: str, lists: tuple[str, ...] = (), with_planned: bool = False) -> dict:
+    """One phone, fresh profile: raw floor, first sync, task list, heap, then each list of
+    `lists` (keys of `LISTS`) and with `with_planned` the dashboard."""
     context = browser.new_context(base_url=url, **PHONE)
     page = context.new_page()
     page.set_default_timeout(LIMIT_S * 1000)
@@ -317,38 +347,25 @@ def measure(browser, url: str, with_complaints: bool = False, with_documents: bo
         figures["tasks_elements"] = page.evaluate("document.getElementsByTagName('*').length")
         figures["heap_tasks_mb"] = heap_mb(cdp)
 
-        if with_complaints:
-            # A first visit with nothing of the list kept: every complaint is read before a row shows.
+        for kind in lists:
+            path, row, counted = LISTS[kind]
+            # A first visit with nothing of the list kept: every record of its type is read
+            # before a row shows.
             forget_first_rows(page)
-            figures["complaints_cold_s"], _ = fresh_load(page, "/feedback", COMPLAINT_ROW, COMPLAINTS_COUNTED)
+            figures[f"{kind}_cold_s"], _ = fresh_load(page, path, row, counted)
             page.wait_for_timeout(500)  # the list's first rows are written after the draw
             # A first visit after the app had synced and been idle elsewhere (here "More"): the
             # list's first rows were worked out ahead.
             forget_first_rows(page)
             page.goto("/more")
-            if wait_kept(page, "/feedback"):
-                figures["complaints_first_s"], _ = fresh_load(page, "/feedback", COMPLAINT_ROW, COMPLAINTS_COUNTED)
+            if wait_kept(page, path):
+                figures[f"{kind}_first_s"], _ = fresh_load(page, path, row, counted)
             else:  # a PWA without it: a visit, so that the list keeps its first rows as it draws
-                fresh_load(page, "/feedback", COMPLAINT_ROW, COMPLAINTS_COUNTED)
+                fresh_load(page, path, row, counted)
             page.wait_for_timeout(500)
             # Afresh, as when the app is opened again: the rows shown first last time come early.
-            figures["complaints_s"], figures["complaints_whole_s"] = fresh_load(
-                page, "/feedback", COMPLAINT_ROW, COMPLAINTS_COUNTED)
-        if with_documents:
-            # As for the complaints: with nothing kept, then after the app sat idle, then afresh.
-            forget_first_rows(page)
-            figures["documents_cold_s"], _ = fresh_load(page, "/documents", DOCUMENT_ROW, DOCUMENTS_COUNTED)
-            page.wait_for_timeout(500)
-            forget_first_rows(page)
-            page.goto("/more")
-            if wait_kept(page, "/documents"):
-                figures["documents_first_s"], _ = fresh_load(page, "/documents", DOCUMENT_ROW, DOCUMENTS_COUNTED)
-            else:
-                fresh_load(page, "/documents", DOCUMENT_ROW, DOCUMENTS_COUNTED)
-            page.wait_for_timeout(500)
-            figures["documents_s"], figures["documents_whole_s"] = fresh_load(
-                page, "/documents", DOCUMENT_ROW, DOCUMENTS_COUNTED)
-            figures["documents_elements"] = page.evaluate("document.getElementsByTagName('*').length")
+            figures[f"{kind}_s"], figures[f"{kind}_whole_s"] = fresh_load(page, path, row, counted)
+            figures[f"{kind}_elements"] = page.evaluate("document.getElementsByTagName('*').length")
         if with_planned:
             start = time.perf_counter()
             page.goto("/dashboard")
@@ -380,39 +397,38 @@ def median(runs: list[dict], key: str):
 
 def report(results: list[dict]) -> str:
     lines = ["| PWA | tasks | records pulled | raw IndexedDB | first sync | sync / raw | home drawn | "
-             "task list: tap | fresh load | whole list | elements | heap synced | heap with list | "
-             "complaints: first visit, nothing kept | first visit, rows worked out ahead | fresh load | whole list | runs |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "task list: tap | fresh load | whole list | elements | heap synced | heap with list | runs |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     fmt = lambda value, unit="s": "—" if value is None else f"{value:.2f} {unit}"  # noqa: E731
+    count = lambda value: "—" if value is None else f"{value:,.0f}"  # noqa: E731
     for row in results:
         runs = row["runs"]
         raw, sync = median(runs, "raw_s"), median(runs, "sync_s")
         ratio = f"{sync / raw:.2f}" if raw and sync else "—"
-        elements = median(runs, "tasks_elements")
         errors = [run["error"] for run in runs if "error" in run]
         lines.append(
             f"| {row['pwa']} | {row['size']:,} | {median(runs, 'records') or 0:,.0f} | {fmt(raw)} | {fmt(sync)} | "
-            f"{ratio} | {fmt(median(runs, 'home_s'))} | {fmt(median(runs, 'tasks_tap_s'))} | {fmt(median(runs, 'tasks_s'))} | {fmt(median(runs, 'tasks_whole_s'))} | "
-            f"{'—' if elements is None else f'{elements:,.0f}'} | {fmt(median(runs, 'heap_synced_mb'), 'MB')} | "
-            f"{fmt(median(runs, 'heap_tasks_mb'), 'MB')} | {fmt(median(runs, 'complaints_cold_s'))} | {fmt(median(runs, 'complaints_first_s'))} | {fmt(median(runs, 'complaints_s'))} | "
-            f"{fmt(median(runs, 'complaints_whole_s'))} | {len(runs)}{' (' + '; '.join(errors) + ')' if errors else ''} |")
-    if any("documents_whole_s" in run for row in results for run in row["runs"]):
-        lines += ["", "| PWA | tasks | documents: first visit, nothing kept | first visit, rows worked out ahead | fresh load | whole list | elements |",
-                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+            f"{ratio} | {fmt(median(runs, 'home_s'))} | {fmt(median(runs, 'tasks_tap_s'))} | {fmt(median(runs, 'tasks_s'))} | "
+            f"{fmt(median(runs, 'tasks_whole_s'))} | {count(median(runs, 'tasks_elements'))} | "
+            f"{fmt(median(runs, 'heap_synced_mb'), 'MB')} | {fmt(median(runs, 'heap_tasks_mb'), 'MB')} | "
+            f"{len(runs)}{' (' + '; '.join(errors) + ')' if errors else ''} |")
+    measured = [kind for kind in LISTS if any(f"{kind}_whole_s" in run for row in results for run in row["runs"])]
+    if measured:
+        lines += ["", "| PWA | tasks | list | first visit, nothing kept | first visit, rows worked out ahead | "
+                  "fresh load | whole list | elements |", "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
         for row in results:
             runs = row["runs"]
-            elements = median(runs, "documents_elements")
-            lines.append(f"| {row['pwa']} | {row['size']:,} | {fmt(median(runs, 'documents_cold_s'))} | "
-                         f"{fmt(median(runs, 'documents_first_s'))} | {fmt(median(runs, 'documents_s'))} | "
-                         f"{fmt(median(runs, 'documents_whole_s'))} | {'—' if elements is None else f'{elements:,.0f}'} |")
+            for kind in measured:
+                lines.append(f"| {row['pwa']} | {row['size']:,} | {LISTS[kind][0]} | {fmt(median(runs, f'{kind}_cold_s'))} | "
+                             f"{fmt(median(runs, f'{kind}_first_s'))} | {fmt(median(runs, f'{kind}_s'))} | "
+                             f"{fmt(median(runs, f'{kind}_whole_s'))} | {count(median(runs, f'{kind}_elements'))} |")
     if any("dashboard_s" in run for row in results for run in row["runs"]):
         lines += ["", "| PWA | tasks | dashboard: fresh load until the Gantt shows | elements | Gantt rows drawn | heap with it |",
                   "| --- | ---: | ---: | ---: | ---: | ---: |"]
         for row in results:
             runs = row["runs"]
-            elements, rows = median(runs, "dashboard_elements"), median(runs, "gantt_rows")
             lines.append(f"| {row['pwa']} | {row['size']:,} | {fmt(median(runs, 'dashboard_s'))} | "
-                         f"{'—' if elements is None else f'{elements:,.0f}'} | {'—' if rows is None else f'{rows:,.0f}'} | "
+                         f"{count(median(runs, 'dashboard_elements'))} | {count(median(runs, 'gantt_rows'))} | "
                          f"{fmt(median(runs, 'heap_dashboard_mb'), 'MB')} |")
     return "\n".join(lines)
 
@@ -425,10 +441,15 @@ def main() -> None:
     parser.add_argument("--before-sizes", default="10000")
     parser.add_argument("--complaints", type=int, default=0, help="complaints seeded beside the tasks")
     parser.add_argument("--documents", type=int, default=0, help="drawings seeded beside the tasks")
+    parser.add_argument("--actions", type=int, default=0, help="open corrective actions seeded beside the tasks")
+    parser.add_argument("--work-steps", type=int, default=0, help="work steps seeded beside the tasks")
     parser.add_argument("--planned", type=int, default=0, help="tasks with planned dates seeded beside the tasks")
     parser.add_argument("--json")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
+
+    extra = {kind: getattr(args, kind) for kind in SEEDERS if getattr(args, kind)}
+    lists = tuple(kind for kind in LISTS if kind in extra)
 
     workdir = Path(tempfile.mkdtemp(prefix="gridline-phone-bench-"))
     versions = [("this tree", ROOT / "pwa")]
@@ -440,8 +461,7 @@ def main() -> None:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for size in (int(s) for s in args.sizes.split(",")):
-                db_path = seed(workdir, size, complaint_count=args.complaints, document_count=args.documents,
-                               planned_count=args.planned)
+                db_path = seed(workdir, size, extra=extra)
                 wanted = [(name, pwa) for name, pwa in versions
                           if name == "this tree" or str(size) in args.before_sizes.split(",")]
                 servers = {name: Server(db_path, pwa, workdir) for name, pwa in wanted}
@@ -449,8 +469,7 @@ def main() -> None:
                 try:
                     for run in range(args.runs):
                         for name, _ in wanted:  # in turn, so both see the same machine
-                            figures = measure(browser, servers[name].url, bool(args.complaints), bool(args.documents),
-                                              bool(args.planned))
+                            figures = measure(browser, servers[name].url, lists, "planned" in extra)
                             print(f"{size} {name} run {run + 1}: {figures}", file=sys.stderr)
                             rows[name]["runs"].append(figures)
                 finally:
