@@ -364,3 +364,32 @@ def test_a_change_the_server_applied_shows_as_made_though_the_pull_after_it_neve
     phone.page.unroute("**/api/sync/pull**")
     phone.sync_now()
     expect(phone.page.get_by_role("heading", level=1)).to_have_text("应用后未拉取：A02 路缘石安砌")
+
+
+def test_a_change_queued_for_one_type_leaves_the_other_types_lists_as_they_were(phones, server_api):
+    """Offline, a change to a task is queued: the task list is made again with it, and the
+    complaints' and actions' lists stay the same objects, so nothing worked out from them (their
+    order, their part of my day) is worked out again."""
+    phone = phones("foreman1")
+    phone.login("foreman1")
+    task_id = server_api("foreman1").create_task("井盖更换 W3")
+    phone.sync_now()
+    phone.go_offline()
+    got = phone.page.evaluate("""async (taskId) => {
+        const { loadViewList } = await import('/js/sync/local_view.js');
+        const { enqueue } = await import('/js/sync/outbox.js');
+        const before = { feedback: await loadViewList('feedback'), action: await loadViewList('action'), task: await loadViewList('task') };
+        await enqueue([{ op: 'put', type: 'task', id: taskId, fields: { progress: 35 } }]);
+        const after = { feedback: await loadViewList('feedback'), action: await loadViewList('action'), task: await loadViewList('task') };
+        const task = after.task.find((view) => view.id === taskId);
+        return {
+          feedbackSame: before.feedback === after.feedback, actionSame: before.action === after.action,
+          taskSame: before.task === after.task, progress: task?.fields.progress, pending: task?.pending,
+          feedbackCount: after.feedback.length,
+        };
+    }""", task_id)
+    assert got["feedbackCount"] > 0
+    assert got["feedbackSame"] and got["actionSame"], got
+    assert not got["taskSame"] and got["progress"] == 35 and got["pending"], got
+    phone.go_online()
+    phone.assert_no_errors()

@@ -2,8 +2,9 @@
  * What the user sees: pulled records with the outbox replayed on top, in mid order.
  * The server rebases nothing for us, so the outbox is replayed on every read (outboxes are
  * small); the views of pulled records are made once per record, and a type's list of views
- * is kept until its records or the outbox change, so screens redrawn for another reason
- * (a clock tick, another type's change) get the same list back and can keep what they derived.
+ * is kept until its records or its own queued changes change, so screens redrawn for another
+ * reason (a clock tick, a change to another type, queued or pulled) get the same list back and
+ * can keep what they derived.
  */
 import { onChange } from '../db/change_feed.js';
 import { isTypeHeld, readRecords, readRecordsOfType, recordsVersion } from '../db/records.js';
@@ -86,24 +87,58 @@ onChange('outbox', () => {
   outboxVersion += 1;
 });
 
-/** type → `{key, views}`: the last list of views made, and the versions it was made from. */
+/** The outbox as last read, by type: `{version, byType}` (a promise of type → its mutations in mid order). */
+let outboxRead = null;
+
+function outboxByType() {
+  if (outboxRead?.version !== outboxVersion) {
+    outboxRead = {
+      version: outboxVersion,
+      byType: readOutbox().then((outbox) => {
+        const byType = new Map();
+        for (const mutation of outbox) {
+          if (!byType.has(mutation.type)) byType.set(mutation.type, []);
+          byType.get(mutation.type).push(mutation);
+        }
+        return byType;
+      }),
+    };
+    const read = outboxRead;
+    read.byType.catch(() => {
+      if (outboxRead === read) outboxRead = null;
+    });
+  }
+  return outboxRead.byType;
+}
+
+/** type → `{records, outbox, queued, views}`: the last list of views made, what it was made from. */
 const viewLists = new Map();
 
 /**
  * Every visible record of a type, local changes included, as a frozen array that stays the same
- * object while nothing of that type (nor the outbox) changed. Its views are shared: read them only.
+ * object while nothing of that type changed: neither its pulled records nor its own queued
+ * changes (a change queued for another type leaves it as it was). Its views are shared: read
+ * them only.
  */
 export function loadViewList(type) {
-  const key = `${recordsVersion(type)}/${outboxVersion}`;
-  const held = viewLists.get(type);
-  if (held?.key === key) return held.views;
   // The versions are taken before reading: a change during the read makes the next call read again.
-  const views = buildViews(type).then(Object.freeze);
-  viewLists.set(type, { key, views });
-  views.catch(() => {
-    if (viewLists.get(type)?.views === views) viewLists.delete(type);
+  const records = recordsVersion(type);
+  const held = viewLists.get(type);
+  if (held?.records === records && held.outbox === outboxVersion) return held.views;
+  const entry = { records, outbox: outboxVersion, queued: null, views: null };
+  const pulled = held?.records === records ? null : readRecordsOfType(type);
+  pulled?.catch(() => {}); // a failed read fails `views`, where the caller hears it
+  entry.views = outboxByType().then(async (byType) => {
+    const mine = byType.get(type) ?? [];
+    entry.queued = JSON.stringify(mine);
+    if (!pulled && held.queued === entry.queued) return held.views;
+    return Object.freeze(viewsOf(type, await (pulled ?? readRecordsOfType(type)), mine));
   });
-  return views;
+  viewLists.set(type, entry);
+  entry.views.catch(() => {
+    if (viewLists.get(type) === entry) viewLists.delete(type);
+  });
+  return entry.views;
 }
 
 /**
@@ -131,18 +166,17 @@ export async function loadViews(type) {
   return [...await loadViewList(type)];
 }
 
-async function buildViews(type) {
-  const [pulled, outbox] = await Promise.all([readRecordsOfType(type), readOutbox()]);
+/** The visible views of a type: its pulled records with its queued `mutations` (mid order) replayed. */
+function viewsOf(type, pulled, mutations) {
   const mutationsById = new Map();
-  for (const mutation of outbox) {
-    if (mutation.type !== type) continue;
+  for (const mutation of mutations) {
     if (!mutationsById.has(mutation.id)) mutationsById.set(mutation.id, []);
     mutationsById.get(mutation.id).push(mutation);
   }
   const views = pulled.map((record) => rebase(type, record.id, record, mutationsById.get(record.id) ?? []));
   const pulledIds = new Set(pulled.map((record) => record.id));
-  for (const [id, mutations] of mutationsById) {
-    if (!pulledIds.has(id)) views.push(rebase(type, id, null, mutations));
+  for (const [id, queued] of mutationsById) {
+    if (!pulledIds.has(id)) views.push(rebase(type, id, null, queued));
   }
   return views.filter((view) => !view.deleted);
 }
