@@ -2,6 +2,7 @@
 escalations, my day and what the author of the work sees of a decision."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import json
@@ -72,6 +73,66 @@ def test_the_phone_puts_the_shared_cases_in_the_same_buckets_as_the_server(phone
         })).map(([name, entries]) => [name, entries.map((entry) => entry.id)])));
     }""", CASES)
     assert got == [case["expected"] for case in CASES["cases"]]
+    phone.assert_no_errors()
+
+
+def test_a_change_to_one_task_works_out_the_tasks_part_of_the_day_again_and_no_other(phones):
+    """The day the phone keeps (approval_subjects.heldDay) is the day of my_day.js for every shared
+    case, and it reads again only the records that could have moved it: none for a redraw with
+    nothing new; only the tasks (and the few sections) when one task changed; only the
+    complaints and what reads them when a response deadline passed."""
+    phone = phones("foreman1")
+    phone.login("foreman1")
+    now = dt.datetime.fromisoformat(CASES["now"].replace("Z", "+00:00"))
+    day_end = dt.datetime.fromisoformat(CASES["day_end"].replace("Z", "+00:00"))
+    later = min(at for at in (dt.datetime.fromisoformat(r["fields"]["response_due"].replace("Z", "+00:00"))
+                              for r in CASES["records"] if r["type"] == "feedback" and r["fields"].get("response_due"))
+                if now < at < day_end)
+    got = phone.page.evaluate("""async ([cases, laterMs]) => {
+        const { myDay } = await import('/js/sync/my_day.js');
+        const { heldDay } = await import('/js/ui/approvals/approval_subjects.js');
+        const reads = {};
+        // Each list counts the reads of its items and length, as a scan of it makes them.
+        const counted = (type, views) => new Proxy(Object.freeze(views), { get(target, key, receiver) {
+          if (key === 'length' || key === Symbol.iterator) reads[type] = (reads[type] ?? 0) + 1;
+          return Reflect.get(target, key, receiver);
+        } });
+        const base = {};
+        for (const r of cases.records) {
+          (base[r.type] ??= []).push({ type: r.type, id: r.id, createdBy: r.created_by, updatedAt: r.updated_at, serverSeq: 1, fields: r.fields });
+        }
+        const ids = (day) => Object.fromEntries(Object.entries(day).map(([name, entries]) => [name, entries.map((entry) => entry.id)]));
+        const now = Date.parse(cases.now);
+        const dayOfCase = (c, records, at) => {
+          for (const key of Object.keys(reads)) delete reads[key];
+          const held = ids(heldDay(records, { id: c.user }, c.roles, cases.today, at, cases.day_end));
+          const heldReads = { ...reads };
+          const fresh = ids(myDay({ records, user: { id: c.user }, roles: c.roles, today: cases.today,
+            now: new Date(at).toISOString(), dayEnd: cases.day_end }));
+          return { held, fresh, reads: heldReads };
+        };
+        return cases.cases.map((c) => {
+          const records = Object.fromEntries(Object.entries(base).map(([type, views]) => [type, counted(type, views)]));
+          const first = dayOfCase(c, records, now);
+          const same = dayOfCase(c, records, now);
+          // One task is done now: a new list of tasks, the other lists as they were.
+          const tasks = base.task.map((view, i) => (i === 0 ? { ...view, fields: { ...view.fields, status: 'done' } } : view));
+          const changed = { ...records, task: counted('task', tasks) };
+          const oneTask = dayOfCase(c, changed, now);
+          const deadline = dayOfCase(c, changed, laterMs + 1000);
+          return { first, same, oneTask, deadline };
+        });
+    }""", [CASES, later.timestamp() * 1000])
+    for case, day in zip(CASES["cases"], got):
+        assert day["first"]["held"] == case["expected"], case["user"]
+        assert day["same"]["held"] == case["expected"] and day["same"]["reads"] == {}, case["user"]
+        assert day["oneTask"]["held"] == day["oneTask"]["fresh"], case["user"]
+        # The tasks, and the sections that say which are mine; not the complaints, actions, approvals.
+        assert set(day["oneTask"]["reads"]) - {"section"} == {"task"}, (case["user"], day["oneTask"]["reads"])
+        assert day["deadline"]["held"] == day["deadline"]["fresh"], case["user"]
+        assert "feedback" in day["deadline"]["reads"] and "task" not in day["deadline"]["reads"], (case["user"], day["deadline"]["reads"])
+    # The deadline that passed moved a complaint: the cases cover a day the clock changes.
+    assert any(day["deadline"]["held"] != day["oneTask"]["held"] for day in got)
     phone.assert_no_errors()
 
 

@@ -87,12 +87,12 @@ function dayOf(date, today) {
   return date === today ? 'due_today' : null;
 }
 
-/** A complaint's response deadline against now and the end of the day. */
-function responseDay(due, now, dayEnd) {
+/** A complaint's response deadline against now and the end of the day (both in ms). */
+function responseDay(due, nowMs, dayEndMs) {
   const at = instant(due ?? '');
   if (Number.isNaN(at)) return null;
-  if (at < instant(now)) return 'overdue';
-  return at <= instant(dayEnd) ? 'due_today' : null;
+  if (at < nowMs) return 'overdue';
+  return at <= dayEndMs ? 'due_today' : null;
 }
 
 /** How late a round of asking is: a pending one over a decided one, then the higher cycle, then the later change. */
@@ -112,56 +112,107 @@ function latestRounds(approvals) {
   return latest;
 }
 
-/** The buckets of `user`'s day (see the module's comment). */
-export function myDay({ records, user, roles, today, now, dayEnd }) {
-  const list = (type) => records[type] ?? [];
-  const own = ownSections(list('section'), user);
+/**
+ * The day in parts, each read from a few types of records (`reads`), so that a reader that keeps
+ * the parts (ui/approvals/approval_subjects.js) works out again only those whose records changed.
+ * `clock`: the part moves with the clock within a day (complaints' response deadlines). Each
+ * part's `entries(input)` gives `[bucket, entry]` pairs; `mergeDay` makes the buckets.
+ */
+export const DAY_PARTS = {
+  tasks: {
+    reads: ['task', 'section'],
+    entries: ({ records, user, today }) => {
+      const own = ownSections(records.section ?? [], user);
+      const entries = [];
+      for (const task of records.task ?? []) {
+        if (!OPEN_TASK.includes(task.fields.status ?? 'todo') || !isMyTask(task, user, own)) continue;
+        const bucket = dayOf(task.fields.due_date, today);
+        if (bucket) entries.push([bucket, { type: 'task', id: task.id, due: task.fields.due_date }]);
+      }
+      return entries;
+    },
+  },
+  actions: {
+    reads: ['action'],
+    entries: ({ records, user, today }) => {
+      const entries = [];
+      for (const action of records.action ?? []) {
+        if ((action.fields.status ?? 'open') !== 'open' || action.fields.owner_id !== user?.id) continue;
+        const bucket = dayOf(action.fields.deadline, today);
+        if (bucket) entries.push([bucket, { type: 'action', id: action.id, due: action.fields.deadline }]);
+      }
+      return entries;
+    },
+  },
+  complaints: {
+    reads: ['feedback', 'section'],
+    clock: true,
+    entries: ({ records, user, roles, now, dayEnd }) => {
+      const own = ownSections(records.section ?? [], user);
+      const [nowMs, dayEndMs] = [instant(now), instant(dayEnd)];
+      const entries = [];
+      for (const complaint of records.feedback ?? []) {
+        if (ANSWERED.includes(complaint.fields.status ?? 'received') || !isMyComplaint(complaint, user, own, roles)) continue;
+        const bucket = responseDay(complaint.fields.response_due, nowMs, dayEndMs);
+        if (bucket) entries.push([bucket, { type: 'feedback', id: complaint.id, due: complaint.fields.response_due }]);
+      }
+      return entries;
+    },
+  },
+  decisions: {
+    reads: ['approval'],
+    entries: ({ records, user, roles, today }) => {
+      const approvals = records.approval ?? [];
+      const entries = [];
+      // Each kind has its own deciders (a safety officer verifies rectifications, not tasks).
+      for (const approval of approvals) {
+        if ((approval.fields.status ?? 'pending') !== 'pending' || !mayDecide(roles, approval.fields.kind)) continue;
+        entries.push(['to_decide', { type: 'approval', id: approval.id, kind: approval.fields.kind }]);
+      }
+      const recent = addDays(today, -ACCEPTED_DAYS);
+      for (const approval of latestRounds(approvals).values()) {
+        if (requesterOf(approval) !== user?.id) continue;
+        const entry = { type: 'approval', id: approval.id, kind: approval.fields.kind, at: approval.updatedAt };
+        if (approval.fields.status === 'rejected') entries.push(['sent_back', entry]);
+        else if (approval.fields.status === 'approved' && String(approval.updatedAt ?? '').slice(0, 10) >= recent) entries.push(['accepted', entry]);
+      }
+      return entries;
+    },
+  },
+  escalated: {
+    reads: ['feedback', 'action', 'escalation'],
+    clock: true,
+    entries: ({ records, roles, today, now, dayEnd }) => {
+      if (!roles.some((role) => ESCALATED_TO.includes(role))) return [];
+      const recorded = new Map((records.escalation ?? []).filter((view) => (view.fields.state ?? 'open') === 'open')
+        .map((view) => [view.fields.subject_id, view.fields.escalated_at]));
+      const entries = [];
+      const escalate = (type, view, reason, due) => entries.push(['escalated', { type, id: view.id, reason, due, escalated_at: recorded.get(view.id) ?? null }]);
+      const [nowMs, dayEndMs] = [instant(now), instant(dayEnd)];
+      for (const complaint of records.feedback ?? []) {
+        if (ANSWERED.includes(complaint.fields.status ?? 'received')) continue;
+        if (responseDay(complaint.fields.response_due, nowMs, dayEndMs) === 'overdue') escalate('feedback', complaint, 'response_overdue', complaint.fields.response_due);
+      }
+      for (const action of records.action ?? []) {
+        if ((action.fields.status ?? 'open') === 'open' && dayOf(action.fields.deadline, today) === 'overdue') escalate('action', action, 'action_overdue', action.fields.deadline);
+      }
+      return entries;
+    },
+  },
+};
+
+/** The buckets of a day out of its parts' entries, each bucket in its order. */
+export function mergeDay(parts) {
   const buckets = Object.fromEntries(BUCKETS.map((name) => [name, []]));
-  const place = (bucket, entry) => { if (bucket) buckets[bucket].push(entry); };
-
-  for (const task of list('task')) {
-    if (!OPEN_TASK.includes(task.fields.status ?? 'todo') || !isMyTask(task, user, own)) continue;
-    place(dayOf(task.fields.due_date, today), { type: 'task', id: task.id, due: task.fields.due_date });
-  }
-  for (const action of list('action')) {
-    if ((action.fields.status ?? 'open') !== 'open' || action.fields.owner_id !== user?.id) continue;
-    place(dayOf(action.fields.deadline, today), { type: 'action', id: action.id, due: action.fields.deadline });
-  }
-  for (const complaint of list('feedback')) {
-    if (ANSWERED.includes(complaint.fields.status ?? 'received') || !isMyComplaint(complaint, user, own, roles)) continue;
-    place(responseDay(complaint.fields.response_due, now, dayEnd), { type: 'feedback', id: complaint.id, due: complaint.fields.response_due });
-  }
-
-  const approvals = list('approval');
-  // Each kind has its own deciders (a safety officer verifies rectifications, not tasks).
-  for (const approval of approvals) {
-    if ((approval.fields.status ?? 'pending') !== 'pending' || !mayDecide(roles, approval.fields.kind)) continue;
-    buckets.to_decide.push({ type: 'approval', id: approval.id, kind: approval.fields.kind });
-  }
-  const recent = addDays(today, -ACCEPTED_DAYS);
-  for (const approval of latestRounds(approvals).values()) {
-    if (requesterOf(approval) !== user?.id) continue;
-    const entry = { type: 'approval', id: approval.id, kind: approval.fields.kind, at: approval.updatedAt };
-    if (approval.fields.status === 'rejected') buckets.sent_back.push(entry);
-    else if (approval.fields.status === 'approved' && String(approval.updatedAt ?? '').slice(0, 10) >= recent) buckets.accepted.push(entry);
-  }
-
-  if (roles.some((role) => ESCALATED_TO.includes(role))) {
-    const recorded = new Map(list('escalation').filter((view) => (view.fields.state ?? 'open') === 'open')
-      .map((view) => [view.fields.subject_id, view.fields.escalated_at]));
-    const escalate = (type, view, reason, due) => buckets.escalated.push({ type, id: view.id, reason, due, escalated_at: recorded.get(view.id) ?? null });
-    for (const complaint of list('feedback')) {
-      if (ANSWERED.includes(complaint.fields.status ?? 'received')) continue;
-      if (responseDay(complaint.fields.response_due, now, dayEnd) === 'overdue') escalate('feedback', complaint, 'response_overdue', complaint.fields.response_due);
-    }
-    for (const action of list('action')) {
-      if ((action.fields.status ?? 'open') === 'open' && dayOf(action.fields.deadline, today) === 'overdue') escalate('action', action, 'action_overdue', action.fields.deadline);
-    }
-  }
-
+  for (const entries of parts) for (const [bucket, entry] of entries) buckets[bucket].push(entry);
   for (const name of ['overdue', 'due_today', 'escalated']) buckets[name].sort(byDue);
   buckets.to_decide.sort(byKind);
   buckets.sent_back.sort(newestFirst);
   buckets.accepted.sort(newestFirst);
   return buckets;
+}
+
+/** The buckets of `user`'s day (see the module's comment). */
+export function myDay(input) {
+  return mergeDay(Object.values(DAY_PARTS).map((part) => part.entries(input)));
 }

@@ -4,7 +4,7 @@
  * Shared by the supervisor's inbox and the "my day" part of home.
  */
 import { derivedFrom, loadViewList } from '../../sync/local_view.js';
-import { localDayEnd, myDay } from '../../sync/my_day.js';
+import { DAY_PARTS, localDayEnd, mergeDay } from '../../sync/my_day.js';
 import { rolesIn } from '../../sync/permissions.js';
 import { taskProgress } from '../../sync/progress.js';
 import { h, userText } from '../dom.js';
@@ -29,28 +29,37 @@ export async function loadDecisions(app) {
   const projectId = app.session.memberships[0]?.project_id;
   const templates = projectId && records.safety_check.length ? await loadChecklists(projectId, { all: true }) : [];
   const today = localToday();
-  const day = dayOf(records, app.session.user, rolesIn(app.session, projectId), today);
+  const day = heldDay(records, app.session.user, rolesIn(app.session, projectId), today);
   return { records, nameOf, templates, day, today };
 }
 
-/** The last day worked out: `{lists, key, until, day}`. */
+/** Each part of the day last worked out: part name → `{lists, key, until, entries}`; and the day made of them. */
+const partsHeld = new Map();
 let dayHeld = null;
 
 /**
- * The user's day (my_day.js), worked out again only when it could have changed: a list of
- * records it reads is a new one (a record changed), the user, roles or date changed, or a
- * complaint's response deadline has passed since (the one thing that moves with the clock
- * within a day). A redraw for anything else gets the day it had.
+ * The user's day (my_day.js), a part at a time: a part is worked out again only when it could
+ * have changed: a list of records it reads is a new one (a record of that type changed), the
+ * user, roles or date changed, or, for the parts that move with the clock, a complaint's
+ * response deadline has passed since. A change to one task goes through the tasks again, not the
+ * complaints, actions and approvals; a redraw for anything else gets the day it had.
+ * `now` (ms) and `dayEnd` (ISO, the end of the phone's day) are the clock's by default.
  */
-function dayOf(records, user, roles, today) {
-  const lists = TYPES.map((type) => records[type]);
-  const key = `${user?.id} ${roles.join(',')} ${today}`;
-  const now = Date.now();
-  if (dayHeld && dayHeld.key === key && now < dayHeld.until && dayHeld.lists.every((list, i) => list === lists[i])) return dayHeld.day;
-  const dayEnd = localDayEnd(today);
-  const day = myDay({ records, user, roles, today, now: new Date(now).toISOString(), dayEnd });
-  dayHeld = { lists, key, until: Math.min(nextDeadline(records.feedback, now), Date.parse(dayEnd)), day };
-  return day;
+export function heldDay(records, user, roles, today, now = Date.now(), dayEnd = localDayEnd(today)) {
+  const key = `${user?.id} ${roles.join(',')} ${today} ${dayEnd}`;
+  let changed = dayHeld === null;
+  const parts = Object.entries(DAY_PARTS).map(([name, part]) => {
+    const lists = part.reads.map((type) => records[type]);
+    const held = partsHeld.get(name);
+    if (held && held.key === key && now < held.until && held.lists.every((list, i) => list === lists[i])) return held.entries;
+    const entries = part.entries({ records, user, roles, today, now: new Date(now).toISOString(), dayEnd });
+    const until = part.clock ? Math.min(nextDeadline(records.feedback ?? [], now), Date.parse(dayEnd)) : Infinity;
+    partsHeld.set(name, { lists, key, until, entries });
+    changed = true;
+    return entries;
+  });
+  if (changed) dayHeld = mergeDay(parts);
+  return dayHeld;
 }
 
 /**

@@ -7,7 +7,7 @@ import { DraftList } from './home_drafts.js';
 import { MyDayPanel } from './my_day_panel.js';
 import { loadDecisions } from '../approvals/approval_subjects.js';
 import { t } from '../i18n.js';
-import { linksForRoles, localToday, ownSections, sectionsForRoles } from './home_sections.js';
+import { linksForRoles, localToday, ownSections, sectionsForRoles, sortedByKey } from './home_sections.js';
 import { loadNameDirectory } from '../components/name_directory.js';
 import { RecordListItem } from '../components/record_list_item.js';
 import { Screen } from '../screen.js';
@@ -72,7 +72,7 @@ export class HomeScreen extends Screen {
       sections.map((section) => {
         const views = derivedFrom(viewsByType[section.type], `section ${section.id} ${context}`, () => {
           const kept = viewsByType[section.type].filter((view) => section.filter(view, today, user, own));
-          return section.sort ? kept.sort(section.sort) : kept;
+          return section.sortKey ? sortedByKey(kept, section.sortKey) : kept;
         });
         return h('section', { class: 'home-section', testid: `home-${section.id}`, 'aria-labelledby': `heading-${section.id}` },
           h('h2', { id: `heading-${section.id}` }, t(section.titleKey), h('span', { class: 'count' }, ` (${views.length})`)),

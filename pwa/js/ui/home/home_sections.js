@@ -14,8 +14,20 @@ export function localToday() {
   return new Date(now.getTime() - now.getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
 }
 
-const collate = new Intl.Collator().compare; // localeCompare's order, without its per-call cost
-const byField = (name) => (a, b) => collate(String(a.fields[name] ?? '9999'), String(b.fields[name] ?? '9999'));
+// A section's order: by a date (`YYYY-MM-DD`, in code-point order) or a time (the instant it
+// means, whatever its offset), those without one last.
+const byField = (name) => (view) => String(view.fields[name] ?? '9999');
+const byTime = (name) => (view) => {
+  const at = Date.parse(view.fields[name] ?? '');
+  return Number.isNaN(at) ? Infinity : at;
+};
+
+/** `views` sorted by `key(view)`, each key worked out once (not in every comparison). */
+export function sortedByKey(views, key) {
+  const keyed = views.map((view) => [key(view), view]);
+  keyed.sort((a, b) => (a[0] < b[0] ? -1 : Number(a[0] > b[0])));
+  return keyed.map(([, view]) => view);
+}
 const statusIn = (...states) => (view) => states.includes(view.fields.status);
 
 export const HOME_SECTIONS = [
@@ -24,7 +36,7 @@ export const HOME_SECTIONS = [
     filter: (view, today, user, own) => ['todo', 'doing', undefined].includes(view.fields.status)
       && (view.fields.status === 'doing' || !view.fields.due_date || view.fields.due_date <= today)
       && isMyTask(view, user, own),
-    sort: byField('due_date'),
+    sortKey: byField('due_date'),
   },
   {
     id: 'today-briefing', roles: ['foreman'], type: 'briefing', titleKey: 'home.todayBriefing', listPath: '/briefings',
@@ -32,23 +44,23 @@ export const HOME_SECTIONS = [
   },
   {
     id: 'my-actions', roles: ['foreman'], type: 'action', titleKey: 'home.myActions',
-    filter: (view, today, user) => view.fields.owner_id === user?.id && statusIn('open', undefined)(view), sort: byField('deadline'),
+    filter: (view, today, user) => view.fields.owner_id === user?.id && statusIn('open', undefined)(view), sortKey: byField('deadline'),
   },
   {
     id: 'open-feedback', roles: ['liaison'], type: 'feedback', titleKey: 'home.openFeedback', listPath: '/feedback',
-    filter: (view) => !statusIn('resolved', 'closed')(view), sort: byField('response_due'),
+    filter: (view) => !statusIn('resolved', 'closed')(view), sortKey: byTime('response_due'),
   },
   {
     id: 'open-checks', roles: ['safety'], type: 'safety_check', titleKey: 'home.openChecks', listPath: '/checks',
-    filter: (view) => !statusIn('closed')(view), sort: byField('date'),
+    filter: (view) => !statusIn('closed')(view), sortKey: byField('date'),
   },
   {
     id: 'open-actions', roles: ['safety'], type: 'action', titleKey: 'home.openActions',
-    filter: (view) => !statusIn('verified')(view), sort: byField('deadline'),
+    filter: (view) => !statusIn('verified')(view), sortKey: byField('deadline'),
   },
   {
     id: 'tasks-to-accept', roles: ['supervisor'], type: 'task', titleKey: 'home.tasksToAccept', listPath: '/tasks?state=done',
-    filter: statusIn('done'), sort: byField('due_date'),
+    filter: statusIn('done'), sortKey: byField('due_date'),
   },
   {
     id: 'briefings-to-acknowledge', roles: ['supervisor'], type: 'briefing', titleKey: 'home.briefingsToAcknowledge', listPath: '/briefings',
