@@ -33,6 +33,9 @@ as a phone (390×844) with the CPU slowed 4× through the DevTools protocol
 7. dashboard  with `--planned N` (N tasks with planned dates, in chains of 20 per section,
             seeded beside the tasks): /dashboard loaded afresh until its Gantt chart is drawn,
             its element count, and the JS heap with it open.
+8. one change  with `--one-change`: with home open (and the dashboard, with `--planned`), a
+            change to one task is queued on the phone, three times; the median CPU time (sampled
+            by the DevTools profiler) spent in the app's own code until it has redrawn and sent it.
 
 With `--before REF` the PWA of that git revision (say `main`) is measured too, served by the
 same server from an export of its `pwa/`, alternating with this tree's in every run, so
@@ -288,6 +291,34 @@ def heap_mb(cdp) -> float:
     return cdp.send("Runtime.getHeapUsage")["usedSize"] / 1e6
 
 
+# A change to one task queued on the phone, as the task form saves one.
+QUEUE_ONE_CHANGE = """async (progress) => {
+  const { loadViewList } = await import('/js/sync/local_view.js');
+  const { enqueue } = await import('/js/sync/outbox.js');
+  const tasks = await loadViewList('task');
+  await enqueue([{ op: 'put', type: 'task', id: tasks[0].id, fields: { progress } }]);
+}"""
+
+
+def app_js_ms(page, cdp, url: str, changes: int = 3, settle_ms: int = 4000) -> float:
+    """Median, over `changes` changes to one task queued while `url` is open, of the CPU time
+    (sampled) spent in the app's own code until the screen has redrawn and the change is sent."""
+    page.goto(url)
+    page.wait_for_timeout(settle_ms)
+    origin = page.evaluate("location.origin")
+    spent = []
+    for n in range(changes):
+        cdp.send("Profiler.enable")
+        cdp.send("Profiler.setSamplingInterval", {"interval": 200})
+        cdp.send("Profiler.start")
+        page.evaluate(QUEUE_ONE_CHANGE, 10 + n)
+        page.wait_for_timeout(settle_ms)
+        profile = cdp.send("Profiler.stop")["profile"]
+        ours = {node["id"] for node in profile["nodes"] if node["callFrame"]["url"].startswith(origin)}
+        spent.append(sum(delta for sample, delta in zip(profile["samples"], profile["timeDeltas"]) if sample in ours) / 1000)
+    return statistics.median(spent)
+
+
 def fresh_load(page, path: str, row: str, counted: str) -> tuple[float, float]:
     """Seconds from loading `path` afresh until its first `row` shows, and until `counted` (the
     whole list read)."""
@@ -313,7 +344,8 @@ LISTS = {
 }
 
 
-def measure(browser, url: str, lists: tuple[str, ...] = (), with_planned: bool = False) -> dict:
+def measure(browser, url: str, lists: tuple[str, ...] = (), with_planned: bool = False,
+            with_change: bool = False) -> dict:
     """One phone, fresh profile: raw floor, first sync, task list, heap, then each list of
     `lists` (keys of `LISTS`) and with `with_planned` the dashboard."""
     context = browser.new_context(base_url=url, **PHONE)
@@ -374,6 +406,10 @@ def measure(browser, url: str, lists: tuple[str, ...] = (), with_planned: bool =
             figures["dashboard_elements"] = page.evaluate("document.getElementsByTagName('*').length")
             figures["gantt_rows"] = page.locator(GANTT_ROW).count()
             figures["heap_dashboard_mb"] = heap_mb(cdp)
+        if with_change:
+            figures["home_change_ms"] = app_js_ms(page, cdp, "/")
+            if with_planned:
+                figures["dashboard_change_ms"] = app_js_ms(page, cdp, "/dashboard")
     except Exception as error:  # noqa: BLE001 - a step past the limit is a figure, not a crash
         figures["error"] = f"{type(error).__name__}: {str(error).splitlines()[0]}"
     finally:
@@ -430,6 +466,12 @@ def report(results: list[dict]) -> str:
             lines.append(f"| {row['pwa']} | {row['size']:,} | {fmt(median(runs, 'dashboard_s'))} | "
                          f"{count(median(runs, 'dashboard_elements'))} | {count(median(runs, 'gantt_rows'))} | "
                          f"{fmt(median(runs, 'heap_dashboard_mb'), 'MB')} |")
+    if any("home_change_ms" in run for row in results for run in row["runs"]):
+        lines += ["", "| PWA | tasks | one task changed: the app's JS on home | on the dashboard |", "| --- | ---: | ---: | ---: |"]
+        for row in results:
+            runs = row["runs"]
+            lines.append(f"| {row['pwa']} | {row['size']:,} | {fmt(median(runs, 'home_change_ms'), 'ms')} | "
+                         f"{fmt(median(runs, 'dashboard_change_ms'), 'ms')} |")
     return "\n".join(lines)
 
 
@@ -444,6 +486,8 @@ def main() -> None:
     parser.add_argument("--actions", type=int, default=0, help="open corrective actions seeded beside the tasks")
     parser.add_argument("--work-steps", type=int, default=0, help="work steps seeded beside the tasks")
     parser.add_argument("--planned", type=int, default=0, help="tasks with planned dates seeded beside the tasks")
+    parser.add_argument("--one-change", action="store_true",
+                        help="the app's JS time on home (and the dashboard) for one task changed on the phone")
     parser.add_argument("--json")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
@@ -469,7 +513,7 @@ def main() -> None:
                 try:
                     for run in range(args.runs):
                         for name, _ in wanted:  # in turn, so both see the same machine
-                            figures = measure(browser, servers[name].url, lists, "planned" in extra)
+                            figures = measure(browser, servers[name].url, lists, "planned" in extra, args.one_change)
                             print(f"{size} {name} run {run + 1}: {figures}", file=sys.stderr)
                             rows[name]["runs"].append(figures)
                 finally:
