@@ -53,6 +53,47 @@ def test_the_phones_figures_match_the_hand_computed_fixture(page):
     assert got["paths"] == [case["expected"] for case in CASES["critical_path_cases"]]
 
 
+def test_a_change_to_one_task_works_out_the_task_figures_again_and_keeps_the_others(page):
+    """The dashboard keeps its figures between redraws (keepFigures): a redraw with nothing new
+    reads only the complaints (the residents' figures read the clock); after one task changed it
+    reads the tasks (and the sections, for the progress) and the complaints, never the checks,
+    actions, work steps or inspections, and every figure is the one worked out afresh."""
+    page.goto("/login")
+    expect(page.get_by_test_id("login-submit")).to_be_visible(timeout=SLOW_MS)
+    got = page.evaluate("""async (cases) => {
+      const figures = await import('/js/ui/dashboard/figures.js');
+      const { keepFigures } = await import('/js/ui/dashboard/dashboard_screen.js');
+      const reads = {};
+      const counted = (group, views) => new Proxy(views, { get(target, key, receiver) {
+        if (key === 'length' || key === Symbol.iterator) reads[group] = (reads[group] ?? 0) + 1;
+        return Reflect.get(target, key, receiver);
+      } });
+      const views = (records) => records.map((r) => ({ id: r.id, createdAt: r.created_at ?? null, fields: r.fields }));
+      const plain = Object.fromEntries(Object.entries(cases.records).map(([group, list]) => [group, views(list)]));
+      const records = Object.fromEntries(Object.entries(plain).map(([group, list]) => [group, counted(group, list)]));
+      const keep = keepFigures();
+      const round = (input) => {
+        for (const key of Object.keys(reads)) delete reads[key];
+        const kept = figures.dashboardFigures(input, cases.today, cases.now, cases.satisfaction_target, keep);
+        const seen = { ...reads };
+        return { kept, seen, fresh: figures.dashboardFigures(input, cases.today, cases.now, cases.satisfaction_target) };
+      };
+      const first = round(records);
+      const same = round(records);
+      // The first task moves to another section: that section's tile counts one more.
+      const elsewhere = plain.tasks[0].fields.section_id === 's3' ? 's1' : 's3';
+      const tasks = plain.tasks.map((task, i) => (i === 0 ? { ...task, fields: { ...task.fields, section_id: elsewhere } } : task));
+      const oneTask = round({ ...records, tasks: counted('tasks', tasks) });
+      return { first, same, oneTask };
+    }""", CASES)
+    for name, expected in CASES["expected"].items():
+        assert got["first"]["kept"][name] == expected, name
+    assert set(got["same"]["seen"]) == {"feedback"}, got["same"]["seen"]
+    assert set(got["oneTask"]["seen"]) - {"sections"} == {"tasks", "feedback"}, got["oneTask"]["seen"]
+    assert got["oneTask"]["kept"] == got["oneTask"]["fresh"]
+    assert got["oneTask"]["kept"]["progress"] != got["first"]["kept"]["progress"]
+
+
 @pytest.mark.parametrize("locale", ["zh-CN", "en"])
 def test_dashboard_offline_fits_a_phone_in_both_languages(page, context, locale, screenshot,
                                                           wait_for_service_worker, console_errors):

@@ -3,13 +3,13 @@
  * offline), drawn as charts each with its numbers behind a tap and in a table: schedule, progress
  * by section, open risks, safety, residents, quality. The report buttons ask the server for the PDF.
  */
-import { loadViews } from '../../sync/local_view.js';
+import { derivedFrom, loadViewList } from '../../sync/local_view.js';
 import { loadProjectSettings } from '../../sync/project_settings.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { localToday } from '../home/home_sections.js';
 import { Screen } from '../screen.js';
-import { loadSite } from '../sections/site_facts.js';
+import { byCode } from '../sections/site_facts.js';
 import { number } from './chart_parts.js';
 import { dashboardFigures } from './figures.js';
 import { GANTT_ROWS, GanttChart } from './gantt_chart.js';
@@ -22,6 +22,27 @@ import { RiskMap } from './risk_map.js';
 import { RiskMatrix } from './risk_matrix.js';
 import { StatTiles } from './stat_tiles.js';
 
+const TYPES = ['section', 'task', 'safety_check', 'action', 'feedback', 'work_step', 'inspection'];
+const KEYS = { section: 'sections', task: 'tasks', safety_check: 'checks', action: 'actions', feedback: 'feedback',
+  work_step: 'work_steps', inspection: 'inspections' };
+
+/**
+ * What keeps the dashboard's figures between redraws (`held` of figures.js' dashboardFigures):
+ * each is worked out again only when a list it reads is a new one (a record of that type
+ * changed) or the date changed, so a change to one task leaves the safety, residents' and
+ * quality figures as they were.
+ */
+export function keepFigures() {
+  const kept = new Map(); // figure → {inputs, value}
+  return (name, inputs, compute) => {
+    const last = kept.get(name);
+    if (last && last.inputs.every((input, i) => input === inputs[i])) return last.value;
+    const value = compute();
+    kept.set(name, { inputs, value });
+    return value;
+  };
+}
+
 function Part(id, title, ...children) {
   return h('section', { class: 'dashboard-part stack', testid: `dashboard-${id}`, 'aria-labelledby': `dashboard-${id}-title` },
     h('h2', { id: `dashboard-${id}-title` }, title), ...children);
@@ -30,6 +51,7 @@ function Part(id, title, ...children) {
 export class DashboardScreen extends Screen {
   constructor(...args) {
     super(...args);
+    this.keep = keepFigures();
     this.ganttRows = GANTT_ROWS; // the Gantt's rows drawn; a redraw keeps what "Show more" added
     this.refreshOn('records');
   }
@@ -37,17 +59,16 @@ export class DashboardScreen extends Screen {
   async render() {
     const membership = this.app.session.memberships[0];
     const projectId = membership?.project_id;
-    const [site, settings, steps, inspections] = await Promise.all([loadSite(), projectId ? loadProjectSettings(this.app.api, projectId) : {},
-      loadViews('work_step'), loadViews('inspection')]);
+    const [settings, ...lists] = await Promise.all([projectId ? loadProjectSettings(this.app.api, projectId) : {},
+      ...TYPES.map((type) => loadViewList(type))]);
     const mine = (view) => !projectId || !view.fields.project_id || view.fields.project_id === projectId;
-    const live = (view) => mine(view) && !view.deleted;
-    const records = {
-      sections: site.sections.filter(mine), tasks: site.tasks.filter(mine), checks: site.checks.filter(mine),
-      actions: site.actions.filter(mine), feedback: site.feedback.filter(mine),
-      work_steps: steps.filter(live), inspections: inspections.filter(live),
-    };
+    // The shared lists, each filtered to the project once per list (work steps and inspections
+    // may still carry a deleted one).
+    const records = Object.fromEntries(TYPES.map((type, i) => [KEYS[type], derivedFrom(lists[i], `project ${projectId}`,
+      () => lists[i].filter((view) => mine(view) && !view.deleted))]));
+    records.sections = derivedFrom(records.sections, 'by code', () => [...records.sections].sort(byCode));
     const today = localToday();
-    const figures = dashboardFigures(records, today, new Date().toISOString(), settings.satisfaction_target);
+    const figures = dashboardFigures(records, today, new Date().toISOString(), settings.satisfaction_target, this.keep);
     this.show(
       h('header', { class: 'screen-header' },
         h('h1', { tabindex: '-1' }, t('dashboard.title')),

@@ -278,17 +278,23 @@ export function qualityFigures(steps, inspections) {
   };
 }
 
-/** Every figure of the dashboard from `{sections, tasks, checks, actions, feedback, work_steps, inspections}`. */
-export function dashboardFigures({ sections = [], tasks = [], checks = [], actions = [], feedback = [], work_steps: workSteps = [], inspections = [] }, today, now, target) {
+/**
+ * Every figure of the dashboard from `{sections, tasks, checks, actions, feedback, work_steps, inspections}`.
+ * `held(name, inputs, compute)` may answer a figure from what it kept while its `inputs` (the
+ * lists and values it reads) are the same; by default every figure is worked out. The residents'
+ * figures read the clock and are always worked out.
+ */
+export function dashboardFigures({ sections = [], tasks = [], checks = [], actions = [], feedback = [], work_steps: workSteps = [], inspections = [] }, today, now, target,
+  held = (name, inputs, compute) => compute()) {
   return {
-    progress: progressBySection(sections, tasks, today),
-    critical_path: criticalPath(tasks),
-    risk_matrix: riskMatrix(checks),
-    worst_risk: worstOpenRisk(checks),
-    pass_rate: passRateByWeek(checks),
-    actions: actionFigures(actions, today),
-    complaints: complaintsByCategory(feedback),
+    progress: held('progress', [sections, tasks, today], () => progressBySection(sections, tasks, today)),
+    critical_path: held('critical_path', [tasks], () => criticalPath(tasks)),
+    risk_matrix: held('risk_matrix', [checks], () => riskMatrix(checks)),
+    worst_risk: held('worst_risk', [checks], () => worstOpenRisk(checks)),
+    pass_rate: held('pass_rate', [checks], () => passRateByWeek(checks)),
+    actions: held('actions', [actions, today], () => actionFigures(actions, today)),
+    complaints: held('complaints', [feedback], () => complaintsByCategory(feedback)),
     residents: residentFigures(feedback, now, target),
-    quality: qualityFigures(workSteps, inspections),
+    quality: held('quality', [workSteps, inspections], () => qualityFigures(workSteps, inspections)),
   };
 }
