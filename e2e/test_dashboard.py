@@ -94,6 +94,22 @@ def test_a_change_to_one_task_works_out_the_task_figures_again_and_keeps_the_oth
     assert got["oneTask"]["kept"]["progress"] != got["first"]["kept"]["progress"]
 
 
+def test_a_section_with_more_planned_tasks_than_a_call_takes_arguments_gets_its_schedule(page):
+    """300,000 planned tasks in one section: the section's schedule is found by going through
+    them, not by spreading every date into one call (which throws)."""
+    page.goto("/login")
+    expect(page.get_by_test_id("login-submit")).to_be_visible(timeout=SLOW_MS)
+    got = page.evaluate("""async () => {
+      const { sectionSchedule } = await import('/js/ui/dashboard/figures.js');
+      const start = Date.parse('2026-01-01T00:00:00Z');
+      const tasks = Array.from({ length: 300000 }, (_, i) => ({ id: String(i), fields: { section_id: 's1', status: 'todo',
+        planned_start: new Date(start + (i % 500) * 86400000).toISOString().slice(0, 10),
+        planned_end: new Date(start + (i % 700) * 86400000).toISOString().slice(0, 10) } }));
+      return sectionSchedule(tasks, '2026-03-01');
+    }""")
+    assert got == {"planned_end": "2027-12-01", "forecast_end": "2027-12-01", "deviation_days": 0}
+
+
 @pytest.mark.parametrize("locale", ["zh-CN", "en"])
 def test_dashboard_offline_fits_a_phone_in_both_languages(page, context, locale, screenshot,
                                                           wait_for_service_worker, console_errors):

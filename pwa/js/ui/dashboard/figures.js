@@ -51,10 +51,15 @@ export function taskDeviation(fields, today) {
 
 /** `{planned_end, forecast_end, deviation_days}` of a section's tasks, or null when none is planned. */
 export function sectionSchedule(tasks, today) {
-  const planned = tasks.filter((task) => task.fields.planned_end);
-  if (planned.length === 0) return null;
-  const plannedEnd = Math.max(...planned.map((task) => dateMs(task.fields.planned_end)));
-  const end = Math.max(...planned.map((task) => forecastEnd(task.fields, today)));
+  let plannedEnd = -Infinity;
+  let end = -Infinity;
+  // Loops, not Math.max(...): a spread of every task overflows the stack on a large plan.
+  for (const task of tasks) {
+    if (!task.fields.planned_end) continue;
+    plannedEnd = Math.max(plannedEnd, dateMs(task.fields.planned_end));
+    end = Math.max(end, forecastEnd(task.fields, today));
+  }
+  if (plannedEnd === -Infinity) return null;
   return { planned_end: isoDate(plannedEnd), forecast_end: isoDate(end), deviation_days: days(end, plannedEnd) };
 }
 
@@ -104,8 +109,10 @@ export function criticalPath(tasks) {
 
 /** Per section: actual progress, planned progress, overdue tasks and schedule. */
 export function progressBySection(sections, tasks, today) {
+  const bySection = new Map(sections.map((section) => [section.id, []]));
+  for (const task of tasks) bySection.get(task.fields.section_id)?.push(task);
   return sections.map((section) => {
-    const own = tasks.filter((task) => task.fields.section_id === section.id);
+    const own = bySection.get(section.id);
     const plans = own.map((task) => plannedProgress(task.fields, today)).filter((value) => value != null);
     return {
       section_id: section.id,
