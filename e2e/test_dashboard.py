@@ -54,7 +54,7 @@ def test_the_phones_figures_match_the_hand_computed_fixture(page):
 
 
 def test_a_change_to_one_task_works_out_the_task_figures_again_and_keeps_the_others(page):
-    """The dashboard keeps its figures between redraws (keepFigures): a redraw with nothing new
+    """The dashboard keeps its figures between redraws (a `keeper`): a redraw with nothing new
     reads only the complaints (the residents' figures read the clock); after one task changed it
     reads the tasks (and the sections, for the progress) and the complaints, never the checks,
     actions, work steps or inspections, and every figure is the one worked out afresh."""
@@ -62,7 +62,7 @@ def test_a_change_to_one_task_works_out_the_task_figures_again_and_keeps_the_oth
     expect(page.get_by_test_id("login-submit")).to_be_visible(timeout=SLOW_MS)
     got = page.evaluate("""async (cases) => {
       const figures = await import('/js/ui/dashboard/figures.js');
-      const { keepFigures } = await import('/js/ui/dashboard/dashboard_screen.js');
+      const { keeper } = await import('/js/sync/local_view.js');
       const reads = {};
       const counted = (group, views) => new Proxy(views, { get(target, key, receiver) {
         if (key === 'length' || key === Symbol.iterator) reads[group] = (reads[group] ?? 0) + 1;
@@ -71,7 +71,7 @@ def test_a_change_to_one_task_works_out_the_task_figures_again_and_keeps_the_oth
       const views = (records) => records.map((r) => ({ id: r.id, createdAt: r.created_at ?? null, fields: r.fields }));
       const plain = Object.fromEntries(Object.entries(cases.records).map(([group, list]) => [group, views(list)]));
       const records = Object.fromEntries(Object.entries(plain).map(([group, list]) => [group, counted(group, list)]));
-      const keep = keepFigures();
+      const keep = keeper();
       const round = (input) => {
         for (const key of Object.keys(reads)) delete reads[key];
         const kept = figures.dashboardFigures(input, cases.today, cases.now, cases.satisfaction_target, keep);

@@ -144,8 +144,8 @@ export function loadViewList(type) {
 /**
  * What a reader worked out from a list of views (an index, a sort, a count), kept as long as
  * that list is the same object: `loadViewList` hands out a new one only when its type's records
- * or the outbox changed, so a redraw for anything else works nothing out again. `key` names
- * what was worked out (with whatever else it depends on).
+ * or its own queued changes changed, so a redraw for anything else works nothing out again.
+ * `key` names what was worked out (with whatever else it depends on).
  */
 const derived = new WeakMap();
 
@@ -154,6 +154,22 @@ export function derivedFrom(views, key, compute) {
   const known = derived.get(views);
   if (!known.has(key)) known.set(key, compute());
   return known.get(key);
+}
+
+/**
+ * What a reader worked out from several lists and values, kept between redraws: `keep(name,
+ * inputs, compute)` gives what `compute()` gave the last time for `name` while every one of
+ * `inputs` is the same (`===`), and works it out again when one is not.
+ */
+export function keeper() {
+  const kept = new Map(); // name → {inputs, value}
+  return (name, inputs, compute) => {
+    const last = kept.get(name);
+    if (last && last.inputs.length === inputs.length && last.inputs.every((input, i) => input === inputs[i])) return last.value;
+    const value = compute();
+    kept.set(name, { inputs, value });
+    return value;
+  };
 }
 
 /** Whether `loadViewList(type)` answers from memory, without reading the type from IndexedDB. */

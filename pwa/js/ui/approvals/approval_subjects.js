@@ -3,7 +3,7 @@
  * (tasks, actions, complaints, checks), the sections and names, and the user's day (my_day.js).
  * Shared by the supervisor's inbox and the "my day" part of home.
  */
-import { derivedFrom, loadViewList } from '../../sync/local_view.js';
+import { derivedFrom, keeper, loadViewList } from '../../sync/local_view.js';
 import { DAY_PARTS, localDayEnd, mergeDay } from '../../sync/my_day.js';
 import { rolesIn } from '../../sync/permissions.js';
 import { taskProgress } from '../../sync/progress.js';
@@ -33,9 +33,8 @@ export async function loadDecisions(app) {
   return { records, nameOf, templates, day, today };
 }
 
-/** Each part of the day last worked out: part name → `{lists, key, until, entries}`; and the day made of them. */
-const partsHeld = new Map();
-let dayHeld = null;
+/** Each part of the day, and the day made of them, as last worked out. */
+const keep = keeper();
 
 /**
  * The user's day (my_day.js), a part at a time: a part is worked out again only when it could
@@ -47,26 +46,18 @@ let dayHeld = null;
  */
 export function heldDay(records, user, roles, today, now = Date.now(), dayEnd = localDayEnd(today)) {
   const key = `${user?.id} ${roles.join(',')} ${today} ${dayEnd}`;
-  let changed = dayHeld === null;
-  const parts = Object.entries(DAY_PARTS).map(([name, part]) => {
-    const lists = part.reads.map((type) => records[type]);
-    const held = partsHeld.get(name);
-    if (held && held.key === key && now < held.until && held.lists.every((list, i) => list === lists[i])) return held.entries;
-    const entries = part.entries({ records, user, roles, today, now: new Date(now).toISOString(), dayEnd });
-    const until = part.clock ? Math.min(nextDeadline(records.feedback ?? [], now), Date.parse(dayEnd)) : Infinity;
-    partsHeld.set(name, { lists, key, until, entries });
-    changed = true;
-    return entries;
-  });
-  if (changed) dayHeld = mergeDay(parts);
-  return dayHeld;
+  const passed = passedDeadlines(records.feedback ?? [], now);
+  const parts = Object.entries(DAY_PARTS).map(([name, part]) => keep(name,
+    [key, part.clock ? passed : null, ...part.reads.map((type) => records[type])],
+    () => part.entries({ records, user, roles, today, now: new Date(now).toISOString(), dayEnd })));
+  return keep('day', parts, () => mergeDay(parts));
 }
 
 /**
- * The first moment after `now` at which a complaint's response deadline lies in the past that
- * did not at `now` (a deadline at `at` is past once the clock is beyond it): Infinity when none.
+ * How many complaints' response deadlines lie in the past at `now` (a deadline at `at` is past
+ * once the clock is beyond it): the count grows exactly when one more passes.
  */
-function nextDeadline(complaints, now) {
+function passedDeadlines(complaints, now) {
   const deadlines = derivedFrom(complaints, 'response deadlines', () => Float64Array.from(
     complaints.map((view) => Date.parse(view.fields.response_due ?? '')).filter((at) => !Number.isNaN(at))).sort());
   let low = 0;
@@ -76,7 +67,7 @@ function nextDeadline(complaints, now) {
     if (deadlines[middle] < now) low = middle + 1;
     else high = middle;
   }
-  return low < deadlines.length ? deadlines[low] + 1 : Infinity;
+  return low;
 }
 
 /** The record `type`/`id` on the phone, or null. */

@@ -3,7 +3,7 @@
  * offline), drawn as charts each with its numbers behind a tap and in a table: schedule, progress
  * by section, open risks, safety, residents, quality. The report buttons ask the server for the PDF.
  */
-import { derivedFrom, loadViewList } from '../../sync/local_view.js';
+import { derivedFrom, keeper, loadViewList } from '../../sync/local_view.js';
 import { loadProjectSettings } from '../../sync/project_settings.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
@@ -26,23 +26,6 @@ const TYPES = ['section', 'task', 'safety_check', 'action', 'feedback', 'work_st
 const KEYS = { section: 'sections', task: 'tasks', safety_check: 'checks', action: 'actions', feedback: 'feedback',
   work_step: 'work_steps', inspection: 'inspections' };
 
-/**
- * What keeps the dashboard's figures between redraws (`held` of figures.js' dashboardFigures):
- * each is worked out again only when a list it reads is a new one (a record of that type
- * changed) or the date changed, so a change to one task leaves the safety, residents' and
- * quality figures as they were.
- */
-export function keepFigures() {
-  const kept = new Map(); // figure → {inputs, value}
-  return (name, inputs, compute) => {
-    const last = kept.get(name);
-    if (last && last.inputs.every((input, i) => input === inputs[i])) return last.value;
-    const value = compute();
-    kept.set(name, { inputs, value });
-    return value;
-  };
-}
-
 function Part(id, title, ...children) {
   return h('section', { class: 'dashboard-part stack', testid: `dashboard-${id}`, 'aria-labelledby': `dashboard-${id}-title` },
     h('h2', { id: `dashboard-${id}-title` }, title), ...children);
@@ -51,7 +34,9 @@ function Part(id, title, ...children) {
 export class DashboardScreen extends Screen {
   constructor(...args) {
     super(...args);
-    this.keep = keepFigures();
+    // Each figure is worked out again only when a list it reads changed or the date did, so a
+    // change to one task leaves the safety, residents' and quality figures as they were.
+    this.keep = keeper();
     this.ganttRows = GANTT_ROWS; // the Gantt's rows drawn; a redraw keeps what "Show more" added
     this.refreshOn('records');
   }
