@@ -107,10 +107,19 @@ export function criticalPath(tasks) {
   return { ids: path.reverse(), days: finish.get(last) };
 }
 
+/**
+ * The tasks of each section, in one pass: section id → its tasks (in the order given), and
+ * `null` → the tasks of no section among `sections`.
+ */
+export function tasksBySection(sections, tasks) {
+  const bySection = new Map([...sections, null].map((section) => [section?.id ?? null, []]));
+  for (const task of tasks) (bySection.get(task.fields.section_id ?? null) ?? bySection.get(null)).push(task);
+  return bySection;
+}
+
 /** Per section: actual progress, planned progress, overdue tasks and schedule. */
 export function progressBySection(sections, tasks, today) {
-  const bySection = new Map(sections.map((section) => [section.id, []]));
-  for (const task of tasks) bySection.get(task.fields.section_id)?.push(task);
+  const bySection = tasksBySection(sections, tasks);
   return sections.map((section) => {
     const own = bySection.get(section.id);
     const plans = own.map((task) => plannedProgress(task.fields, today)).filter((value) => value != null);

@@ -9,9 +9,10 @@
  */
 import { h, userList, userText } from '../dom.js';
 import { formatDate, t, tNodes } from '../i18n.js';
+import { sortedByKey } from '../home/home_sections.js';
 import { sectionLabel } from '../sections/site_facts.js';
 import { ChartFigure, NumbersTable, deviationText, fitText, s, tappable } from './chart_parts.js';
-import { taskDeviation } from './figures.js';
+import { taskDeviation, tasksBySection } from './figures.js';
 
 const DAY = 86_400_000;
 const WIDTH = 340;
@@ -43,12 +44,10 @@ export function GanttChart({ sections, tasks, critical, today, rows: firstRows =
   if (planned.length === 0) return h('p', { class: 'empty', testid: 'gantt-empty' }, t('dashboard.noPlan'));
   const onPath = new Set(critical.ids);
   const title = new Map(tasks.map((task) => [task.id, task.fields.title ?? '']));
-  const bySection = new Map([...sections, null].map((section) => [section?.id ?? null, []]));
-  for (const task of planned) (bySection.get(task.fields.section_id) ?? bySection.get(null)).push(task);
+  const bySection = tasksBySection(sections, planned);
   const groups = [...sections, null].map((section) => ({
     section,
-    tasks: bySection.get(section?.id ?? null).sort((a, b) => (a.fields.planned_start < b.fields.planned_start ? -1
-      : a.fields.planned_start > b.fields.planned_start ? 1 : 0)),
+    tasks: sortedByKey(bySection.get(section?.id ?? null), (task) => task.fields.planned_start),
   })).filter((group) => group.tasks.length);
   // A loop, not Math.min(...dates): a spread of every date overflows the stack on a large plan.
   let first = Infinity;
