@@ -416,7 +416,7 @@ def test_a_large_schedule_draws_a_page_of_gantt_rows_on_an_axis_that_spans_every
         if i % 20:
             data["depends_on"] = [planned[-1]["id"]]
         planned.append({"id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"planned-{i}")), "data": data})
-    # The last chain ends on 2027-12 and is the longest: the critical path runs through it.
+    # Chains of 20 tasks each waiting for the one before: the critical path runs through one.
     page.evaluate(SEED, ["task", planned])
     every = sum(1 for record in phone.idb("records") if record["type"] == "task" and not record.get("deleted")
                 and record["data"].get("project_id") == admin.project_id
