@@ -450,3 +450,99 @@ def test_a_large_schedule_draws_a_page_of_gantt_rows_on_an_axis_that_spans_every
     page.wait_for_timeout(500)
     expect(phone.testid("gantt").get_by_test_id("gantt-row")).to_have_count(2 * GANTT_ROWS)
     phone.assert_no_errors()
+
+
+# Makes the phone's database as a version of the app before the complaints' index (schema 2)
+# left it, holding what it holds now: every store of versions 1 and 2 with its records, and the
+# meta entries but the lists' first rows (as on a phone that never opened a list).
+AS_SCHEMA_2 = """async () => {
+  const request = (r) => new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
+  const now = await request(indexedDB.open('gridline'));
+  const tx = now.transaction(['records', 'meta'], 'readonly');
+  const [records, keys, values] = await Promise.all([request(tx.objectStore('records').getAll()),
+    request(tx.objectStore('meta').getAllKeys()), request(tx.objectStore('meta').getAll())]);
+  now.close();
+  await request(indexedDB.deleteDatabase('gridline'));
+  const open = indexedDB.open('gridline', 2);
+  open.onupgradeneeded = () => {
+    const db = open.result;
+    db.createObjectStore('records', { keyPath: ['type', 'id'] }).createIndex('by_type', 'type');
+    db.createObjectStore('outbox', { keyPath: 'mid' }).createIndex('by_record', ['type', 'id']);
+    db.createObjectStore('meta');
+    db.createObjectStore('pending_blobs', { keyPath: 'sha256' });
+    db.createObjectStore('rejected', { keyPath: 'key' });
+    db.createObjectStore('conflicts', { keyPath: 'key' });
+    db.createObjectStore('imported', { keyPath: ['source_client_id', 'source_mid'] });
+    db.createObjectStore('drafts', { keyPath: ['user_id', 'route'] }).createIndex('by_user', 'user_id');
+    const store = open.transaction.objectStore('records');
+    for (const record of records) store.put(record);
+    const meta = open.transaction.objectStore('meta');
+    keys.forEach((key, i) => { if (key !== 'first_pages') meta.put(values[i], key); });
+  };
+  (await request(open)).close();
+}"""
+
+# Queues changes to complaints through the app's outbox, as the complaint screen saves them.
+QUEUE = """async (changes) => {
+  const { enqueue } = await import('/js/sync/outbox.js');
+  await enqueue(changes.map(([id, fields]) => ({ op: 'put', type: 'feedback', id, fields })));
+}"""
+
+
+def test_the_complaints_first_visit_with_nothing_kept_reads_its_first_page_through_an_index(phones, server_api, wait_for_service_worker):
+    """A phone that never opened the complaints list, updated from the app's schema 2, draws the
+    list's first page (open complaints, earliest deadline first) before reading the rest, and it
+    is the exact list's first page, with changes still queued on the phone."""
+    admin = server_api("admin1")
+    phone = phones("admin1")
+    phone.login("admin1")
+    _wait_worked_out_ahead(phone)
+    page = phone.page
+    start = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
+    states = ("received", "closed", "acknowledged", "closed", "in_progress", "resolved", "closed")
+    # Deadlines as the server writes them; the closed complaints have the earliest ones.
+    complaints = [{"id": str(uuid.uuid4()), "data": {
+        "project_id": admin.project_id, "description": f"道路开挖投诉 {i:04d}", "category": "dust",
+        "status": states[i % len(states)],
+        "response_due": (start + dt.timedelta(hours=(i * 7919) % OTHERS)).strftime("%Y-%m-%dT%H:%M:%SZ")}}
+        for i in range(OTHERS)]
+    page.evaluate(SEED, ["feedback", complaints])
+    wait_for_service_worker(page)
+    page.goto("/manifest.webmanifest")
+    page.evaluate(AS_SCHEMA_2)
+
+    def first_page(queued: dict) -> list[str]:
+        views = [{**r["data"], **queued.get(r["id"], {}), "id": r["id"]}
+                 for r in phone.idb("records") if r["type"] == "feedback"]
+        due = lambda v: dt.datetime.fromisoformat(v["response_due"].replace("Z", "+00:00"))  # noqa: E731
+        shown = sorted((v for v in views if v.get("status", "received") != "closed"),
+                       key=lambda v: (v.get("status") in ("resolved", "closed"), due(v)))
+        return [v["id"] for v in shown[:PAGE_ROWS]]
+
+    page.add_init_script(EARLY_ROWS)
+    expected = first_page({})
+    assert len(expected) == PAGE_ROWS
+    for queued in ({}, "queued"):
+        if queued:
+            # Offline, three changes wait on the phone: the first complaint is resolved, one from
+            # far down the list gets the earliest deadline, and one closed complaint is reopened
+            # (as a change the server would refuse still shows until it answers).
+            phone.go_offline()
+            later = next(r for r in complaints if r["data"]["status"] == "received" and r["id"] not in expected)
+            reopened = min((r for r in complaints if r["data"]["status"] == "closed"), key=lambda r: r["data"]["response_due"])
+            queued = {expected[0]: {"status": "resolved"},
+                      later["id"]: {"response_due": "2019-12-31T00:00:00Z"},
+                      reopened["id"]: {"status": "in_progress"}}
+            page.evaluate(QUEUE, [[id, fields] for id, fields in queued.items()])
+            page.goto("/manifest.webmanifest")
+            page.evaluate(FORGET_FIRST_ROWS)
+            expected = first_page(queued)
+            assert expected[0] == later["id"] and reopened["id"] in expected
+        page.goto("/feedback")
+        listed = page.get_by_test_id("record-list")
+        expect(listed).to_have_attribute("aria-busy", "false", timeout=60_000)
+        early = page.evaluate("window.__earlyRows")
+        assert early and early["loading"] and early["total"] is None, queued
+        assert early["ids"] == expected, queued
+        assert _drawn_ids(page) == expected, queued
+    phone.assert_no_errors()

@@ -20,6 +20,12 @@ const VERSIONS = [
   /* 2: forms kept as they are typed, per user and form route (drafts.js) */ {
     drafts: { keyPath: ['user_id', 'route'], indexes: { by_user: 'user_id' } },
   },
+  /*
+   * 3: complaints by state and response deadline, so the list's first page is read without the
+   * rest of the type (a record lacking either field is not in the index)
+   */ {
+    records: { indexes: { by_state_due: ['type', 'data.status', 'data.response_due'] } },
+  },
 ];
 const DB_VERSION = VERSIONS.length;
 
@@ -30,7 +36,7 @@ export function openDatabase() {
   opening ??= new Promise((resolve, reject) => {
     const request = indexedDB.open(DB_NAME, DB_VERSION);
     request.onupgradeneeded = (event) => {
-      for (const stores of VERSIONS.slice(event.oldVersion)) createStores(request.result, stores);
+      for (const stores of VERSIONS.slice(event.oldVersion)) createStores(request.result, request.transaction, stores);
     };
     request.onsuccess = () => {
       const db = request.result;
@@ -49,11 +55,14 @@ export function openDatabase() {
   return opening;
 }
 
-function createStores(db, stores) {
+/** Creates a step's stores, or adds its indexes to a store an earlier step made (filled from its records). */
+function createStores(db, upgrade, stores) {
   for (const [name, { keyPath, indexes = {} }] of Object.entries(stores)) {
-    if (db.objectStoreNames.contains(name)) continue;
-    const store = db.createObjectStore(name, keyPath ? { keyPath } : undefined);
-    for (const [indexName, indexPath] of Object.entries(indexes)) store.createIndex(indexName, indexPath);
+    const store = db.objectStoreNames.contains(name)
+      ? upgrade.objectStore(name) : db.createObjectStore(name, keyPath ? { keyPath } : undefined);
+    for (const [indexName, indexPath] of Object.entries(indexes)) {
+      if (!store.indexNames.contains(indexName)) store.createIndex(indexName, indexPath);
+    }
   }
 }
 

@@ -148,6 +148,15 @@ export async function readRecords(type, ids) {
     Promise.all(ids.map((id) => requestResult(records.get([type, id])))));
 }
 
+/**
+ * The first `count` pulled records in each key range of the records' index `index` (an array per
+ * range, in the index's order), in one transaction, without reading the rest of the type.
+ */
+export function readRecordsInRanges(index, ranges, count) {
+  return inTransaction(['records'], 'readonly', ({ records }) =>
+    Promise.all(ranges.map((range) => requestResult(records.index(index).getAll(range, count)))));
+}
+
 /** One pulled record, or undefined. */
 export async function readRecord(type, id) {
   return (await readRecords(type, [id]))[0];

@@ -7,7 +7,7 @@
  * can keep what they derived.
  */
 import { onChange } from '../db/change_feed.js';
-import { isTypeHeld, readRecords, readRecordsOfType, recordsVersion } from '../db/records.js';
+import { isTypeHeld, readRecords, readRecordsInRanges, readRecordsOfType, recordsVersion } from '../db/records.js';
 import { readOutbox } from './outbox.js';
 import { fieldKind } from './record_types.js';
 
@@ -215,5 +215,21 @@ export async function loadViewsOf(type, ids) {
     const view = rebase(type, id, pulled[i], mutations);
     if (!view.deleted) views.push(view);
   });
+  return views;
+}
+
+/**
+ * The first views of a type in an index's order, without reading the rest of the type: the first
+ * `count` records of each of the index's key `ranges`, as pulled, with their queued changes; and
+ * every record of the type with changes queued, whose place the index (of pulled records) cannot
+ * know. Each range is read `count` deep and one more per record with queued changes, so those
+ * records, taken out, cannot leave it short. Unordered: the caller sorts and cuts.
+ */
+export async function loadFirstViewsThrough(type, index, ranges, count) {
+  const queued = (await outboxByType()).get(type) ?? [];
+  const queuedIds = new Set(queued.map((mutation) => mutation.id));
+  const pages = await readRecordsInRanges(index, ranges, count + queuedIds.size);
+  const views = pages.flat().filter((record) => !queuedIds.has(record.id)).map(viewOfPulled);
+  if (queuedIds.size) views.push(...await loadViewsOf(type, [...queuedIds]));
   return views;
 }

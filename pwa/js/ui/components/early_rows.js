@@ -7,13 +7,16 @@ import { readFirstPage, rememberFirstPage } from '../../db/first_pages.js';
 import { isViewListHeld, loadViewsOf } from '../../sync/local_view.js';
 import { PAGE_ROWS } from './paged_list.js';
 
-/** The records `address` showed first, or null when the type is in memory already or none were kept. */
-export async function earlyViews(type, address) {
+/**
+ * The records `address` showed first, or null when the type is in memory already or none were
+ * kept. A list that can find its first rows through an index gives `firstViews` (async, views),
+ * asked when none were kept.
+ */
+export async function earlyViews(type, address, firstViews = null) {
   if (isViewListHeld(type)) return null;
   const ids = await readFirstPage(address);
-  if (!ids?.length) return null;
-  const views = await loadViewsOf(type, ids);
-  return views.length ? views : null;
+  const views = ids?.length ? await loadViewsOf(type, ids) : await firstViews?.();
+  return views?.length ? views : null;
 }
 
 /** Remembers the first rows of a list drawn whole and not searched, for the next start. */

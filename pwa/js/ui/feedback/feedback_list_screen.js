@@ -1,13 +1,14 @@
 /** Resident feedback by response deadline, each counting down (red once overdue). */
-import { derivedFrom, loadViewList } from '../../sync/local_view.js';
+import { derivedFrom, loadFirstViewsThrough, loadViewList } from '../../sync/local_view.js';
 import { may } from '../../sync/permissions.js';
+import { RECORD_TYPES } from '../../sync/record_types.js';
 import { DueChip, isPastDue } from '../components/countdown.js';
 import { h, summaryParts } from '../dom.js';
 import { earlyViews, keepFirstRows } from '../components/early_rows.js';
 import { FilterChips } from '../components/filter_chips.js';
 import { t } from '../i18n.js';
 import { loadNameDirectory } from '../components/name_directory.js';
-import { PagedList } from '../components/paged_list.js';
+import { PAGE_ROWS, PagedList } from '../components/paged_list.js';
 import { stateLabel } from '../components/record_text.js';
 import { Screen } from '../screen.js';
 
@@ -45,6 +46,20 @@ export function complaintsShown(items, filter, { now = Date.now() } = {}) {
   return sorted.filter(keep);
 }
 
+/**
+ * The first page of the open complaints without reading the rest: the earliest deadlines of each
+ * state not closed, through the records' `by_state_due` index (database.js), put in the list's
+ * order. The server writes every deadline as `YYYY-MM-DDTHH:MM:SSZ`, so the index's text order
+ * is their time order. A complaint without a deadline yet is not in the index; it shows once the
+ * whole list is read.
+ */
+export async function firstOpenComplaints() {
+  const ranges = Object.keys(RECORD_TYPES.feedback.transitions).filter((state) => state !== 'closed')
+    .map((state) => IDBKeyRange.bound(['feedback', state], ['feedback', state, []]));
+  const views = await loadFirstViewsThrough('feedback', 'by_state_due', ranges, PAGE_ROWS);
+  return complaintsShown(views, 'open').slice(0, PAGE_ROWS);
+}
+
 export class FeedbackListScreen extends Screen {
   constructor(...args) {
     super(...args);
@@ -66,7 +81,7 @@ export class FeedbackListScreen extends Screen {
    */
   async render() {
     if (!this.drawnWhole) {
-      const early = await earlyViews('feedback', this.address());
+      const early = await earlyViews('feedback', this.address(), this.filter === 'open' ? firstOpenComplaints : null);
       if (early && !this.drawnWhole) this.draw(early, await loadNameDirectory(this.app, { wait: false }), { partial: true });
     }
     const [items, nameOf] = await Promise.all([loadViewList('feedback'), loadNameDirectory(this.app)]);
