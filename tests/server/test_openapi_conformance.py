@@ -3,7 +3,9 @@ a bounded number of examples per operation. No server error, no answer outside i
 documented schema, no valid-looking request refused."""
 from __future__ import annotations
 
+import multiprocessing
 import time
+from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 import schemathesis
@@ -55,7 +57,16 @@ def server(tmp_path_factory):
 
 def run_schemathesis(base_url: str, token: str, max_seconds: int = MAX_SECONDS,
                      phases: dict | None = None, checks: dict | None = None, **filters) -> tuple[list[str], list[str]]:
-    """Run every phase and check; (failures, engine errors) as text."""
+    """Run every phase and check in a process of its own; (failures, engine errors) as text.
+
+    Each run has its own process: on a loaded machine, a run in the same process as earlier ones
+    once reported failures of operations it does not test, judged as no check of its own would."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(_run_schemathesis, base_url, token, max_seconds, phases, checks, **filters).result()
+
+
+def _run_schemathesis(base_url: str, token: str, max_seconds: int, phases: dict | None,
+                      checks: dict | None, **filters) -> tuple[list[str], list[str]]:
     config = SchemathesisConfig.from_dict({
         "seed": SEED, "max-time": max_seconds, "color": False, "phases": phases or {},
         "cache": {"enabled": False},
