@@ -21,6 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 DEMO_PASSWORD = "demo-pass-1"
 DEMO_USERS = ("foreman1", "foreman2", "liaison1", "supervisor1", "safety1", "admin1")
+# Real Argon2id, with argon2-cffi's parameters for tests, in every server the tests start: a
+# login costs about a millisecond, not a third of a second (server/accounts/passwords.py).
+os.environ.setdefault("PASSWORD_HASH_PROFILE", "CHEAPEST")
 
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags Chromium keeps calling Google's services, which a

@@ -60,9 +60,11 @@ def register_config(app: Flask, overrides: dict | None) -> None:
     app.config.update(overrides or {})
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS",
                           engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
-    # A limit that does not parse stops the app here, not at every login.
+    # A limit or a hash profile that does not parse stops the app here, not at every login.
+    from .accounts.passwords import hasher
     from .accounts.throttle import parse_limit
     parse_limit(app.config["LOGIN_RATE_LIMIT"])
+    hasher(app.config["PASSWORD_HASH_PROFILE"])
 
 
 def register_json(app: Flask) -> None:

@@ -49,6 +49,8 @@ def from_environment(instance_path: str, given: dict | None = None) -> dict:
         # (doubled at each further failure, up to an hour).
         "LOGIN_LOCK_AFTER": int(env.get("LOGIN_LOCK_AFTER", 5)),
         "LOGIN_LOCK_SECONDS": int(env.get("LOGIN_LOCK_SECONDS", 60)),
+        # The Argon2id parameters new password hashes take (server/accounts/passwords.py).
+        "PASSWORD_HASH_PROFILE": env.get("PASSWORD_HASH_PROFILE", "RFC_9106_LOW_MEMORY"),
         # How many reverse proxies (setting X-Forwarded-For/-Proto/-Host) stand in front.
         "PROXY_COUNT": int(env.get("PROXY_COUNT", 0)),
         # The address people reach the app at, for links in QR codes (https://site.example).

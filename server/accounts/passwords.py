@@ -13,9 +13,18 @@ password holds, and no password that is (or holds) the username.
   found in leaks, common words and names, and its patterns (keyboard walks, sequences,
   repeats, dates), with the username as a word an attacker would try first. Under a million
   estimated guesses is refused: that is what a throttled online attacker could still try.
+
+New hashes take the parameters of one of argon2-cffi's profiles, named by the setting
+`PASSWORD_HASH_PROFILE`: by default RFC 9106's second recommendation (`RFC_9106_LOW_MEMORY`:
+64 MiB, 3 passes, 4 lanes). A hash is checked with the parameters it was made with, so a
+change of profile leaves every stored password working. The test suite names `CHEAPEST`, which
+argon2-cffi gives for tests, so that its thousands of logins do not each cost a third of a second.
 """
-from argon2 import PasswordHasher
+from functools import cache
+
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 from zxcvbn import zxcvbn
 
 from ..errors import ApiError
@@ -27,20 +36,33 @@ _ESTIMATED_PREFIX = 72
 # zxcvbn's score 2: at least 10^6 estimated guesses.
 _MIN_SCORE = 2
 
-_hasher = PasswordHasher()
-# Verified against when the username is unknown, so both paths cost the same time.
-_DUMMY = _hasher.hash("gridline-timing-equaliser")
+PROFILES = ("RFC_9106_LOW_MEMORY", "RFC_9106_HIGH_MEMORY", "CHEAPEST")
+
+
+@cache
+def hasher(profile: str) -> tuple[PasswordHasher, str]:
+    """The hasher of an argon2-cffi profile, and a hash it made that the check of an unknown
+    username verifies against, so both paths cost the same time."""
+    if profile not in PROFILES:
+        raise ValueError(f"PASSWORD_HASH_PROFILE must be one of {', '.join(PROFILES)}, not {profile!r}")
+    made = PasswordHasher.from_parameters(getattr(profiles, profile))
+    return made, made.hash("gridline-timing-equaliser")
+
+
+def _configured() -> tuple[PasswordHasher, str]:
+    return hasher(current_app.config["PASSWORD_HASH_PROFILE"])
 
 
 def hash_password(password: str) -> str:
     """An Argon2id hash of `password`."""
-    return _hasher.hash(password)
+    return _configured()[0].hash(password)
 
 
 def check_password(password_hash: str | None, password: str) -> bool:
     """Whether `password` matches `password_hash` (a missing hash never matches)."""
+    made, dummy = _configured()
     try:
-        return _hasher.verify(password_hash or _DUMMY, password) and password_hash is not None
+        return made.verify(password_hash or dummy, password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

@@ -15,6 +15,9 @@ from server.demo import load_demo
 from server.extensions import db
 
 DEMO_PASSWORD = "demo-pass-1"
+# Real Argon2id, with argon2-cffi's parameters for tests: the suite's logins each cost about a
+# millisecond, not a third of a second (server/accounts/passwords.py; its default is tested).
+os.environ.setdefault("PASSWORD_HASH_PROFILE", "CHEAPEST")
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 

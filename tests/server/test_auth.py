@@ -7,11 +7,12 @@ import hashlib
 import uuid
 
 import pytest
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, extract_parameters, profiles
 from sqlalchemy import func, select, text, update
 
 from server.accounts.models import Token, User
-from server.accounts.passwords import hash_password
+from server import config
+from server.accounts.passwords import check_password, hash_password
 from server.demo import demo_id
 from server.extensions import db
 
@@ -266,6 +267,32 @@ def test_passwords_are_stored_as_argon2id_hashes(site):
     assert login(site.client, "newcomer", "correct horse 1").status_code == 200
     assert login(site.client, "renewed", "battery staple 2").status_code == 200
     assert_unauthorized(login(site.client, "renewed", DEMO_PASSWORD), "invalid_credentials")
+
+
+def test_new_hashes_take_rfc_9106s_parameters_unless_a_profile_is_named_and_old_ones_still_verify(tmp_path, monkeypatch):
+    monkeypatch.delenv("PASSWORD_HASH_PROFILE", raising=False)
+    assert config.from_environment(str(tmp_path), {"SECRET_KEY": "x"})["PASSWORD_HASH_PROFILE"] == "RFC_9106_LOW_MEMORY"
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    default = make_app(url, tmp_path, PASSWORD_HASH_PROFILE="RFC_9106_LOW_MEMORY")
+    with default.app_context():
+        strong = hash_password("correct horse 1")
+    made = extract_parameters(strong)
+    assert (made.type, made.memory_cost, made.time_cost, made.parallelism) == (
+        profiles.RFC_9106_LOW_MEMORY.type, 65536, 3, 4)
+    cheap = make_app(url, tmp_path, PASSWORD_HASH_PROFILE="CHEAPEST")
+    with cheap.app_context():
+        quick = hash_password("correct horse 1")
+    assert extract_parameters(quick).memory_cost < made.memory_cost
+    # A hash is checked with the parameters it was made with, whatever the profile now.
+    for app, stored in ((default, quick), (cheap, strong)):
+        with app.app_context():
+            assert check_password(stored, "correct horse 1")
+            assert not check_password(stored, "correct horse 2")
+
+
+def test_a_password_hash_profile_that_does_not_exist_stops_the_app_at_start(tmp_path):
+    with pytest.raises(ValueError, match="PASSWORD_HASH_PROFILE"):
+        make_app(f"sqlite:///{tmp_path / 'x.db'}", tmp_path, PASSWORD_HASH_PROFILE="FAST")
 
 
 def test_two_users_with_one_password_get_different_hashes(site):

@@ -28,8 +28,8 @@ def login(client, username, password=DEMO_PASSWORD):
 def demo_client(database_url, tmp_path, **settings):
     """An app with three users (no demo records: only logins matter here)."""
     app = make_app(database_url, tmp_path, **settings)
-    secret = hash_password(DEMO_PASSWORD)
     with app.app_context():
+        secret = hash_password(DEMO_PASSWORD)
         db.session.add_all(User(username=name, name=name, password_hash=secret)
                            for name in ("foreman1", "foreman2", "supervisor1"))
         db.session.commit()
