@@ -13,7 +13,22 @@ const SATISFIED_FROM = 4;
 export const DEFAULT_SATISFACTION_TARGET = 95;
 const DAY = 86_400_000;
 
-const dateMs = (text) => (text ? Date.parse(`${String(text).slice(0, 10)}T00:00:00Z`) : null);
+/**
+ * Midnight UTC of a date (its first ten characters) in ms, or null without one. A plan has a few
+ * hundred distinct dates and the figures read each many times, so each is parsed once.
+ */
+const parsedDates = new Map();
+export function dateMs(text) {
+  if (!text) return null;
+  const date = String(text).slice(0, 10);
+  let ms = parsedDates.get(date);
+  if (ms === undefined) {
+    if (parsedDates.size >= 10_000) parsedDates.clear();
+    ms = Date.parse(`${date}T00:00:00Z`);
+    parsedDates.set(date, ms);
+  }
+  return ms;
+}
 const days = (later, earlier) => Math.round((later - earlier) / DAY);
 const isoDate = (ms) => new Date(ms).toISOString().slice(0, 10);
 

@@ -12,7 +12,7 @@ import { formatDate, t, tNodes } from '../i18n.js';
 import { sortedByKey } from '../home/home_sections.js';
 import { sectionLabel } from '../sections/site_facts.js';
 import { ChartFigure, NumbersTable, deviationText, fitText, s, tappable } from './chart_parts.js';
-import { taskDeviation, tasksBySection } from './figures.js';
+import { dateMs, taskDeviation, tasksBySection } from './figures.js';
 
 const DAY = 86_400_000;
 const WIDTH = 340;
@@ -21,7 +21,6 @@ const BAR_HEIGHT = 12;
 const ROW = LABEL_HEIGHT + BAR_HEIGHT + 9;
 const HEAD = 20;
 const SECTION_HEAD = 20;
-const ms = (date) => Date.parse(`${date}T00:00:00Z`);
 // The font sizes of .gantt-section and .gantt-label (css/app.css), for cutting names to the width.
 const SECTION_SIZE = 12;
 const LABEL_SIZE = 11;
@@ -54,13 +53,13 @@ export function GanttChart({ sections, tasks, critical, today, rows: firstRows =
   let last = -Infinity;
   for (const task of planned) {
     for (const date of [task.fields.planned_start, task.fields.planned_end, ...(actualSpan(task.fields, today) ?? [])]) {
-      const at = ms(date);
+      const at = dateMs(date);
       if (at < first) first = at;
       if (at > last) last = at;
     }
   }
   last += DAY;
-  const x = (date) => ((ms(date) - first) / (last - first)) * WIDTH;
+  const x = (date) => ((dateMs(date) - first) / (last - first)) * WIDTH;
   const span = (a, b) => Math.max(x(b) + (WIDTH * DAY) / (last - first) - x(a), 2);
 
   // Nodes, not one string: the titles are what people typed and stay marked as such.
