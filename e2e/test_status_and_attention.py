@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from playwright.sync_api import expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError, expect
 
 from conftest import scroll_into_view
 from layout_audit import NARROW, Tour, assert_no_problems, dismiss_storage_warning
@@ -114,10 +114,18 @@ def test_the_status_bar_counts_a_waiting_photo_until_it_is_uploaded(locale, phon
     # "Sync now": the upload shows its progress (held on the way, as on a slow site network) …
     held = []
     page.route("**/api/blobs/*", lambda route: held.append(route) if route.request.method == "PUT" else route.fallback())
-    phone.testid("sync-now").click()
+    # The retry the app scheduled after the failed upload may start it first (the button is then
+    # disabled while it runs); otherwise the tap does.
+    sync_now, tapped = phone.testid("sync-now"), False
     for _ in range(250):  # the route handler runs while Playwright waits
         if held:
             break
+        if not tapped and sync_now.is_enabled():
+            try:
+                sync_now.click(timeout=2000)
+                tapped = True
+            except PlaywrightTimeoutError:
+                pass  # a retry started between the look and the tap
         page.wait_for_timeout(20)
     assert held, "the photo was not uploaded again"
     expect(phone.testid("status-bar")).to_have_attribute("data-phase", "uploading")
