@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, request
+from flask.sessions import SessionInterface
 
 from . import config as config_module
 from .database import engine_options, init_app as init_database
@@ -11,9 +12,23 @@ from .json_body import JsonRequest, StrictJSONProvider
 from .security_headers import register_security_headers
 
 
+class NoCookieSessions(SessionInterface):
+    """No cookie session: callers are known by their bearer token alone. Flask's signed
+    cookie session built a signer and parsed the cookies on every request, for a session
+    nothing reads; `flask.session` is now the null session, which refuses writes."""
+
+    def open_session(self, app, request):
+        return self.make_null_session(app)
+
+    def save_session(self, app, session, response):
+        pass
+
+
 class GridlineFlask(Flask):
     """Flask, answering OPTIONS on an API path with the API's methods alone: the PWA's
     catch-all GET rule matches every path, but the API serves no GET there."""
+
+    session_interface = NoCookieSessions()
 
     def make_default_options_response(self):
         response = super().make_default_options_response()
