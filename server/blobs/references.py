@@ -68,16 +68,33 @@ _FORGET = delete(BlobReference.__table__).where(
 _REMEMBER = insert(BlobReference.__table__)
 
 
-def keep_references(connection, records) -> None:
+def references_of(record) -> frozenset[tuple[str, str]]:
+    """(blob name, project id) of each reference a stored record holds: none for a record
+    that is deleted or not stored at all."""
+    return frozenset((name, record.project_id) for name in names_of(record))
+
+
+def keep_references(connection, records, stored: dict | None = None) -> None:
     """Rewrite the references of saved records (engine RecordStates) to what they name now;
-    part of the caller's transaction."""
+    part of the caller's transaction.
+
+    `stored` maps (type, id) to `references_of` the record as the database holds it, for the
+    records whose stored state was read: one whose references are the same now is left as
+    it is (most saves touch no photo, and a new record without photos has none to forget).
+    The records written are noted in `stored` as they are now."""
     by_type: dict[str, list[str]] = defaultdict(list)
     rows = []
     for record in records:
         if record.type in BLOB_FIELDS:
+            key = (record.type, record.id)
+            references = references_of(record)
+            if stored is not None:
+                if stored.get(key) == references:
+                    continue
+                stored[key] = references
             by_type[record.type].append(record.id)
             rows.extend({"type": record.type, "record_id": record.id, "sha256": name,
-                         "project_id": record.project_id} for name in sorted(names_of(record)))
+                         "project_id": project_id} for name, project_id in sorted(references))
     for type_name, ids in by_type.items():
         for start in range(0, len(ids), 500):
             connection.execute(_FORGET, {"type": type_name, "ids": ids[start:start + 500]})

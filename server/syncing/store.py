@@ -20,7 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sync import DeviceState, FieldKind, RecordState
 from sync.engine import is_uuid
 
-from ..blobs.references import keep_references
+from ..blobs.references import BLOB_FIELDS, keep_references, references_of
 from ..records import KINDS
 from ..records.base import UNSTORABLE_TEXT
 from .models import (ChangeLog, Conflict, Device, DeviceResult, FieldHistory, ProjectSet,
@@ -294,6 +294,10 @@ class SqlStore:
         self._project_sets: dict[str, list[str]] = {}
         # Records whose personal data is forgotten at flush: (type, fields) -> ids.
         self._scrubs: dict[tuple[str, frozenset[str]], set[str]] = defaultdict(set)
+        # The blob references of records as the database holds them, (type, id) -> see
+        # `references_of`, for the records of types with photos read by `prefetch` and
+        # `load`: a flush rewrites only those that changed.
+        self._references: dict[tuple[str, str], frozenset] = {}
 
     # -- the writers' lock and the counter -------------------------------------------
 
@@ -362,6 +366,8 @@ class SqlStore:
                 self._records[(type_name, record_id)] = None
             for row in self.connection.execute(codec.by_ids, {"ids": sorted(ids)}):
                 self._records[(type_name, row.id)] = codec.to_state(row)
+            for record_id in ids:
+                self._read((type_name, record_id))
 
     def load(self, type_name, record_id):
         key = (type_name, record_id)
@@ -370,8 +376,16 @@ class SqlStore:
             row = self.connection.execute(select(codec.table)
                                           .where(codec.table.c.id == record_id)).first()
             self._records[key] = codec.to_state(row) if row else None
+            self._read(key)
         record = self._records[key]
         return record.clone() if record else None
+
+    def _read(self, key) -> None:
+        """Note the blob references of a record just read from the database (or found not
+        to be there), before this unit of work changes it."""
+        if key[0] in BLOB_FIELDS:
+            record = self._records[key]
+            self._references[key] = references_of(record) if record else frozenset()
 
     def find(self, type_name, field, value):
         """Records of `type_name` whose `field` is `value`, tombstones included: what the
@@ -484,7 +498,7 @@ class SqlStore:
         # buffer holds each record once, so no two rows of a batch share a key or a seq).
         BulkInsert.run(connection, ChangeLog.__table__, log_rows, ("type", "record_id"))
         # Who may read a photo follows the records that name it.
-        keep_references(connection, self._dirty.values())
+        keep_references(connection, self._dirty.values(), self._references)
         BulkInsert.run(connection, FieldHistory.__table__, self._history)
         now = dt.datetime.now(dt.timezone.utc)
         BulkInsert.run(connection, Conflict.__table__,

@@ -249,3 +249,36 @@ def test_photos_named_before_the_upgrade_stay_readable_by_their_projects(site):
     assert site.get("supervisor1", item[1]).status_code == 200
     assert site.get("supervisor1", gone[1]).status_code == 404
     assert site.get("other-member", kept[1]).status_code == 404
+
+
+def test_a_save_that_leaves_the_photos_as_they_were_keeps_the_references(site):
+    """A push rewrites a record's blob references only when what it names changed: an edit
+    of another field, or a batch that takes a photo out and puts it back, writes none and
+    leaves the photo the project's; taking it out for good still takes it away."""
+    from sqlalchemy import event
+
+    data, name = photo_with_gps()
+    assert site.put("foreman1", name, data).status_code == 201
+    record_id = site.name_in("task", "photos", name)
+    device = site.admin_device
+    with site.app.app_context():
+        engine = db.engine
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        device.put("task", record_id, {"title": "Photo of the trench, backfilled"})
+        assert device.push()[1]["results"][0]["status"] == "applied"
+        device.put("task", record_id, {"photos": {"remove": [name]}})
+        device.put("task", record_id, {"photos": {"add": [name]}})
+        assert [r["status"] for r in device.push()[1]["results"]] == ["applied", "applied"]
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert statements and not [s for s in statements if "blob_references" in s]
+    assert site.get("supervisor1", name).status_code == 200
+
+    site.name_in("task", "photos", name, record_id, remove=True)
+    assert site.get("supervisor1", name).status_code == 404
