@@ -71,9 +71,7 @@ def run_push(caller: Caller, client_id: str, mutations: list, *,
     if len(mutations) > limit:
         raise ApiError(413, f"a push may carry at most {limit} mutations; split the batch",
                        "too_large", {"mutations": [f"at most {limit}"]})
-    # End the read transaction of authentication, so the push's first statement is
-    # its write lock (on SQLite a read-then-write transaction could not upgrade).
-    db.session.commit()
+    end_transaction_before_lock()
     try:
         with writers_queue(db.engine):
             store = SqlStore(db.session.connection())
@@ -100,6 +98,23 @@ def run_push(caller: Caller, client_id: str, mutations: list, *,
     answer["results"] = [storable(result) if result["status"] == "rejected" else result
                          for result in answer["results"]]
     return answer
+
+
+def end_transaction_before_lock() -> None:
+    """End the session's transaction, so the next one's first statement is the writers'
+    lock (on SQLite a read-then-write transaction could not upgrade).
+
+    What ends is authentication's read, and whatever a caller of `write_as` wrote or loaded
+    before. A session on SQLite that has only read through Core, as a push after
+    authentication has, holds nothing to end: pysqlite opens a transaction at the first
+    write, not at a read, and no object is loaded. It is left as it is, rather than handing
+    its connection back to the pool only to take it out again."""
+    session = db.session
+    if session.get_bind().dialect.name == "sqlite" and not session.identity_map \
+            and not session.new:
+        if not session.connection().connection.dbapi_connection.in_transaction:
+            return
+    session.commit()
 
 
 def run_pull(caller: Caller, client_id: str, cursor: str | None, limit: int) -> dict:
