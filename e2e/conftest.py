@@ -25,6 +25,17 @@ DEMO_USERS = ("foreman1", "foreman2", "liaison1", "supervisor1", "safety1", "adm
 # login costs about a millisecond, not a third of a second (server/accounts/passwords.py).
 os.environ.setdefault("PASSWORD_HASH_PROFILE", "CHEAPEST")
 
+# The stores of the app's IndexedDB schema, version 1 (pwa/js/db/database.js): JavaScript that
+# creates them on `db` in an upgrade, for tests that make a phone's database as an older app left it.
+SCHEMA_1_STORES = """
+    db.createObjectStore('records', { keyPath: ['type', 'id'] }).createIndex('by_type', 'type');
+    db.createObjectStore('outbox', { keyPath: 'mid' }).createIndex('by_record', ['type', 'id']);
+    db.createObjectStore('meta');
+    db.createObjectStore('pending_blobs', { keyPath: 'sha256' });
+    db.createObjectStore('rejected', { keyPath: 'key' });
+    db.createObjectStore('conflicts', { keyPath: 'key' });
+    db.createObjectStore('imported', { keyPath: ['source_client_id', 'source_mid'] });
+"""
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags Chromium keeps calling Google's services, which a
 # closed network refuses; --no-sandbox because tests may run as root. The fake media device

@@ -13,6 +13,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
+from conftest import SCHEMA_1_STORES
+
 
 PASSWORD = "demo-pass-1"
 DRAFT_WRITE_SECONDS = 3  # the form writes its draft ~0.6 s after the last change; slack for a busy machine
@@ -268,14 +270,7 @@ def test_a_draft_belongs_to_the_user_who_typed_it_and_outlives_an_update_and_ano
     phone.page.evaluate("""() => new Promise((resolve, reject) => {
         const open = indexedDB.open('gridline', 1);
         open.onupgradeneeded = () => {
-          const db = open.result;
-          db.createObjectStore('records', { keyPath: ['type', 'id'] }).createIndex('by_type', 'type');
-          db.createObjectStore('outbox', { keyPath: 'mid' }).createIndex('by_record', ['type', 'id']);
-          db.createObjectStore('meta');
-          db.createObjectStore('pending_blobs', { keyPath: 'sha256' });
-          db.createObjectStore('rejected', { keyPath: 'key' });
-          db.createObjectStore('conflicts', { keyPath: 'key' });
-          db.createObjectStore('imported', { keyPath: ['source_client_id', 'source_mid'] });
+          const db = open.result;""" + SCHEMA_1_STORES + """
           open.transaction.objectStore('meta').put('0b8e1f0a-8a3b-4c55-9d7e-000000000001', 'client_id');
         };
         open.onsuccess = () => { open.result.close(); resolve(); };

@@ -12,7 +12,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from conftest import scroll_into_view
+from conftest import SCHEMA_1_STORES, scroll_into_view
 
 PAGE_ROWS = 40  # pwa/js/ui/components/paged_list.js
 CARDS_PER_KIND = 20  # pwa/js/ui/approvals/approvals_screen.js
@@ -65,6 +65,17 @@ def _rows(page) -> int:
 
 def _drawn_ids(page) -> list[str]:
     return page.get_by_test_id("record-item").evaluate_all("(rows) => rows.map((row) => row.dataset.id)")
+
+
+def _assert_drawn_early(page, address: str, ids: list[str]) -> None:
+    """Loads `address` afresh (EARLY_ROWS watching) and checks that it first drew `ids`, marked as
+    loading and counting nothing, and then the whole list with the same first rows."""
+    page.goto(address)
+    expect(page.get_by_test_id("record-list")).to_have_attribute("aria-busy", "false", timeout=60_000)
+    early = page.evaluate("window.__earlyRows")
+    assert early and early["loading"] and early["total"] is None, address
+    assert early["ids"] == ids, address
+    assert _drawn_ids(page) == ids, address
 
 
 def _wait_kept(phone, address: str, ids: list[str]) -> None:
@@ -260,13 +271,7 @@ def test_a_list_never_opened_draws_its_first_rows_early_on_its_first_visit(phone
 
     page.add_init_script(EARLY_ROWS)
     for address, ids in expected.items():
-        page.goto(address)
-        listed = page.get_by_test_id("record-list")
-        expect(listed).to_have_attribute("aria-busy", "false", timeout=60_000)
-        early = page.evaluate("window.__earlyRows")
-        assert early and early["loading"] and early["total"] is None, address
-        assert early["ids"] == ids, address
-        assert _drawn_ids(page) == ids, address
+        _assert_drawn_early(page, address, ids)
     phone.assert_no_errors()
 
 
@@ -465,14 +470,7 @@ AS_SCHEMA_2 = """async () => {
   await request(indexedDB.deleteDatabase('gridline'));
   const open = indexedDB.open('gridline', 2);
   open.onupgradeneeded = () => {
-    const db = open.result;
-    db.createObjectStore('records', { keyPath: ['type', 'id'] }).createIndex('by_type', 'type');
-    db.createObjectStore('outbox', { keyPath: 'mid' }).createIndex('by_record', ['type', 'id']);
-    db.createObjectStore('meta');
-    db.createObjectStore('pending_blobs', { keyPath: 'sha256' });
-    db.createObjectStore('rejected', { keyPath: 'key' });
-    db.createObjectStore('conflicts', { keyPath: 'key' });
-    db.createObjectStore('imported', { keyPath: ['source_client_id', 'source_mid'] });
+    const db = open.result;""" + SCHEMA_1_STORES + """
     db.createObjectStore('drafts', { keyPath: ['user_id', 'route'] }).createIndex('by_user', 'user_id');
     const store = open.transaction.objectStore('records');
     for (const record of records) store.put(record);
@@ -538,11 +536,5 @@ def test_the_complaints_first_visit_with_nothing_kept_reads_its_first_page_throu
             page.evaluate(FORGET_FIRST_ROWS)
             expected = first_page(queued)
             assert expected[0] == later["id"] and reopened["id"] in expected
-        page.goto("/feedback")
-        listed = page.get_by_test_id("record-list")
-        expect(listed).to_have_attribute("aria-busy", "false", timeout=60_000)
-        early = page.evaluate("window.__earlyRows")
-        assert early and early["loading"] and early["total"] is None, queued
-        assert early["ids"] == expected, queued
-        assert _drawn_ids(page) == expected, queued
+        _assert_drawn_early(page, "/feedback", expected)
     phone.assert_no_errors()
