@@ -22,9 +22,9 @@ import { RiskMap } from './risk_map.js';
 import { RiskMatrix } from './risk_matrix.js';
 import { StatTiles } from './stat_tiles.js';
 
-const TYPES = ['section', 'task', 'safety_check', 'action', 'feedback', 'work_step', 'inspection'];
-const KEYS = { section: 'sections', task: 'tasks', safety_check: 'checks', action: 'actions', feedback: 'feedback',
-  work_step: 'work_steps', inspection: 'inspections' };
+// The lists the figures read, by their name there: the record type each is read from.
+const LISTS = { sections: 'section', tasks: 'task', checks: 'safety_check', actions: 'action', feedback: 'feedback',
+  work_steps: 'work_step', inspections: 'inspection' };
 
 function Part(id, title, ...children) {
   return h('section', { class: 'dashboard-part stack', testid: `dashboard-${id}`, 'aria-labelledby': `dashboard-${id}-title` },
@@ -45,12 +45,11 @@ export class DashboardScreen extends Screen {
     const membership = this.app.session.memberships[0];
     const projectId = membership?.project_id;
     const [settings, ...lists] = await Promise.all([projectId ? loadProjectSettings(this.app.api, projectId) : {},
-      ...TYPES.map((type) => loadViewList(type))]);
+      ...Object.values(LISTS).map((type) => loadViewList(type))]);
     const mine = (view) => !projectId || !view.fields.project_id || view.fields.project_id === projectId;
-    // The shared lists, each filtered to the project once per list (work steps and inspections
-    // may still carry a deleted one).
-    const records = Object.fromEntries(TYPES.map((type, i) => [KEYS[type], derivedFrom(lists[i], `project ${projectId}`,
-      () => lists[i].filter((view) => mine(view) && !view.deleted))]));
+    // The shared lists (deleted records left out), each filtered to the project once per list.
+    const records = Object.fromEntries(Object.keys(LISTS).map((name, i) => [name, derivedFrom(lists[i], `project ${projectId}`,
+      () => lists[i].filter(mine))]));
     records.sections = derivedFrom(records.sections, 'by code', () => [...records.sections].sort(byCode));
     const today = localToday();
     const figures = dashboardFigures(records, today, new Date().toISOString(), settings.satisfaction_target, this.keep);
