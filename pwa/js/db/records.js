@@ -13,6 +13,12 @@ import { inTransaction, readAll, requestResult } from './database.js';
 const loaded = new Map();
 /** type → how many times its records changed in memory, so readers can keep what they derived. */
 const versions = new Map();
+/**
+ * type → the ids each of its last changes touched, `{version, ids}` oldest first (`ids` null for a
+ * change that deleted a record), so a reader can work out again what those ids touched alone.
+ */
+const changedIds = new Map();
+const KEPT_CHANGES = 32;
 let forgotten = 0; // times every copy was dropped (a reset, a resync, another tab's change)
 
 onChange('records', (event) => {
@@ -57,7 +63,11 @@ export function applyToLoaded(stored) {
     byType.get(change.type).push(change);
   }
   for (const [type, changes] of byType) {
-    versions.set(type, (versions.get(type) ?? 0) + 1);
+    const version = (versions.get(type) ?? 0) + 1;
+    versions.set(type, version);
+    const log = changedIds.get(type) ?? [];
+    log.push({ version, ids: changes.some((change) => change.deleted) ? null : changes.map((change) => change.id) });
+    changedIds.set(type, log.slice(-KEPT_CHANGES));
     const pending = loaded.get(type);
     if (!pending) continue;
     keepLoading(type, pending.then((records) => {
@@ -106,6 +116,25 @@ export function forgetLoadedRecords() {
 /** A token that changes whenever the pulled records of `type` held in memory change. */
 export function recordsVersion(type) {
   return `${forgotten}.${versions.get(type) ?? 0}`;
+}
+
+/**
+ * The ids of `type` whose pulled records changed between two of its `recordsVersion` tokens, or
+ * null when that is not known: the copies were dropped in between, a record was deleted (a list
+ * that had it must be made again to keep its order), or the changes were too many ago.
+ */
+export function recordsChangedBetween(type, from, to) {
+  const [forgottenFrom, versionFrom] = from.split('.').map(Number);
+  const [forgottenTo, versionTo] = to.split('.').map(Number);
+  if (forgottenFrom !== forgottenTo || versionTo < versionFrom) return null;
+  const ids = new Set();
+  const log = (changedIds.get(type) ?? []).filter((change) => change.version > versionFrom && change.version <= versionTo);
+  if (log.length !== versionTo - versionFrom) return null;
+  for (const change of log) {
+    if (!change.ids) return null;
+    for (const id of change.ids) ids.add(id);
+  }
+  return ids;
 }
 
 /** The pulled records of one type by id (shared: callers must not change it). */

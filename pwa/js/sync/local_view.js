@@ -7,7 +7,7 @@
  * can keep what they derived.
  */
 import { onChange } from '../db/change_feed.js';
-import { isTypeHeld, readRecords, readRecordsInRanges, readRecordsOfType, recordsVersion } from '../db/records.js';
+import { isTypeHeld, readRecords, readRecordsInRanges, readRecordsOfType, recordsChangedBetween, recordsVersion } from '../db/records.js';
 import { readOutbox } from './outbox.js';
 import { fieldKind } from './record_types.js';
 
@@ -114,11 +114,17 @@ function outboxByType() {
 /** type → `{records, outbox, queued, views}`: the last list of views made, what it was made from. */
 const viewLists = new Map();
 
+/** A list made from an earlier one by changing a few records: list → `{from, changes}`, see `patchOf`. */
+const patches = new WeakMap();
+// More changed records than this and a list is made afresh: a page pulled, a reset.
+const PATCHED_AT_MOST = 100;
+
 /**
  * Every visible record of a type, local changes included, as a frozen array that stays the same
  * object while nothing of that type changed: neither its pulled records nor its own queued
  * changes (a change queued for another type leaves it as it was). Its views are shared: read
- * them only.
+ * them only. When a few records changed, the new list is the last one with their views replaced,
+ * added or taken out (`patchOf` tells which), so a change to one record costs one record.
  */
 export function loadViewList(type) {
   // The versions are taken before reading: a change during the read makes the next call read again.
@@ -126,12 +132,24 @@ export function loadViewList(type) {
   const held = viewLists.get(type);
   if (held?.records === records && held.outbox === outboxVersion) return held.views;
   const entry = { records, outbox: outboxVersion, queued: null, views: null };
-  const pulled = held?.records === records ? null : readRecordsOfType(type);
+  const pulledChanged = held ? (held.records === records ? new Set() : recordsChangedBetween(type, held.records, records)) : null;
+  const pulled = pulledChanged ? null : readRecordsOfType(type);
   pulled?.catch(() => {}); // a failed read fails `views`, where the caller hears it
   entry.views = outboxByType().then(async (byType) => {
     const mine = byType.get(type) ?? [];
-    entry.queued = JSON.stringify(mine);
-    if (!pulled && held.queued === entry.queued) return held.views;
+    entry.queued = queuedById(mine);
+    const before = pulledChanged && await held.views.catch(() => null);
+    if (before) {
+      const changed = new Set(pulledChanged);
+      for (const id of new Set([...held.queued.keys(), ...entry.queued.keys()])) {
+        if (held.queued.get(id)?.text !== entry.queued.get(id)?.text) changed.add(id);
+      }
+      if (changed.size === 0) return before;
+      if (changed.size <= PATCHED_AT_MOST) {
+        const patched = await patchedViews(type, before, [...changed], entry.queued);
+        if (patched) return patched;
+      }
+    }
     return Object.freeze(viewsOf(type, await (pulled ?? readRecordsOfType(type)), mine));
   });
   viewLists.set(type, entry);
@@ -141,32 +159,184 @@ export function loadViewList(type) {
   return entry.views;
 }
 
+/** A type's queued mutations by record id, in the order of each record's first: id → `{mutations, text}`. */
+function queuedById(mutations) {
+  const byId = new Map();
+  for (const mutation of mutations) {
+    if (!byId.has(mutation.id)) byId.set(mutation.id, { mutations: [], text: '' });
+    byId.get(mutation.id).mutations.push(mutation);
+  }
+  for (const queued of byId.values()) queued.text = JSON.stringify(queued.mutations);
+  return byId;
+}
+
+/**
+ * `before` with the views of the `changed` ids made again, in the places `viewsOf` gives them; or
+ * null when a changed record would take another place there (a record pulled for the first time,
+ * or one queued only until now), and the list must be made afresh.
+ */
+async function patchedViews(type, before, changed, queued) {
+  const pulled = await readRecords(type, changed);
+  const at = positionsOf(before);
+  const views = [...before];
+  const changes = [];
+  const gone = new Set();
+  for (const [i, id] of changed.entries()) {
+    const mutations = queued.get(id)?.mutations ?? [];
+    const view = pulled[i] || mutations.length ? rebase(type, id, pulled[i], mutations) : null;
+    const shown = view && !view.deleted ? view : null;
+    const place = at.get(id);
+    const old = place === undefined ? null : before[place];
+    // serverSeq is null on a view of a record queued only (and on one acknowledged, not yet pulled).
+    if (old && shown && (old.serverSeq == null) !== !pulled[i]) return null;
+    if (!old && shown && pulled[i]) return null;
+    if (!old && !shown) continue;
+    changes.push([old, shown]);
+    if (old && shown) views[place] = shown;
+    else if (old) gone.add(place);
+  }
+  // Records queued only, new to the list, come last, in the order of their first mutation.
+  const order = [...queued.keys()];
+  const added = changes.filter(([old]) => !old).map(([, view]) => view)
+    .sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
+  const list = Object.freeze([...(gone.size ? views.filter((_, place) => !gone.has(place)) : views), ...added]);
+  patches.set(list, { from: before, changes: [...changes.filter(([old]) => old), ...added.map((view) => [null, view])] });
+  return list;
+}
+
+/**
+ * id → place in `views` (a list of views), worked out once per list; a list patched with no view
+ * added or taken out has its places where they were.
+ */
+export function positionsOf(views) {
+  return derivedFrom(views, 'positions', () => new Map(views.map((view, place) => [view.id, place])),
+    (kept, changes) => (changes.every(([before, after]) => before && after) ? kept : undefined));
+}
+
+/**
+ * How `views` was made from an earlier list: `{from, changes}`, each change `[before, after]` (a
+ * view of the earlier list or null, a view of this one or null); null when it was made afresh.
+ */
+export function patchOf(views) {
+  return patches.get(views) ?? null;
+}
+
+/**
+ * A list of views made from `views` (say, the project's tasks out of every task), in its order:
+ * `filter(view)` tells whether a view is in it. When `views` was patched from a list whose
+ * filtered list is known (same `key`), the changes are applied to that one, which is patched in
+ * turn, so what is worked out from it can be too.
+ */
+export function filteredViews(views, key, filter) {
+  return derivedFrom(views, key, () => Object.freeze(views.filter(filter)), (kept, changes) => {
+    const at = positionsOf(kept);
+    const list = [...kept];
+    const made = [];
+    const gone = new Set();
+    const added = [];
+    for (const [before, after] of changes) {
+      const place = before ? at.get(before.id) : undefined;
+      const shown = after && filter(after) ? after : null;
+      if (place === undefined && shown && before) return undefined; // it would come in mid-list
+      if (place === undefined && !shown) continue;
+      made.push([place === undefined ? null : kept[place], shown]);
+      if (place === undefined) added.push(shown);
+      else if (shown) list[place] = shown;
+      else gone.add(place);
+    }
+    const filtered = Object.freeze([...(gone.size ? list.filter((_, place) => !gone.has(place)) : list), ...added]);
+    patches.set(filtered, { from: kept, changes: made });
+    return filtered;
+  });
+}
+
+/**
+ * The views of `views` that pass `filter`, sorted by `sortKey(view)` (code-point order of the
+ * keys; ties and no `sortKey` in the list's order), kept per list under `key`. For a list patched
+ * from one whose sorted views are known, the changed views alone are taken out and put in their
+ * places.
+ */
+export function sortedViews(views, key, filter, sortKey = null) {
+  const after = (a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]);
+  return derivedFrom(views, key, () => {
+    const keyed = [];
+    views.forEach((view, place) => {
+      if (filter(view)) keyed.push([sortKey ? sortKey(view) : 0, place, view]);
+    });
+    return keyed.sort(after).map(([, , view]) => view);
+  }, (kept, changes) => {
+    const at = positionsOf(views);
+    const list = [...kept];
+    const keyOf = (view) => [sortKey ? sortKey(view) : 0, at.get(view.id)];
+    for (const [before] of changes) {
+      const place = before ? list.indexOf(before) : -1;
+      if (place >= 0) list.splice(place, 1);
+    }
+    for (const [, view] of changes) {
+      if (view && filter(view)) insertInOrder(list, view, (a, b) => after(keyOf(a), keyOf(b)));
+    }
+    return list;
+  });
+}
+
+/** Puts `item` into `list` (sorted by `compare`) before the first item that comes after it. */
+export function insertInOrder(list, item, compare) {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (compare(list[middle], item) <= 0) low = middle + 1;
+    else high = middle;
+  }
+  list.splice(low, 0, item);
+}
+
+/** How many views of `views` pass `filter`, kept per list under `key` and counted again from a patch's changes alone. */
+export function countedViews(views, key, filter) {
+  return derivedFrom(views, key, () => views.reduce((count, view) => count + (filter(view) ? 1 : 0), 0),
+    (kept, changes) => changes.reduce((count, [before, after]) => count - (before && filter(before) ? 1 : 0) + (after && filter(after) ? 1 : 0), kept));
+}
+
 /**
  * What a reader worked out from a list of views (an index, a sort, a count), kept as long as
  * that list is the same object: `loadViewList` hands out a new one only when its type's records
  * or its own queued changes changed, so a redraw for anything else works nothing out again.
- * `key` names what was worked out (with whatever else it depends on).
+ * `key` names what was worked out (with whatever else it depends on). With `update(kept,
+ * changes)`, a list patched from one whose `key` is known gets it from that (`changes` as in
+ * `patchOf`); `update` answers undefined to have it worked out afresh.
  */
 const derived = new WeakMap();
 
-export function derivedFrom(views, key, compute) {
+export function derivedFrom(views, key, compute, update) {
   if (!derived.has(views)) derived.set(views, new Map());
   const known = derived.get(views);
-  if (!known.has(key)) known.set(key, compute());
+  if (!known.has(key)) {
+    const patch = update && patches.get(views);
+    const earlier = patch && derived.get(patch.from);
+    const value = earlier?.has(key) ? update(earlier.get(key), patch.changes) : undefined;
+    known.set(key, value === undefined ? compute() : value);
+  }
   return known.get(key);
 }
 
 /**
  * What a reader worked out from several lists and values, kept between redraws: `keep(name,
- * inputs, compute)` gives what `compute()` gave the last time for `name` while every one of
- * `inputs` is the same (`===`), and works it out again when one is not.
+ * inputs, compute, update)` gives what `compute()` gave the last time for `name` while every one
+ * of `inputs` is the same (`===`), and works it out again when one is not. With `update(kept,
+ * changes)`, when each input is the same or a list patched from the last one (`patchOf`),
+ * `changes` holds per input null (the same) or its changes, and `update` answers from them, or
+ * undefined to have it worked out afresh.
  */
 export function keeper() {
   const kept = new Map(); // name → {inputs, value}
-  return (name, inputs, compute) => {
+  return (name, inputs, compute, update) => {
     const last = kept.get(name);
-    if (last && last.inputs.length === inputs.length && last.inputs.every((input, i) => input === inputs[i])) return last.value;
-    const value = compute();
+    const same = last && last.inputs.length === inputs.length ? inputs.map((input, i) => input === last.inputs[i]) : null;
+    if (same?.every(Boolean)) return last.value;
+    // Each input the same or a list patched from the last one: `update` may answer from the changes.
+    const patched = same && update && inputs.every((input, i) => same[i] || patchOf(input)?.from === last.inputs[i]);
+    let value = patched ? update(last.value, inputs.map((input, i) => (same[i] ? null : patchOf(input).changes))) : undefined;
+    if (value === undefined) value = compute();
     kept.set(name, { inputs, value });
     return value;
   };
