@@ -55,9 +55,11 @@ def test_the_phones_figures_match_the_hand_computed_fixture(page):
 
 def test_a_change_to_one_task_works_out_the_task_figures_again_and_keeps_the_others(page):
     """The dashboard keeps its figures between redraws (a `keeper`): a redraw with nothing new
-    reads only the complaints (the residents' figures read the clock); after one task changed it
-    reads the tasks (and the sections, for the progress) and the complaints, never the checks,
-    actions, work steps or inspections, and every figure is the one worked out afresh."""
+    reads no list (the residents' figures read the clock only through how many deadlines not
+    answered have passed, counted in the deadlines sorted once); after one task changed it reads
+    the tasks (and the sections, for the progress), never the checks, actions, complaints, work
+    steps or inspections, and every figure is the one worked out afresh; a year later, with every
+    deadline passed, the residents' figures are worked out again and are the fresh ones."""
     page.goto("/login")
     expect(page.get_by_test_id("login-submit")).to_be_visible(timeout=SLOW_MS)
     got = page.evaluate("""async (cases) => {
@@ -72,11 +74,11 @@ def test_a_change_to_one_task_works_out_the_task_figures_again_and_keeps_the_oth
       const plain = Object.fromEntries(Object.entries(cases.records).map(([group, list]) => [group, views(list)]));
       const records = Object.fromEntries(Object.entries(plain).map(([group, list]) => [group, counted(group, list)]));
       const keep = keeper();
-      const round = (input) => {
+      const round = (input, now = cases.now) => {
         for (const key of Object.keys(reads)) delete reads[key];
-        const kept = figures.dashboardFigures(input, cases.today, cases.now, cases.satisfaction_target, keep);
+        const kept = figures.dashboardFigures(input, cases.today, now, cases.satisfaction_target, keep);
         const seen = { ...reads };
-        return { kept, seen, fresh: figures.dashboardFigures(input, cases.today, cases.now, cases.satisfaction_target) };
+        return { kept, seen, fresh: figures.dashboardFigures(input, cases.today, now, cases.satisfaction_target) };
       };
       const first = round(records);
       const same = round(records);
@@ -84,13 +86,17 @@ def test_a_change_to_one_task_works_out_the_task_figures_again_and_keeps_the_oth
       const elsewhere = plain.tasks[0].fields.section_id === 's3' ? 's1' : 's3';
       const tasks = plain.tasks.map((task, i) => (i === 0 ? { ...task, fields: { ...task.fields, section_id: elsewhere } } : task));
       const oneTask = round({ ...records, tasks: counted('tasks', tasks) });
-      return { first, same, oneTask };
+      const later = new Date(Date.parse(cases.now) + 365 * 86_400_000).toISOString();
+      const yearLater = round({ ...records, tasks: counted('tasks', tasks) }, later);
+      return { first, same, oneTask, yearLater };
     }""", CASES)
     for name, expected in CASES["expected"].items():
         assert got["first"]["kept"][name] == expected, name
-    assert set(got["same"]["seen"]) == {"feedback"}, got["same"]["seen"]
-    assert set(got["oneTask"]["seen"]) - {"sections"} == {"tasks", "feedback"}, got["oneTask"]["seen"]
+    assert got["same"]["seen"] == {}, got["same"]["seen"]
+    assert set(got["oneTask"]["seen"]) - {"sections"} == {"tasks"}, got["oneTask"]["seen"]
     assert got["oneTask"]["kept"] == got["oneTask"]["fresh"]
+    assert got["yearLater"]["kept"] == got["yearLater"]["fresh"]
+    assert got["yearLater"]["kept"]["residents"] != got["oneTask"]["kept"]["residents"]
     assert got["oneTask"]["kept"]["progress"] != got["first"]["kept"]["progress"]
 
 
@@ -262,3 +268,137 @@ def test_long_names_on_the_gantt_stop_at_its_edge_and_are_given_whole_on_a_tap(p
     page.get_by_test_id("gantt-section").dispatch_event("click")
     expect(page.get_by_test_id("gantt-caption")).to_have_text(got["name"])
     screenshot(page, "dashboard-gantt-long-names-360")
+
+
+PATCHED = """async () => {
+  const lv = await import('/js/sync/local_view.js');
+  const { enqueue } = await import('/js/sync/outbox.js');
+  const { forgetLoadedRecords, readRecords, savePulledPage } = await import('/js/db/records.js');
+  const { getMeta } = await import('/js/db/meta.js');
+  const figures = await import('/js/ui/dashboard/figures.js');
+  // Made afresh, a list's order is the order its records were loaded in; the same records it must hold.
+  const shown = (views) => JSON.stringify(views.map((v) => [v.id, v.fields, v.pending, v.serverSeq]).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const plan = (view) => (view?.fields.planned_start && view.fields.planned_end
+    ? JSON.stringify([view.fields.planned_start, view.fields.planned_end, view.fields.depends_on ?? []]) : null);
+  const order = (views, ids) => views.map((view) => view.id).filter((id) => ids.has(id));
+  const sections = [...await lv.loadViewList('section')];
+  const start = await lv.loadViewList('task');
+  const projectId = start[0].fields.project_id;
+  const mine = (view) => view.fields.project_id === projectId;
+  const planned = start.find((task) => task.fields.planned_start && task.fields.planned_end);
+  const [plain, other] = start.filter((task) => task.fields.section_id && task.id !== planned.id && !['done', 'accepted'].includes(task.fields.status));
+  const elsewhere = sections.find((section) => section.id !== plain.fields.section_id).id;
+  const created = crypto.randomUUID();
+  const keep = lv.keeper();
+  const day = '2026-12-01';
+  const figuresOf = (tasks, held) => figures.dashboardFigures({ sections, tasks }, day, '2026-12-01T08:00:00Z', 95, held);
+  const steps = [
+    ['progress of a pulled task', async () => enqueue([{ op: 'put', type: 'task', id: plain.id, fields: { progress: 55 } }])],
+    ['a task made on the phone', async () => enqueue([{ op: 'put', type: 'task', id: created, fields: { project_id: projectId, title: '新建任务', section_id: plain.fields.section_id } }])],
+    ['that task moved to another section', async () => enqueue([{ op: 'put', type: 'task', id: created, fields: { section_id: elsewhere } }])],
+    ['a planned end moved', async () => enqueue([{ op: 'put', type: 'task', id: planned.id, fields: { planned_end: '2027-03-01' } }])],
+    ['a pulled task changed by a pull', async () => {
+      const [record] = await readRecords('task', [other.id]);
+      await savePulledPage([{ ...record, seq: record.seq + 1, data: { ...record.data, progress: 5, title: '拉取后的任务' } }], await getMeta('cursor'));
+    }],
+    ['a pulled task deleted on the phone', async () => enqueue([{ op: 'delete', type: 'task', id: other.id }])],
+  ];
+  // Home's kind of list and count, with the views each looks at counted.
+  let looked = 0;
+  const open = (view) => { looked += 1; return ['todo', 'doing', undefined].includes(view.fields.status); };
+  const due = (view) => String(view.fields.due_date ?? '9999');
+  const ids = (views) => JSON.stringify(views.map((view) => view.id));
+  const out = [];
+  for (const [name, change] of steps) {
+    const whole = await lv.loadViewList('task');
+    const before = lv.filteredViews(whole, 'project', mine);
+    const keptFigures = figuresOf(before, keep);
+    lv.sortedViews(whole, 'open by due', open, due);
+    lv.countedViews(whole, 'open', open);
+    await change();
+    const list = await lv.loadViewList('task');
+    const patch = lv.patchOf(list);
+    const tasks = lv.filteredViews(list, 'project', mine);
+    const got = figuresOf(tasks, keep);
+    const fresh = figuresOf([...list].filter(mine));
+    looked = 0;
+    const sorted = lv.sortedViews(list, 'open by due', open, due);
+    const count = lv.countedViews(list, 'open', open);
+    const lookedAt = looked;
+    const copy = [...list];
+    const home = ids(sorted) === ids(lv.sortedViews(copy, 'open by due', open, due)) && count === lv.countedViews(copy, 'open', open);
+    const touched = new Set((patch?.changes ?? []).flat().filter(Boolean).map((view) => view.fields.section_id));
+    forgetLoadedRecords();
+    const afresh = await lv.loadViewList('task');
+    out.push({
+      name, patched: patch !== null, changes: patch?.changes.length ?? null, filteredPatched: lv.patchOf(tasks) !== null,
+      sameList: shown(list) === shown(afresh), sameFigures: JSON.stringify(got) === JSON.stringify(fresh),
+      inPlace: (() => {
+        const unchanged = new Set(whole.map((view) => view.id).filter((id) => !patch?.changes.some((pair) => pair.some((view) => view?.id === id))));
+        return JSON.stringify(order(list, unchanged)) === JSON.stringify(order(whole, unchanged))
+          && list.every((view, i) => !unchanged.has(view.id) || whole.includes(view));
+      })(),
+      rowsKept: got.progress.every((row, i) => touched.has(row.section_id) || row === keptFigures.progress[i]),
+      rowsRedone: got.progress.filter((row, i) => row !== keptFigures.progress[i]).length,
+      pathKept: got.critical_path === keptFigures.critical_path,
+      planMoved: (patch?.changes ?? []).some(([was, is]) => plan(was) !== plan(is)),
+      home, lookedAt, tasks: list.length,
+    });
+  }
+  return out;
+}"""
+
+
+def test_a_change_to_one_record_patches_the_lists_and_works_out_only_what_it_touches(page, context, wait_for_service_worker):
+    """After one task is changed (queued on the phone, or pulled), the list of tasks is the last
+    one with that task's view replaced, added or taken out (the other views the same objects in
+    the same order), and holds what the list made afresh holds; the
+    project's filtered list is patched the same way; the progress rows of the sections the task
+    was or is in are worked out again and the others kept; the critical path is kept unless a
+    planned task's dates or dependencies changed; and every figure equals the one worked out
+    afresh. A sorted list of open tasks and their count (home's) look at the changed views alone
+    and equal the ones worked out afresh."""
+    log_in(page, "supervisor1")
+    wait_for_service_worker(page)
+    go_offline(context, page)  # the changes stay queued: no push answers them meanwhile
+    navigate(page, "/more")
+    steps = {step["name"]: step for step in page.evaluate(PATCHED)}
+    for name, step in steps.items():
+        assert step["patched"] and step["filteredPatched"] and step["changes"] == 1, step
+        assert step["sameList"] and step["inPlace"] and step["sameFigures"] and step["rowsKept"], step
+        # A sorted list and a count of the tasks look at the changed task's views alone.
+        assert step["home"] and step["lookedAt"] <= 4 < step["tasks"], step
+    assert steps["progress of a pulled task"]["rowsRedone"] == 1
+    assert steps["that task moved to another section"]["rowsRedone"] == 2
+    # The critical path reads the planned tasks' dates and dependencies alone.
+    assert all(step["pathKept"] == (not step["planMoved"]) for step in steps.values()), steps
+    assert steps["a planned end moved"]["planMoved"] and not steps["progress of a pulled task"]["planMoved"]
+
+
+def test_the_dashboard_draws_again_only_the_parts_a_change_touches(page, context, wait_for_service_worker):
+    """A change to a task's progress redraws the progress tiles and leaves the Gantt as it was
+    drawn (the same element); a new title of a task on the Gantt draws the Gantt again."""
+    log_in(page, "supervisor1")
+    wait_for_service_worker(page)
+    go_offline(context, page)
+    navigate(page, "/dashboard")
+    gantt = page.get_by_test_id("gantt")
+    expect(gantt).to_be_visible(timeout=SLOW_MS)
+    page.evaluate("() => { document.querySelector('[data-testid=gantt]').dataset.drawn = 'first'; }")
+    task = page.evaluate("""async () => {
+      const { loadViewList } = await import('/js/sync/local_view.js');
+      const { enqueue } = await import('/js/sync/outbox.js');
+      const drawn = new Set([...document.querySelectorAll('[data-testid=gantt-row]')].map((row) => row.dataset.id));
+      const task = (await loadViewList('task')).find((view) => drawn.has(view.id) && !['done', 'accepted'].includes(view.fields.status));
+      await enqueue([{ op: 'put', type: 'task', id: task.id, fields: { progress: (task.fields.progress ?? 0) >= 50 ? 0 : 100 } }]);
+      return { id: task.id, section: task.fields.section_id };
+    }""")
+    tile = page.locator(f'[data-testid="progress-tile"][data-section="{task["section"]}"]')
+    expect(tile).not_to_have_attribute("data-progress", tile.get_attribute("data-progress"), timeout=SLOW_MS)
+    assert page.evaluate("() => document.querySelector('[data-testid=gantt]').dataset.drawn") == "first"
+    page.evaluate("""async (id) => {
+      const { enqueue } = await import('/js/sync/outbox.js');
+      await enqueue([{ op: 'put', type: 'task', id, fields: { title: '回填土方（重排）' } }]);
+    }""", task["id"])
+    expect(page.locator(f'[data-testid="gantt-row"][data-id="{task["id"]}"]')).to_contain_text("回填土方", timeout=SLOW_MS)
+    assert page.evaluate("() => document.querySelector('[data-testid=gantt]').dataset.drawn") is None

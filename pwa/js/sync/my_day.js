@@ -15,6 +15,7 @@
  * - `escalated`: for supervisors and admins, complaints past their response deadline and
  *   actions past their deadline, until they move.
  */
+import { derivedFrom, sortedViews } from './local_view.js';
 import { mayDecide } from './permissions.js';
 
 export const BUCKETS = ['overdue', 'due_today', 'to_decide', 'sent_back', 'accepted', 'escalated'];
@@ -123,25 +124,18 @@ export const DAY_PARTS = {
     reads: ['task', 'section'],
     entries: ({ records, user, today }) => {
       const own = ownSections(records.section ?? [], user);
-      const entries = [];
-      for (const task of records.task ?? []) {
-        if (!OPEN_TASK.includes(task.fields.status ?? 'todo') || !isMyTask(task, user, own)) continue;
-        const bucket = dayOf(task.fields.due_date, today);
-        if (bucket) entries.push([bucket, { type: 'task', id: task.id, due: task.fields.due_date }]);
-      }
-      return entries;
+      // The open tasks of mine due by today, kept per list: after a change to one task, that one alone is looked at.
+      const tasks = sortedViews(records.task ?? [], `my day's tasks ${user?.id} ${today} ${[...own].sort().join(',')}`,
+        (task) => OPEN_TASK.includes(task.fields.status ?? 'todo') && isMyTask(task, user, own) && dayOf(task.fields.due_date, today) !== null);
+      return tasks.map((task) => [dayOf(task.fields.due_date, today), { type: 'task', id: task.id, due: task.fields.due_date }]);
     },
   },
   actions: {
     reads: ['action'],
     entries: ({ records, user, today }) => {
-      const entries = [];
-      for (const action of records.action ?? []) {
-        if ((action.fields.status ?? 'open') !== 'open' || action.fields.owner_id !== user?.id) continue;
-        const bucket = dayOf(action.fields.deadline, today);
-        if (bucket) entries.push([bucket, { type: 'action', id: action.id, due: action.fields.deadline }]);
-      }
-      return entries;
+      const actions = sortedViews(records.action ?? [], `my day's actions ${user?.id} ${today}`,
+        (action) => (action.fields.status ?? 'open') === 'open' && action.fields.owner_id === user?.id && dayOf(action.fields.deadline, today) !== null);
+      return actions.map((action) => [dayOf(action.fields.deadline, today), { type: 'action', id: action.id, due: action.fields.deadline }]);
     },
   },
   complaints: {
@@ -215,4 +209,21 @@ export function mergeDay(parts) {
 /** The buckets of `user`'s day (see the module's comment). */
 export function myDay(input) {
   return mergeDay(Object.values(DAY_PARTS).map((part) => part.entries(input)));
+}
+
+/**
+ * How many complaints' response deadlines lie in the past at `now` (a deadline at `at` is past
+ * once the clock is beyond it): the count grows exactly when one more passes.
+ */
+export function passedDeadlines(complaints, now) {
+  const deadlines = derivedFrom(complaints, 'response deadlines', () => Float64Array.from(
+    complaints.map((view) => Date.parse(view.fields.response_due ?? '')).filter((at) => !Number.isNaN(at))).sort());
+  let low = 0;
+  let high = deadlines.length;
+  while (low < high) { // the first deadline not before now
+    const middle = (low + high) >> 1;
+    if (deadlines[middle] < now) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }

@@ -3,8 +3,8 @@
  * (tasks, actions, complaints, checks), the sections and names, and the user's day (my_day.js).
  * Shared by the supervisor's inbox and the "my day" part of home.
  */
-import { derivedFrom, keeper, loadViewList } from '../../sync/local_view.js';
-import { DAY_PARTS, localDayEnd, mergeDay } from '../../sync/my_day.js';
+import { keeper, loadViewList, positionsOf } from '../../sync/local_view.js';
+import { DAY_PARTS, localDayEnd, mergeDay, passedDeadlines } from '../../sync/my_day.js';
 import { rolesIn } from '../../sync/permissions.js';
 import { taskProgress } from '../../sync/progress.js';
 import { h, userText } from '../dom.js';
@@ -53,29 +53,13 @@ export function heldDay(records, user, roles, today, now = Date.now(), dayEnd = 
   return keep('day', parts, () => mergeDay(parts));
 }
 
-/**
- * How many complaints' response deadlines lie in the past at `now` (a deadline at `at` is past
- * once the clock is beyond it): the count grows exactly when one more passes.
- */
-function passedDeadlines(complaints, now) {
-  const deadlines = derivedFrom(complaints, 'response deadlines', () => Float64Array.from(
-    complaints.map((view) => Date.parse(view.fields.response_due ?? '')).filter((at) => !Number.isNaN(at))).sort());
-  let low = 0;
-  let high = deadlines.length;
-  while (low < high) { // the first deadline not before now
-    const middle = (low + high) >> 1;
-    if (deadlines[middle] < now) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
-
 /** The record `type`/`id` on the phone, or null. */
 export function recordOf(data, type, id) {
   const views = data.records[type];
   if (!views) return null;
-  const byId = derivedFrom(views, 'by id', () => new Map(views.map((view) => [view.id, view])));
-  return byId.get(id) ?? null;
+  // The places of a list patched in place are the last list's: no pass over every record.
+  const place = positionsOf(views).get(id);
+  return place === undefined ? null : views[place];
 }
 
 /** The subject of an approval, or null when it is not on the phone. */

@@ -3,10 +3,10 @@
  * offline), drawn as charts each with its numbers behind a tap and in a table: schedule, progress
  * by section, open risks, safety, residents, quality. The report buttons ask the server for the PDF.
  */
-import { derivedFrom, keeper, loadViewList } from '../../sync/local_view.js';
+import { derivedFrom, filteredViews, keeper, loadViewList } from '../../sync/local_view.js';
 import { loadProjectSettings } from '../../sync/project_settings.js';
 import { h } from '../dom.js';
-import { t } from '../i18n.js';
+import { currentLocale, t } from '../i18n.js';
 import { localToday } from '../home/home_sections.js';
 import { Screen } from '../screen.js';
 import { byCode } from '../sections/site_facts.js';
@@ -47,9 +47,9 @@ export class DashboardScreen extends Screen {
     const [settings, ...lists] = await Promise.all([projectId ? loadProjectSettings(this.app.api, projectId) : {},
       ...Object.values(LISTS).map((type) => loadViewList(type))]);
     const mine = (view) => !projectId || !view.fields.project_id || view.fields.project_id === projectId;
-    // The shared lists (deleted records left out), each filtered to the project once per list.
-    const records = Object.fromEntries(Object.keys(LISTS).map((name, i) => [name, derivedFrom(lists[i], `project ${projectId}`,
-      () => lists[i].filter(mine))]));
+    // The shared lists, each filtered to the project once per list (and, after a change to a few
+    // records, patched with those alone).
+    const records = Object.fromEntries(Object.keys(LISTS).map((name, i) => [name, filteredViews(lists[i], `project ${projectId}`, mine)]));
     records.sections = derivedFrom(records.sections, 'by code', () => [...records.sections].sort(byCode));
     const today = localToday();
     const figures = dashboardFigures(records, today, new Date().toISOString(), settings.satisfaction_target, this.keep);
@@ -63,21 +63,47 @@ export class DashboardScreen extends Screen {
       Part('schedule', t('dashboard.schedule'),
         h('p', { class: 'critical-line', testid: 'critical-path', dataset: { days: String(figures.critical_path.days), ids: figures.critical_path.ids.join(' ') } },
           t('dashboard.criticalPath', { days: figures.critical_path.days })),
-        GanttChart({ sections: records.sections, tasks: records.tasks, critical: figures.critical_path, today,
-          rows: this.ganttRows, onMore: (rows) => { this.ganttRows = rows; } })),
-      Part('progress', t('dashboard.progress'), ProgressTiles({ rows: figures.progress, sections: records.sections })),
-      Part('risk', t('dashboard.risk'),
+        this.gantt(records, figures, today)),
+      // Each part is drawn again only when a figure it shows changed (or the language did).
+      this.part('progress', [figures.progress, records.sections], () => Part('progress', t('dashboard.progress'),
+        ProgressTiles({ rows: figures.progress, sections: records.sections }))),
+      this.part('risk', [figures.risk_matrix, figures.worst_risk, records.sections], () => Part('risk', t('dashboard.risk'),
         RiskMatrix({ matrix: figures.risk_matrix }),
         h('h3', {}, t('dashboard.riskMap')),
-        RiskMap({ sections: records.sections, worst: figures.worst_risk })),
-      Part('safety', t('dashboard.safety'),
+        RiskMap({ sections: records.sections, worst: figures.worst_risk }))),
+      this.part('safety', [figures.actions, figures.pass_rate], () => Part('safety', t('dashboard.safety'),
         StatTiles([
           { label: t('dashboard.actionsOpen'), value: String(figures.actions.open), testid: 'stat-actions-open' },
           { label: t('dashboard.actionsOverdue'), value: String(figures.actions.overdue), testid: 'stat-actions-overdue', warn: figures.actions.overdue > 0 },
           { label: t('dashboard.medianVerify'), value: number(figures.actions.median_days_to_verify), testid: 'stat-verify-days' },
         ]),
-        PassRateChart({ weeks: figures.pass_rate })),
-      Part('residents', t('dashboard.residents'), ResidentsPanel({ complaints: figures.complaints, residents: figures.residents })),
-      Part('quality', t('dashboard.quality'), QualityPanel({ quality: figures.quality })));
+        PassRateChart({ weeks: figures.pass_rate }))),
+      this.part('residents', [figures.complaints, figures.residents], () => Part('residents', t('dashboard.residents'),
+        ResidentsPanel({ complaints: figures.complaints, residents: figures.residents }))),
+      this.part('quality', [figures.quality], () => Part('quality', t('dashboard.quality'), QualityPanel({ quality: figures.quality }))));
   }
+
+  /** A part of the dashboard, the one drawn last while the figures it shows are the same objects. */
+  part(name, figures, draw) {
+    return this.keep(`part ${name}`, [...figures, currentLocale()], draw);
+  }
+
+  /**
+   * The Gantt, drawn again only when what it shows changed: a change to a task's progress, say,
+   * leaves its rows as they were, and the chart drawn last (with its caption) stays.
+   */
+  gantt(records, figures, today) {
+    return this.keep('gantt', [records.sections, records.tasks, figures.critical_path, today, this.ganttRows, currentLocale()],
+      () => GanttChart({ sections: records.sections, tasks: records.tasks, critical: figures.critical_path, today,
+        rows: this.ganttRows, onMore: (rows) => { this.ganttRows = rows; } }),
+      (kept, [sections, tasks, ...others]) => (!sections && !others.some(Boolean)
+        && tasks.every(([before, after]) => shownOnGantt(before) === shownOnGantt(after)) ? kept : undefined));
+  }
+}
+
+/** What the Gantt shows of a task (its row, its table line, the names of what waits for it). */
+function shownOnGantt(task) {
+  if (!task) return null;
+  const f = task.fields;
+  return JSON.stringify([f.title, f.section_id, f.planned_start, f.planned_end, f.actual_start, f.actual_end, f.status, f.depends_on]);
 }

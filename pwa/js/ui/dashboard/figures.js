@@ -4,6 +4,8 @@
  * `tests/fixtures/figures_cases.json`. Records are views `{id, createdAt, fields}`; progress and
  * overdue come from their one definition (sync/progress.js, sections/site_facts.js).
  */
+import { derivedFrom, insertInOrder, positionsOf } from '../../sync/local_view.js';
+import { passedDeadlines } from '../../sync/my_day.js';
 import { sectionProgress } from '../../sync/progress.js';
 import { isOverdue } from '../sections/site_facts.js';
 import { riskGrade } from '../safety/risk_grade.js';
@@ -132,22 +134,82 @@ export function tasksBySection(sections, tasks) {
   return bySection;
 }
 
-/** Per section: actual progress, planned progress, overdue tasks and schedule. */
-export function progressBySection(sections, tasks, today) {
-  const bySection = tasksBySection(sections, tasks);
-  return sections.map((section) => {
-    const own = bySection.get(section.id);
-    const plans = own.map((task) => plannedProgress(task.fields, today)).filter((value) => value != null);
-    return {
-      section_id: section.id,
-      tasks: own.length,
-      progress: sectionProgress(own),
-      planned: plans.length ? Math.round(plans.reduce((sum, value) => sum + value, 0) / plans.length) : null,
-      overdue: own.filter((task) => isOverdue(task, today)).length,
-      schedule: sectionSchedule(own, today),
+/**
+ * Section id (null for none) → its tasks, in the list's order; worked out once per list, and for
+ * a list patched from one whose sections are known, again only for the sections its changes touch.
+ */
+export function tasksBySectionId(tasks) {
+  return derivedFrom(tasks, 'by section id', () => {
+    const byId = new Map();
+    for (const task of tasks) {
+      const sectionId = task.fields.section_id ?? null;
+      if (!byId.has(sectionId)) byId.set(sectionId, []);
+      byId.get(sectionId).push(task);
+    }
+    return byId;
+  }, (kept, changes) => {
+    const at = positionsOf(tasks);
+    const byId = new Map(kept);
+    const copied = new Set();
+    const own = (sectionId) => {
+      if (!copied.has(sectionId)) {
+        byId.set(sectionId, [...(byId.get(sectionId) ?? [])]);
+        copied.add(sectionId);
+      }
+      return byId.get(sectionId);
     };
+    for (const [before, after] of changes) {
+      if (before) {
+        const list = own(before.fields.section_id ?? null);
+        list.splice(list.indexOf(before), 1);
+      }
+      // In its place by the list's order, as a pass over the whole list puts it.
+      if (after) insertInOrder(own(after.fields.section_id ?? null), after, (a, b) => at.get(a.id) - at.get(b.id));
+    }
+    for (const sectionId of copied) {
+      if (byId.get(sectionId).length === 0) byId.delete(sectionId);
+    }
+    return byId;
   });
 }
+
+/** One section's row of `progressBySection`. */
+function sectionRow(section, own, today) {
+  const plans = own.map((task) => plannedProgress(task.fields, today)).filter((value) => value != null);
+  return {
+    section_id: section.id,
+    tasks: own.length,
+    progress: sectionProgress(own),
+    planned: plans.length ? Math.round(plans.reduce((sum, value) => sum + value, 0) / plans.length) : null,
+    overdue: own.filter((task) => isOverdue(task, today)).length,
+    schedule: sectionSchedule(own, today),
+  };
+}
+
+/** Per section: actual progress, planned progress, overdue tasks and schedule. */
+export function progressBySection(sections, tasks, today) {
+  const bySection = tasksBySectionId(tasks);
+  return sections.map((section) => sectionRow(section, bySection.get(section.id) ?? [], today));
+}
+
+/**
+ * `progressBySection` from the rows `kept` and the tasks' changes (see `keeper`): only the
+ * sections a changed task was or is in are worked out again; undefined when the sections or the
+ * day changed.
+ */
+function progressAfter(kept, [sectionChanges, taskChanges, todayChanged], sections, tasks, today) {
+  if (sectionChanges || todayChanged) return undefined;
+  const touched = new Set();
+  for (const views of taskChanges) {
+    for (const view of views) if (view) touched.add(view.fields.section_id ?? null);
+  }
+  const bySection = tasksBySectionId(tasks);
+  return kept.map((row, i) => (touched.has(row.section_id) ? sectionRow(sections[i], bySection.get(sections[i].id) ?? [], today) : row));
+}
+
+/** What the critical path reads of a task: its planned dates and what it depends on, when it has both dates. */
+const planOf = (view) => (view?.fields.planned_start && view.fields.planned_end
+  ? JSON.stringify([view.fields.planned_start, view.fields.planned_end, view.fields.depends_on ?? []]) : null);
 
 /** The [likelihood, severity] grades a check holds: each failed item's, or the check's own when none is graded. */
 export function checkRisks(check) {
@@ -311,21 +373,24 @@ export function qualityFigures(steps, inspections) {
 
 /**
  * Every figure of the dashboard from `{sections, tasks, checks, actions, feedback, work_steps, inspections}`.
- * `held(name, inputs, compute)` may answer a figure from what it kept while its `inputs` (the
- * lists and values it reads) are the same; by default every figure is worked out. The residents'
- * figures read the clock and are always worked out.
+ * `held(name, inputs, compute, update)` (a `keeper`) may answer a figure from what it kept while
+ * its `inputs` (the lists and values it reads) are the same, or from the changes to a list patched
+ * since; by default every figure is worked out. The residents' figures read the clock through how
+ * many response deadlines have passed: they are the same while that count is.
  */
 export function dashboardFigures({ sections = [], tasks = [], checks = [], actions = [], feedback = [], work_steps: workSteps = [], inspections = [] }, today, now, target,
   held = (name, inputs, compute) => compute()) {
   return {
-    progress: held('progress', [sections, tasks, today], () => progressBySection(sections, tasks, today)),
-    critical_path: held('critical_path', [tasks], () => criticalPath(tasks)),
+    progress: held('progress', [sections, tasks, today], () => progressBySection(sections, tasks, today),
+      (kept, changes) => progressAfter(kept, changes, sections, tasks, today)),
+    critical_path: held('critical_path', [tasks], () => criticalPath(tasks),
+      (kept, [changes]) => (changes.every(([before, after]) => planOf(before) === planOf(after)) ? kept : undefined)),
     risk_matrix: held('risk_matrix', [checks], () => riskMatrix(checks)),
     worst_risk: held('worst_risk', [checks], () => worstOpenRisk(checks)),
     pass_rate: held('pass_rate', [checks], () => passRateByWeek(checks)),
     actions: held('actions', [actions, today], () => actionFigures(actions, today)),
     complaints: held('complaints', [feedback], () => complaintsByCategory(feedback)),
-    residents: residentFigures(feedback, now, target),
+    residents: held('residents', [feedback, target, passedDeadlines(feedback, Date.parse(now))], () => residentFigures(feedback, now, target)),
     quality: held('quality', [workSteps, inspections], () => qualityFigures(workSteps, inspections)),
   };
 }
