@@ -1,5 +1,5 @@
 /** Home: the user's role decides what comes first (today's briefing, complaints, safety, approvals). */
-import { derivedFrom, loadViewList } from '../../sync/local_view.js';
+import { countedViews, derivedFrom, loadViewList, sortedViews } from '../../sync/local_view.js';
 import { loadProjectSettings } from '../../sync/project_settings.js';
 import { checkTitle, loadChecklists } from '../safety/checklist_text.js';
 import { h, userList } from '../dom.js';
@@ -7,7 +7,7 @@ import { DraftList } from './home_drafts.js';
 import { MyDayPanel } from './my_day_panel.js';
 import { loadDecisions } from '../approvals/approval_subjects.js';
 import { t } from '../i18n.js';
-import { linksForRoles, localToday, ownSections, sectionsForRoles, sortedByKey } from './home_sections.js';
+import { linksForRoles, localToday, ownSections, sectionsForRoles } from './home_sections.js';
 import { loadNameDirectory } from '../components/name_directory.js';
 import { RecordListItem } from '../components/record_list_item.js';
 import { Screen } from '../screen.js';
@@ -59,7 +59,7 @@ export class HomeScreen extends Screen {
       MyDayPanel(this.app, decisions, this.strips),
       links.length ? h('nav', { class: 'home-links', 'aria-label': t('home.quickLinks') }, links.map((link) => {
         const views = viewsByType[link.countType] ?? [];
-        const count = link.count ? derivedFrom(views, `count ${link.id} ${context}`, () => link.count(views, today, user)) : null;
+        const count = link.counts ? countedViews(views, `count ${link.id}`, link.counts) : null;
         const note = link.note ? link.note(views, today, user, viewsByType[link.alsoLoad] ?? []) : null;
         return h('a', {
           class: `home-link ${link.primary ? 'home-link-primary' : ''}`, href: link.href, testid: link.testid ?? `home-link-${link.id}`,
@@ -70,10 +70,9 @@ export class HomeScreen extends Screen {
       drafts,
       sections.length === 0 ? h('p', { class: 'empty' }, t('home.noRole')) : null,
       sections.map((section) => {
-        const views = derivedFrom(viewsByType[section.type], `section ${section.id} ${context}`, () => {
-          const kept = viewsByType[section.type].filter((view) => section.filter(view, today, user, own));
-          return section.sortKey ? sortedByKey(kept, section.sortKey) : kept;
-        });
+        // Worked out once per list, and after a change to a few records for those alone.
+        const views = sortedViews(viewsByType[section.type], `section ${section.id} ${context}`,
+          (view) => section.filter(view, today, user, own), section.sortKey);
         return h('section', { class: 'home-section', testid: `home-${section.id}`, 'aria-labelledby': `heading-${section.id}` },
           h('h2', { id: `heading-${section.id}` }, t(section.titleKey), h('span', { class: 'count' }, ` (${views.length})`)),
           views.length === 0

@@ -73,7 +73,7 @@ const ROLE_ORDER = ['foreman', 'liaison', 'safety', 'quality', 'supervisor'];
 
 /**
  * Big links at the top of home, most used first for each role. `primary` marks the one a role
- * starts its day with; `count(views, today, user)` (optional, over records of `countType`) shows a number,
+ * starts its day with; `counts(view)` (optional, over records of `countType`) shows how many pass it,
  * `note(views, today, user, alsoLoaded)` the key of a short text (`alsoLoad` names one more type it reads).
  */
 export const HOME_LINKS = [
@@ -94,23 +94,23 @@ export const HOME_LINKS = [
   { id: 'checks', roles: ['safety'], href: '/checks', labelKey: 'checks.title' },
   {
     id: 'actions', roles: ['safety'], href: '/records/action', labelKey: 'home.link.actions',
-    countType: 'action', count: (views) => views.filter((view) => (view.fields.status ?? 'open') !== 'verified').length,
+    countType: 'action', counts: (view) => (view.fields.status ?? 'open') !== 'verified',
   },
   {
     id: 'accept', roles: ['supervisor'], href: '/tasks?state=done', labelKey: 'home.link.accept', primary: true,
-    countType: 'task', count: (views) => views.filter(statusIn('done')).length,
+    countType: 'task', counts: statusIn('done'),
   },
   {
     id: 'acknowledge', roles: ['supervisor'], href: '/briefings', labelKey: 'home.link.acknowledge',
-    countType: 'briefing', count: (views) => views.filter(statusIn('submitted')).length,
+    countType: 'briefing', counts: statusIn('submitted'),
   },
   {
     id: 'approvals', roles: ['supervisor'], href: '/approvals', labelKey: 'home.link.approvals',
-    countType: 'approval', count: (views) => views.filter(statusIn('pending')).length,
+    countType: 'approval', counts: statusIn('pending'),
   },
   {
     id: 'inspect', roles: ['quality'], href: '/records/work_step', labelKey: 'home.link.inspect', primary: true,
-    countType: 'work_step', count: (views) => views.filter(statusIn('mutual_passed')).length,
+    countType: 'work_step', counts: statusIn('mutual_passed'),
   },
   { id: 'sections', roles: ['admin', 'foreman', 'quality', 'supervisor'], href: '/sections', labelKey: 'sections.title', primary: true },
   { id: 'scan', roles: ['foreman', 'quality', 'supervisor', 'safety'], href: '/scan', labelKey: 'scan.title' },
