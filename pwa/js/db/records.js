@@ -121,9 +121,10 @@ export function recordsVersion(type) {
 /**
  * The ids of `type` whose pulled records changed between two of its `recordsVersion` tokens, or
  * null when that is not known: the copies were dropped in between, a record was deleted (a list
- * that had it must be made again to keep its order), or the changes were too many ago.
+ * that had it must be made again to keep its order), the changes were too many ago, or they
+ * touched more than `most` records.
  */
-export function recordsChangedBetween(type, from, to) {
+export function recordsChangedBetween(type, from, to, most = Infinity) {
   const [forgottenFrom, versionFrom] = from.split('.').map(Number);
   const [forgottenTo, versionTo] = to.split('.').map(Number);
   if (forgottenFrom !== forgottenTo || versionTo < versionFrom) return null;
@@ -133,6 +134,7 @@ export function recordsChangedBetween(type, from, to) {
   for (const change of log) {
     if (!change.ids) return null;
     for (const id of change.ids) ids.add(id);
+    if (ids.size > most) return null;
   }
   return ids;
 }

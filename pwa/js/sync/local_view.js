@@ -132,7 +132,8 @@ export function loadViewList(type) {
   const held = viewLists.get(type);
   if (held?.records === records && held.outbox === outboxVersion) return held.views;
   const entry = { records, outbox: outboxVersion, queued: null, views: null };
-  const pulledChanged = held ? (held.records === records ? new Set() : recordsChangedBetween(type, held.records, records)) : null;
+  // Which pulled records changed since the held list, when they are few; else the type is read now.
+  const pulledChanged = held ? (held.records === records ? new Set() : recordsChangedBetween(type, held.records, records, PATCHED_AT_MOST)) : null;
   const pulled = pulledChanged ? null : readRecordsOfType(type);
   pulled?.catch(() => {}); // a failed read fails `views`, where the caller hears it
   entry.views = outboxByType().then(async (byType) => {
