@@ -276,6 +276,7 @@ PATCHED = """async () => {
   const { forgetLoadedRecords, readRecords, savePulledPage } = await import('/js/db/records.js');
   const { getMeta } = await import('/js/db/meta.js');
   const figures = await import('/js/ui/dashboard/figures.js');
+  const { sortedList } = await import('/js/ui/records/record_list_screen.js');
   // Made afresh, a list's order is the order its records were loaded in; the same records it must hold.
   const shown = (views) => JSON.stringify(views.map((v) => [v.id, v.fields, v.pending, v.serverSeq]).sort(([a], [b]) => (a < b ? -1 : 1)));
   const plan = (view) => (view?.fields.planned_start && view.fields.planned_end
@@ -313,8 +314,9 @@ PATCHED = """async () => {
     const whole = await lv.loadViewList('task');
     const before = lv.filteredViews(whole, 'project', mine);
     const keptFigures = figuresOf(before, keep);
-    lv.sortedViews(whole, 'open by due', open, due);
+    lv.sortedViews(whole, 'open by due', { filter: open, sortKey: due });
     lv.countedViews(whole, 'open', open);
+    sortedList(whole, 'task');
     await change();
     const list = await lv.loadViewList('task');
     const patch = lv.patchOf(list);
@@ -322,11 +324,12 @@ PATCHED = """async () => {
     const got = figuresOf(tasks, keep);
     const fresh = figuresOf([...list].filter(mine));
     looked = 0;
-    const sorted = lv.sortedViews(list, 'open by due', open, due);
+    const sorted = lv.sortedViews(list, 'open by due', { filter: open, sortKey: due });
     const count = lv.countedViews(list, 'open', open);
     const lookedAt = looked;
     const copy = [...list];
-    const home = ids(sorted) === ids(lv.sortedViews(copy, 'open by due', open, due)) && count === lv.countedViews(copy, 'open', open);
+    const home = ids(sorted) === ids(lv.sortedViews(copy, 'open by due', { filter: open, sortKey: due })) && count === lv.countedViews(copy, 'open', open)
+      && ids(sortedList(list, 'task')) === ids(sortedList(copy, 'task'));
     const touched = new Set((patch?.changes ?? []).flat().filter(Boolean).map((view) => view.fields.section_id));
     forgetLoadedRecords();
     const afresh = await lv.loadViewList('task');
@@ -357,7 +360,7 @@ def test_a_change_to_one_record_patches_the_lists_and_works_out_only_what_it_tou
     was or is in are worked out again and the others kept; the critical path is kept unless a
     planned task's dates or dependencies changed; and every figure equals the one worked out
     afresh. A sorted list of open tasks and their count (home's) look at the changed views alone
-    and equal the ones worked out afresh."""
+    and equal the ones worked out afresh, as does the task list's order."""
     log_in(page, "supervisor1")
     wait_for_service_worker(page)
     go_offline(context, page)  # the changes stay queued: no push answers them meanwhile

@@ -252,31 +252,30 @@ export function filteredViews(views, key, filter) {
 }
 
 /**
- * The views of `views` that pass `filter`, sorted by `sortKey(view)` (code-point order of the
- * keys; ties and no `sortKey` in the list's order), kept per list under `key`. For a list patched
- * from one whose sorted views are known, the changed views alone are taken out and put in their
- * places.
+ * The views of `views` that pass `filter` (all without one), in order, kept per list under `key`:
+ * by `sortKey(view)` (code-point order of the keys, each worked out once) or by `compare(a, b)`;
+ * ties, and neither given, in the list's order. For a list patched from one whose sorted views
+ * are known, the changed views alone are taken out and put in their places.
  */
-export function sortedViews(views, key, filter, sortKey = null) {
-  const after = (a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]);
+export function sortedViews(views, key, { filter = null, sortKey = null, compare = null } = {}) {
+  const byKey = (a, b) => (a[0] < b[0] ? -1 : Number(a[0] > b[0]));
   return derivedFrom(views, key, () => {
-    const keyed = [];
-    views.forEach((view, place) => {
-      if (filter(view)) keyed.push([sortKey ? sortKey(view) : 0, place, view]);
-    });
-    return keyed.sort(after).map(([, , view]) => view);
+    const kept = filter ? views.filter(filter) : [...views];
+    if (compare) return Object.freeze(kept.sort(compare)); // a stable sort: ties keep the list's order
+    if (!sortKey) return Object.freeze(kept);
+    return Object.freeze(kept.map((view) => [sortKey(view), view]).sort(byKey).map(([, view]) => view));
   }, (kept, changes) => {
     const at = positionsOf(views);
+    const order = compare ?? (sortKey ? (a, b) => byKey([sortKey(a)], [sortKey(b)]) : () => 0);
     const list = [...kept];
-    const keyOf = (view) => [sortKey ? sortKey(view) : 0, at.get(view.id)];
     for (const [before] of changes) {
       const place = before ? list.indexOf(before) : -1;
       if (place >= 0) list.splice(place, 1);
     }
     for (const [, view] of changes) {
-      if (view && filter(view)) insertInOrder(list, view, (a, b) => after(keyOf(a), keyOf(b)));
+      if (view && (!filter || filter(view))) insertInOrder(list, view, (a, b) => order(a, b) || at.get(a.id) - at.get(b.id));
     }
-    return list;
+    return Object.freeze(list);
   });
 }
 

@@ -125,16 +125,18 @@ export const DAY_PARTS = {
     entries: ({ records, user, today }) => {
       const own = ownSections(records.section ?? [], user);
       // The open tasks of mine due by today, kept per list: after a change to one task, that one alone is looked at.
-      const tasks = sortedViews(records.task ?? [], `my day's tasks ${user?.id} ${today} ${[...own].sort().join(',')}`,
-        (task) => OPEN_TASK.includes(task.fields.status ?? 'todo') && isMyTask(task, user, own) && dayOf(task.fields.due_date, today) !== null);
+      const tasks = sortedViews(records.task ?? [], `my day's tasks ${user?.id} ${today} ${[...own].sort().join(',')}`, {
+        filter: (task) => OPEN_TASK.includes(task.fields.status ?? 'todo') && isMyTask(task, user, own) && dayOf(task.fields.due_date, today) !== null,
+      });
       return tasks.map((task) => [dayOf(task.fields.due_date, today), { type: 'task', id: task.id, due: task.fields.due_date }]);
     },
   },
   actions: {
     reads: ['action'],
     entries: ({ records, user, today }) => {
-      const actions = sortedViews(records.action ?? [], `my day's actions ${user?.id} ${today}`,
-        (action) => (action.fields.status ?? 'open') === 'open' && action.fields.owner_id === user?.id && dayOf(action.fields.deadline, today) !== null);
+      const actions = sortedViews(records.action ?? [], `my day's actions ${user?.id} ${today}`, {
+        filter: (action) => (action.fields.status ?? 'open') === 'open' && action.fields.owner_id === user?.id && dayOf(action.fields.deadline, today) !== null,
+      });
       return actions.map((action) => [dayOf(action.fields.deadline, today), { type: 'action', id: action.id, due: action.fields.deadline }]);
     },
   },

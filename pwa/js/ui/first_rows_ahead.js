@@ -19,9 +19,9 @@ import { localToday } from './home/home_sections.js';
 const LISTS = [
   {
     address: '/tasks', type: 'task', shown: async (views) => {
-      const [{ sortedViews }, { overdueFirst }] = await Promise.all([
+      const [{ sortedList }, { overdueFirst }] = await Promise.all([
         import('./records/record_list_screen.js'), import('./tasks/task_list_screen.js')]);
-      return overdueFirst([...sortedViews(views, 'task')], localToday());
+      return overdueFirst([...sortedList(views, 'task')], localToday());
     },
   },
   {
@@ -34,7 +34,7 @@ const LISTS = [
   },
   ...['action', 'work_step'].map((type) => ({
     address: `/records/${type}`, type,
-    shown: async (views) => (await import('./records/record_list_screen.js')).sortedViews(views, type),
+    shown: async (views) => (await import('./records/record_list_screen.js')).sortedList(views, type),
   })),
   {
     address: '/documents', type: 'document',

@@ -72,7 +72,7 @@ export class HomeScreen extends Screen {
       sections.map((section) => {
         // Worked out once per list, and after a change to a few records for those alone.
         const views = sortedViews(viewsByType[section.type], `section ${section.id} ${context}`,
-          (view) => section.filter(view, today, user, own), section.sortKey);
+          { filter: (view) => section.filter(view, today, user, own), sortKey: section.sortKey });
         return h('section', { class: 'home-section', testid: `home-${section.id}`, 'aria-labelledby': `heading-${section.id}` },
           h('h2', { id: `heading-${section.id}` }, t(section.titleKey), h('span', { class: 'count' }, ` (${views.length})`)),
           views.length === 0

@@ -3,7 +3,7 @@
  * fresh start the rows it showed first last time are drawn at once, under "loading", and the
  * exact list replaces them as soon as the whole type is read.
  */
-import { derivedFrom, loadViewList } from '../../sync/local_view.js';
+import { loadViewList, sortedViews } from '../../sync/local_view.js';
 import { RECORD_TYPES } from '../../sync/record_types.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
@@ -36,7 +36,7 @@ export class RecordListScreen extends Screen {
     if (!this.list) this.buildFrame(type);
     if (!this.views) await this.showFirstRows(type);
     const [views, nameOf] = await Promise.all([loadViewList(type), loadNameDirectory(this.app)]);
-    this.views = sortedViews(views, type);
+    this.views = sortedList(views, type);
     this.nameOf = nameOf;
     this.partial = false;
     this.fillList({ fromTop: false });
@@ -51,7 +51,7 @@ export class RecordListScreen extends Screen {
     if (!views) return;
     const nameOf = await loadNameDirectory(this.app, { wait: false });
     if (this.views) return;
-    this.views = sortedViews(views, type);
+    this.views = sortedList(views, type);
     this.nameOf = nameOf;
     this.partial = true;
     this.fillList({ fromTop: false });
@@ -105,10 +105,11 @@ export class RecordListScreen extends Screen {
 
 /**
  * The list sorted, once per list of views (a new one comes only when the type's records or the
- * outbox change): not per keystroke in the search, nor again when the screen is opened again.
+ * outbox change): not per keystroke in the search, nor again when the screen is opened again;
+ * after a change to a few records, those alone are put in their places.
  */
-export function sortedViews(views, type) {
-  return derivedFrom(views, `sorted ${type}`, () => Object.freeze([...views].sort(compareFor(type))));
+export function sortedList(views, type) {
+  return sortedViews(views, `sorted ${type}`, { compare: compareFor(type) });
 }
 
 function compareFor(type) {
