@@ -251,6 +251,13 @@ export function filteredViews(views, key, filter) {
   });
 }
 
+/** `views` sorted by `key(view)`, each key worked out once (not in every comparison); ties keep their order. */
+export function sortedByKey(views, key) {
+  const keyed = views.map((view) => [key(view), view]);
+  keyed.sort((a, b) => (a[0] < b[0] ? -1 : Number(a[0] > b[0])));
+  return keyed.map(([, view]) => view);
+}
+
 /**
  * The views of `views` that pass `filter` (all without one), in order, kept per list under `key`:
  * by `sortKey(view)` (code-point order of the keys, each worked out once) or by `compare(a, b)`;
@@ -258,29 +265,36 @@ export function filteredViews(views, key, filter) {
  * are known, the changed views alone are taken out and put in their places.
  */
 export function sortedViews(views, key, { filter = null, sortKey = null, compare = null } = {}) {
-  const byKey = (a, b) => (a[0] < b[0] ? -1 : Number(a[0] > b[0]));
   return derivedFrom(views, key, () => {
     const kept = filter ? views.filter(filter) : [...views];
     if (compare) return Object.freeze(kept.sort(compare)); // a stable sort: ties keep the list's order
-    if (!sortKey) return Object.freeze(kept);
-    return Object.freeze(kept.map((view) => [sortKey(view), view]).sort(byKey).map(([, view]) => view));
+    return Object.freeze(sortKey ? sortedByKey(kept, sortKey) : kept);
   }, (kept, changes) => {
-    const at = positionsOf(views);
-    const order = compare ?? (sortKey ? (a, b) => byKey([sortKey(a)], [sortKey(b)]) : () => 0);
-    const list = [...kept];
-    for (const [before] of changes) {
-      const place = before ? list.indexOf(before) : -1;
-      if (place >= 0) list.splice(place, 1);
-    }
-    for (const [, view] of changes) {
-      if (view && (!filter || filter(view))) insertInOrder(list, view, (a, b) => order(a, b) || at.get(a.id) - at.get(b.id));
-    }
-    return Object.freeze(list);
+    const order = compare ?? (sortKey ? (a, b) => (sortKey(a) < sortKey(b) ? -1 : Number(sortKey(a) > sortKey(b))) : () => 0);
+    return Object.freeze(withChanges(kept, changes, views, { filter, compare: order }));
   });
 }
 
+/**
+ * `list` (views of `views` in the order `compare` gives, ties in `views`' order) with a patch's
+ * `changes` made: each view before a change taken out, each after it that passes `filter` put
+ * in its place. A new array.
+ */
+export function withChanges(list, changes, views, { filter = null, compare = () => 0 } = {}) {
+  const at = positionsOf(views);
+  const changed = [...list];
+  for (const [before] of changes) {
+    const place = before ? changed.indexOf(before) : -1;
+    if (place >= 0) changed.splice(place, 1);
+  }
+  for (const [, view] of changes) {
+    if (view && (!filter || filter(view))) insertInOrder(changed, view, (a, b) => compare(a, b) || at.get(a.id) - at.get(b.id));
+  }
+  return changed;
+}
+
 /** Puts `item` into `list` (sorted by `compare`) before the first item that comes after it. */
-export function insertInOrder(list, item, compare) {
+function insertInOrder(list, item, compare) {
   let low = 0;
   let high = list.length;
   while (low < high) {

@@ -4,7 +4,7 @@
  * `tests/fixtures/figures_cases.json`. Records are views `{id, createdAt, fields}`; progress and
  * overdue come from their one definition (sync/progress.js, sections/site_facts.js).
  */
-import { derivedFrom, insertInOrder, positionsOf } from '../../sync/local_view.js';
+import { derivedFrom, withChanges } from '../../sync/local_view.js';
 import { passedDeadlines } from '../../sync/my_day.js';
 import { sectionProgress } from '../../sync/progress.js';
 import { isOverdue } from '../sections/site_facts.js';
@@ -148,26 +148,14 @@ export function tasksBySectionId(tasks) {
     }
     return byId;
   }, (kept, changes) => {
-    const at = positionsOf(tasks);
+    // Each section a changed task was or is in, its tasks with the changes made; the others as they were.
     const byId = new Map(kept);
-    const copied = new Set();
-    const own = (sectionId) => {
-      if (!copied.has(sectionId)) {
-        byId.set(sectionId, [...(byId.get(sectionId) ?? [])]);
-        copied.add(sectionId);
-      }
-      return byId.get(sectionId);
-    };
-    for (const [before, after] of changes) {
-      if (before) {
-        const list = own(before.fields.section_id ?? null);
-        list.splice(list.indexOf(before), 1);
-      }
-      // In its place by the list's order, as a pass over the whole list puts it.
-      if (after) insertInOrder(own(after.fields.section_id ?? null), after, (a, b) => at.get(a.id) - at.get(b.id));
-    }
-    for (const sectionId of copied) {
-      if (byId.get(sectionId).length === 0) byId.delete(sectionId);
+    const sectionOf = (view) => view.fields.section_id ?? null;
+    const touched = new Set(changes.flat().filter(Boolean).map(sectionOf));
+    for (const sectionId of touched) {
+      const own = withChanges(kept.get(sectionId) ?? [], changes, tasks, { filter: (view) => sectionOf(view) === sectionId });
+      if (own.length) byId.set(sectionId, own);
+      else byId.delete(sectionId);
     }
     return byId;
   });

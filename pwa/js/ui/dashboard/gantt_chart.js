@@ -9,7 +9,7 @@
  */
 import { h, userList, userText } from '../dom.js';
 import { formatDate, t, tNodes } from '../i18n.js';
-import { sortedByKey } from '../home/home_sections.js';
+import { sortedByKey } from '../../sync/local_view.js';
 import { sectionLabel } from '../sections/site_facts.js';
 import { ChartFigure, NumbersTable, deviationText, fitText, s, tappable } from './chart_parts.js';
 import { dateMs, taskDeviation, tasksBySection } from './figures.js';

@@ -22,12 +22,6 @@ const byTime = (name) => (view) => {
   return Number.isNaN(at) ? Infinity : at;
 };
 
-/** `views` sorted by `key(view)`, each key worked out once (not in every comparison). */
-export function sortedByKey(views, key) {
-  const keyed = views.map((view) => [key(view), view]);
-  keyed.sort((a, b) => (a[0] < b[0] ? -1 : Number(a[0] > b[0])));
-  return keyed.map(([, view]) => view);
-}
 const statusIn = (...states) => (view) => states.includes(view.fields.status);
 
 export const HOME_SECTIONS = [
