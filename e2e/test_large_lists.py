@@ -177,8 +177,10 @@ def test_a_large_project_draws_a_page_of_rows_and_filters_and_counts_all_of_them
     page.get_by_test_id("record-filter").fill("批量任务")
     expect(counted).to_have_attribute("data-count", str(TASKS), timeout=30_000)
 
-    # The next page comes with a tap on "more" (or by scrolling near it), a page at a time.
-    page.get_by_test_id("list-more").click()
+    # The next page comes with a tap on "more" (or by scrolling near it), a page at a time. The tap
+    # is dispatched where the row is: Playwright's click scrolls it into view first, and on a busy
+    # machine the list's scroll watcher answers that scroll with pages of its own before the click.
+    page.get_by_test_id("list-more").dispatch_event("click")
     expect(page.get_by_test_id("record-item")).to_have_count(2 * PAGE_ROWS)
     scroll_into_view(page.get_by_test_id("list-more"))
     expect(page.get_by_test_id("record-item")).to_have_count(3 * PAGE_ROWS, timeout=30_000)
