@@ -1,4 +1,5 @@
 /** IndexedDB schema for the device and the promise helpers every store module uses. */
+import { addOrderKey } from './order_keys.js';
 
 const DB_NAME = 'gridline';
 
@@ -26,6 +27,14 @@ const VERSIONS = [
    */ {
     records: { indexes: { by_state_due: ['type', 'data.status', 'data.response_due'] } },
   },
+  /*
+   * 4: records in their list's order per project (order_keys.js: the document register), so a
+   * list's first page is read without the rest of the type; the records already stored get
+   * their order keys as the step runs
+   */ {
+    records: { indexes: { by_order: ['type', 'data.project_id', 'order'] } },
+    migrate: (upgrade) => addOrderKeys(upgrade.objectStore('records'), 'document'),
+  },
 ];
 const DB_VERSION = VERSIONS.length;
 
@@ -36,7 +45,10 @@ export function openDatabase() {
   opening ??= new Promise((resolve, reject) => {
     const request = indexedDB.open(DB_NAME, DB_VERSION);
     request.onupgradeneeded = (event) => {
-      for (const stores of VERSIONS.slice(event.oldVersion)) createStores(request.result, request.transaction, stores);
+      for (const { migrate, ...stores } of VERSIONS.slice(event.oldVersion)) {
+        createStores(request.result, request.transaction, stores);
+        migrate?.(request.transaction);
+      }
     };
     request.onsuccess = () => {
       const db = request.result;
@@ -64,6 +76,16 @@ function createStores(db, upgrade, stores) {
       if (!store.indexNames.contains(indexName)) store.createIndex(indexName, indexPath);
     }
   }
+}
+
+/** Gives each stored record of `type` its order key, within the upgrade's transaction. */
+function addOrderKeys(records, type) {
+  records.index('by_type').openCursor(IDBKeyRange.only(type)).onsuccess = (event) => {
+    const cursor = event.target.result;
+    if (!cursor) return;
+    cursor.update(addOrderKey(cursor.value));
+    cursor.continue();
+  };
 }
 
 /** Resolves with an IDBRequest's result. */

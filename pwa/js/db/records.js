@@ -8,6 +8,7 @@
  */
 import { announceChange, onChange } from './change_feed.js';
 import { inTransaction, readAll, requestResult } from './database.js';
+import { addOrderKey } from './order_keys.js';
 
 /** type → Promise<Map<id, record>>; each promise chains the pages written since it was asked. */
 const loaded = new Map();
@@ -40,7 +41,7 @@ export async function savePulledPage(changes, cursor) {
 }
 
 function storedRecord(change) {
-  return {
+  return addOrderKey({
     type: change.type,
     id: change.id,
     seq: change.seq,
@@ -49,7 +50,7 @@ function storedRecord(change) {
     updated_at: change.updated_at,
     created_by: change.created_by,
     created_at: change.created_at,
-  };
+  });
 }
 
 /**
