@@ -7,6 +7,9 @@ and counts must give the answers worked out here from the same records.
 from __future__ import annotations
 
 import datetime as dt
+import random
+import re
+import unicodedata
 import uuid
 
 import pytest
@@ -459,10 +462,14 @@ def test_a_large_schedule_draws_a_page_of_gantt_rows_on_an_axis_that_spans_every
     phone.assert_no_errors()
 
 
-# Makes the phone's database as a version of the app before the complaints' index (schema 2)
-# left it, holding what it holds now: every store of versions 1 and 2 with its records, and the
-# meta entries but the lists' first rows (as on a phone that never opened a list).
-AS_SCHEMA_2 = """async () => {
+def _as_schema(version: int) -> str:
+    """A script that makes the phone's database as a version of the app with schema `version` (2:
+    before the complaints' index; 3: before the documents' order keys) left it, holding what it
+    holds now: every store of those versions with its records (without the order keys a later
+    version stores), and the meta entries but the lists' first rows (as on a phone that never
+    opened a list)."""
+    indexes = "store.createIndex('by_state_due', ['type', 'data.status', 'data.response_due']);" if version >= 3 else ""
+    return """async () => {
   const request = (r) => new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
   const now = await request(indexedDB.open('gridline'));
   const tx = now.transaction(['records', 'meta'], 'readonly');
@@ -470,17 +477,21 @@ AS_SCHEMA_2 = """async () => {
     request(tx.objectStore('meta').getAllKeys()), request(tx.objectStore('meta').getAll())]);
   now.close();
   await request(indexedDB.deleteDatabase('gridline'));
-  const open = indexedDB.open('gridline', 2);
+  const open = indexedDB.open('gridline', %d);
   open.onupgradeneeded = () => {
-    const db = open.result;""" + SCHEMA_1_STORES + """
+    const db = open.result;""" % version + SCHEMA_1_STORES + """
     db.createObjectStore('drafts', { keyPath: ['user_id', 'route'] }).createIndex('by_user', 'user_id');
     const store = open.transaction.objectStore('records');
-    for (const record of records) store.put(record);
+    """ + indexes + """
+    for (const { order, ...record } of records) store.put(record);
     const meta = open.transaction.objectStore('meta');
     keys.forEach((key, i) => { if (key !== 'first_pages') meta.put(values[i], key); });
   };
   (await request(open)).close();
 }"""
+
+
+AS_SCHEMA_2 = _as_schema(2)
 
 # Queues changes to complaints through the app's outbox, as the complaint screen saves them.
 QUEUE = """async (changes) => {
@@ -539,4 +550,119 @@ def test_the_complaints_first_visit_with_nothing_kept_reads_its_first_page_throu
             expected = first_page(queued)
             assert expected[0] == later["id"] and reopened["id"] in expected
         _assert_drawn_early(page, "/feedback", expected)
+    phone.assert_no_errors()
+
+
+# Keeps the ids of the first documents drawn while the register says it is still loading.
+EARLY_DOCUMENTS = """(() => {
+  window.__earlyRows = null;
+  const seen = new MutationObserver(() => {
+    const list = document.querySelector('[data-testid=document-list][aria-busy=true]');
+    const ids = list ? [...list.querySelectorAll('[data-testid=document-item]')].map((row) => row.dataset.id) : [];
+    if (!ids.length) return;
+    window.__earlyRows = { ids, loading: Boolean(list.querySelector('[data-testid=list-loading]')) };
+    seen.disconnect();
+  });
+  seen.observe(document, { childList: true, subtree: true, attributes: true });
+})()"""
+
+# Queues changes to documents through the app's outbox, as the document screens save them.
+QUEUE_DOCUMENTS = """async (changes) => {
+  const { enqueue } = await import('/js/sync/outbox.js');
+  await enqueue(changes.map(([id, fields]) => ({ op: 'put', type: 'document', id, fields })));
+}"""
+
+
+def _natural(value) -> str:
+    """The register's natural text (pwa/js/db/order_keys.js): forms folded, each run of digits
+    as its length and its digits without leading zeros."""
+    def digits(match) -> str:
+        significant = match[0].lstrip("0") or "0"
+        return chr(0x30 + min(len(significant), 0xFF)) + significant
+    return re.sub(r"[0-9]+", digits, unicodedata.normalize("NFKC", str(value or "")).upper())
+
+
+def _register_key(document_id: str, fields: dict) -> str:
+    number = fields.get("number")
+    key = (f"1{_natural(number)}\0{_natural(fields.get('title'))}" if number is not None and str(number).strip()
+           else f"2{_natural(fields.get('title'))}")
+    return f"{key}\0{document_id}"
+
+
+def _full_width(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+def test_the_document_registers_first_visit_with_nothing_kept_reads_its_first_page_through_an_index(
+        phones, server_api, wait_for_service_worker):
+    """A phone that never opened the documents, updated from the app's schema 3, draws the
+    register's first page (by number in natural order: S-9 before S-10, case and full-width forms
+    folded) before reading the rest, and it is the exact register's first page, with changes
+    still queued on the phone and without another project's documents."""
+    admin = server_api("admin1")
+    phone = phones("admin1")
+    phone.login("admin1")
+    _wait_worked_out_ahead(phone)
+    page = phone.page
+    numbers = list(range(10, 400))
+    random.Random(7).shuffle(numbers)
+    forms = (lambda n: f"S-{n}", lambda n: f"s-{n}", lambda n: f"施-{n:04d}", lambda n: _full_width(f"S-{n}"))
+    documents = [{"id": str(uuid.uuid4()), "data": {
+        "project_id": admin.project_id, "kind": "drawing", "number": forms[i % 4](n), "title": f"雨水管线平面图 {i}"}}
+        for i, n in enumerate(numbers[:300])]
+    documents += [{"id": str(uuid.uuid4()), "data": {
+        "project_id": admin.project_id, "kind": "minutes", "title": f"协调会纪要 {'甲乙丙丁戊'[i % 5]}{'子丑寅'[i % 3]}"}}
+        for i in range(15)]
+    elsewhere = [{"id": str(uuid.uuid4()), "data": {
+        "project_id": str(uuid.uuid4()), "kind": "drawing", "number": f"S-{i}", "title": "别的项目"}} for i in range(1, 6)]
+    page.evaluate(SEED, ["document", documents + elsewhere])
+    wait_for_service_worker(page)
+    phone.go_offline()  # nothing pulled from here on: the register is what the phone holds
+    page.goto("/manifest.webmanifest")
+    page.evaluate(_as_schema(3))
+    stored = {r["id"]: r["data"] for r in phone.idb("records")
+              if r["type"] == "document" and r["data"].get("project_id") == admin.project_id}
+    assert not any("order" in r for r in phone.idb("records"))
+
+    def first_page(queued: dict) -> list[str]:
+        views = {id: {**stored.get(id, {}), **fields} for id, fields in {**{id: {} for id in stored}, **queued}.items()}
+        return sorted(views, key=lambda id: _register_key(id, views[id]))[:PAGE_ROWS]
+
+    def drawn_early(expected: list[str]) -> None:
+        page.goto("/documents")
+        expect(page.get_by_test_id("document-list")).to_have_attribute("aria-busy", "false", timeout=60_000)
+        early = page.evaluate("window.__earlyRows")
+        assert early and early["loading"], early
+        assert early["ids"] == expected
+        rows = page.get_by_test_id("document-item")
+        assert rows.evaluate_all("(items) => items.map((item) => item.dataset.id)") == expected
+
+    page.add_init_script(EARLY_DOCUMENTS)
+    expected = first_page({})
+    drawn_early(expected)
+    # The update gave every stored document its order key, in the index the first page came from.
+    assert all("order" in r for r in phone.idb("records") if r["type"] == "document")
+    # Natural order: the first page holds the smallest numbers after "S-", growing, whatever their
+    # case and form (S-, s- and Ｓ－ alike), and none after "施-".
+    by_id = {document["id"]: document for document in documents}
+    drawn_numbers = [int(re.sub(r"\D", "", unicodedata.normalize("NFKC", by_id[id]["data"]["number"]))) for id in expected]
+    s_numbers = sorted(n for i, n in enumerate(numbers[:300]) if forms[i % 4] is not forms[2])
+    # (in plain text order S-100 would come right after S-10)
+    assert drawn_numbers == s_numbers[:PAGE_ROWS] and drawn_numbers[-1] < 100 <= s_numbers[-1]
+    assert {by_id[id]["data"]["number"][0] for id in expected} == {"S", "s", "Ｓ"}
+    texts = page.get_by_test_id("document-item").all_text_contents()
+    assert texts[0].startswith(by_id[expected[0]]["data"]["number"])
+
+    # Offline, three changes wait on the phone: the first drawing is renumbered to the end, one
+    # from far down gets the first number, and a drawing registered on the phone comes second.
+    later = next(d["id"] for d in documents[:300] if d["id"] not in expected and d["data"]["number"].startswith("施"))
+    new_id = str(uuid.uuid4())
+    queued = {expected[0]: {"number": "施-99999"}, later: {"number": "s-1"},
+              new_id: {"project_id": admin.project_id, "kind": "drawing", "number": "S-2", "title": "新增图纸"}}
+    page.evaluate(QUEUE_DOCUMENTS, [[id, fields] for id, fields in queued.items()])
+    page.goto("/manifest.webmanifest")
+    page.evaluate(FORGET_FIRST_ROWS)
+    expected = first_page(queued)
+    assert expected[:2] == [later, new_id] and queued and expected[0] != documents[0]["id"]
+    drawn_early(expected)
     phone.assert_no_errors()

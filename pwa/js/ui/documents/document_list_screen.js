@@ -1,29 +1,43 @@
 /**
  * Documents (/documents): drawings, change orders, minutes and the rest, each with its current
  * revision; browsed by kind, section and discipline, searched by number and title. Documents
- * kept offline say so. The library is sorted once per change of its records and drawn a page of
- * rows at a time, so a project with thousands of drawings opens as fast as one with ten.
+ * kept offline say so. The library is a register, in its documents' order keys (db/order_keys.js:
+ * by number in natural order, then title), sorted once per change of its records and drawn a page
+ * of rows at a time, so a project with thousands of drawings opens as fast as one with ten; a
+ * first visit with nothing kept reads its first page through the `by_order` index.
  */
 import { earlyViews, keepFirstRows } from '../components/early_rows.js';
 import { FilterChips } from '../components/filter_chips.js';
 import { loadNameDirectory } from '../components/name_directory.js';
-import { PagedList } from '../components/paged_list.js';
+import { PAGE_ROWS, PagedList } from '../components/paged_list.js';
 import { SelectField } from '../components/form_field.js';
 import { h, summaryParts, userText } from '../dom.js';
 import { t } from '../i18n.js';
 import { Screen } from '../screen.js';
-import { derivedFrom, loadViewList } from '../../sync/local_view.js';
+import { orderKeyOf } from '../../db/order_keys.js';
+import { derivedFrom, loadFirstViewsThrough, loadViewList, sortedByKey } from '../../sync/local_view.js';
 import { DOCUMENT_KINDS, currentVersions } from './document_data.js';
 import { KEPT_TOPIC, keptDocuments } from './offline_copies.js';
 
-// Document numbers and titles are Chinese as often as not: one collator, made once.
-const collate = new Intl.Collator('zh-CN').compare;
-const byNumberAndTitle = (a, b) => collate(String(a.fields.number ?? ''), String(b.fields.number ?? ''))
-  || collate(String(a.fields.title ?? ''), String(b.fields.title ?? ''));
-
-/** A project's documents in the list's order, by number and then title (a new array). */
+/**
+ * A project's documents in the list's order: by order key, the same documents by id, as the
+ * `by_order` index holds them (a new array).
+ */
 export function documentsInOrder(documents, projectId) {
-  return documents.filter((doc) => !projectId || doc.fields.project_id === projectId).sort(byNumberAndTitle);
+  return sortedByKey(documents.filter((doc) => !projectId || doc.fields.project_id === projectId),
+    (doc) => `${orderKeyOf('document', doc.fields)}\u0000${doc.id}`);
+}
+
+/**
+ * The first page of a project's documents without reading the rest: the first records of the
+ * project in the `by_order` index (database.js), with every document that has changes queued on
+ * the phone, put in the list's order. Null without a project (the list then shows every project's).
+ */
+export async function firstDocuments(projectId) {
+  if (!projectId) return null;
+  const range = IDBKeyRange.bound(['document', projectId], ['document', projectId, []]);
+  const views = await loadFirstViewsThrough('document', 'by_order', [range], PAGE_ROWS);
+  return documentsInOrder(views, projectId).slice(0, PAGE_ROWS);
 }
 
 /** A project's documents in the list's order, and the kinds, sections and disciplines among them. */
@@ -62,7 +76,7 @@ export class DocumentListScreen extends Screen {
     const projectId = this.app.session.memberships[0]?.project_id;
     if (!this.drawnWhole) {
       const [early, nameOf, kept] = await Promise.all([
-        earlyViews('document', this.address()), loadNameDirectory(this.app, { wait: false }), keptDocuments()]);
+        earlyViews('document', this.address(), () => firstDocuments(projectId)), loadNameDirectory(this.app, { wait: false }), keptDocuments()]);
       if (early && !this.drawnWhole) {
         const versions = await loadViewList('document_version');
         if (!this.drawnWhole) this.draw(libraryOf(early, projectId), versions, nameOf, kept, { partial: true });
