@@ -287,7 +287,7 @@ PATCHED = """async () => {
   const projectId = start[0].fields.project_id;
   const mine = (view) => view.fields.project_id === projectId;
   const planned = start.find((task) => task.fields.planned_start && task.fields.planned_end);
-  const [plain, other] = start.filter((task) => task.fields.section_id && task.id !== planned.id && !['done', 'accepted'].includes(task.fields.status));
+  const [plain, other, third] = start.filter((task) => task.fields.section_id && task.id !== planned.id && !['done', 'accepted'].includes(task.fields.status));
   const elsewhere = sections.find((section) => section.id !== plain.fields.section_id).id;
   const created = crypto.randomUUID();
   const keep = lv.keeper();
@@ -303,6 +303,10 @@ PATCHED = """async () => {
       await savePulledPage([{ ...record, seq: record.seq + 1, data: { ...record.data, progress: 5, title: '拉取后的任务' } }], await getMeta('cursor'));
     }],
     ['a pulled task deleted on the phone', async () => enqueue([{ op: 'delete', type: 'task', id: other.id }])],
+    ['a pulled task deleted by a pull', async () => {
+      const [record] = await readRecords('task', [third.id]);
+      await savePulledPage([{ type: 'task', id: third.id, seq: record.seq + 1, deleted: true }], await getMeta('cursor'));
+    }],
   ];
   // Home's kind of list and count, with the views each looks at counted.
   let looked = 0;

@@ -15,8 +15,8 @@ const loaded = new Map();
 /** type → how many times its records changed in memory, so readers can keep what they derived. */
 const versions = new Map();
 /**
- * type → the ids each of its last changes touched, `{version, ids}` oldest first (`ids` null for a
- * change that deleted a record), so a reader can work out again what those ids touched alone.
+ * type → the ids each of its last changes touched (written or deleted), `{version, ids}` oldest
+ * first, so a reader can work out again what those ids touched alone.
  */
 const changedIds = new Map();
 const KEPT_CHANGES = 32;
@@ -67,7 +67,7 @@ export function applyToLoaded(stored) {
     const version = (versions.get(type) ?? 0) + 1;
     versions.set(type, version);
     const log = changedIds.get(type) ?? [];
-    log.push({ version, ids: changes.some((change) => change.deleted) ? null : changes.map((change) => change.id) });
+    log.push({ version, ids: changes.map((change) => change.id) });
     changedIds.set(type, log.slice(-KEPT_CHANGES));
     const pending = loaded.get(type);
     if (!pending) continue;
@@ -121,9 +121,8 @@ export function recordsVersion(type) {
 
 /**
  * The ids of `type` whose pulled records changed between two of its `recordsVersion` tokens, or
- * null when that is not known: the copies were dropped in between, a record was deleted (a list
- * that had it must be made again to keep its order), the changes were too many ago, or they
- * touched more than `most` records.
+ * null when that is not known: the copies were dropped in between, the changes were too many
+ * ago, or they touched more than `most` records.
  */
 export function recordsChangedBetween(type, from, to, most = Infinity) {
   const [forgottenFrom, versionFrom] = from.split('.').map(Number);
@@ -133,7 +132,6 @@ export function recordsChangedBetween(type, from, to, most = Infinity) {
   const log = (changedIds.get(type) ?? []).filter((change) => change.version > versionFrom && change.version <= versionTo);
   if (log.length !== versionTo - versionFrom) return null;
   for (const change of log) {
-    if (!change.ids) return null;
     for (const id of change.ids) ids.add(id);
     if (ids.size > most) return null;
   }
