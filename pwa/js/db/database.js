@@ -1,5 +1,5 @@
 /** IndexedDB schema for the device and the promise helpers every store module uses. */
-import { addOrderKey } from './order_keys.js';
+import { ORDERED_TYPES, addOrderKey } from './order_keys.js';
 
 const DB_NAME = 'gridline';
 
@@ -28,12 +28,11 @@ const VERSIONS = [
     records: { indexes: { by_state_due: ['type', 'data.status', 'data.response_due'] } },
   },
   /*
-   * 4: records in their list's order per project (order_keys.js: the document register), so a
-   * list's first page is read without the rest of the type; the records already stored get
-   * their order keys as the step runs
+   * 4: records in their list's order (order_keys.js), so a list's first page is read without the
+   * rest of the type; the records already stored get their order keys as the step runs
    */ {
-    records: { indexes: { by_order: ['type', 'data.project_id', 'order'] } },
-    migrate: (upgrade) => addOrderKeys(upgrade.objectStore('records'), 'document'),
+    records: { indexes: { by_order: ['type', 'order'] } },
+    migrate: (upgrade) => ORDERED_TYPES.forEach((type) => addOrderKeys(upgrade.objectStore('records'), type)),
   },
 ];
 const DB_VERSION = VERSIONS.length;

@@ -1,30 +1,62 @@
 /**
  * Order keys: a text stored beside a pulled record (`order`) whose plain text order is its list's
- * order, so the records' `by_order` index (database.js) reads a list's first page without the
- * rest of the type. The list sorts its views by the same key in memory, so both agree exactly.
+ * order, so the records' `by_order` index (type, key; database.js) reads a list's first page
+ * without the rest of the type. A key is worked out from the fields and the time of the last
+ * change, as a record's view has them, so the view of a record with changes queued on the phone
+ * gets the key its record will have once the change is pulled.
  */
+
+const OPEN_TASK_STATES = new Set(['todo', 'doing']); // ui/sections/site_facts.js: isOpenTask
 
 const KEYS = {
   /**
-   * The document register: numbered documents first, by number in natural order (施-2 before
-   * 施-10; case, and full-width letters and digits as a Chinese keyboard types them, folded),
-   * then by title; documents without a number after them, by title.
+   * The document register, per project: numbered documents first, by number in natural order
+   * (施-2 before 施-10; case, and full-width letters and digits as a Chinese keyboard types
+   * them, folded), then by title; documents without a number after them, by title.
    */
-  document: (fields) => (fields.number != null && String(fields.number).trim() !== ''
+  document: (fields) => `${fields.project_id ?? ''}\u0000${fields.number != null && String(fields.number).trim() !== ''
     ? `1${natural(fields.number)}\u0000${natural(fields.title)}`
-    : `2${natural(fields.title)}`),
+    : `2${natural(fields.title)}`}`,
+  /** Tasks: open ones first, then by due date (none last), then the newest change first. */
+  task: (fields, updatedAt) => `${OPEN_TASK_STATES.has(fields.status ?? 'todo') ? 0 : 1}${byDate(fields.due_date)}${newestFirst(updatedAt)}`,
+  /** Corrective actions: by deadline (none last), then the newest change first. */
+  action: (fields, updatedAt) => `${byDate(fields.deadline)}${newestFirst(updatedAt)}`,
+  /** Work steps: the newest change first. */
+  work_step: (fields, updatedAt) => newestFirst(updatedAt),
+  /** Safety checks: those not closed first, then the latest date first. */
+  safety_check: (fields) => `${fields.status === 'closed' ? 1 : 0}${newestFirst(fields.date)}`,
 };
 
-/** The order key of a record of `type` with `fields`, or undefined for a type without one. */
-export function orderKeyOf(type, fields) {
-  return KEYS[type]?.(fields);
+/** The types whose records have an order key. */
+export const ORDERED_TYPES = Object.keys(KEYS);
+
+/** The order key of a record of `type` with `fields`, last changed at `updatedAt`; undefined for a type without one. */
+export function orderKeyOf(type, fields, updatedAt = null) {
+  return KEYS[type]?.(fields, updatedAt);
 }
 
 /** Sets `record.order` (a record as stored) when its type has an order key; returns `record`. */
 export function addOrderKey(record) {
-  const order = orderKeyOf(record.type, record.data ?? {});
+  const order = orderKeyOf(record.type, record.data ?? {}, record.updated_at ?? null);
   if (order !== undefined) record.order = order;
   return record;
+}
+
+/** A date (or time) for an earliest-first order; none after every date. */
+function byDate(value) {
+  return `${value ?? '9999'}\u0000`;
+}
+
+/**
+ * A date or time for a latest-first order: each character turned over (a later time gives a
+ * smaller text), ended by a character above every turned one so that a longer text sorts first;
+ * none after every time.
+ */
+function newestFirst(value) {
+  if (!value) return '\uffff';
+  let turned = '';
+  for (const char of String(value)) turned += String.fromCharCode(0xfffd - char.charCodeAt(0));
+  return `${turned}\ufffe`;
 }
 
 /**
