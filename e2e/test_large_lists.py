@@ -25,18 +25,18 @@ OTHERS = 400  # actions, complaints and checks each
 STATES = ("todo", "doing", "done", "accepted")
 
 # Writes records of one type into the app's `records` store in one transaction, the shape
-# pwa/js/db/records.js stores pulled records in.
-SEED = """([type, records]) => new Promise((resolve, reject) => {
+# pwa/js/db/records.js stores pulled records in (with their order keys).
+SEED = """([type, records]) => import('/js/db/order_keys.js').then(({ addOrderKey }) => new Promise((resolve, reject) => {
     const open = indexedDB.open('gridline');
     open.onerror = () => reject(open.error);
     open.onsuccess = () => {
       const tx = open.result.transaction('records', 'readwrite');
       const store = tx.objectStore('records');
-      for (const record of records) store.put({ type, seq: 1, updated_at: '2026-01-01T00:00:00Z', updated_by: null, created_by: null, ...record });
+      for (const record of records) store.put(addOrderKey({ type, seq: 1, updated_at: '2026-01-01T00:00:00Z', updated_by: null, created_by: null, ...record }));
       tx.oncomplete = () => { open.result.close(); resolve(records.length); };
       tx.onerror = () => reject(tx.error);
     };
-})"""
+}))"""
 
 
 def _task(i: int, project_id: str, sections: list[str], me: str, today: dt.date) -> dict:
@@ -665,4 +665,93 @@ def test_the_document_registers_first_visit_with_nothing_kept_reads_its_first_pa
     expected = first_page(queued)
     assert expected[:2] == [later, new_id] and queued and expected[0] != documents[0]["id"]
     drawn_early(expected)
+    phone.assert_no_errors()
+
+
+def _assert_first_page_drawn_early(page, address: str) -> list[str]:
+    """Loads `address` afresh (EARLY_ROWS watching) and checks that it first drew a whole page,
+    marked as loading and counting nothing, and that the exact list then drew the same first rows;
+    returns them."""
+    page.goto(address)
+    expect(page.get_by_test_id("record-list")).to_have_attribute("aria-busy", "false", timeout=60_000)
+    early = page.evaluate("window.__earlyRows")
+    assert early and early["loading"] and early["total"] is None, (address, early)
+    assert len(early["ids"]) == PAGE_ROWS and _drawn_ids(page)[:PAGE_ROWS] == early["ids"], address
+    return early["ids"]
+
+
+def test_the_record_lists_first_visit_with_nothing_kept_reads_its_first_page_through_an_index(
+        phones, server_api, wait_for_service_worker):
+    """A phone that never opened its lists, updated from the app's schema 3, draws the first page
+    of the tasks (overdue first), the corrective actions, the work steps and the open safety checks
+    before reading the rest of each, and it is the exact list's first page, with changes still
+    queued on the phone."""
+    admin = server_api("admin1")
+    phone = phones("admin1")
+    phone.login("admin1")
+    _wait_worked_out_ahead(phone)
+    page = phone.page
+    today = dt.date.fromisoformat(page.evaluate(
+        "() => import('/js/ui/home/home_sections.js').then((m) => m.localToday())"))
+    pid = admin.project_id
+    shuffled = random.Random(11)
+
+    def changed_at(i: int) -> str:  # each record's last change at its own time, in no order
+        return (dt.datetime(2026, 1, 1) + dt.timedelta(minutes=shuffled.randrange(500_000))).strftime("%Y-%m-%dT%H:%M:%S.%fZ") + str(i % 7)
+
+    tasks = [{"id": str(uuid.uuid4()), "updated_at": changed_at(i), "data": {
+        "project_id": pid, "title": f"索引任务 {i:03d}", "status": STATES[i % 4],
+        **({"due_date": (today + dt.timedelta(days=(i * 37) % 41 - 20)).isoformat()} if i % 9 else {})}}
+        for i in range(400)]
+    actions = [{"id": str(uuid.uuid4()), "updated_at": changed_at(i), "data": {
+        "project_id": pid, "description": f"索引整改 {i:03d}", "status": ("open", "done", "verified")[i % 3],
+        **({"deadline": (today + dt.timedelta(days=(i * 13) % 30 - 10)).isoformat()} if i % 5 else {})}}
+        for i in range(300)]
+    work_steps = [{"id": str(uuid.uuid4()), "updated_at": changed_at(i), "data": {
+        "project_id": pid, "step": ("沟槽开挖", "管道安装", "回填")[i % 3], "crew": f"管道{i % 7 + 1}班"}}
+        for i in range(300)]
+    checks = [{"id": str(uuid.uuid4()), "updated_at": changed_at(i), "data": {
+        "project_id": pid, "date": (today - dt.timedelta(days=1 + (i * 7) % 60)).isoformat(),
+        "status": ("open", "closed")[i % 2], "results": {"A1": "pass"}}} for i in range(300)]
+    for kind, records in (("task", tasks), ("action", actions), ("work_step", work_steps), ("safety_check", checks)):
+        page.evaluate(SEED, [kind, records])
+    wait_for_service_worker(page)
+    phone.go_offline()  # nothing pulled from here on: the lists are what the phone holds
+    page.goto("/manifest.webmanifest")
+    page.evaluate(_as_schema(3))
+    assert not any("order" in r for r in phone.idb("records"))
+    page.add_init_script(EARLY_ROWS)
+
+    addresses = ("/tasks", "/records/action", "/records/work_step", "/checks")
+    first = {address: _assert_first_page_drawn_early(page, address) for address in addresses}
+    assert all("order" in r for r in phone.idb("records") if r["type"] in ("task", "action", "work_step", "safety_check"))
+    page.goto("/tasks")
+    expect(page.get_by_test_id("record-list")).to_have_attribute("aria-busy", "false", timeout=60_000)
+    assert "is-overdue" in page.get_by_test_id("record-item").first.get_attribute("class")
+
+    # Offline, changes wait on the phone: an open task far down falls due last month (so it comes
+    # first among the overdue), the first task is done; an action far down gets the earliest
+    # deadline; a work step is registered on the phone; the first open check is closed and a
+    # closed one reopened with today's date.
+    far_task = next(t["id"] for t in tasks if t["id"] not in first["/tasks"] and t["data"]["status"] in ("todo", "doing"))
+    far_action = next(a["id"] for a in actions if a["id"] not in first["/records/action"])
+    reopened = next(c["id"] for c in checks if c["data"]["status"] == "closed")
+    queue = """async (changes) => {
+      const { enqueue } = await import('/js/sync/outbox.js');
+      await enqueue(changes.map(([type, id, fields]) => ({ op: 'put', type, id, fields })));
+    }"""
+    page.evaluate(queue, [
+        ["task", far_task, {"due_date": (today - dt.timedelta(days=30)).isoformat()}],
+        ["task", first["/tasks"][0], {"status": "done"}],
+        ["action", far_action, {"deadline": "2020-01-01"}],
+        ["work_step", str(uuid.uuid4()), {"project_id": pid, "step": "回填", "crew": "新来的班组"}],
+        ["safety_check", first["/checks"][0], {"status": "closed"}],
+        ["safety_check", reopened, {"status": "open", "date": today.isoformat()}],
+    ])
+    page.goto("/manifest.webmanifest")
+    page.evaluate(FORGET_FIRST_ROWS)
+    again = {address: _assert_first_page_drawn_early(page, address) for address in addresses}
+    assert again["/tasks"][0] == far_task and first["/tasks"][0] not in again["/tasks"]
+    assert again["/records/action"][0] == far_action
+    assert again["/checks"][0] == reopened and first["/checks"][0] not in again["/checks"]
     phone.assert_no_errors()

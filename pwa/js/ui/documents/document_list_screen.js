@@ -35,7 +35,7 @@ export function documentsInOrder(documents, projectId) {
  */
 export async function firstDocuments(projectId) {
   if (!projectId) return null;
-  const range = IDBKeyRange.bound(['document', projectId], ['document', projectId, []]);
+  const range = IDBKeyRange.bound(['document', `${projectId}\u0000`], ['document', `${projectId}\u0001`], false, true);
   const views = await loadFirstViewsThrough('document', 'by_order', [range], PAGE_ROWS);
   return documentsInOrder(views, projectId).slice(0, PAGE_ROWS);
 }

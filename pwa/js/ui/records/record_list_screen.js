@@ -3,20 +3,26 @@
  * fresh start the rows it showed first last time are drawn at once, under "loading", and the
  * exact list replaces them as soon as the whole type is read.
  */
-import { loadViewList, sortedViews } from '../../sync/local_view.js';
+import { loadFirstViewsThrough, loadViewList, sortedViews } from '../../sync/local_view.js';
 import { RECORD_TYPES } from '../../sync/record_types.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { earlyViews, keepFirstRows } from '../components/early_rows.js';
 import { loadNameDirectory } from '../components/name_directory.js';
-import { PagedList } from '../components/paged_list.js';
+import { PAGE_ROWS, PagedList } from '../components/paged_list.js';
 import { RecordListItem } from '../components/record_list_item.js';
 import { recordTitle, typeLabel } from '../components/record_text.js';
 import { Screen } from '../screen.js';
 
-/** Sort order: by a date field when the type has one, else newest change first. */
+/**
+ * Sort order: by a date field when the type has one, else newest change first; then by id, so
+ * that the order does not hang on the order the records were read in.
+ */
 const collate = new Intl.Collator().compare; // localeCompare's order, without its per-call cost
 const SORT_FIELD = { task: 'due_date', feedback: 'response_due', action: 'deadline', briefing: 'date', safety_check: 'date' };
+// The types whose order key (db/order_keys.js) is this list's order: their first page is read
+// through the records' `by_order` index.
+const KEYED = new Set(['action', 'work_step']);
 
 export class RecordListScreen extends Screen {
   constructor(...args) {
@@ -47,7 +53,7 @@ export class RecordListScreen extends Screen {
    * those records are now (local changes included), filtered and sorted as the list is.
    */
   async showFirstRows(type) {
-    const views = await earlyViews(type, this.address());
+    const views = await earlyViews(type, this.address(), () => this.firstViews(type));
     if (!views) return;
     const nameOf = await loadNameDirectory(this.app, { wait: false });
     if (this.views) return;
@@ -55,6 +61,16 @@ export class RecordListScreen extends Screen {
     this.nameOf = nameOf;
     this.partial = true;
     this.fillList({ fromTop: false });
+  }
+
+  /**
+   * With no first rows kept, the first page at the list's own address without reading the rest
+   * of the type: the first records of the `by_order` index with every record changed on the phone
+   * (unordered, a superset of the page); null for a type without it.
+   */
+  async firstViews(type) {
+    if (!KEYED.has(type)) return null;
+    return loadFirstViewsThrough(type, 'by_order', [IDBKeyRange.bound([type], [type, []])], PAGE_ROWS);
   }
 
   /** Where this list is, with its filters: the key of the rows it shows first. */
@@ -119,6 +135,6 @@ function compareFor(type) {
       const byDate = collate(String(a.fields[field] ?? '9999'), String(b.fields[field] ?? '9999'));
       if (byDate !== 0) return byDate;
     }
-    return collate(String(b.updatedAt ?? '~'), String(a.updatedAt ?? '~'));
+    return collate(String(b.updatedAt ?? '~'), String(a.updatedAt ?? '~')) || (a.id < b.id ? -1 : Number(a.id > b.id));
   };
 }

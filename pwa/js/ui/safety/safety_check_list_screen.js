@@ -1,5 +1,5 @@
 /** Safety checks, newest first: what was checked where, the risk grade, failures, and the state. */
-import { loadViewList } from '../../sync/local_view.js';
+import { loadFirstViewsThrough, loadViewList } from '../../sync/local_view.js';
 import { may } from '../../sync/permissions.js';
 import { loadChecklists, templateName, templateOf } from './checklist_text.js';
 import { h, summaryParts } from '../dom.js';
@@ -7,7 +7,7 @@ import { earlyViews, keepFirstRows } from '../components/early_rows.js';
 import { FilterChips } from '../components/filter_chips.js';
 import { formatDate, t } from '../i18n.js';
 import { loadNameDirectory } from '../components/name_directory.js';
-import { PagedList } from '../components/paged_list.js';
+import { PAGE_ROWS, PagedList } from '../components/paged_list.js';
 import { stateLabel } from '../components/record_text.js';
 import { RiskBadge } from './risk_grade.js';
 import { Screen } from '../screen.js';
@@ -15,12 +15,22 @@ import { failedItems, isOpenAction } from '../sections/site_facts.js';
 
 const collate = new Intl.Collator().compare; // localeCompare's order, without its per-call cost
 
-/** The checks a filter (open | closed | all) shows, newest first. */
+/** The checks a filter (open | closed | all) shows, newest first (then by id). */
 export function checksShown(checks, filter) {
   const isClosed = (check) => check.fields.status === 'closed';
   return checks
     .filter((check) => filter === 'all' || (filter === 'closed' ? isClosed(check) : !isClosed(check)))
-    .sort((a, b) => collate(String(b.fields.date ?? ''), String(a.fields.date ?? '')));
+    .sort((a, b) => collate(String(b.fields.date ?? ''), String(a.fields.date ?? '')) || (a.id < b.id ? -1 : Number(a.id > b.id)));
+}
+
+/**
+ * The first page of the checks not closed without reading the rest: the `by_order` index holds
+ * them first, latest date first (db/order_keys.js); with every check changed on the phone.
+ */
+export async function firstOpenChecks() {
+  const views = await loadFirstViewsThrough('safety_check', 'by_order',
+    [IDBKeyRange.bound(['safety_check', '0'], ['safety_check', '1'], false, true)], PAGE_ROWS);
+  return checksShown(views, 'open').slice(0, PAGE_ROWS);
 }
 
 export class SafetyCheckListScreen extends Screen {
@@ -44,7 +54,7 @@ export class SafetyCheckListScreen extends Screen {
     const projectId = this.app.session.memberships[0]?.project_id;
     const templates = projectId ? loadChecklists(projectId, { all: true }) : [];
     if (!this.drawnWhole) {
-      const early = await earlyViews('safety_check', this.address());
+      const early = await earlyViews('safety_check', this.address(), this.filter === 'open' ? firstOpenChecks : null);
       if (early && !this.drawnWhole) {
         this.draw(early, null, await templates, await loadNameDirectory(this.app, { wait: false }), { partial: true });
       }
