@@ -301,12 +301,14 @@ def test_an_error_the_app_retries_is_one_line_of_its_own_in_the_status_bar(local
 
     # One line above the connection and last sync, at both widths; an error that asks for action
     # (forbidden) may take more lines, the bar's full width.
+    # The failure stays routed while the bar is measured: the app retries within a second or two,
+    # and a retry that got through would clear the error under the measurement.
     for code in PULL_FAILURES:
         fail_a_sync(phone, code)
-        expect(phone.testid("status-bar")).to_have_attribute("data-phase", "idle")
-        page.unroute("**/api/sync/pull*")
         for size in (NARROW, phone_size):
             page.set_viewport_size(size)
+            expect(phone.testid("status-bar")).to_have_attribute("data-phase", "idle")
+            expect(phone.testid("sync-error")).to_have_attribute("data-code", code)
             layout = page.evaluate(STATUS_LAYOUT)
             error, where = layout["error"], f"{code} error at {size['width']}px"
             assert error["text"] == ui(locale, f"sync.error.{code}", status={"server": 503, "http": 409}.get(code, ""))
@@ -318,6 +320,7 @@ def test_an_error_the_app_retries_is_one_line_of_its_own_in_the_status_bar(local
         page.set_viewport_size(phone_size)
         if code in ("server", "forbidden"):
             tour.visit(f"error-{code}")
+        page.unroute("**/api/sync/pull*")
     # The failures were made on purpose; the next sync clears the error.
     phone.errors[:] = [e for e in phone.errors if "/api/sync/pull" not in e]
     phone.sync_now()
