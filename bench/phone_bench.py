@@ -29,7 +29,7 @@ as a phone (390×844) with the CPU slowed 4× through the DevTools protocol
             shows, and until the whole list is counted.
 6. documents, actions, work steps, checks  with `--documents N`, `--actions N`,
             `--work-steps N`, `--checks N` (N drawings, open corrective actions, work steps or
-            safety checks, half of them closed, seeded beside the tasks): /documents,
+            open safety checks seeded beside the tasks): /documents,
             /records/action, /records/work_step and /checks measured as the complaints are.
             Each list measured reports its element count.
 7. dashboard  with `--planned N` (N tasks with planned dates, in chains of 20 per section,
@@ -174,11 +174,11 @@ def work_steps(workload: Workload, count: int) -> list[dict]:
 
 
 def checks(workload: Workload, count: int) -> list[dict]:
-    """`count` new safety checks over two months, every other one closed."""
+    """`count` new safety checks over two months (open: a check is closed only after its
+    corrective steps)."""
     return new_records(workload, count, "safety_check", lambda mid: {
         "project_id": workload.project, "section_id": workload.sections[mid % len(workload.sections)],
-        "date": (dt.date(2026, 11, 1) + dt.timedelta(days=mid % 60)).isoformat(),
-        "status": ("open", "closed")[mid % 2], "results": {"A1": "pass"}})
+        "date": (dt.date(2026, 11, 1) + dt.timedelta(days=mid % 60)).isoformat(), "results": {"A1": "pass"}})
 
 
 def planned_tasks(workload: Workload, count: int) -> list[dict]:
