@@ -35,6 +35,26 @@ export function orderKeyOf(type, fields, updatedAt = null) {
   return KEYS[type]?.(fields, updatedAt);
 }
 
+/**
+ * The `by_order` key ranges whose first records hold a list's first page, with the order keys
+ * above: a project's documents (`document`, its project id); every task, as ranges of the open
+ * ones due before `today`, those with an empty due date, those due from `today` on or never, and
+ * the others (`task`, `today`), which give the overdue tasks first and the rest by due date; the
+ * safety checks not closed (`open_safety_check`); every action and every work step.
+ */
+export function firstPageRanges(list, argument) {
+  const from = (type, low, high) => IDBKeyRange.bound([type, low], [type, high], false, true);
+  switch (list) {
+    case 'document': return [from('document', `${argument}\u0000`, `${argument}\u0001`)];
+    case 'task': {
+      const open = `0${argument}`;
+      return [from('task', '01', open), from('task', '0', '01'), from('task', open, '1'), from('task', '1', '2')];
+    }
+    case 'open_safety_check': return [from('safety_check', '0', '1')];
+    default: return [IDBKeyRange.bound([list], [list, []])];
+  }
+}
+
 /** Sets `record.order` (a record as stored) when its type has an order key; returns `record`. */
 export function addOrderKey(record) {
   const order = orderKeyOf(record.type, record.data ?? {}, record.updated_at ?? null);

@@ -14,7 +14,7 @@ import { SelectField } from '../components/form_field.js';
 import { h, summaryParts, userText } from '../dom.js';
 import { t } from '../i18n.js';
 import { Screen } from '../screen.js';
-import { orderKeyOf } from '../../db/order_keys.js';
+import { firstPageRanges, orderKeyOf } from '../../db/order_keys.js';
 import { derivedFrom, loadFirstViewsThrough, loadViewList, sortedByKey } from '../../sync/local_view.js';
 import { DOCUMENT_KINDS, currentVersions } from './document_data.js';
 import { KEPT_TOPIC, keptDocuments } from './offline_copies.js';
@@ -35,8 +35,7 @@ export function documentsInOrder(documents, projectId) {
  */
 export async function firstDocuments(projectId) {
   if (!projectId) return null;
-  const range = IDBKeyRange.bound(['document', `${projectId}\u0000`], ['document', `${projectId}\u0001`], false, true);
-  const views = await loadFirstViewsThrough('document', 'by_order', [range], PAGE_ROWS);
+  const views = await loadFirstViewsThrough('document', 'by_order', firstPageRanges('document', projectId), PAGE_ROWS);
   return documentsInOrder(views, projectId).slice(0, PAGE_ROWS);
 }
 

@@ -3,6 +3,7 @@
  * fresh start the rows it showed first last time are drawn at once, under "loading", and the
  * exact list replaces them as soon as the whole type is read.
  */
+import { firstPageRanges } from '../../db/order_keys.js';
 import { loadFirstViewsThrough, loadViewList, sortedViews } from '../../sync/local_view.js';
 import { RECORD_TYPES } from '../../sync/record_types.js';
 import { h } from '../dom.js';
@@ -70,7 +71,7 @@ export class RecordListScreen extends Screen {
    */
   async firstViews(type) {
     if (!KEYED.has(type)) return null;
-    return loadFirstViewsThrough(type, 'by_order', [IDBKeyRange.bound([type], [type, []])], PAGE_ROWS);
+    return loadFirstViewsThrough(type, 'by_order', firstPageRanges(type), PAGE_ROWS);
   }
 
   /** Where this list is, with its filters: the key of the rows it shows first. */

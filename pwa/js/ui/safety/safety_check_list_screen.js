@@ -1,4 +1,5 @@
 /** Safety checks, newest first: what was checked where, the risk grade, failures, and the state. */
+import { firstPageRanges } from '../../db/order_keys.js';
 import { loadFirstViewsThrough, loadViewList } from '../../sync/local_view.js';
 import { may } from '../../sync/permissions.js';
 import { loadChecklists, templateName, templateOf } from './checklist_text.js';
@@ -28,8 +29,7 @@ export function checksShown(checks, filter) {
  * them first, latest date first (db/order_keys.js); with every check changed on the phone.
  */
 export async function firstOpenChecks() {
-  const views = await loadFirstViewsThrough('safety_check', 'by_order',
-    [IDBKeyRange.bound(['safety_check', '0'], ['safety_check', '1'], false, true)], PAGE_ROWS);
+  const views = await loadFirstViewsThrough('safety_check', 'by_order', firstPageRanges('open_safety_check'), PAGE_ROWS);
   return checksShown(views, 'open').slice(0, PAGE_ROWS);
 }
 

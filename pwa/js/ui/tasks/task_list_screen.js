@@ -1,4 +1,5 @@
 /** Tasks with filter chips (state, overdue, assignee, section) kept in the address, overdue first. */
+import { firstPageRanges } from '../../db/order_keys.js';
 import { loadFirstViewsThrough, loadViews } from '../../sync/local_view.js';
 import { taskProgress } from '../../sync/progress.js';
 import { may } from '../../sync/permissions.js';
@@ -93,16 +94,12 @@ export class TaskListScreen extends RecordListScreen {
 
   /**
    * With no first rows kept, the first page of every task (no filter) without reading the rest:
-   * the `by_order` index holds the open tasks by due date, then the others (db/order_keys.js), so
-   * the first page of each of its ranges (the open tasks due before today, those with an empty due
-   * date, those due from today on or never, and the others), with every task changed on the
-   * phone, holds the list's first page: the overdue tasks first, then the rest by due date.
+   * the first page of each `by_order` range of the tasks (db/order_keys.js), with every task
+   * changed on the phone, holds the list's first page, the overdue tasks first.
    */
   async firstViews() {
     if (this.address() !== '/tasks') return null;
-    const below = (from, to) => IDBKeyRange.bound(['task', from], ['task', to], false, true);
-    const open = `0${this.today}`;
-    return loadFirstViewsThrough('task', 'by_order', [below('01', open), below('0', '01'), below(open, '1'), below('1', '2')], PAGE_ROWS);
+    return loadFirstViewsThrough('task', 'by_order', firstPageRanges('task', this.today), PAGE_ROWS);
   }
 
   /** The address with the filters in use (kept in the address bar, and the key of the first rows). */
