@@ -728,3 +728,120 @@ def test_the_record_lists_first_visit_with_nothing_kept_reads_its_first_page_thr
     assert far_action in again["/records/action"]
     assert reopened in again["/checks"] and first["/checks"][0] not in again["/checks"]
     phone.assert_no_errors()
+
+
+# The supervisor's day worked out from every record on the phone (my_day.js, as home does), and the
+# types of records the page holds whole in memory (db/records.js).
+WHOLE_DAY = """async () => {
+  const { myDay, localDayEnd } = await import('/js/sync/my_day.js');
+  const { loadViews } = await import('/js/sync/local_view.js');
+  const { getMeta } = await import('/js/db/meta.js');
+  const { rolesIn } = await import('/js/sync/permissions.js');
+  const { localToday } = await import('/js/ui/home/home_sections.js');
+  const user = await getMeta('user');
+  const records = {};
+  for (const type of ['section', 'task', 'action', 'feedback', 'approval', 'escalation']) records[type] = await loadViews(type);
+  const today = localToday();
+  const roles = rolesIn({ roles: user.roles, memberships: user.memberships }, user.memberships[0]?.project_id);
+  const day = myDay({ records, user, roles, today, now: new Date().toISOString(), dayEnd: localDayEnd(today) });
+  return { to_decide: day.to_decide.map((e) => [e.kind, e.id]), escalated: day.escalated.map((e) => [e.type, e.id, e.reason]) };
+}"""
+HELD_WHOLE = """() => import('/js/db/records.js').then(({ isTypeHeld }) =>
+  ['task', 'approval', 'action', 'feedback', 'safety_check', 'document', 'document_version', 'work_step'].filter(isTypeHeld))"""
+
+
+def test_the_inbox_reads_the_approvals_waiting_and_what_is_open_not_every_task(phones, server_api):
+    """A large project on a supervisor's phone: the inbox reads the approvals waiting, the open
+    actions and complaints and what they name, not every task, action, complaint or approval; it
+    shows what the day worked out from every record gives, with changes queued on the phone, and
+    draws a page of what is escalated."""
+    admin = server_api("admin1")
+    phone = phones("admin1")
+    phone.login("admin1")
+    page = phone.page
+    pid = admin.project_id
+    today = dt.date.fromisoformat(page.evaluate(
+        "() => import('/js/ui/home/home_sections.js').then((m) => m.localToday())"))
+    now = dt.datetime.now(dt.timezone.utc)
+    made = lambda kind, i: str(uuid.uuid5(uuid.NAMESPACE_URL, f"inbox-{kind}-{i}"))  # noqa: E731
+    tasks = [{"id": made("task", i), "data": {"project_id": pid, "title": f"收件箱任务 {i:04d}",
+                                              "status": STATES[i % 4]}} for i in range(1200)]
+    checks = [{"id": made("check", i), "data": {"project_id": pid, "date": today.isoformat(), "status": "rectifying",
+                                                "section_id": None, "results": {"A1": "fail"}}} for i in range(40)]
+    actions = [{"id": made("action", i), "data": {
+        "project_id": pid, "description": f"收件箱整改 {i:03d}", "check_id": checks[i % 40]["id"],
+        "status": ("open", "done", "verified")[i % 3], "deadline": (today + dt.timedelta(days=i % 20 - 12)).isoformat()}}
+        for i in range(300)]
+    complaints = [{"id": made("complaint", i), "data": {
+        "project_id": pid, "description": f"收件箱投诉 {i:03d}", "category": "noise",
+        "status": ("received", "acknowledged", "in_progress", "resolved", "closed")[i % 5],
+        "response_due": (now + dt.timedelta(days=i % 9 - 4, hours=6)).strftime("%Y-%m-%dT%H:%M:%SZ")}}
+        for i in range(300)]
+    approvals = [{"id": made("approval", i), "data": {
+        "project_id": pid, "kind": "task_acceptance", "subject_type": "task", "subject_id": tasks[i]["id"],
+        "status": "pending" if i % 10 == 0 else ("approved", "rejected")[i % 2], "cycle": 1}} for i in range(600)]
+    approvals += [{"id": made("rectification", i), "data": {
+        "project_id": pid, "kind": "rectification", "subject_type": "action", "subject_id": actions[i * 3 + 1]["id"],
+        "status": "pending", "cycle": 1}} for i in range(5)]
+    escalations = [{"id": made("escalation", i), "data": {
+        "project_id": pid, "subject_type": "action", "subject_id": actions[i * 3]["id"], "state": "open",
+        "escalated_at": (now - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")}} for i in range(3)]
+    for kind, records in (("task", tasks), ("safety_check", checks), ("action", actions), ("feedback", complaints),
+                          ("approval", approvals), ("escalation", escalations)):
+        page.evaluate(SEED, [kind, records])
+    phone.go_offline()  # nothing pulled from here on: the inbox is what the phone holds
+    titles = {t["id"]: t["data"]["title"] for t in tasks}
+    subject_of = {a["id"]: a["data"]["subject_id"] for a in approvals if a["data"]["subject_type"] == "task"}
+
+    def inbox_is_the_day() -> dict:
+        page.goto("/approvals")
+        expect(phone.testid("approvals-count")).to_have_attribute("data-count", re.compile(r"\d+"), timeout=30_000)
+        assert page.evaluate(HELD_WHOLE) == []
+        day = page.evaluate(WHOLE_DAY)
+        expect(phone.testid("approvals-count")).to_have_attribute("data-count", str(len(day["to_decide"])))
+        for kind in ("task_acceptance", "rectification"):
+            ids = [id for k, id in day["to_decide"] if k == kind]
+            cards = phone.testid(f"approvals-{kind}").get_by_test_id("approval-card")
+            expect(cards).to_have_count(min(len(ids), CARDS_PER_KIND))
+            assert cards.evaluate_all("(cards) => cards.map((card) => card.dataset.id)") == ids[:CARDS_PER_KIND]
+        # Each acceptance seeded here names its task, read by id (other tests' approvals on the
+        # same server may be among them).
+        drawn = phone.testid("approvals-task_acceptance").get_by_test_id("approval-card").evaluate_all(
+            "(cards) => cards.map((card) => [card.dataset.id, card.querySelector('a[data-testid=approval-subject]')?.textContent])")
+        named = [(title, titles[subject_of[id]]) for id, title in drawn if id in subject_of]
+        assert named and all(shown == seeded for shown, seeded in named)
+        escalated = phone.testid("escalated")
+        expect(escalated.locator("h2")).to_contain_text(f"({len(day['escalated'])})")
+        rows = escalated.get_by_test_id("escalated-item")
+        expect(rows).to_have_count(CARDS_PER_KIND)
+        assert rows.evaluate_all("(rows) => rows.map((r) => [r.dataset.type, r.dataset.id, r.dataset.reason])") \
+            == day["escalated"][:CARDS_PER_KIND]
+        expect(escalated.get_by_test_id("list-more")).to_contain_text(str(len(day["escalated"]) - CARDS_PER_KIND))
+        return day
+
+    day = inbox_is_the_day()
+    assert len([1 for kind, _ in day["to_decide"] if kind == "task_acceptance"]) >= 60
+    assert any(e[0] == "feedback" for e in day["escalated"]) and any(e[0] == "action" for e in day["escalated"])
+    assert len(day["escalated"]) > CARDS_PER_KIND
+
+    # Changes wait on the phone: the first acceptance is approved, a decided approval is asked
+    # again, a new one is asked on the phone, the first escalated action is done and the first
+    # escalated complaint resolved.
+    waiting = [id for _, id in day["to_decide"]]
+    decided = next(a for a in approvals if a["data"]["status"] != "pending")
+    new_id = str(uuid.uuid4())
+    action_id = next(id for type, id, _ in day["escalated"] if type == "action")
+    complaint_id = next(id for type, id, _ in day["escalated"] if type == "feedback")
+    page.evaluate(QUEUE, [
+        ["approval", waiting[0], {"status": "approved"}],
+        ["approval", decided["id"], {"status": "pending"}],
+        ["approval", new_id, {"project_id": pid, "kind": "task_acceptance", "subject_type": "task",
+                              "subject_id": tasks[-1]["id"], "status": "pending", "cycle": 1}],
+        ["action", action_id, {"status": "done"}],
+        ["feedback", complaint_id, {"status": "resolved"}],
+    ])
+    again = inbox_is_the_day()
+    ids = [id for _, id in again["to_decide"]]
+    assert waiting[0] not in ids and decided["id"] in ids and new_id in ids
+    assert all(id not in (action_id, complaint_id) for _, id, _ in again["escalated"])
+    phone.assert_no_errors()

@@ -34,6 +34,13 @@ const VERSIONS = [
     records: { indexes: { by_order: ['type', 'order'] } },
     migrate: (upgrade) => ORDERED_TYPES.forEach((type) => addOrderKeys(upgrade.objectStore('records'), type)),
   },
+  /*
+   * 5: records by state, so the supervisor's inbox reads the approvals waiting and the actions and
+   * complaints still open without the rest of their types (the server gives every record of a
+   * type with states its state)
+   */ {
+    records: { indexes: { by_state: ['type', 'data.status'] } },
+  },
 ];
 const DB_VERSION = VERSIONS.length;
 

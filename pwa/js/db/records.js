@@ -179,8 +179,9 @@ export async function readRecords(type, ids) {
 }
 
 /**
- * The first `count` pulled records in each key range of the records' index `index` (an array per
- * range, in the index's order), in one transaction, without reading the rest of the type.
+ * The first `count` pulled records (all without a count) in each key range of the records' index
+ * `index` (an array per range, in the index's order), in one transaction, without reading the
+ * rest of the type.
  */
 export function readRecordsInRanges(index, ranges, count) {
   return inTransaction(['records'], 'readonly', ({ records }) =>

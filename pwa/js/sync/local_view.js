@@ -404,15 +404,16 @@ export async function loadViewsOf(type, ids) {
 
 /**
  * The first views of a type in an index's order, without reading the rest of the type: the first
- * `count` records of each of the index's key `ranges`, as pulled, with their queued changes; and
- * every record of the type with changes queued, whose place the index (of pulled records) cannot
- * know. Each range is read `count` deep and one more per record with queued changes, so those
- * records, taken out, cannot leave it short. Unordered: the caller sorts and cuts.
+ * `count` records (all of them without a count) of each of the index's key `ranges`, as pulled,
+ * with their queued changes; and every record of the type with changes queued, whose place the
+ * index (of pulled records) cannot know. Each range is read `count` deep and one more per record
+ * with queued changes, so those records, taken out, cannot leave it short. Unordered: the caller
+ * sorts and cuts, and filters out the records with changes queued that are not in the ranges.
  */
-export async function loadFirstViewsThrough(type, index, ranges, count) {
+export async function loadFirstViewsThrough(type, index, ranges, count = null) {
   const queued = (await outboxByType()).get(type) ?? [];
   const queuedIds = new Set(queued.map((mutation) => mutation.id));
-  const pages = await readRecordsInRanges(index, ranges, count + queuedIds.size);
+  const pages = await readRecordsInRanges(index, ranges, count === null ? undefined : count + queuedIds.size);
   const views = pages.flat().filter((record) => !queuedIds.has(record.id)).map(viewOfPulled);
   if (queuedIds.size) views.push(...await loadViewsOf(type, [...queuedIds]));
   return views;

@@ -15,8 +15,9 @@
  * - `escalated`: for supervisors and admins, complaints past their response deadline and
  *   actions past their deadline, until they move.
  */
-import { derivedFrom, sortedViews } from './local_view.js';
+import { derivedFrom, loadFirstViewsThrough, sortedViews } from './local_view.js';
 import { mayDecide } from './permissions.js';
+import { RECORD_TYPES, initialState } from './record_types.js';
 
 export const BUCKETS = ['overdue', 'due_today', 'to_decide', 'sent_back', 'accepted', 'escalated'];
 /** Roles an overdue complaint or action is escalated to. */
@@ -25,6 +26,27 @@ const OPEN_TASK = ['todo', 'doing'];
 const ANSWERED = ['resolved', 'closed'];
 /** Days an accepted decision stays on its asker's day. */
 const ACCEPTED_DAYS = 3;
+/**
+ * The states in which an approval, an action or a complaint can be on anyone's day: waiting for a
+ * decision, open, not yet answered. The supervisor's inbox and its badge read those records alone.
+ */
+export const LIVE_STATES = {
+  approval: ['pending'],
+  action: ['open'],
+  feedback: Object.keys(RECORD_TYPES.feedback.transitions).filter((state) => !ANSWERED.includes(state)),
+};
+
+/** Whether `view` (an approval, action or complaint) is in one of its type's LIVE_STATES. */
+const isLive = (view) => LIVE_STATES[view.type].includes(view.fields.status ?? initialState(view.type));
+
+/**
+ * The views of `type` (a type of LIVE_STATES) in those states, changes queued on the phone
+ * included, read through the records' `by_state` index without the rest of the type.
+ */
+export async function loadLiveViews(type) {
+  const views = await loadFirstViewsThrough(type, 'by_state', LIVE_STATES[type].map((state) => IDBKeyRange.only([type, state])));
+  return views.filter(isLive);
+}
 
 /** The ids of the sections a user answers for, out of the section views. */
 export function ownSections(sections, user) {
@@ -135,7 +157,7 @@ export const DAY_PARTS = {
     reads: ['action'],
     entries: ({ records, user, today }) => {
       const actions = sortedViews(records.action ?? [], `my day's actions ${user?.id} ${today}`, {
-        filter: (action) => (action.fields.status ?? 'open') === 'open' && action.fields.owner_id === user?.id && dayOf(action.fields.deadline, today) !== null,
+        filter: (action) => isLive(action) && action.fields.owner_id === user?.id && dayOf(action.fields.deadline, today) !== null,
       });
       return actions.map((action) => [dayOf(action.fields.deadline, today), { type: 'action', id: action.id, due: action.fields.deadline }]);
     },
@@ -148,7 +170,7 @@ export const DAY_PARTS = {
       const [nowMs, dayEndMs] = [instant(now), instant(dayEnd)];
       const entries = [];
       for (const complaint of records.feedback ?? []) {
-        if (ANSWERED.includes(complaint.fields.status ?? 'received') || !isMyComplaint(complaint, user, own, roles)) continue;
+        if (!isLive(complaint) || !isMyComplaint(complaint, user, own, roles)) continue;
         const bucket = responseDay(complaint.fields.response_due, nowMs, dayEndMs);
         if (bucket) entries.push([bucket, { type: 'feedback', id: complaint.id, due: complaint.fields.response_due }]);
       }
@@ -162,7 +184,7 @@ export const DAY_PARTS = {
       const entries = [];
       // Each kind has its own deciders (a safety officer verifies rectifications, not tasks).
       for (const approval of approvals) {
-        if ((approval.fields.status ?? 'pending') !== 'pending' || !mayDecide(roles, approval.fields.kind)) continue;
+        if (!isLive(approval) || !mayDecide(roles, approval.fields.kind)) continue;
         entries.push(['to_decide', { type: 'approval', id: approval.id, kind: approval.fields.kind }]);
       }
       const recent = addDays(today, -ACCEPTED_DAYS);
@@ -186,11 +208,10 @@ export const DAY_PARTS = {
       const escalate = (type, view, reason, due) => entries.push(['escalated', { type, id: view.id, reason, due, escalated_at: recorded.get(view.id) ?? null }]);
       const [nowMs, dayEndMs] = [instant(now), instant(dayEnd)];
       for (const complaint of records.feedback ?? []) {
-        if (ANSWERED.includes(complaint.fields.status ?? 'received')) continue;
-        if (responseDay(complaint.fields.response_due, nowMs, dayEndMs) === 'overdue') escalate('feedback', complaint, 'response_overdue', complaint.fields.response_due);
+        if (isLive(complaint) && responseDay(complaint.fields.response_due, nowMs, dayEndMs) === 'overdue') escalate('feedback', complaint, 'response_overdue', complaint.fields.response_due);
       }
       for (const action of records.action ?? []) {
-        if ((action.fields.status ?? 'open') === 'open' && dayOf(action.fields.deadline, today) === 'overdue') escalate('action', action, 'action_overdue', action.fields.deadline);
+        if (isLive(action) && dayOf(action.fields.deadline, today) === 'overdue') escalate('action', action, 'action_overdue', action.fields.deadline);
       }
       return entries;
     },

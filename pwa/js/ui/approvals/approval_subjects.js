@@ -1,10 +1,10 @@
 /**
  * What a decision is about, read from the records on the phone: the approvals, their subjects
  * (tasks, actions, complaints, checks), the sections and names, and the user's day (my_day.js).
- * Shared by the supervisor's inbox and the "my day" part of home.
+ * Shared by the supervisor's inbox (loadInbox) and the "my day" part of home (loadDecisions).
  */
-import { keeper, loadViewList, positionsOf } from '../../sync/local_view.js';
-import { DAY_PARTS, localDayEnd, mergeDay, passedDeadlines } from '../../sync/my_day.js';
+import { keeper, loadViewList, loadViewsOf, positionsOf } from '../../sync/local_view.js';
+import { DAY_PARTS, ESCALATED_TO, loadLiveViews, localDayEnd, mergeDay, passedDeadlines } from '../../sync/my_day.js';
 import { rolesIn } from '../../sync/permissions.js';
 import { taskProgress } from '../../sync/progress.js';
 import { h, userText } from '../dom.js';
@@ -31,6 +31,48 @@ export async function loadDecisions(app) {
   const today = localToday();
   const day = heldDay(records, app.session.user, rolesIn(app.session, projectId), today);
   return { records, nameOf, templates, day, today };
+}
+
+/**
+ * What the supervisor's inbox shows, read without the rest of the project: the approvals waiting
+ * for a decision and, for a user they are escalated to, the actions and complaints still open and
+ * the escalations, each through the records' `by_state` index (with the records changed on the
+ * phone); then the records the inbox names (each approval's subject, an action's check, a
+ * version's document). As loadDecisions gives, `{records, nameOf, templates, day, today}`, whose
+ * day holds what the inbox shows: `to_decide` and `escalated`.
+ */
+export async function loadInbox(app) {
+  const projectId = app.session.memberships[0]?.project_id;
+  const roles = rolesIn(app.session, projectId);
+  const escalates = roles.some((role) => ESCALATED_TO.includes(role));
+  const [nameOf, section, approval, action, feedback, escalation] = await Promise.all([
+    loadNameDirectory(app), loadViewList('section'), loadLiveViews('approval'),
+    escalates ? loadLiveViews('action') : [], escalates ? loadLiveViews('feedback') : [], escalates ? loadViewList('escalation') : []]);
+  const records = { section, approval, action, feedback, escalation };
+  const today = localToday();
+  const input = { records, user: app.session.user, roles, today, now: new Date().toISOString(), dayEnd: localDayEnd(today) };
+  const day = mergeDay([DAY_PARTS.decisions.entries(input), DAY_PARTS.escalated.entries(input)]);
+  const data = { records, nameOf, templates: [], day, today };
+  const approvals = day.to_decide.map((entry) => recordOf(data, 'approval', entry.id));
+  await addNamed(records, approvals.map((view) => [view.fields.subject_type, view.fields.subject_id]));
+  const subjects = [...approvals.map((view) => subjectOf(data, view)), ...day.escalated.map((entry) => recordOf(data, entry.type, entry.id))];
+  await addNamed(records, subjects.flatMap((view) => (view?.type === 'action' ? [['safety_check', view.fields.check_id]]
+    : view?.type === 'document_version' ? [['document', view.fields.document_id]] : [])));
+  if (projectId && records.safety_check?.length) data.templates = await loadChecklists(projectId, { all: true });
+  return data;
+}
+
+/** Adds to `records` (type → views) the records `[type, id]` named that it lacks, read by id. */
+async function addNamed(records, named) {
+  const wanted = new Map();
+  for (const [type, id] of named) {
+    if (!type || !id || (records[type] && positionsOf(records[type]).has(id))) continue;
+    if (!wanted.has(type)) wanted.set(type, new Set());
+    wanted.get(type).add(id);
+  }
+  await Promise.all([...wanted].map(async ([type, ids]) => {
+    records[type] = [...(records[type] ?? []), ...await loadViewsOf(type, [...ids])];
+  }));
 }
 
 /** Each part of the day, and the day made of them, as last worked out. */

@@ -2,7 +2,8 @@
  * The supervisor's inbox: approvals waiting for a decision, grouped by kind, and what is
  * escalated. Approving is one tap with an undo window (the decision is held back in the outbox
  * meanwhile); rejecting asks why (RejectForm); several can be approved at once after a look.
- * Everything is read from the phone, so the inbox works offline.
+ * Everything is read from the phone, so the inbox works offline; it reads the approvals waiting
+ * and what is open, not the rest of the project (loadInbox).
  */
 import { enqueueUndoable } from '../components/status_actions.js';
 import { ConfirmPanel } from '../components/status_actions.js';
@@ -12,8 +13,8 @@ import { Screen } from '../screen.js';
 import { NotificationPrompt } from '../components/notification_prompt.js';
 import { PagedList } from '../components/paged_list.js';
 import { ApprovalCard } from './approval_card.js';
-import { kindLabel, loadDecisions, recordOf, subjectOf, subjectTitle } from './approval_subjects.js';
-import { EscalatedList } from './escalated_list.js';
+import { kindLabel, loadInbox, recordOf, subjectOf, subjectTitle } from './approval_subjects.js';
+import { EscalatedItem, EscalatedList } from './escalated_list.js';
 import { RejectForm, rejectRoute } from './reject_form.js';
 import { requesterOf } from '../../sync/my_day.js';
 
@@ -30,10 +31,17 @@ export class ApprovalsScreen extends Screen {
     this.rejecting = null; // {id, form}: the approval being sent back
     this.strips = new Map(); // approval id → its photo strips
     this.lists = new Map(); // kind → its PagedList of cards
+    this.escalated = new PagedList({ // what is escalated, a page at a time above the approvals
+      drawRow: (entry) => EscalatedItem(this.data, entry),
+      empty: () => h('li', {}),
+      attributes: { testid: 'escalated-list' },
+      pageRows: CARDS_PER_KIND,
+      drawOnScroll: false,
+    });
     this.refreshOn('records');
     this.onDestroy(() => {
       this.closeStrips();
-      for (const list of this.lists.values()) list.destroy();
+      for (const list of [...this.lists.values(), this.escalated]) list.destroy();
     });
   }
 
@@ -43,7 +51,7 @@ export class ApprovalsScreen extends Screen {
 
   async render() {
     if (this.rejecting) return; // never redraw under the user's fingers
-    const data = await loadDecisions(this.app);
+    const data = await loadInbox(this.app);
     this.data = data;
     const pending = data.day.to_decide.map((entry) => recordOf(data, 'approval', entry.id)).filter(Boolean);
     const ids = new Set(pending.map((approval) => approval.id));
@@ -61,7 +69,7 @@ export class ApprovalsScreen extends Screen {
       h('header', { class: 'screen-header' },
         h('h1', { tabindex: '-1' }, t('approvals.title')),
         h('p', { class: 'muted', testid: 'approvals-count', dataset: { count: String(pending.length) } }, t('approvals.waiting', { count: pending.length }))),
-      EscalatedList(data),
+      EscalatedList(data, this.escalated),
       pending.length === 0 ? h('p', { class: 'empty', testid: 'approvals-empty' }, t('approvals.empty')) : null,
       groups.map(([kind, approvals]) => h('section', { class: 'stack approval-group', testid: `approvals-${kind}`, 'aria-labelledby': `heading-${kind}` },
         h('h2', { id: `heading-${kind}` }, kindLabel(kind), h('span', { class: 'count' }, ` (${approvals.length})`)),

@@ -5,7 +5,7 @@
  */
 import { onChange } from '../../db/change_feed.js';
 import { CONFLICTS, readInbox, REJECTED } from '../../db/inbox.js';
-import { loadViews } from '../../sync/local_view.js';
+import { loadLiveViews } from '../../sync/my_day.js';
 import { decidesAny, mayDecide, rolesIn } from '../../sync/permissions.js';
 import { h, icon } from '../dom.js';
 import { t } from '../i18n.js';
@@ -29,10 +29,9 @@ export class NavBar {
     const roles = session?.user ? rolesIn(session, session.memberships[0]?.project_id) : [];
     this.decides = Boolean(session?.user) && decidesAny(roles);
     const [rejected, conflicts, approvals] = await Promise.all([
-      readInbox(REJECTED), readInbox(CONFLICTS), this.decides ? loadViews('approval') : []]);
+      readInbox(REJECTED), readInbox(CONFLICTS), this.decides ? loadLiveViews('approval') : []]);
     // Only what this user decides: a safety officer's badge counts rectifications, not tasks.
-    const waiting = approvals.filter((view) => (view.fields.status ?? 'pending') === 'pending'
-      && mayDecide(roles, view.fields.kind)).length;
+    const waiting = approvals.filter((view) => mayDecide(roles, view.fields.kind)).length;
     if (waiting !== this.counts.approvals && 'setAppBadge' in navigator) {
       (waiting ? navigator.setAppBadge(waiting) : navigator.clearAppBadge()).catch(() => {});
     }
