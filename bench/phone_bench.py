@@ -6,6 +6,7 @@
                                           [--complaints 10000] [--documents 10000]
                                           [--actions 10000] [--work-steps 10000]
                                           [--checks 10000] [--planned 10000]
+                                          [--approvals 10000]
 
 For each project size, a SQLite database gets the demo project and that many tasks (pushed
 through the real request path, `sync_bench.Workload`), and gunicorn serves it. Chromium,
@@ -21,6 +22,9 @@ as a phone (390×844) with the CPU slowed 4× through the DevTools protocol
             started from nothing, the rows shown first kept) until it shows, and until the whole
             list is counted (the first rows may show before every task is read); the element count.
 4. heap     the JS heap (after a garbage collection) once synced, and with the task list open.
+   approvals  the supervisor's inbox (/approvals) loaded afresh until it counts the approvals
+            waiting; with `--approvals N`, N more tasks are seeded done and asked to be accepted,
+            nine in ten of them approved.
 5. complaints  with `--complaints N` (N complaints seeded beside the tasks): /feedback loaded
             for the first time with no first rows kept, until the first complaint shows; again
             for the first time after the app synced and sat idle on "More" (a PWA that works out
@@ -201,8 +205,26 @@ def planned_tasks(workload: Workload, count: int) -> list[dict]:
     return made
 
 
+def acceptances(workload: Workload, count: int) -> list[dict]:
+    """`count` tasks done, for each of which the server opens an acceptance; nine in ten of those
+    are then approved, so a tenth wait in the supervisor's inbox."""
+    from server.approvals.table import approval_id
+    tasks = new_records(workload, count, "task", lambda mid: {
+        "project_id": workload.project, "section_id": workload.sections[mid % len(workload.sections)],
+        "title": f"检查井 J{mid} 砌筑"})
+
+    def moved(type_name: str, record_id: str, fields: dict) -> dict:
+        workload.mid += 1
+        return {"mid": workload.mid, "op": "put", "type": type_name, "id": record_id, "hlc": workload.hlc(), "fields": fields}
+
+    moves = [moved("task", task["id"], {"status": state}) for state in ("doing", "done") for task in tasks]
+    decisions = [moved("approval", approval_id("task", task["id"], "task_acceptance", 1), {"status": "approved"})
+                 for i, task in enumerate(tasks) if i % 10]
+    return tasks + moves + decisions
+
+
 SEEDERS = {"complaints": complaints, "documents": documents, "actions": actions, "work_steps": work_steps,
-           "checks": checks, "planned": planned_tasks}
+           "checks": checks, "planned": planned_tasks, "approvals": acceptances}
 
 
 def seed(workdir: Path, size: int, label: str = "phone", extra: dict | None = None) -> Path:
@@ -224,7 +246,9 @@ def seed(workdir: Path, size: int, label: str = "phone", extra: dict | None = No
         make = SEEDERS[kind]
         while left > 0:
             batch = min(200, left)
-            device.push(workload.body(make(workload, batch)), batch)
+            made = make(workload, batch)
+            for start in range(0, len(made), 200):
+                device.push(workload.body(made[start:start + 200]), len(made[start:start + 200]))
             left -= batch
     dispose(app)
     return bench_db.path
@@ -342,6 +366,7 @@ def fresh_load(page, path: str, row: str, counted: str) -> tuple[float, float]:
 
 
 GANTT_ROW = "[data-testid=gantt] [data-testid=gantt-row]"
+APPROVALS_COUNTED = "[data-testid=approvals-count][data-count]"
 DOCUMENT_ROW = "[data-testid=document-list] [data-testid=document-item]"
 DOCUMENTS_COUNTED = "[data-testid=document-count][data-count]"
 # Each list measured: its address, a row of it, and the list once every record is read.
@@ -394,6 +419,15 @@ def measure(browser, url: str, lists: tuple[str, ...] = (), with_planned: bool =
         figures["tasks_s"], figures["tasks_whole_s"] = fresh_load(page, "/tasks", TASK_ROW, TASKS_COUNTED)
         figures["tasks_elements"] = page.evaluate("document.getElementsByTagName('*').length")
         figures["heap_tasks_mb"] = heap_mb(cdp)
+
+        # The supervisor's inbox, loaded afresh until it counts the approvals waiting.
+        start = time.perf_counter()
+        page.goto("/approvals")
+        count = page.locator(APPROVALS_COUNTED)
+        count.wait_for()
+        figures["approvals_s"] = time.perf_counter() - start
+        figures["approvals_waiting"] = int(count.get_attribute("data-count"))
+        figures["approvals_elements"] = page.evaluate("document.getElementsByTagName('*').length")
 
         for kind in lists:
             path, row, counted = LISTS[kind]
@@ -475,6 +509,13 @@ def report(results: list[dict]) -> str:
                 lines.append(f"| {row['pwa']} | {row['size']:,} | {LISTS[kind][0]} | {fmt(median(runs, f'{kind}_cold_s'))} | "
                              f"{fmt(median(runs, f'{kind}_first_s'))} | {fmt(median(runs, f'{kind}_s'))} | "
                              f"{fmt(median(runs, f'{kind}_whole_s'))} | {count(median(runs, f'{kind}_elements'))} |")
+    if any("approvals_s" in run for row in results for run in row["runs"]):
+        lines += ["", "| PWA | tasks | approvals inbox: fresh load until it counts those waiting | waiting | elements |",
+                  "| --- | ---: | ---: | ---: | ---: |"]
+        for row in results:
+            runs = row["runs"]
+            lines.append(f"| {row['pwa']} | {row['size']:,} | {fmt(median(runs, 'approvals_s'))} | "
+                         f"{count(median(runs, 'approvals_waiting'))} | {count(median(runs, 'approvals_elements'))} |")
     if any("dashboard_s" in run for row in results for run in row["runs"]):
         lines += ["", "| PWA | tasks | dashboard: fresh load until the Gantt shows | elements | Gantt rows drawn | heap with it |",
                   "| --- | ---: | ---: | ---: | ---: | ---: |"]
@@ -505,6 +546,8 @@ def main() -> None:
     parser.add_argument("--work-steps", type=int, default=0, help="work steps seeded beside the tasks")
     parser.add_argument("--checks", type=int, default=0, help="safety checks seeded beside the tasks")
     parser.add_argument("--planned", type=int, default=0, help="tasks with planned dates seeded beside the tasks")
+    parser.add_argument("--approvals", type=int, default=0,
+                        help="tasks done and asked to be accepted, seeded beside the tasks (nine in ten approved)")
     parser.add_argument("--one-change", action="store_true",
                         help="the app's JS time on home (and the dashboard) for one task changed on the phone")
     parser.add_argument("--json")
