@@ -588,6 +588,21 @@ def test_a_redraw_while_a_finger_is_down_waits_so_the_tap_still_opens_the_link(p
     phone.assert_no_errors()
 
 
+# Another connection holds every store of the device's database until `window.holdStores` is
+# false: a redraw asked for meanwhile starts and waits for its reads.
+HOLD_STORES = """() => new Promise((resolve) => {
+    const opening = indexedDB.open('gridline');
+    opening.onsuccess = () => {
+      const db = opening.result;
+      const tx = db.transaction([...db.objectStoreNames], 'readwrite');
+      window.holdStores = true;
+      const spin = () => { if (window.holdStores) tx.objectStore('meta').get('held').onsuccess = spin; };
+      spin();
+      resolve();
+    };
+  })"""
+
+
 def test_a_redraw_already_under_way_when_the_finger_comes_down_waits_to_show_so_the_tap_opens_the_link(phones, server_api):
     """A redraw that started before the press (a sync's, reading the device's records) and ends
     while the finger is down: what it built waits for the release, so the pressed link is still
@@ -595,17 +610,7 @@ def test_a_redraw_already_under_way_when_the_finger_comes_down_waits_to_show_so_
     phone, task_id, link = _supervisor_on_an_approval(phones, server_api, "重绘途中按下 样本")
     # Another connection holds the device's stores, so the redraw asked for next starts and
     # waits for its reads until the finger is down.
-    phone.page.evaluate("""() => new Promise((resolve) => {
-        const opening = indexedDB.open('gridline');
-        opening.onsuccess = () => {
-          const db = opening.result;
-          const tx = db.transaction([...db.objectStoreNames], 'readwrite');
-          window.holdStores = true;
-          const spin = () => { if (window.holdStores) tx.objectStore('meta').get('held').onsuccess = spin; };
-          spin();
-          resolve();
-        };
-      })""")
+    phone.page.evaluate(HOLD_STORES)
     phone.page.evaluate("""() => { window.drawn = 0;
         new MutationObserver(() => { window.drawn += 1; }).observe(document.querySelector('main'), { childList: true, subtree: true });
         new BroadcastChannel('gridline-changes').postMessage('records'); }""")
@@ -618,6 +623,45 @@ def test_a_redraw_already_under_way_when_the_finger_comes_down_waits_to_show_so_
     assert phone.page.evaluate("window.drawn") == 0, "the redraw showed its content under the finger"
     phone.page.mouse.up()
     expect(phone.page).to_have_url(re.compile(rf"/r/task/{task_id}$"))
+    phone.assert_no_errors()
+
+
+def test_a_redraw_that_began_before_a_tap_shows_nothing_it_built_and_draws_again_after_it(phones):
+    """A sync's redraw builds the screen from its state, waits for a read, and shows what it built.
+    A tap in between (one that opened a question, say) changed that state: what was built before
+    is not shown, and the screen is drawn again from the state the tap left."""
+    phone = phones("foreman1")
+    phone.login("foreman1")
+    got = phone.page.evaluate("""async () => {
+      const { Screen } = await import('/js/ui/screen.js');
+      const { h } = await import('/js/ui/dom.js');
+      let state = 'before the tap';
+      let open;
+      const read = new Promise((resolve) => { open = resolve; });
+      const renders = [];
+      class Probe extends Screen {
+        async render() {
+          const built = h('p', {}, state);
+          renders.push(state);
+          if (renders.length === 1) await read;
+          this.show(built);
+        }
+      }
+      const probe = new Probe({});
+      document.body.append(probe.element);
+      const redrawn = probe.redraw();
+      probe.element.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true }));
+      probe.element.dispatchEvent(new PointerEvent('pointerup', { bubbles: true }));
+      state = 'after the tap';
+      open();
+      await redrawn;
+      const shownOnceRead = probe.element.textContent;
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      probe.destroy();
+      probe.element.remove();
+      return { shownOnceRead, shown: probe.element.textContent, renders };
+    }""")
+    assert got == {"shownOnceRead": "", "shown": "after the tap", "renders": ["before the tap", "after the tap"]}
     phone.assert_no_errors()
 
 

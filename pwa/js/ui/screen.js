@@ -19,13 +19,18 @@ const PRESS_WAIT_MS = 1_500;
  * A finger (or a mouse button) is down: a redraw now would replace what it pressed, and the
  * browser makes no click when the press and the release land on different elements, so a
  * gloved tap on a link would do nothing. Redraws asked for meanwhile wait for the release and
- * run after the click it makes; a redraw already under way when the finger came down builds
- * its content but holds it back until then.
+ * run after the click it makes. A redraw already under way when the finger came down was built
+ * from the screen as it was before the tap, which the tap may have changed (a question opened):
+ * it shows nothing, and the screen is drawn again after the release.
  */
 let press = null; // {target, at}
+let presses = 0; // fingers put down so far
 const waitingForRelease = new Set();
 const holding = new Set();
-document.addEventListener('pointerdown', (event) => { press = { target: event.target, at: Date.now() }; }, true);
+document.addEventListener('pointerdown', (event) => {
+  press = { target: event.target, at: Date.now() };
+  presses += 1;
+}, true);
 for (const type of ['pointerup', 'pointercancel']) {
   document.addEventListener(type, () => {
     press = null;
@@ -68,6 +73,8 @@ export class Screen {
     this.lostFocus = null; // {field, caret}: what lost the focus in the running task
     this.held = null; // content built while a finger was down on this screen, shown on the release
     this.heldTimer = null;
+    this.redrawnFrom = null; // while a redraw runs, the count of presses when it started
+    this.builtBeforeTap = false; // a redraw built its content before a tap, and showed none of it
     this.element.addEventListener('focusout', (event) => {
       this.lostFocus = { field: event.target, caret: caretOf(event.target) };
       queueMicrotask(() => { this.lostFocus = null; });
@@ -85,8 +92,15 @@ export class Screen {
    * (the browser blurs what leaves the page, and the phone's keyboard closes): `lostFocus`
    * remembers it until the end of that task. While a finger is down on the screen, the content
    * is held back and shown on the release (after the click it makes), or when the wait is up.
+   * Content built while a redraw that began before a tap ran is not shown: the redraw draws
+   * the screen again (see `redraw`).
    */
   show(...children) {
+    // Built while a redraw that began before a tap ran (a handler of the tap itself shows at once).
+    if (this.redrawnFrom !== null && this.redrawnFrom !== presses && !globalThis.event) {
+      this.builtBeforeTap = true;
+      return;
+    }
     const left = pressWaitLeft();
     if (left > 0 && press.target instanceof Node && this.element.contains(press.target)) {
       this.held = children;
@@ -175,15 +189,24 @@ export class Screen {
     this.redraw();
   }
 
-  /** Renders, and keeps how long it took for the spacing of the next redraw. */
+  /**
+   * Renders, and keeps how long it took for the spacing of the next redraw. A tap while it ran
+   * leaves what it built unshown, and the screen is drawn again (after the release).
+   */
   async redraw() {
     this.askedAt = null;
     const started = performance.now();
+    this.redrawnFrom = presses;
     try {
       await this.render();
     } finally {
+      this.redrawnFrom = null;
       this.drawnAt = performance.now();
       this.drawCost = this.drawnAt - started;
+    }
+    if (this.builtBeforeTap) {
+      this.builtBeforeTap = false;
+      this.scheduleRender();
     }
   }
 
