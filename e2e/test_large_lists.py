@@ -744,7 +744,8 @@ WHOLE_DAY = """async () => {
   const today = localToday();
   const roles = rolesIn({ roles: user.roles, memberships: user.memberships }, user.memberships[0]?.project_id);
   const day = myDay({ records, user, roles, today, now: new Date().toISOString(), dayEnd: localDayEnd(today) });
-  return { to_decide: day.to_decide.map((e) => [e.kind, e.id]), escalated: day.escalated.map((e) => [e.type, e.id, e.reason]) };
+  return { to_decide: day.to_decide.map((e) => [e.kind, e.id]), escalated: day.escalated.map((e) => [e.type, e.id, e.reason]),
+    accepted: day.accepted.map((e) => e.id) };
 }"""
 HELD_WHOLE = """() => import('/js/db/records.js').then(({ isTypeHeld }) =>
   ['task', 'approval', 'action', 'feedback', 'safety_check', 'document', 'document_version', 'work_step'].filter(isTypeHeld))"""
@@ -844,4 +845,36 @@ def test_the_inbox_reads_the_approvals_waiting_and_what_is_open_not_every_task(p
     ids = [id for _, id in again["to_decide"]]
     assert waiting[0] not in ids and decided["id"] in ids and new_id in ids
     assert all(id not in (action_id, complaint_id) for _, id, _ in again["escalated"])
+    phone.assert_no_errors()
+
+
+@pytest.mark.parametrize("locale", ["zh-CN"])
+def test_my_day_on_home_shows_the_latest_of_many_accepted_and_counts_them_all(phones):
+    """A foreman whose 60 finished tasks were accepted in the last days: home draws the eight
+    latest acceptances, newest first, under a heading that counts them all, not a row for each."""
+    phone = phones("foreman1")
+    phone.login("foreman1")
+    page = phone.page
+    me = page.evaluate("() => import('/js/db/meta.js').then((meta) => meta.getMeta('user')).then((user) => user.id)")
+    pid = page.evaluate("() => import('/js/db/meta.js').then((meta) => meta.getMeta('user')).then((user) => user.memberships[0].project_id)")
+    now = dt.datetime.now(dt.timezone.utc)
+    tasks, approvals = [], []
+    for i in range(60):
+        task_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"accepted-task-{i}"))
+        tasks.append({"id": task_id, "data": {"project_id": pid, "title": f"已验收 {i:03d}", "status": "accepted"}})
+        approvals.append({"id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"accepted-approval-{i}")),
+                          "updated_at": (now - dt.timedelta(minutes=7 * i)).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                          "data": {"project_id": pid, "kind": "task_acceptance", "status": "approved", "subject_type": "task",
+                                   "subject_id": task_id, "requested_by": me, "cycle": 1}})
+    page.evaluate(SEED, ["task", tasks])
+    page.evaluate(SEED, ["approval", approvals])
+    phone.go_offline()
+    page.goto("/")
+    accepted = phone.testid("my-day-accepted")
+    day = page.evaluate(WHOLE_DAY)
+    assert len(day["accepted"]) >= 60
+    expect(accepted.locator("h3")).to_contain_text(f"({len(day['accepted'])})")
+    rows = accepted.get_by_test_id("accepted-item")
+    expect(rows).to_have_count(8)
+    assert rows.evaluate_all("(rows) => rows.map((row) => row.dataset.id)") == day["accepted"][:8]
     phone.assert_no_errors()

@@ -15,7 +15,7 @@ const LIMIT = 8;
 /**
  * `data` from loadDecisions; `strips` keeps photo strips across redraws (the screen destroys
  * them). testids: `my-day`, `my-day-to-decide`, `my-day-escalated`, `sent-back-item` (data-id,
- * data-subject), `sent-back-reason`, `sent-back-photos`, `sent-back-fix`, `accepted-item`,
+ * data-subject), `sent-back-reason`, `sent-back-photos`, `sent-back-fix`, `my-day-accepted`, `accepted-item`,
  * `my-day-overdue`, `my-day-due-today`, `my-day-nothing`.
  */
 export function MyDayPanel(app, data, strips) {
@@ -38,13 +38,16 @@ export function MyDayPanel(app, data, strips) {
     sentBack.length ? h('section', { class: 'stack', testid: 'my-day-sent-back', 'aria-labelledby': 'heading-sent-back' },
       h('h3', { id: 'heading-sent-back' }, t('myDay.sentBack')),
       h('ul', { class: 'card-list' }, sentBack.map((approval) => SentBackCard(app, data, approval, decider(approval), strips)))) : null,
-    accepted.length ? h('ul', { class: 'record-list accepted-list' }, accepted.map((approval) => {
-      const subject = subjectOf(data, approval);
-      return h('li', { testid: 'accepted-item', dataset: { id: approval.id } },
-        h('a', { class: 'record-item', href: subject ? `/r/${subject.type}/${subject.id}` : `/r/approval/${approval.id}` },
-          h('span', { class: 'record-title' }, subjectName(data, subject)),
-          h('span', { class: 'record-tags' }, h('span', { class: 'chip chip-approved' }, tNodes('myDay.acceptedBy', { name: decider(approval) })))));
-    })) : null,
+    // The latest accepted, with how many there are: a busy week's acceptances never crowd out the rest of the day.
+    accepted.length ? h('section', { class: 'stack', testid: 'my-day-accepted', 'aria-labelledby': 'heading-accepted' },
+      h('h3', { id: 'heading-accepted' }, t('myDay.accepted'), h('span', { class: 'count' }, ` (${accepted.length})`)),
+      h('ul', { class: 'record-list accepted-list' }, accepted.slice(0, LIMIT).map((approval) => {
+        const subject = subjectOf(data, approval);
+        return h('li', { testid: 'accepted-item', dataset: { id: approval.id } },
+          h('a', { class: 'record-item', href: subject ? `/r/${subject.type}/${subject.id}` : `/r/approval/${approval.id}` },
+            h('span', { class: 'record-title' }, subjectName(data, subject)),
+            h('span', { class: 'record-tags' }, h('span', { class: 'chip chip-approved' }, tNodes('myDay.acceptedBy', { name: decider(approval) })))));
+      }))) : null,
     list('myDay.overdue', 'my-day-overdue', day.overdue),
     list('myDay.dueToday', 'my-day-due-today', day.due_today),
     quiet ? h('p', { class: 'empty', testid: 'my-day-nothing' }, t('myDay.nothing')) : null,
