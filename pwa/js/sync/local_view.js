@@ -251,10 +251,15 @@ export function filteredViews(views, key, filter) {
   });
 }
 
+/** `a` against `b` in plain `<` order: code-point order for texts (localeCompare would skip punctuation). */
+export function ascending(a, b) {
+  return a < b ? -1 : Number(a > b);
+}
+
 /** `views` sorted by `key(view)`, each key worked out once (not in every comparison); ties keep their order. */
 export function sortedByKey(views, key) {
   const keyed = views.map((view) => [key(view), view]);
-  keyed.sort((a, b) => (a[0] < b[0] ? -1 : Number(a[0] > b[0])));
+  keyed.sort((a, b) => ascending(a[0], b[0]));
   return keyed.map(([, view]) => view);
 }
 
@@ -270,7 +275,7 @@ export function sortedViews(views, key, { filter = null, sortKey = null, compare
     if (compare) return Object.freeze(kept.sort(compare)); // a stable sort: ties keep the list's order
     return Object.freeze(sortKey ? sortedByKey(kept, sortKey) : kept);
   }, (kept, changes) => {
-    const order = compare ?? (sortKey ? (a, b) => (sortKey(a) < sortKey(b) ? -1 : Number(sortKey(a) > sortKey(b))) : () => 0);
+    const order = compare ?? (sortKey ? (a, b) => ascending(sortKey(a), sortKey(b)) : () => 0);
     return Object.freeze(withChanges(kept, changes, views, { filter, compare: order }));
   });
 }

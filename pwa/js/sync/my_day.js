@@ -15,7 +15,7 @@
  * - `escalated`: for supervisors and admins, complaints past their response deadline and
  *   actions past their deadline, until they move.
  */
-import { derivedFrom, loadFirstViewsThrough, sortedViews } from './local_view.js';
+import { ascending as cmp, derivedFrom, loadFirstViewsThrough, sortedViews } from './local_view.js';
 import { mayDecide } from './permissions.js';
 import { RECORD_TYPES, initialState } from './record_types.js';
 
@@ -95,8 +95,7 @@ export function localDayEnd(today) {
 /** ISO times compared as instants (`…Z` and `….000Z` alike). */
 const instant = (iso) => Date.parse(iso);
 
-/** Code-point order, as the server sorts (localeCompare would skip punctuation). */
-const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+// Code-point order (`cmp`), as the server sorts.
 const byDue = (a, b) => cmp(String(a.due ?? ''), String(b.due ?? '')) || cmp(a.type, b.type) || cmp(a.id, b.id);
 const newestFirst = (a, b) => cmp(String(b.at ?? ''), String(a.at ?? '')) || cmp(a.id, b.id);
 const KIND_ORDER = ['task_acceptance', 'rectification', 'closure_review', 'check_closure', 'change_order',

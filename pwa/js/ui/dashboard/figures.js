@@ -4,7 +4,7 @@
  * `tests/fixtures/figures_cases.json`. Records are views `{id, createdAt, fields}`; progress and
  * overdue come from their one definition (sync/progress.js, sections/site_facts.js).
  */
-import { derivedFrom, withChanges } from '../../sync/local_view.js';
+import { ascending, derivedFrom, withChanges } from '../../sync/local_view.js';
 import { passedDeadlines } from '../../sync/my_day.js';
 import { sectionProgress } from '../../sync/progress.js';
 import { isOverdue } from '../sections/site_facts.js';
@@ -203,7 +203,7 @@ const planOf = (view) => (view?.fields.planned_start && view.fields.planned_end
 export function checkRisks(check) {
   const fields = check.fields;
   const grades = Object.entries(fields.item_risk ?? {}).filter(([, grade]) => grade)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => ascending(a, b))
     .map(([, grade]) => grade.split('-').map(Number));
   if (grades.length === 0 && fields.likelihood && fields.severity) return [[Number(fields.likelihood), Number(fields.severity)]];
   return grades;

@@ -1,5 +1,5 @@
 /** Resident feedback by response deadline, each counting down (red once overdue). */
-import { derivedFrom, loadFirstViewsThrough, loadViewList } from '../../sync/local_view.js';
+import { ascending, derivedFrom, loadFirstViewsThrough, loadViewList } from '../../sync/local_view.js';
 import { may } from '../../sync/permissions.js';
 import { RECORD_TYPES } from '../../sync/record_types.js';
 import { DueChip, isPastDue } from '../components/countdown.js';
@@ -27,7 +27,7 @@ function byDeadline(items) {
     const due = Date.parse(item.fields.response_due ?? '');
     return [Number(FINISHED.includes(status(item))), Number.isNaN(due) ? -Infinity : due, item];
   });
-  keyed.sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : Number(a[1] > b[1])));
+  keyed.sort((a, b) => a[0] - b[0] || ascending(a[1], b[1]));
   return keyed.map(([, , item]) => item);
 }
 

@@ -4,7 +4,7 @@
  * exact list replaces them as soon as the whole type is read.
  */
 import { firstPageRanges } from '../../db/order_keys.js';
-import { loadFirstViewsThrough, loadViewList, sortedViews } from '../../sync/local_view.js';
+import { ascending, loadFirstViewsThrough, loadViewList, sortedViews } from '../../sync/local_view.js';
 import { RECORD_TYPES } from '../../sync/record_types.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
@@ -136,6 +136,6 @@ function compareFor(type) {
       const byDate = collate(String(a.fields[field] ?? '9999'), String(b.fields[field] ?? '9999'));
       if (byDate !== 0) return byDate;
     }
-    return collate(String(b.updatedAt ?? '~'), String(a.updatedAt ?? '~')) || (a.id < b.id ? -1 : Number(a.id > b.id));
+    return collate(String(b.updatedAt ?? '~'), String(a.updatedAt ?? '~')) || ascending(a.id, b.id);
   };
 }

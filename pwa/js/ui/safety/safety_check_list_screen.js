@@ -1,6 +1,6 @@
 /** Safety checks, newest first: what was checked where, the risk grade, failures, and the state. */
 import { firstPageRanges } from '../../db/order_keys.js';
-import { loadFirstViewsThrough, loadViewList } from '../../sync/local_view.js';
+import { ascending, loadFirstViewsThrough, loadViewList } from '../../sync/local_view.js';
 import { may } from '../../sync/permissions.js';
 import { loadChecklists, templateName, templateOf } from './checklist_text.js';
 import { h, summaryParts } from '../dom.js';
@@ -21,7 +21,7 @@ export function checksShown(checks, filter) {
   const isClosed = (check) => check.fields.status === 'closed';
   return checks
     .filter((check) => filter === 'all' || (filter === 'closed' ? isClosed(check) : !isClosed(check)))
-    .sort((a, b) => collate(String(b.fields.date ?? ''), String(a.fields.date ?? '')) || (a.id < b.id ? -1 : Number(a.id > b.id)));
+    .sort((a, b) => collate(String(b.fields.date ?? ''), String(a.fields.date ?? '')) || ascending(a.id, b.id));
 }
 
 /**
