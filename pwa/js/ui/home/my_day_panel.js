@@ -22,11 +22,20 @@ export function MyDayPanel(app, data, strips) {
   const { day, nameOf } = data;
   const decider = (approval) => (nameOf(approval.updatedBy) ? userText(nameOf(approval.updatedBy)) : t('myDay.decider'));
   const views = (entries) => entries.map((entry) => recordOf(data, entry.type, entry.id)).filter(Boolean);
-  const list = (key, testid, entries) => (entries.length ? h('section', { class: 'stack', testid, 'aria-labelledby': `heading-${testid}` },
-    h('h3', { id: `heading-${testid}` }, t(key), h('span', { class: 'count' }, ` (${entries.length})`)),
-    h('ul', { class: 'record-list' }, views(entries).slice(0, LIMIT).map((view) => RecordListItem(view, nameOf)))) : null);
+  // The first few of a bucket, with how many there are: a busy week never crowds out the rest of the day.
+  const list = (key, testid, entries, drawRow = (view) => RecordListItem(view, nameOf)) => (entries.length
+    ? h('section', { class: 'stack', testid, 'aria-labelledby': `heading-${testid}` },
+      h('h3', { id: `heading-${testid}` }, t(key), h('span', { class: 'count' }, ` (${entries.length})`)),
+      h('ul', { class: 'record-list' }, views(entries).slice(0, LIMIT).map(drawRow)))
+    : null);
+  const acceptedItem = (approval) => {
+    const subject = subjectOf(data, approval);
+    return h('li', { testid: 'accepted-item', dataset: { id: approval.id } },
+      h('a', { class: 'record-item', href: subject ? `/r/${subject.type}/${subject.id}` : `/r/approval/${approval.id}` },
+        h('span', { class: 'record-title' }, subjectName(data, subject)),
+        h('span', { class: 'record-tags' }, h('span', { class: 'chip chip-approved' }, tNodes('myDay.acceptedBy', { name: decider(approval) })))));
+  };
   const sentBack = views(day.sent_back);
-  const accepted = views(day.accepted);
   const quiet = !day.overdue.length && !day.due_today.length && !sentBack.length;
   return h('section', { class: 'home-section my-day stack', testid: 'my-day', 'aria-labelledby': 'heading-my-day' },
     h('h2', { id: 'heading-my-day' }, t('myDay.title')),
@@ -38,16 +47,7 @@ export function MyDayPanel(app, data, strips) {
     sentBack.length ? h('section', { class: 'stack', testid: 'my-day-sent-back', 'aria-labelledby': 'heading-sent-back' },
       h('h3', { id: 'heading-sent-back' }, t('myDay.sentBack')),
       h('ul', { class: 'card-list' }, sentBack.map((approval) => SentBackCard(app, data, approval, decider(approval), strips)))) : null,
-    // The latest accepted, with how many there are: a busy week's acceptances never crowd out the rest of the day.
-    accepted.length ? h('section', { class: 'stack', testid: 'my-day-accepted', 'aria-labelledby': 'heading-accepted' },
-      h('h3', { id: 'heading-accepted' }, t('myDay.accepted'), h('span', { class: 'count' }, ` (${accepted.length})`)),
-      h('ul', { class: 'record-list accepted-list' }, accepted.slice(0, LIMIT).map((approval) => {
-        const subject = subjectOf(data, approval);
-        return h('li', { testid: 'accepted-item', dataset: { id: approval.id } },
-          h('a', { class: 'record-item', href: subject ? `/r/${subject.type}/${subject.id}` : `/r/approval/${approval.id}` },
-            h('span', { class: 'record-title' }, subjectName(data, subject)),
-            h('span', { class: 'record-tags' }, h('span', { class: 'chip chip-approved' }, tNodes('myDay.acceptedBy', { name: decider(approval) })))));
-      }))) : null,
+    list('myDay.accepted', 'my-day-accepted', day.accepted, acceptedItem),
     list('myDay.overdue', 'my-day-overdue', day.overdue),
     list('myDay.dueToday', 'my-day-due-today', day.due_today),
     quiet ? h('p', { class: 'empty', testid: 'my-day-nothing' }, t('myDay.nothing')) : null,
