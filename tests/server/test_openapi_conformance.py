@@ -137,3 +137,21 @@ def test_data_requests_answer_as_documented(server):
                                         path=DATA_REQUEST)
     assert not errors, errors
     assert not failures, "\n".join(sorted(set(failures)))
+
+
+def test_each_allowance_is_its_own_operations_alone(client):
+    """An answer allowed beside the strict ones (a 400, a 422) is allowed for the operation it
+    names and no other: written as a path and a method, schemathesis takes either as a match, and
+    a blob upload's 400 was allowed for every PUT, a push's for every POST, a pull's for every GET."""
+    config = SchemathesisConfig.from_dict({"checks": CHECKS, "operations": [BLOB_UPLOAD, PUSH, PULL, *JUDGED]})
+    schema = schemathesis.openapi.from_dict(client.get("/api/openapi.json").get_json(), config=config)
+    allowed = {}
+    for operation in (result.ok() for result in schema.get_all_operations()):
+        for phase in ("examples", "coverage", "fuzzing", "stateful"):
+            checks = schema.config.checks_config_for(operation=operation, phase=phase)
+            extra = set(checks.positive_data_acceptance.expected_statuses) - set(POSITIVE)
+            if extra:
+                allowed.setdefault(operation.label, set()).update(extra)
+    assert allowed == {"PUT /api/blobs/{sha256}": {"400"}, "POST /api/sync/push": {"400"}, "GET /api/sync/pull": {"400"},
+                       "POST /api/me/password": {"422"}, "POST /api/projects/{project_id}/members": {"422"},
+                       f"GET {DATA_REQUEST}": {"422"}}
