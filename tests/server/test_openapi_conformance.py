@@ -43,9 +43,8 @@ PASSWORDS = ["/api/me/password", "/api/projects/{project_id}/members"]
 # A data request's phone must be a number one can dial, which no schema can say either: a
 # schema-valid string of digits may be a 422. It runs on its own too.
 DATA_REQUEST = "/api/projects/{project_id}/privacy/resident"
-# The allowance goes with the operation, not with the run: schemathesis's filter has been seen to
-# let other operations into a run meant for one (logout's run judged a data request), and each is
-# then judged by its own rules wherever it runs.
+# The allowance goes with the operation, not with the run, so each operation is judged by its own
+# rules in whichever run tests it.
 JUDGED = [{"include-name": f"{method} {path}",
            "checks": {"positive_data_acceptance": {"expected-statuses": [*POSITIVE, "422"]}}}
           for method, path in [("POST", "/api/me/password"), ("POST", "/api/projects/{project_id}/members"),
