@@ -49,6 +49,7 @@ JUDGED = [{"include-name": f"{method} {path}",
            "checks": {"positive_data_acceptance": {"expected-statuses": [*POSITIVE, "422"]}}}
           for method, path in [("POST", "/api/me/password"), ("POST", "/api/projects/{project_id}/members"),
                                ("GET", DATA_REQUEST)]]
+OPERATIONS = [BLOB_UPLOAD, PUSH, PULL, *JUDGED]
 
 
 pytestmark = pytest.mark.slow
@@ -79,7 +80,7 @@ def _run_schemathesis(base_url: str, token: str, max_seconds: int, phases: dict 
         "cache": {"enabled": False},
         "headers": {"Authorization": f"Bearer {token}"},
         "generation": {"max-examples": MAX_EXAMPLES, "database": "none"},
-        "checks": CHECKS, "operations": [BLOB_UPLOAD, PUSH, PULL, *JUDGED],
+        "checks": CHECKS, "operations": OPERATIONS,
     })
     schema = schemathesis.openapi.from_url(f"{base_url}/api/openapi.json", config=config)
     schema = selected(schema, paths)
@@ -152,7 +153,7 @@ def test_each_allowance_is_its_own_operations_alone(client):
     """An answer allowed beside the strict ones (a 400, a 422) is allowed for the operation it
     names and no other: written as a path and a method, schemathesis takes either as a match, and
     a blob upload's 400 was allowed for every PUT, a push's for every POST, a pull's for every GET."""
-    config = SchemathesisConfig.from_dict({"checks": CHECKS, "operations": [BLOB_UPLOAD, PUSH, PULL, *JUDGED]})
+    config = SchemathesisConfig.from_dict({"checks": CHECKS, "operations": OPERATIONS})
     schema = schemathesis.openapi.from_dict(client.get("/api/openapi.json").get_json(), config=config)
     allowed = {}
     for operation in (result.ok() for result in schema.get_all_operations()):
@@ -169,7 +170,7 @@ def test_each_allowance_is_its_own_operations_alone(client):
 def test_a_run_for_some_paths_tests_those_paths_alone(client):
     """Logout's run tests logout alone (it revokes the token it is sent with), the passwords' and
     the data request's theirs, and the main run every operation but those."""
-    config = SchemathesisConfig.from_dict({"checks": CHECKS, "operations": [BLOB_UPLOAD, PUSH, PULL, *JUDGED]})
+    config = SchemathesisConfig.from_dict({"checks": CHECKS, "operations": OPERATIONS})
     schema = schemathesis.openapi.from_dict(client.get("/api/openapi.json").get_json(), config=config)
     tested = lambda paths: {result.ok().label for result in selected(schema, paths).get_all_operations()}  # noqa: E731
     every = {result.ok().label for result in schema.get_all_operations()}
