@@ -47,9 +47,9 @@ DATA_REQUEST = "/api/projects/{project_id}/privacy/resident"
 # rules in whichever run tests it.
 JUDGED = [{"include-name": f"{method} {path}",
            "checks": {"positive_data_acceptance": {"expected-statuses": [*POSITIVE, "422"]}}}
-          for method, path in [("POST", "/api/me/password"), ("POST", "/api/projects/{project_id}/members"),
-                               ("GET", DATA_REQUEST)]]
-OPERATIONS = [BLOB_UPLOAD, PUSH, PULL, *JUDGED]
+          for method, path in [*(("POST", path) for path in PASSWORDS), ("GET", DATA_REQUEST)]]
+# What every run is judged by: the checks, and the allowances of the operations above.
+JUDGING = {"checks": CHECKS, "operations": [BLOB_UPLOAD, PUSH, PULL, *JUDGED]}
 
 
 pytestmark = pytest.mark.slow
@@ -76,11 +76,10 @@ def run_schemathesis(base_url: str, token: str, max_seconds: int = MAX_SECONDS,
 def _run_schemathesis(base_url: str, token: str, max_seconds: int, phases: dict | None,
                       paths: str | list[str] | None) -> tuple[list[str], list[str]]:
     config = SchemathesisConfig.from_dict({
-        "seed": SEED, "max-time": max_seconds, "color": False, "phases": phases or {},
+        **JUDGING, "seed": SEED, "max-time": max_seconds, "color": False, "phases": phases or {},
         "cache": {"enabled": False},
         "headers": {"Authorization": f"Bearer {token}"},
         "generation": {"max-examples": MAX_EXAMPLES, "database": "none"},
-        "checks": CHECKS, "operations": OPERATIONS,
     })
     schema = schemathesis.openapi.from_url(f"{base_url}/api/openapi.json", config=config)
     schema = selected(schema, paths)
@@ -149,12 +148,18 @@ def test_data_requests_answer_as_documented(server):
     assert not failures, "\n".join(sorted(set(failures)))
 
 
-def test_each_allowance_is_its_own_operations_alone(client):
+@pytest.fixture
+def judged_schema(client):
+    """The app's OpenAPI document as the runs load it, read in-process."""
+    return schemathesis.openapi.from_dict(client.get("/api/openapi.json").get_json(),
+                                          config=SchemathesisConfig.from_dict(JUDGING))
+
+
+def test_each_allowance_is_its_own_operations_alone(judged_schema):
     """An answer allowed beside the strict ones (a 400, a 422) is allowed for the operation it
     names and no other: written as a path and a method, schemathesis takes either as a match, and
     a blob upload's 400 was allowed for every PUT, a push's for every POST, a pull's for every GET."""
-    config = SchemathesisConfig.from_dict({"checks": CHECKS, "operations": OPERATIONS})
-    schema = schemathesis.openapi.from_dict(client.get("/api/openapi.json").get_json(), config=config)
+    schema = judged_schema
     allowed = {}
     for operation in (result.ok() for result in schema.get_all_operations()):
         for phase in ("examples", "coverage", "fuzzing", "stateful"):
@@ -167,11 +172,10 @@ def test_each_allowance_is_its_own_operations_alone(client):
                        f"GET {DATA_REQUEST}": {"422"}}
 
 
-def test_a_run_for_some_paths_tests_those_paths_alone(client):
+def test_a_run_for_some_paths_tests_those_paths_alone(judged_schema):
     """Logout's run tests logout alone (it revokes the token it is sent with), the passwords' and
     the data request's theirs, and the main run every operation but those."""
-    config = SchemathesisConfig.from_dict({"checks": CHECKS, "operations": OPERATIONS})
-    schema = schemathesis.openapi.from_dict(client.get("/api/openapi.json").get_json(), config=config)
+    schema = judged_schema
     tested = lambda paths: {result.ok().label for result in selected(schema, paths).get_all_operations()}  # noqa: E731
     every = {result.ok().label for result in schema.get_all_operations()}
     assert tested(LOGOUT) == {f"POST {LOGOUT}"}
