@@ -74,7 +74,7 @@ export class Router {
     this.current = { route, screen };
     this.outlet.replaceChildren(screen.element);
     this.app.onRouteChange(route);
-    await screen.render();
+    await screen.redraw(); // as any redraw: a tap while it runs leaves what it built unshown
     screen.element.querySelector('h1')?.focus({ preventScroll: true });
     window.scrollTo(0, 0);
   }

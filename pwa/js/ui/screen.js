@@ -73,7 +73,7 @@ export class Screen {
     this.lostFocus = null; // {field, caret}: what lost the focus in the running task
     this.held = null; // content built while a finger was down on this screen, shown on the release
     this.heldTimer = null;
-    this.redrawnFrom = null; // while a redraw runs, the count of presses when it started
+    this.redrawsFrom = []; // the count of presses when each redraw now running started (redraws may overlap)
     this.builtBeforeTap = false; // a redraw built its content before a tap, and showed none of it
     this.element.addEventListener('focusout', (event) => {
       this.lostFocus = { field: event.target, caret: caretOf(event.target) };
@@ -97,7 +97,7 @@ export class Screen {
    */
   show(...children) {
     // Built while a redraw that began before a tap ran (a handler of the tap itself shows at once).
-    if (this.redrawnFrom !== null && this.redrawnFrom !== presses && !globalThis.event) {
+    if (this.redrawsFrom.some((from) => from !== presses) && !globalThis.event) {
       this.builtBeforeTap = true;
       return;
     }
@@ -196,11 +196,12 @@ export class Screen {
   async redraw() {
     this.askedAt = null;
     const started = performance.now();
-    this.redrawnFrom = presses;
+    const from = presses;
+    this.redrawsFrom.push(from);
     try {
       await this.render();
     } finally {
-      this.redrawnFrom = null;
+      this.redrawsFrom.splice(this.redrawsFrom.indexOf(from), 1);
       this.drawnAt = performance.now();
       this.drawCost = this.drawnAt - started;
     }
