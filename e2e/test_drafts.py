@@ -665,6 +665,98 @@ def test_a_redraw_that_began_before_a_tap_shows_nothing_it_built_and_draws_again
     phone.assert_no_errors()
 
 
+def test_of_two_redraws_under_way_the_one_ending_after_a_tap_shows_nothing_though_the_other_ended_first(phones):
+    """Two redraws run at once (a sync's and a record's first render, say). The later one ends
+    first and shows; a tap then changes the screen's state; the earlier one, built before the tap,
+    ends last. What it built is not shown, and the screen is drawn again from the state the tap
+    left. The first redraw to end once turned the check off for the other."""
+    phone = phones("foreman1")
+    phone.login("foreman1")
+    got = phone.page.evaluate("""async () => {
+      const { Screen } = await import('/js/ui/screen.js');
+      const { h } = await import('/js/ui/dom.js');
+      let state = 'before the tap';
+      const reads = [];
+      const renders = [];
+      class Probe extends Screen {
+        async render() {
+          renders.push(state);
+          const built = h('p', {}, `${renders.length}: ${state}`);
+          if (renders.length <= 2) await new Promise((resolve) => { reads[renders.length - 1] = resolve; });
+          this.show(built);
+        }
+      }
+      const probe = new Probe({});
+      document.body.append(probe.element);
+      const first = probe.redraw();
+      const second = probe.redraw();
+      reads[1]();
+      await second;
+      const shownBeforeTap = probe.element.textContent;
+      probe.element.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true }));
+      probe.element.dispatchEvent(new PointerEvent('pointerup', { bubbles: true }));
+      state = 'after the tap';
+      reads[0]();
+      await first;
+      const shownOnceFirstEnded = probe.element.textContent;
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      probe.destroy();
+      probe.element.remove();
+      return { shownBeforeTap, shownOnceFirstEnded, shown: probe.element.textContent };
+    }""")
+    assert got == {"shownBeforeTap": "2: before the tap", "shownOnceFirstEnded": "2: before the tap",
+                   "shown": "3: after the tap"}
+    phone.assert_no_errors()
+
+
+def test_a_screens_first_render_begun_before_a_tap_shows_nothing_it_built_and_draws_again_after_it(phones):
+    """The router's first render of a screen waits on reads like any redraw (a record opened just
+    after login). A tap meanwhile changed the screen's state: what the first render built is not
+    shown, and the screen is drawn again from the state the tap left. The router once rendered
+    a new screen outside the redraw that checks this."""
+    phone = phones("foreman1")
+    phone.login("foreman1")
+    got = phone.page.evaluate("""async () => {
+      const { Router } = await import('/js/ui/router.js');
+      const { Screen } = await import('/js/ui/screen.js');
+      const { h } = await import('/js/ui/dom.js');
+      let state = 'before the tap';
+      let open;
+      const read = new Promise((resolve) => { open = resolve; });
+      const renders = [];
+      class Probe extends Screen {
+        async render() {
+          renders.push(state);
+          const built = h('p', {}, `${renders.length}: ${state}`);
+          if (renders.length === 1) await read;
+          this.show(built);
+        }
+      }
+      const outlet = document.createElement('div');
+      document.body.append(outlet);
+      const app = { loginRedirect: () => null, onRouteChange: () => {} };
+      const router = new Router(app, [
+        { name: 'probe', path: location.pathname, screen: Probe },
+        { name: 'not-found', path: '/not-found', screen: Screen },
+      ], outlet);
+      const shown = router.show();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      const { screen } = router.current;
+      screen.element.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true }));
+      screen.element.dispatchEvent(new PointerEvent('pointerup', { bubbles: true }));
+      state = 'after the tap';
+      open();
+      await shown;
+      const shownOnceRead = screen.element.textContent;
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      screen.destroy();
+      outlet.remove();
+      return { shownOnceRead, shown: screen.element.textContent };
+    }""")
+    assert got == {"shownOnceRead": "", "shown": "2: after the tap"}
+    phone.assert_no_errors()
+
+
 def test_a_redraw_while_a_complaints_answer_is_typed_keeps_the_focus_in_the_same_box(phones, server_api):
     """The answer box is kept across redraws (the same element put back, not a twin): taken out
     and put back, a box loses the focus, so the phone's keyboard closed and the next keystroke
