@@ -460,11 +460,15 @@ def test_a_large_schedule_draws_a_page_of_gantt_rows_on_an_axis_that_spans_every
 
 def _as_schema(version: int) -> str:
     """A script that makes the phone's database as a version of the app with schema `version` (2:
-    before the complaints' index; 3: before the documents' order keys) left it, holding what it
-    holds now: every store of those versions with its records (without the order keys a later
-    version stores), and the meta entries but the lists' first rows (as on a phone that never
-    opened a list)."""
-    indexes = "store.createIndex('by_state_due', ['type', 'data.status', 'data.response_due']);" if version >= 3 else ""
+    before the complaints' index; 3: before the documents' order keys; 5: before the index of
+    actions by deadline) left it, holding what it holds now: every store of those versions with
+    its records (without the order keys a version before 4 lacks), and the meta entries but the
+    lists' first rows (as on a phone that never opened a list)."""
+    indexes = {3: "store.createIndex('by_state_due', ['type', 'data.status', 'data.response_due']);",
+               4: "store.createIndex('by_order', ['type', 'order']);",
+               5: "store.createIndex('by_state', ['type', 'data.status']);"}
+    indexes = "".join(create for since, create in indexes.items() if version >= since)
+    kept = "record" if version >= 4 else "{ order, ...record }"
     return """async () => {
   const request = (r) => new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
   const now = await request(indexedDB.open('gridline'));
@@ -479,7 +483,7 @@ def _as_schema(version: int) -> str:
     db.createObjectStore('drafts', { keyPath: ['user_id', 'route'] }).createIndex('by_user', 'user_id');
     const store = open.transaction.objectStore('records');
     """ + indexes + """
-    for (const { order, ...record } of records) store.put(record);
+    for (const """ + kept + """ of records) store.put(record);
     const meta = open.transaction.objectStore('meta');
     keys.forEach((key, i) => { if (key !== 'first_pages') meta.put(values[i], key); });
   };
@@ -747,6 +751,23 @@ WHOLE_DAY = """async () => {
   return { to_decide: day.to_decide.map((e) => [e.kind, e.id]), escalated: day.escalated.map((e) => [e.type, e.id, e.reason]),
     accepted: day.accepted.map((e) => e.id) };
 }"""
+# Every record read through an index of the records store, as [type, {id, status, deadline, state}].
+INDEX_READS = """(() => {
+  const getAll = IDBIndex.prototype.getAll;
+  window.indexReads = [];
+  IDBIndex.prototype.getAll = function (...args) {
+    const request = getAll.apply(this, args);
+    request.addEventListener('success', () => {
+      for (const record of request.result ?? []) {
+        if (record?.type && record.data) {
+          const { status, deadline, state } = record.data;
+          window.indexReads.push([record.type, { id: record.id, status, deadline, state }]);
+        }
+      }
+    });
+    return request;
+  };
+})()"""
 HELD_WHOLE = """() => import('/js/db/records.js').then(({ isTypeHeld }) =>
   ['task', 'approval', 'action', 'feedback', 'safety_check', 'document', 'document_version', 'work_step'].filter(isTypeHeld))"""
 
@@ -785,19 +806,34 @@ def test_the_inbox_reads_the_approvals_waiting_and_what_is_open_not_every_task(p
         "project_id": pid, "kind": "rectification", "subject_type": "action", "subject_id": actions[i * 3 + 1]["id"],
         "status": "pending", "cycle": 1}} for i in range(5)]
     escalations = [{"id": made("escalation", i), "data": {
-        "project_id": pid, "subject_type": "action", "subject_id": actions[i * 3]["id"], "state": "open",
-        "escalated_at": (now - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")}} for i in range(3)]
+        "project_id": pid, "subject_type": "action", "subject_id": actions[i * 3]["id"], "state": ("open", "resolved")[i // 3],
+        "escalated_at": (now - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")}} for i in range(6)]
     for kind, records in (("task", tasks), ("safety_check", checks), ("action", actions), ("feedback", complaints),
                           ("approval", approvals), ("escalation", escalations)):
         page.evaluate(SEED, [kind, records])
     phone.go_offline()  # nothing pulled from here on: the inbox is what the phone holds
+    # As a phone the app of schema 5 left: its update adds the indexes the inbox reads through.
+    page.goto("/manifest.webmanifest")
+    page.evaluate(_as_schema(5))
     titles = {t["id"]: t["data"]["title"] for t in tasks}
     subject_of = {a["id"]: a["data"]["subject_id"] for a in approvals if a["data"]["subject_type"] == "task"}
+
+    page.add_init_script(INDEX_READS)
 
     def inbox_is_the_day() -> dict:
         page.goto("/approvals")
         expect(phone.testid("approvals-count")).to_have_attribute("data-count", re.compile(r"\d+"), timeout=30_000)
         assert page.evaluate(HELD_WHOLE) == []
+        # Of the actions and escalations, the inbox reads through indexes the open actions past
+        # their deadline and the open escalations alone (a few more are read by id: those named).
+        read = page.evaluate("window.indexReads")
+        actions_read = [fields for type, fields in read if type == "action"]
+        assert actions_read and all(a["status"] == "open" and a["deadline"] < today.isoformat() for a in actions_read)
+        assert {a["id"] for a in actions if a["data"]["status"] == "open" and a["data"]["deadline"] < today.isoformat()} \
+            <= {a["id"] for a in actions_read}
+        escalations_read = [fields for type, fields in read if type == "escalation"]
+        assert {e["id"] for e in escalations_read} >= {e["id"] for e in escalations if e["data"]["state"] == "open"}
+        assert all(e["state"] == "open" for e in escalations_read)
         day = page.evaluate(WHOLE_DAY)
         expect(phone.testid("approvals-count")).to_have_attribute("data-count", str(len(day["to_decide"])))
         for kind in ("task_acceptance", "rectification"):

@@ -41,6 +41,13 @@ const VERSIONS = [
    */ {
     records: { indexes: { by_state: ['type', 'data.status'] } },
   },
+  /*
+   * 6: records by state and deadline, and escalations by their state, so the inbox reads the
+   * open actions past their deadline and the escalations still open, not every open action and
+   * every escalation ever recorded
+   */ {
+    records: { indexes: { by_state_deadline: ['type', 'data.status', 'data.deadline'], by_escalation_state: ['type', 'data.state'] } },
+  },
 ];
 const DB_VERSION = VERSIONS.length;
 

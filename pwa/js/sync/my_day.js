@@ -48,6 +48,23 @@ export async function loadLiveViews(type) {
   return views.filter(isLive);
 }
 
+/**
+ * The open actions whose deadline is before `today` (a date, as `dayOf` compares), changes queued
+ * on the phone included, read through the records' `by_state_deadline` index: neither the open
+ * actions not yet due nor the done ones whose deadlines passed long ago.
+ */
+export async function loadOverdueActions(today) {
+  const views = await loadFirstViewsThrough('action', 'by_state_deadline',
+    LIVE_STATES.action.map((state) => IDBKeyRange.bound(['action', state, ''], ['action', state, today], true, true)));
+  return views.filter((view) => isLive(view) && dayOf(view.fields.deadline, today) === 'overdue');
+}
+
+/** The escalations still open (the server gives each its state), read through `by_escalation_state`. */
+export async function loadOpenEscalations() {
+  const views = await loadFirstViewsThrough('escalation', 'by_escalation_state', [IDBKeyRange.only(['escalation', 'open'])]);
+  return views.filter((view) => (view.fields.state ?? 'open') === 'open');
+}
+
 /** The ids of the sections a user answers for, out of the section views. */
 export function ownSections(sections, user) {
   return new Set(sections.filter((section) => section.fields.owner_id === user?.id).map((section) => section.id));

@@ -4,7 +4,7 @@
  * Shared by the supervisor's inbox (loadInbox) and the "my day" part of home (loadDecisions).
  */
 import { keeper, loadViewList, loadViewsOf, positionsOf } from '../../sync/local_view.js';
-import { DAY_PARTS, ESCALATED_TO, loadLiveViews, localDayEnd, mergeDay, passedDeadlines } from '../../sync/my_day.js';
+import { DAY_PARTS, ESCALATED_TO, loadLiveViews, loadOpenEscalations, loadOverdueActions, localDayEnd, mergeDay, passedDeadlines } from '../../sync/my_day.js';
 import { rolesIn } from '../../sync/permissions.js';
 import { taskProgress } from '../../sync/progress.js';
 import { h, userText } from '../dom.js';
@@ -35,9 +35,9 @@ export async function loadDecisions(app) {
 
 /**
  * What the supervisor's inbox shows, read without the rest of the project: the approvals waiting
- * for a decision and, for a user they are escalated to, the actions and complaints still open and
- * the escalations, each through the records' `by_state` index (with the records changed on the
- * phone); then the records the inbox names (each approval's subject, an action's check, a
+ * for a decision and, for a user they are escalated to, the complaints still open, the open
+ * actions past their deadline and the escalations still open, each through an index of the
+ * records by state (with the records changed on the phone); then the records the inbox names (each approval's subject, an action's check, a
  * version's document). As loadDecisions gives, `{records, nameOf, templates, day, today}`, whose
  * day holds what the inbox shows: `to_decide` and `escalated`.
  */
@@ -45,11 +45,11 @@ export async function loadInbox(app) {
   const projectId = app.session.memberships[0]?.project_id;
   const roles = rolesIn(app.session, projectId);
   const escalates = roles.some((role) => ESCALATED_TO.includes(role));
+  const today = localToday();
   const [nameOf, section, approval, action, feedback, escalation] = await Promise.all([
     loadNameDirectory(app), loadViewList('section'), loadLiveViews('approval'),
-    escalates ? loadLiveViews('action') : [], escalates ? loadLiveViews('feedback') : [], escalates ? loadViewList('escalation') : []]);
+    escalates ? loadOverdueActions(today) : [], escalates ? loadLiveViews('feedback') : [], escalates ? loadOpenEscalations() : []]);
   const records = { section, approval, action, feedback, escalation };
-  const today = localToday();
   const input = { records, user: app.session.user, roles, today, now: new Date().toISOString(), dayEnd: localDayEnd(today) };
   const day = mergeDay([DAY_PARTS.decisions.entries(input), DAY_PARTS.escalated.entries(input)]);
   const data = { records, nameOf, templates: [], day, today };
