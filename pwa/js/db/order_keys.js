@@ -6,7 +6,8 @@
  * gets the key its record will have once the change is pulled.
  */
 
-const OPEN_TASK_STATES = new Set(['todo', 'doing']); // ui/sections/site_facts.js: isOpenTask
+/** The states of a task still to be done: the lists, my day and the section facts read them here. */
+export const OPEN_TASK_STATES = new Set(['todo', 'doing']);
 
 const KEYS = {
   /**

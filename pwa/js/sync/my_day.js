@@ -15,6 +15,7 @@
  * - `escalated`: for supervisors and admins, complaints past their response deadline and
  *   actions past their deadline, until they move.
  */
+import { OPEN_TASK_STATES } from '../db/order_keys.js';
 import { ascending as cmp, derivedFrom, loadFirstViewsThrough, sortedViews } from './local_view.js';
 import { mayDecide } from './permissions.js';
 import { RECORD_TYPES, initialState } from './record_types.js';
@@ -22,7 +23,6 @@ import { RECORD_TYPES, initialState } from './record_types.js';
 export const BUCKETS = ['overdue', 'due_today', 'to_decide', 'sent_back', 'accepted', 'escalated'];
 /** Roles an overdue complaint or action is escalated to. */
 export const ESCALATED_TO = ['supervisor', 'admin'];
-const OPEN_TASK = ['todo', 'doing'];
 const ANSWERED = ['resolved', 'closed'];
 /** Days an accepted decision stays on its asker's day. */
 const ACCEPTED_DAYS = 3;
@@ -164,7 +164,7 @@ export const DAY_PARTS = {
       const own = ownSections(records.section ?? [], user);
       // The open tasks of mine due by today, kept per list: after a change to one task, that one alone is looked at.
       const tasks = sortedViews(records.task ?? [], `my day's tasks ${user?.id} ${today} ${[...own].sort().join(',')}`, {
-        filter: (task) => OPEN_TASK.includes(task.fields.status ?? 'todo') && isMyTask(task, user, own) && dayOf(task.fields.due_date, today) !== null,
+        filter: (task) => OPEN_TASK_STATES.has(task.fields.status ?? 'todo') && isMyTask(task, user, own) && dayOf(task.fields.due_date, today) !== null,
       });
       return tasks.map((task) => [dayOf(task.fields.due_date, today), { type: 'task', id: task.id, due: task.fields.due_date }]);
     },

@@ -6,6 +6,7 @@
  * (meta `day_notified`), so a thing is told once.
  */
 import { getMeta, setMeta } from '../db/meta.js';
+import { OPEN_TASK_STATES } from '../db/order_keys.js';
 import { loadViews } from '../sync/local_view.js';
 import { STATUS_EVENT } from '../sync/sync_engine.js';
 import { t } from './i18n.js';
@@ -31,9 +32,8 @@ export class DayNotifier {
     // Loaded on the first sync, not with the shell: the first screen stays light.
     const { loadDecisions } = await import('./approvals/approval_subjects.js');
     const [data, tasks] = await Promise.all([loadDecisions(this.app), loadViews('task')]);
-    const open = (task) => ['todo', 'doing'].includes(task.fields.status ?? 'todo');
     return {
-      assigned: tasks.filter((task) => task.fields.assignee_id === user.id && open(task)).map((task) => `task/${task.id}`),
+      assigned: tasks.filter((task) => task.fields.assignee_id === user.id && OPEN_TASK_STATES.has(task.fields.status ?? 'todo')).map((task) => `task/${task.id}`),
       sent_back: data.day.sent_back.map((entry) => `approval/${entry.id}`),
       to_decide: data.day.to_decide.map((entry) => `approval/${entry.id}`),
       escalated: data.day.escalated.map((entry) => `${entry.type}/${entry.id}`),

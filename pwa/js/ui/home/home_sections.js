@@ -4,6 +4,7 @@
  * `own` is the set of section ids the user answers for.
  */
 // What 'mine' means (tasks, briefings, sections) is my day's rule: one definition for home too.
+import { OPEN_TASK_STATES } from '../../db/order_keys.js';
 import { isMyBriefing, isMyTask, ownSections } from '../../sync/my_day.js';
 
 export { isMyBriefing, isMyTask, ownSections };
@@ -27,7 +28,7 @@ const statusIn = (...states) => (view) => states.includes(view.fields.status);
 export const HOME_SECTIONS = [
   {
     id: 'today-tasks', roles: ['foreman'], type: 'task', titleKey: 'home.todayTasks', listPath: '/tasks',
-    filter: (view, today, user, own) => ['todo', 'doing', undefined].includes(view.fields.status)
+    filter: (view, today, user, own) => OPEN_TASK_STATES.has(view.fields.status ?? 'todo')
       && (view.fields.status === 'doing' || !view.fields.due_date || view.fields.due_date <= today)
       && isMyTask(view, user, own),
     sortKey: byField('due_date'),

@@ -4,8 +4,7 @@
  */
 import { sectionProgress } from '../../sync/progress.js';
 import { loadViews } from '../../sync/local_view.js';
-
-const OPEN_TASK_STATES = new Set(['todo', 'doing']);
+import { OPEN_TASK_STATES } from '../../db/order_keys.js';
 
 /** `A01 交通导改区…` */
 export function sectionLabel(section) {

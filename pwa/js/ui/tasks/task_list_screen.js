@@ -1,5 +1,5 @@
 /** Tasks with filter chips (state, overdue, assignee, section) kept in the address, overdue first. */
-import { firstPageRanges } from '../../db/order_keys.js';
+import { OPEN_TASK_STATES, firstPageRanges } from '../../db/order_keys.js';
 import { loadFirstViewsThrough, loadViews } from '../../sync/local_view.js';
 import { taskProgress } from '../../sync/progress.js';
 import { may } from '../../sync/permissions.js';
@@ -74,7 +74,7 @@ export class TaskListScreen extends RecordListScreen {
     const shown = this.views.filter((view) => {
       const status = view.fields.status ?? 'todo';
       if (state === 'overdue' && !isOverdue(view, this.today)) return false;
-      if (state === 'open' && !['todo', 'doing'].includes(status)) return false;
+      if (state === 'open' && !OPEN_TASK_STATES.has(status)) return false;
       if (STATES.includes(state) && status !== state) return false;
       if (assignee === 'me' && view.fields.assignee_id !== me) return false;
       if (!['all', 'me'].includes(assignee) && view.fields.assignee_id !== assignee) return false;
