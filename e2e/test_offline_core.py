@@ -153,8 +153,11 @@ def test_a_session_revoked_while_offline_asks_for_login_then_pushes_the_queue_un
     expect(phone.testid("sync-error")).to_have_attribute("data-code", "unauthorized")
     phone.expect_pending(1)
     assert phone.outbox() == [queued]
-    assert phone.pushes and phone.pushes[-1]["mutations"] == [
-        {k: queued[k] for k in ("mid", "op", "type", "id", "hlc", "fields")}]
+    # The first request to hear the 401 may be the push, or the record screen's fetch of its history
+    # or of the project's members (seen at 8x CPU slowdown), which the push then never follows:
+    # either way nothing but the queued change went.
+    sent = [{k: queued[k] for k in ("mid", "op", "type", "id", "hlc", "fields")}]
+    assert all(body["mutations"] == sent for body in phone.pushes)
     refused = len(phone.pushes)
 
     since = phone.now()
@@ -165,7 +168,7 @@ def test_a_session_revoked_while_offline_asks_for_login_then_pushes_the_queue_un
 
     # The same mutation (mid, hlc, fields) went out after login, and the server has it once.
     assert len(phone.pushes) > refused
-    assert phone.pushes[refused]["mutations"] == phone.pushes[refused - 1]["mutations"]
+    assert phone.pushes[refused]["mutations"] == sent
     assert phone.idb("meta", "token") != token
     record = server_api("foreman1").record("task", task_id)
     assert record["data"]["progress"] == 40
