@@ -749,7 +749,7 @@ WHOLE_DAY = """async () => {
   const roles = rolesIn({ roles: user.roles, memberships: user.memberships }, user.memberships[0]?.project_id);
   const day = myDay({ records, user, roles, today, now: new Date().toISOString(), dayEnd: localDayEnd(today) });
   return { to_decide: day.to_decide.map((e) => [e.kind, e.id]), escalated: day.escalated.map((e) => [e.type, e.id, e.reason]),
-    accepted: day.accepted.map((e) => e.id) };
+    accepted: day.accepted.map((e) => e.id), sent_back: day.sent_back.map((e) => e.id) };
 }"""
 # Every record read through an index of the records store, as [type, {id, status, deadline, state}].
 INDEX_READS = """(() => {
@@ -885,9 +885,11 @@ def test_the_inbox_reads_the_approvals_waiting_and_what_is_open_not_every_task(p
 
 
 @pytest.mark.parametrize("locale", ["zh-CN"])
-def test_my_day_on_home_shows_the_latest_of_many_accepted_and_counts_them_all(phones):
-    """A foreman whose 60 finished tasks were accepted in the last days: home draws the eight
-    latest acceptances, newest first, under a heading that counts them all, not a row for each."""
+@pytest.mark.parametrize("decision, bucket, task_status", [("approved", "accepted", "accepted"), ("rejected", "sent_back", "done")])
+def test_my_day_on_home_shows_the_latest_of_many_decisions_and_counts_them_all(phones, decision, bucket, task_status):
+    """A foreman whose 60 finished tasks were accepted (or sent back) in the last days: home draws
+    the eight latest decisions, newest first, under a heading that counts them all, not a row (or
+    a card with its photos) for each."""
     phone = phones("foreman1")
     phone.login("foreman1")
     page = phone.page
@@ -896,21 +898,24 @@ def test_my_day_on_home_shows_the_latest_of_many_accepted_and_counts_them_all(ph
     now = dt.datetime.now(dt.timezone.utc)
     tasks, approvals = [], []
     for i in range(60):
-        task_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"accepted-task-{i}"))
-        tasks.append({"id": task_id, "data": {"project_id": pid, "title": f"已验收 {i:03d}", "status": "accepted"}})
-        approvals.append({"id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"accepted-approval-{i}")),
+        task_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{bucket}-task-{i}"))
+        tasks.append({"id": task_id, "data": {"project_id": pid, "title": f"已决定 {i:03d}", "status": task_status}})
+        approvals.append({"id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{bucket}-approval-{i}")),
                           "updated_at": (now - dt.timedelta(minutes=7 * i)).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-                          "data": {"project_id": pid, "kind": "task_acceptance", "status": "approved", "subject_type": "task",
-                                   "subject_id": task_id, "requested_by": me, "cycle": 1}})
+                          "data": {"project_id": pid, "kind": "task_acceptance", "status": decision, "subject_type": "task",
+                                   "subject_id": task_id, "requested_by": me, "cycle": 1,
+                                   "decision_comment": f"退回原因 {i:03d}" if decision == "rejected" else None}})
     page.evaluate(SEED, ["task", tasks])
     page.evaluate(SEED, ["approval", approvals])
     phone.go_offline()
     page.goto("/")
-    accepted = phone.testid("my-day-accepted")
+    section = phone.testid(f"my-day-{bucket.replace('_', '-')}")
     day = page.evaluate(WHOLE_DAY)
-    assert len(day["accepted"]) >= 60
-    expect(accepted.locator("h3")).to_contain_text(f"({len(day['accepted'])})")
-    rows = accepted.get_by_test_id("accepted-item")
+    assert len(day[bucket]) >= 60
+    expect(section.locator("h3")).to_contain_text(f"({len(day[bucket])})")
+    rows = section.get_by_test_id(f"{bucket.replace('_', '-')}-item")
     expect(rows).to_have_count(8)
-    assert rows.evaluate_all("(rows) => rows.map((row) => row.dataset.id)") == day["accepted"][:8]
+    assert rows.evaluate_all("(rows) => rows.map((row) => row.dataset.id)") == day[bucket][:8]
+    seeded = {a["id"] for a in approvals}
+    assert [id for id in day[bucket] if id in seeded] == [a["id"] for a in approvals]  # newest first
     phone.assert_no_errors()

@@ -23,10 +23,10 @@ export function MyDayPanel(app, data, strips) {
   const decider = (approval) => (nameOf(approval.updatedBy) ? userText(nameOf(approval.updatedBy)) : t('myDay.decider'));
   const views = (entries) => entries.map((entry) => recordOf(data, entry.type, entry.id)).filter(Boolean);
   // The first few of a bucket, with how many there are: a busy week never crowds out the rest of the day.
-  const list = (key, testid, entries, drawRow = (view) => RecordListItem(view, nameOf)) => (entries.length
+  const list = (key, testid, entries, drawRow = (view) => RecordListItem(view, nameOf), listClass = 'record-list') => (entries.length
     ? h('section', { class: 'stack', testid, 'aria-labelledby': `heading-${testid}` },
       h('h3', { id: `heading-${testid}` }, t(key), h('span', { class: 'count' }, ` (${entries.length})`)),
-      h('ul', { class: 'record-list' }, views(entries).slice(0, LIMIT).map(drawRow)))
+      h('ul', { class: listClass }, views(entries).slice(0, LIMIT).map(drawRow)))
     : null);
   const acceptedItem = (approval) => {
     const subject = subjectOf(data, approval);
@@ -35,8 +35,7 @@ export function MyDayPanel(app, data, strips) {
         h('span', { class: 'record-title' }, subjectName(data, subject)),
         h('span', { class: 'record-tags' }, h('span', { class: 'chip chip-approved' }, tNodes('myDay.acceptedBy', { name: decider(approval) })))));
   };
-  const sentBack = views(day.sent_back);
-  const quiet = !day.overdue.length && !day.due_today.length && !sentBack.length;
+  const quiet = !day.overdue.length && !day.due_today.length && !views(day.sent_back).length;
   return h('section', { class: 'home-section my-day stack', testid: 'my-day', 'aria-labelledby': 'heading-my-day' },
     h('h2', { id: 'heading-my-day' }, t('myDay.title')),
     day.to_decide.length || day.escalated.length ? h('p', { class: 'my-day-links' },
@@ -44,9 +43,7 @@ export function MyDayPanel(app, data, strips) {
         t('myDay.toDecide', { count: day.to_decide.length })) : null,
       day.escalated.length ? h('a', { class: 'button button-danger', href: '/approvals', testid: 'my-day-escalated', dataset: { count: String(day.escalated.length) } },
         t('myDay.escalated', { count: day.escalated.length })) : null) : null,
-    sentBack.length ? h('section', { class: 'stack', testid: 'my-day-sent-back', 'aria-labelledby': 'heading-sent-back' },
-      h('h3', { id: 'heading-sent-back' }, t('myDay.sentBack')),
-      h('ul', { class: 'card-list' }, sentBack.map((approval) => SentBackCard(app, data, approval, decider(approval), strips)))) : null,
+    list('myDay.sentBack', 'my-day-sent-back', day.sent_back, (approval) => SentBackCard(app, data, approval, decider(approval), strips), 'card-list'),
     list('myDay.accepted', 'my-day-accepted', day.accepted, acceptedItem),
     list('myDay.overdue', 'my-day-overdue', day.overdue),
     list('myDay.dueToday', 'my-day-due-today', day.due_today),
