@@ -396,3 +396,43 @@ def test_a_change_queued_for_one_type_leaves_the_other_types_lists_as_they_were(
     assert not got["taskSame"] and got["progress"] == 35 and got["pending"], got
     phone.go_online()
     phone.assert_no_errors()
+
+
+def test_on_a_network_that_never_answers_screens_draw_at_once_with_the_names_kept_and_again_when_they_come(phones, server_api):
+    """Up but not answering (a basement's one bar): every screen used to wait for the project's
+    members, up to the request's 30 s timeout, before drawing anything. The names kept on the
+    phone answer at once; when the members come back changed, the screen draws them."""
+    admin = server_api("admin1")
+    foreman2 = server_api("foreman2").user
+    task_id = admin.create_task("D04 检查井 井圈加固", assignee_id=foreman2["id"])
+    phone = phones("foreman1")
+    phone.login("foreman1")
+    phone.open_record("task", task_id)
+    assignee = phone.testid("record-field-assignee_id")
+    expect(assignee).to_contain_text(foreman2["name"])
+
+    held = []
+    phone.page.route(re.compile(r"/api/projects/[^/]+/members$"), lambda route: held.append(route))
+    phone.page.reload()
+    expect(phone.testid("record-detail")).to_be_visible(timeout=5_000)
+    expect(assignee).to_contain_text(foreman2["name"])
+    phone.goto("/tasks/new")
+    expect(phone.testid("task-title")).to_be_visible(timeout=5_000)
+    assert held, "the members were never asked for"
+
+    # The answer comes at last, after the sync, with foreman2 renamed meanwhile: the record
+    # draws again with the new name.
+    since = phone.now()
+    phone.open_record("task", task_id)
+    phone.wait_synced(since)
+    renamed = f"{foreman2['name']}（二队）"
+    status, _ = admin.request("PATCH", f"/api/admin/users/{foreman2['id']}", {"name": renamed})
+    assert status == 200
+    try:
+        expect(assignee).to_contain_text(foreman2["name"])
+        expect(assignee).not_to_contain_text(renamed)
+        held[-1].continue_()
+        expect(assignee).to_contain_text(renamed)
+    finally:
+        admin.request("PATCH", f"/api/admin/users/{foreman2['id']}", {"name": foreman2["name"]})
+    phone.assert_no_errors()

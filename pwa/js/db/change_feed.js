@@ -1,6 +1,7 @@
 /**
  * Tells the page (and other open tabs of the app) that stored data changed, so screens
- * can reload. Topics: `records` (pulled records or the local view), `outbox`, `inbox`.
+ * can reload. Topics: `records` (pulled records or the local view), `members` (a project's
+ * members kept on the device, whom screens name), `outbox`, `inbox`.
  * An event heard from another tab carries `detail.remote`: in-memory copies of that
  * topic's data can no longer be patched and must be read again.
  */

@@ -161,9 +161,14 @@ export class Screen {
     return Object.fromEntries(Object.entries(values).filter(([name, value]) => value !== this.shownValues[name]));
   }
 
-  /** Re-renders (once per burst) whenever stored data of `topic` changes. */
+  /**
+   * Re-renders (once per burst) whenever stored data of `topic` changes; a screen of `records`
+   * also when the project's members, whose names it shows, come back changed from the server.
+   */
   refreshOn(topic) {
-    this.cleanups.push(onChange(topic, () => this.scheduleRender()));
+    for (const heard of topic === 'records' ? ['records', 'members'] : [topic]) {
+      this.cleanups.push(onChange(heard, () => this.scheduleRender()));
+    }
   }
 
   scheduleRender() {
