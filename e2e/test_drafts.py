@@ -626,34 +626,44 @@ def test_a_redraw_already_under_way_when_the_finger_comes_down_waits_to_show_so_
     phone.assert_no_errors()
 
 
+# The start of a page script for the tests of taps during redraws: a Screen, Probe, that shows
+# "<render number>: <state>"; each of its first `waiting` renders (a const the script declares)
+# waits after building until `reads[i]()` lets it go on; and `tap(element)`, a finger's press.
+PROBE = """
+      const { Screen } = await import('/js/ui/screen.js');
+      const { h } = await import('/js/ui/dom.js');
+      let state = 'before the tap';
+      const reads = [];
+      const renders = [];
+      const tap = (element) => {
+        element.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true }));
+        element.dispatchEvent(new PointerEvent('pointerup', { bubbles: true }));
+      };
+      class Probe extends Screen {
+        async render() {
+          renders.push(state);
+          const built = h('p', {}, `${renders.length}: ${state}`);
+          if (renders.length <= waiting) await new Promise((resolve) => { reads[renders.length - 1] = resolve; });
+          this.show(built);
+        }
+      }
+"""
+
+
 def test_a_redraw_that_began_before_a_tap_shows_nothing_it_built_and_draws_again_after_it(phones):
     """A sync's redraw builds the screen from its state, waits for a read, and shows what it built.
     A tap in between (one that opened a question, say) changed that state: what was built before
     is not shown, and the screen is drawn again from the state the tap left."""
     phone = phones("foreman1")
     phone.login("foreman1")
-    got = phone.page.evaluate("""async () => {
-      const { Screen } = await import('/js/ui/screen.js');
-      const { h } = await import('/js/ui/dom.js');
-      let state = 'before the tap';
-      let open;
-      const read = new Promise((resolve) => { open = resolve; });
-      const renders = [];
-      class Probe extends Screen {
-        async render() {
-          const built = h('p', {}, state);
-          renders.push(state);
-          if (renders.length === 1) await read;
-          this.show(built);
-        }
-      }
+    got = phone.page.evaluate("async () => {" + PROBE + """
+      const waiting = 1;
       const probe = new Probe({});
       document.body.append(probe.element);
       const redrawn = probe.redraw();
-      probe.element.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true }));
-      probe.element.dispatchEvent(new PointerEvent('pointerup', { bubbles: true }));
+      tap(probe.element);
       state = 'after the tap';
-      open();
+      reads[0]();
       await redrawn;
       const shownOnceRead = probe.element.textContent;
       await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -661,7 +671,7 @@ def test_a_redraw_that_began_before_a_tap_shows_nothing_it_built_and_draws_again
       probe.element.remove();
       return { shownOnceRead, shown: probe.element.textContent, renders };
     }""")
-    assert got == {"shownOnceRead": "", "shown": "after the tap", "renders": ["before the tap", "after the tap"]}
+    assert got == {"shownOnceRead": "", "shown": "2: after the tap", "renders": ["before the tap", "after the tap"]}
     phone.assert_no_errors()
 
 
@@ -672,20 +682,8 @@ def test_of_two_redraws_under_way_the_one_ending_after_a_tap_shows_nothing_thoug
     left. The first redraw to end once turned the check off for the other."""
     phone = phones("foreman1")
     phone.login("foreman1")
-    got = phone.page.evaluate("""async () => {
-      const { Screen } = await import('/js/ui/screen.js');
-      const { h } = await import('/js/ui/dom.js');
-      let state = 'before the tap';
-      const reads = [];
-      const renders = [];
-      class Probe extends Screen {
-        async render() {
-          renders.push(state);
-          const built = h('p', {}, `${renders.length}: ${state}`);
-          if (renders.length <= 2) await new Promise((resolve) => { reads[renders.length - 1] = resolve; });
-          this.show(built);
-        }
-      }
+    got = phone.page.evaluate("async () => {" + PROBE + """
+      const waiting = 2;
       const probe = new Probe({});
       document.body.append(probe.element);
       const first = probe.redraw();
@@ -693,8 +691,7 @@ def test_of_two_redraws_under_way_the_one_ending_after_a_tap_shows_nothing_thoug
       reads[1]();
       await second;
       const shownBeforeTap = probe.element.textContent;
-      probe.element.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true }));
-      probe.element.dispatchEvent(new PointerEvent('pointerup', { bubbles: true }));
+      tap(probe.element);
       state = 'after the tap';
       reads[0]();
       await first;
@@ -716,22 +713,9 @@ def test_a_screens_first_render_begun_before_a_tap_shows_nothing_it_built_and_dr
     a new screen outside the redraw that checks this."""
     phone = phones("foreman1")
     phone.login("foreman1")
-    got = phone.page.evaluate("""async () => {
+    got = phone.page.evaluate("async () => {" + PROBE + """
+      const waiting = 1;
       const { Router } = await import('/js/ui/router.js');
-      const { Screen } = await import('/js/ui/screen.js');
-      const { h } = await import('/js/ui/dom.js');
-      let state = 'before the tap';
-      let open;
-      const read = new Promise((resolve) => { open = resolve; });
-      const renders = [];
-      class Probe extends Screen {
-        async render() {
-          renders.push(state);
-          const built = h('p', {}, `${renders.length}: ${state}`);
-          if (renders.length === 1) await read;
-          this.show(built);
-        }
-      }
       const outlet = document.createElement('div');
       document.body.append(outlet);
       const app = { loginRedirect: () => null, onRouteChange: () => {} };
@@ -742,10 +726,9 @@ def test_a_screens_first_render_begun_before_a_tap_shows_nothing_it_built_and_dr
       const shown = router.show();
       await new Promise((resolve) => setTimeout(resolve, 0));
       const { screen } = router.current;
-      screen.element.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true }));
-      screen.element.dispatchEvent(new PointerEvent('pointerup', { bubbles: true }));
+      tap(screen.element);
       state = 'after the tap';
-      open();
+      reads[0]();
       await shown;
       const shownOnceRead = screen.element.textContent;
       await new Promise((resolve) => setTimeout(resolve, 1500));
