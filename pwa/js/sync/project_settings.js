@@ -1,32 +1,19 @@
 /** Project settings (feedback response hours), cached in `meta` so intake works offline. */
-import { getMeta, setMeta } from '../db/meta.js';
+import { loadKeptAnswer } from './kept_answer.js';
 
 /** The server's defaults (server/projects/setup.py), for a phone that never fetched the settings. */
 export const DEFAULT_RESPONSE_HOURS = {
   noise: 24, dust: 24, traffic: 4, access: 4, damage: 48, safety: 2, other: 72,
 };
 
-const refreshed = new Map(); // project id -> promise of this page's one refresh
-
 /**
  * `{feedback_response_hours}` of a project. The cached copy answers at once (a slow network
- * must not slow down an intake) while one refresh per page load runs; with no cached copy the
- * refresh is awaited, and the server's defaults stand in when that fails too.
+ * must not slow down an intake) while one refresh per page load runs (`loadKeptAnswer`); with no
+ * cached copy the refresh is awaited, and the server's defaults stand in when that fails too.
  */
 export async function loadProjectSettings(api, projectId) {
-  const cacheKey = `settings:${projectId}`;
-  if (navigator.onLine && !refreshed.has(projectId)) {
-    refreshed.set(projectId, api.get(`/api/projects/${encodeURIComponent(projectId)}/settings`)
-      .then(async (settings) => {
-        await setMeta(cacheKey, settings);
-        return settings;
-      })
-      .catch(() => {
-        refreshed.delete(projectId);
-        return null;
-      }));
-  }
-  const settings = (await getMeta(cacheKey)) ?? (await refreshed.get(projectId)) ?? {};
+  const settings = (await loadKeptAnswer(`settings:${projectId}`,
+    () => api.get(`/api/projects/${encodeURIComponent(projectId)}/settings`))) ?? {};
   return { ...settings, feedback_response_hours: { ...DEFAULT_RESPONSE_HOURS, ...settings.feedback_response_hours } };
 }
 
