@@ -6,8 +6,7 @@
  * gets the key its record will have once the change is pulled.
  */
 
-/** The states of a task still to be done: the lists, my day and the section facts read them here. */
-export const OPEN_TASK_STATES = new Set(['todo', 'doing']);
+import { OPEN_TASK_STATES } from '../sync/record_types.js';
 
 const KEYS = {
   /**

@@ -15,10 +15,9 @@
  * - `escalated`: for supervisors and admins, complaints past their response deadline and
  *   actions past their deadline, until they move.
  */
-import { OPEN_TASK_STATES } from '../db/order_keys.js';
 import { ascending as cmp, derivedFrom, loadFirstViewsThrough, sortedViews } from './local_view.js';
 import { mayDecide } from './permissions.js';
-import { RECORD_TYPES, initialState } from './record_types.js';
+import { OPEN_TASK_STATES, RECORD_TYPES, initialState } from './record_types.js';
 
 export const BUCKETS = ['overdue', 'due_today', 'to_decide', 'sent_back', 'accepted', 'escalated'];
 /** Roles an overdue complaint or action is escalated to. */

@@ -180,6 +180,9 @@ function localDate(now) {
 
 export const TASK_PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 
+/** The states of a task still to be done (before `done`): lists, my day and the section facts read them here. */
+export const OPEN_TASK_STATES = new Set(['todo', 'doing']);
+
 /** The kind of a field (`lww` for fields this client does not know). */
 export function fieldKind(type, field) {
   return RECORD_TYPES[type]?.fields[field] ?? 'lww';

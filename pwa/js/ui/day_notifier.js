@@ -6,8 +6,8 @@
  * (meta `day_notified`), so a thing is told once.
  */
 import { getMeta, setMeta } from '../db/meta.js';
-import { OPEN_TASK_STATES } from '../db/order_keys.js';
 import { loadViews } from '../sync/local_view.js';
+import { OPEN_TASK_STATES } from '../sync/record_types.js';
 import { STATUS_EVENT } from '../sync/sync_engine.js';
 import { t } from './i18n.js';
 

@@ -4,7 +4,7 @@
  * `own` is the set of section ids the user answers for.
  */
 // What 'mine' means (tasks, briefings, sections) is my day's rule: one definition for home too.
-import { OPEN_TASK_STATES } from '../../db/order_keys.js';
+import { OPEN_TASK_STATES } from '../../sync/record_types.js';
 import { isMyBriefing, isMyTask, ownSections } from '../../sync/my_day.js';
 
 export { isMyBriefing, isMyTask, ownSections };

@@ -4,7 +4,7 @@
  */
 import { sectionProgress } from '../../sync/progress.js';
 import { loadViews } from '../../sync/local_view.js';
-import { OPEN_TASK_STATES } from '../../db/order_keys.js';
+import { OPEN_TASK_STATES } from '../../sync/record_types.js';
 
 /** `A01 交通导改区…` */
 export function sectionLabel(section) {

@@ -1,8 +1,9 @@
 /** Tasks with filter chips (state, overdue, assignee, section) kept in the address, overdue first. */
-import { OPEN_TASK_STATES, firstPageRanges } from '../../db/order_keys.js';
+import { firstPageRanges } from '../../db/order_keys.js';
 import { loadFirstViewsThrough, loadViews } from '../../sync/local_view.js';
 import { taskProgress } from '../../sync/progress.js';
 import { may } from '../../sync/permissions.js';
+import { OPEN_TASK_STATES } from '../../sync/record_types.js';
 import { h, summaryParts } from '../dom.js';
 import { formatDate, t } from '../i18n.js';
 import { FilterChips } from '../components/filter_chips.js';
