@@ -388,10 +388,12 @@ PAINTED = """(selectors) => {
 }"""
 
 
-def painted_s(page, selector: str) -> float | None:
-    """When, in the page now open, the frame after `selector` appeared ran (seconds), or None."""
+def painted_s(page, selector: str) -> float:
+    """When, in the page now open, the frame after `selector` appeared ran (seconds)."""
     page.wait_for_function("(selector) => window.__painted?.[selector] != null", arg=selector)
     return page.evaluate("(selector) => window.__painted[selector]", selector) / 1000
+
+
 DOCUMENT_ROW = "[data-testid=document-list] [data-testid=document-item]"
 DOCUMENTS_COUNTED = "[data-testid=document-count][data-count]"
 # Each list measured: its address, a row of it, and the list once every record is read.

@@ -35,7 +35,7 @@ export function MyDayPanel(app, data, strips) {
         h('span', { class: 'record-title' }, subjectName(data, subject)),
         h('span', { class: 'record-tags' }, h('span', { class: 'chip chip-approved' }, tNodes('myDay.acceptedBy', { name: decider(approval) })))));
   };
-  const quiet = !day.overdue.length && !day.due_today.length && !views(day.sent_back).length;
+  const quiet = !day.overdue.length && !day.due_today.length && !day.sent_back.length;
   return h('section', { class: 'home-section my-day stack', testid: 'my-day', 'aria-labelledby': 'heading-my-day' },
     h('h2', { id: 'heading-my-day' }, t('myDay.title')),
     day.to_decide.length || day.escalated.length ? h('p', { class: 'my-day-links' },
