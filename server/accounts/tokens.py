@@ -81,7 +81,9 @@ def authenticate() -> Caller:
         raise ApiError(401, "log in to continue", "unauthorized")
     # One query, plain columns rather than ORM entities: every request pays for it. A row
     # per membership (one with NULLs for a user without any).
-    rows = db.session.execute(_CALLER, {"digest": digest(token.strip())}).all()
+    # On the session's connection: the session's own execute looks for the statement's bind
+    # and runs its ORM hooks, for a statement that has no entity in it.
+    rows = db.session.connection().execute(_CALLER, {"digest": digest(token.strip())}).all()
     if not rows:
         raise ApiError(401, "this session is not known; log in again", "unauthorized")
     row = rows[0]
