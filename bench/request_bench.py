@@ -122,6 +122,7 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=10_000)
     parser.add_argument("--pushes", type=int, default=200, help="pushes of 1 (pushes of 50: a fifth)")
     parser.add_argument("--profile", choices=("push1", "push50", "pull"))
+    parser.add_argument("--profile-out", type=Path, help="with --profile: keep the pstats file here")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="gridline-request-bench-"))
     ids = demo_ids()
@@ -175,6 +176,8 @@ def main() -> None:
         if args.profile:
             dumps = sorted(workdir.glob("profile.*"))
             stats = pstats.Stats(*map(str, dumps))
+            if args.profile_out:
+                stats.dump_stats(args.profile_out)
             stats.sort_stats("tottime").print_stats(25)
             stats.sort_stats("cumulative").print_stats(35)
     finally:
