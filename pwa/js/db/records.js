@@ -26,8 +26,11 @@ onChange('records', (event) => {
   if (event.detail?.remote) forgetLoadedRecords();
 });
 
-/** Stores one pulled page and its cursor in one transaction, so a crash never skips changes. */
-export async function savePulledPage(changes, cursor) {
+/**
+ * Stores one pulled page and its cursor in one transaction, so a crash never skips changes. With
+ * `announce: false` the caller tells the page of the changes itself (see sync/pull.js).
+ */
+export async function savePulledPage(changes, cursor, { announce = true } = {}) {
   const stored = changes.map((change) => (change.deleted ? change : storedRecord(change)));
   await inTransaction(['records', 'meta'], 'readwrite', ({ records, meta }) => {
     for (const change of stored) {
@@ -37,7 +40,7 @@ export async function savePulledPage(changes, cursor) {
     meta.put(cursor, 'cursor');
   });
   applyToLoaded(stored);
-  if (changes.length > 0) announceChange('records');
+  if (announce && changes.length > 0) announceChange('records');
 }
 
 function storedRecord(change) {

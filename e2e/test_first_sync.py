@@ -1,0 +1,106 @@
+"""A first sync of many pages: the screen open hears of the records pulled now and then, not
+after every page (each time it hears, home works its lists out again from every record), and
+always once the last page, or the last page stored before a pull stopped, is in."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import DEMO_PASSWORD, Phone, ServerApi, demo_server_env, serving_demo
+
+TASKS = 2_600  # six pages of 500 with the demo's records
+PAGES_AT_LEAST = 6
+# pwa/js/sync/pull.js: while more pages follow, an announcement at most this often.
+ANNOUNCE_EVERY_MS = 2_000
+
+# Every `records` announcement the app makes (it posts each one to the app's other tabs too),
+# and every pull that brought records, on the page's clock.
+HEAR = """() => {
+  window.__announced = [];
+  new BroadcastChannel('gridline-changes').onmessage = (event) => {
+    if (event.data === 'records') window.__announced.push(performance.now());
+  };
+}"""
+# A later sync's pull with nothing new answers ~150 bytes; a page with a record, more.
+PULLED = """() => performance.getEntriesByType('resource')
+  .filter((entry) => entry.name.includes('/api/sync/pull') && entry.encodedBodySize > 300)
+  .map((entry) => entry.responseEnd)"""
+
+
+@pytest.fixture(scope="module")
+def large_project(tmp_path_factory):
+    """A server of this module's own whose demo project has TASKS more tasks (the shared
+    server's other tests would pull them at every login); its URL and how many tasks it holds."""
+    with serving_demo(demo_server_env(tmp_path_factory, "first-sync"), tmp_path_factory) as url:
+        admin = ServerApi(url, "admin1")
+        demo = admin.get(f"/api/sync/pull?client_id={admin.client_id}&limit=1000")
+        assert not demo["has_more"]
+        demo_tasks = sum(1 for change in demo["changes"] if change["type"] == "task" and not change["deleted"])
+        drafts = [{"op": "put", "type": "task", "id": str(uuid.uuid4()),
+                   "fields": {"project_id": admin.project_id, "title": f"批量任务 {i:04d}"}}
+                  for i in range(TASKS)]
+        for start in range(0, TASKS, 500):
+            assert all(r["status"] == "applied" for r in admin.push(*drafts[start:start + 500]))
+        yield url, demo_tasks + TASKS
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args, large_project) -> dict:
+    return {**browser_context_args, "base_url": large_project[0]}
+
+
+def _phone(new_context) -> Phone:
+    context = new_context()
+    context.add_init_script(f"({HEAR})()")
+    return Phone(context)
+
+
+def test_a_first_sync_of_many_pages_tells_the_screen_now_and_then_and_after_the_last_page(new_context, large_project):
+    tasks = large_project[1]
+    phone = _phone(new_context)
+    phone.login("admin1")
+    announced = phone.page.evaluate("window.__announced")
+    pulled = phone.page.evaluate(PULLED)
+    assert len(pulled) >= PAGES_AT_LEAST, pulled
+    # The first page at once; then at least ANNOUNCE_EVERY_MS apart while more pages came.
+    assert 0 < len(announced) < len(pulled), (announced, pulled)
+    gaps = [later - earlier for earlier, later in zip(announced[:-1], announced[1:-1])]
+    # (Heard on a channel, each a task of its own: a busy page may hear one late.)
+    assert all(gap >= ANNOUNCE_EVERY_MS * 0.75 for gap in gaps), (gaps, announced, pulled)
+    # The last page was heard of once it was in.
+    assert announced[-1] > pulled[-1], (announced, pulled)
+    phone.page.goto("/tasks")
+    expect(phone.testid("task-count")).to_have_attribute("data-count", str(tasks))
+    phone.assert_no_errors()
+
+
+def test_a_pull_that_stops_part_way_still_tells_the_screen_of_the_pages_it_stored(new_context):
+    phone = _phone(new_context)
+    asked = []
+
+    def fourth_page_lost(route):
+        asked.append(route.request.url)
+        if len(asked) == 4:
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    phone.page.route("**/api/sync/pull?*", fourth_page_lost)
+    phone.page.goto("/login")
+    phone.testid("login-username").fill("admin1")
+    phone.testid("login-password").fill(DEMO_PASSWORD)
+    phone.testid("login-submit").click()
+    for _ in range(300):
+        if len(asked) >= 4:
+            break
+        phone.page.wait_for_timeout(100)
+    assert len(asked) >= 4, asked
+    # The pages stored before the fourth was lost are heard of at once, within the interval too,
+    # before the sync tries again.
+    phone.page.wait_for_function("""() => {
+      const pulled = performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/sync/pull'));
+      const retried = pulled[4]?.startTime ?? Infinity; // the fourth is the one lost
+      return window.__announced.some((at) => at > pulled[2].responseEnd && at < retried);
+    }""")
