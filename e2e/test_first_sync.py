@@ -8,7 +8,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from conftest import DEMO_PASSWORD, Phone, ServerApi, demo_server_env, serving_demo
+from conftest import DEMO_PASSWORD, Phone, ServerApi, demo_server_env, serving_demo, ui_text
 
 TASKS = 2_600  # six pages of 500 with the demo's records
 PAGES_AT_LEAST = 6
@@ -43,6 +43,13 @@ def large_project(tmp_path_factory):
                   for i in range(TASKS)]
         for start in range(0, TASKS, 500):
             assert all(r["status"] == "applied" for r in admin.push(*drafts[start:start + 500]))
+        # A foreman new to the project: nothing of the project is his, so his day is quiet.
+        status, made = admin.request("POST", "/api/admin/users", {
+            "username": "newforeman", "name": "新工长", "password": DEMO_PASSWORD})
+        assert status == 201, made
+        status, body = admin.request("PUT", f"/api/projects/{admin.project_id}/members/{made['id']}",
+                                     {"roles": ["foreman"]})
+        assert status == 200, body
         yield url, demo_tasks + TASKS
 
 
@@ -104,3 +111,33 @@ def test_a_pull_that_stops_part_way_still_tells_the_screen_of_the_pages_it_store
       const retried = pulled[4]?.startTime ?? Infinity; // the fourth is the one lost
       return window.__announced.some((at) => at > pulled[2].responseEnd && at < retried);
     }""")
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_until_the_first_sync_is_in_my_day_says_nothing_is_due_so_far_not_today(new_context, locale):
+    """While the project is still arriving, a quiet day is quiet so far: what is not on the
+    phone yet may be due today. Once the first sync has finished, it is quiet for today."""
+    phone = _phone(new_context)
+    held = []
+
+    def second_page_held(route):
+        if held or "cursor=" not in route.request.url:
+            route.continue_()
+        else:
+            held.append(route)  # answered below, once the test has looked
+
+    phone.page.route("**/api/sync/pull?*", second_page_held)
+    phone.page.goto("/login")
+    phone.testid("login-username").fill("newforeman")
+    phone.testid("login-password").fill(DEMO_PASSWORD)
+    phone.testid("login-submit").click()
+    quiet = phone.testid("my-day-nothing")
+    expect(quiet).to_have_attribute("data-arriving", "true")
+    expect(quiet).to_have_text(ui_text(locale, "myDay.nothingYet"))
+    assert held, "the first sync asked for its second page"
+    expect(phone.testid("status-bar")).to_have_attribute("data-phase", "pulling")
+    held[0].continue_()
+    phone.wait_synced("0")
+    expect(quiet).to_have_attribute("data-arriving", "false")
+    expect(quiet).to_have_text(ui_text(locale, "myDay.nothing"))
+    phone.assert_no_errors()

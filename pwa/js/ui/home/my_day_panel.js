@@ -14,11 +14,11 @@ const LIMIT = 8;
 
 /**
  * `data` from loadDecisions; `strips` keeps photo strips across redraws (the screen destroys
- * them). testids: `my-day`, `my-day-to-decide`, `my-day-escalated`, `sent-back-item` (data-id,
+ * them); `arriving`: the phone has not finished its first sync, so "nothing due" says so far. testids: `my-day`, `my-day-to-decide`, `my-day-escalated`, `sent-back-item` (data-id,
  * data-subject), `sent-back-reason`, `sent-back-photos`, `sent-back-fix`, `my-day-accepted`, `accepted-item`,
  * `my-day-overdue`, `my-day-due-today`, `my-day-nothing`.
  */
-export function MyDayPanel(app, data, strips) {
+export function MyDayPanel(app, data, strips, { arriving = false } = {}) {
   const { day, nameOf } = data;
   const decider = (approval) => (nameOf(approval.updatedBy) ? userText(nameOf(approval.updatedBy)) : t('myDay.decider'));
   const views = (entries) => entries.map((entry) => recordOf(data, entry.type, entry.id)).filter(Boolean);
@@ -47,7 +47,8 @@ export function MyDayPanel(app, data, strips) {
     list('myDay.accepted', 'my-day-accepted', day.accepted, acceptedItem),
     list('myDay.overdue', 'my-day-overdue', day.overdue),
     list('myDay.dueToday', 'my-day-due-today', day.due_today),
-    quiet ? h('p', { class: 'empty', testid: 'my-day-nothing' }, t('myDay.nothing')) : null,
+    quiet ? h('p', { class: 'empty', testid: 'my-day-nothing', dataset: { arriving: String(arriving) } },
+      t(arriving ? 'myDay.nothingYet' : 'myDay.nothing')) : null,
     NotificationPrompt(app));
 }
 
