@@ -14,9 +14,10 @@ const LIMIT = 8;
 
 /**
  * `data` from loadDecisions; `strips` keeps photo strips across redraws (the screen destroys
- * them); `arriving`: the phone has not finished its first sync, so "nothing due" says so far. testids: `my-day`, `my-day-to-decide`, `my-day-escalated`, `sent-back-item` (data-id,
+ * them); `arriving`: the phone has not finished its first sync, so "nothing due" says so far.
+ * testids: `my-day`, `my-day-to-decide`, `my-day-escalated`, `sent-back-item` (data-id,
  * data-subject), `sent-back-reason`, `sent-back-photos`, `sent-back-fix`, `my-day-accepted`, `accepted-item`,
- * `my-day-overdue`, `my-day-due-today`, `my-day-nothing`.
+ * `my-day-overdue`, `my-day-due-today`, `my-day-nothing` (data-arriving).
  */
 export function MyDayPanel(app, data, strips, { arriving = false } = {}) {
   const { day, nameOf } = data;
