@@ -445,13 +445,17 @@ class Phone:
     def goto(self, path: str) -> None:
         self.page.goto(path)
 
-    def login(self, username: str, password: str = DEMO_PASSWORD) -> None:
-        """Logs in from a fresh install and waits until the app works offline and has synced."""
-        since = "0"
+    def submit_login(self, username: str, password: str = DEMO_PASSWORD) -> None:
+        """Opens the login screen and submits it, waiting for nothing after."""
         self.page.goto("/login")
         self.testid("login-username").fill(username)
         self.testid("login-password").fill(password)
         self.testid("login-submit").click()
+
+    def login(self, username: str, password: str = DEMO_PASSWORD) -> None:
+        """Logs in from a fresh install and waits until the app works offline and has synced."""
+        since = "0"
+        self.submit_login(username, password)
         expect(self.page).not_to_have_url(re.compile(r"/login"))
         _wait_for_service_worker(self.page)
         self.wait_synced(since)

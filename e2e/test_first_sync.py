@@ -64,6 +64,15 @@ def _phone(new_context) -> Phone:
     return Phone(context)
 
 
+def _until(phone: Phone, done, what: str) -> None:
+    """Waits (up to 30 s) for `done()`, a condition on what the test's route handler saw."""
+    for _ in range(300):
+        if done():
+            return
+        phone.page.wait_for_timeout(100)
+    raise AssertionError(what)
+
+
 def test_a_first_sync_of_many_pages_tells_the_screen_now_and_then_and_after_the_last_page(new_context, large_project):
     tasks = large_project[1]
     phone = _phone(new_context)
@@ -95,15 +104,8 @@ def test_a_pull_that_stops_part_way_still_tells_the_screen_of_the_pages_it_store
             route.continue_()
 
     phone.page.route("**/api/sync/pull?*", fourth_page_lost)
-    phone.page.goto("/login")
-    phone.testid("login-username").fill("admin1")
-    phone.testid("login-password").fill(DEMO_PASSWORD)
-    phone.testid("login-submit").click()
-    for _ in range(300):
-        if len(asked) >= 4:
-            break
-        phone.page.wait_for_timeout(100)
-    assert len(asked) >= 4, asked
+    phone.submit_login("admin1")
+    _until(phone, lambda: len(asked) >= 4, f"the first sync asked for its fourth page: {asked}")
     # The pages stored before the fourth was lost are heard of at once, within the interval too,
     # before the sync tries again.
     phone.page.wait_for_function("""() => {
@@ -127,16 +129,9 @@ def test_until_the_first_sync_is_in_my_day_says_nothing_is_due_so_far_not_today(
             held.append(route)  # answered below, once the test has looked
 
     phone.page.route("**/api/sync/pull?*", second_page_held)
-    phone.page.goto("/login")
-    phone.testid("login-username").fill("newforeman")
-    phone.testid("login-password").fill(DEMO_PASSWORD)
-    phone.testid("login-submit").click()
+    phone.submit_login("newforeman")
     # The second page is asked for once the first has come (home may draw before either).
-    for _ in range(300):
-        if held:
-            break
-        phone.page.wait_for_timeout(100)
-    assert held, "the first sync asked for its second page"
+    _until(phone, lambda: held, "the first sync asked for its second page")
     quiet = phone.testid("my-day-nothing")
     expect(quiet).to_have_attribute("data-arriving", "true")
     expect(quiet).to_have_text(ui_text(locale, "myDay.nothingYet"))
