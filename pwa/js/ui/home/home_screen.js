@@ -23,19 +23,24 @@ export class HomeScreen extends Screen {
     this.refreshOn('drafts');
     this.strips = new Map(); // photo strips of work sent back, kept across redraws
     this.onDestroy(() => { for (const strip of this.strips.values()) strip.destroy(); });
-    // Until the first sync has finished, what is not on the phone yet may still be due today.
+    // Until the first sync has finished, what is not on the phone yet may still be due today
+    // (`arriving`); drawn again once it has.
     const { engine } = this.app;
-    this.arriving = engine ? !engine.status.lastSyncAt : false;
-    if (this.arriving) {
+    if (this.arriving()) {
       const arrived = () => {
-        if (!engine.status.lastSyncAt) return;
-        this.arriving = false;
+        if (this.arriving()) return;
         engine.removeEventListener(STATUS_EVENT, arrived);
         this.scheduleRender();
       };
       engine.addEventListener(STATUS_EVENT, arrived);
       this.onDestroy(() => engine.removeEventListener(STATUS_EVENT, arrived));
     }
+  }
+
+  /** Whether this phone has yet to finish its first sync. */
+  arriving() {
+    const { engine } = this.app;
+    return Boolean(engine) && !engine.status.lastSyncAt;
   }
 
   async render() {
@@ -70,7 +75,7 @@ export class HomeScreen extends Screen {
         h('h1', { tabindex: '-1' }, t('home.greeting', { name: user.name || user.username })),
         h('p', { class: 'muted' }, userList(memberships.map((m) => m.project_name || m.project_code)))),
       // What needs me today comes before the ways in to the field screens.
-      MyDayPanel(this.app, decisions, this.strips, { arriving: this.arriving }),
+      MyDayPanel(this.app, decisions, this.strips, { arriving: this.arriving() }),
       links.length ? h('nav', { class: 'home-links', 'aria-label': t('home.quickLinks') }, links.map((link) => {
         const views = viewsByType[link.countType] ?? [];
         const count = link.counts ? countedViews(views, `count ${link.id}`, link.counts) : null;
